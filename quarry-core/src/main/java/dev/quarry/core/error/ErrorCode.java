@@ -1,0 +1,28 @@
+package dev.quarry.core.error;
+
+/** Stable, machine-readable failure codes. Names are part of the public contract. */
+public enum ErrorCode {
+  /** The caller sent something malformed or out of range; retrying the same input fails again. */
+  INVALID_INPUT(false),
+  /** The named collection, document or resource does not exist. */
+  NOT_FOUND(false),
+  /** The request contradicts existing state, e.g. an index built with another embedder. */
+  CONFLICT(false),
+  /** Disk or index I/O failed; the operation may succeed when retried. */
+  STORAGE(true);
+
+  private final boolean retryable;
+
+  ErrorCode(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The code as it appears on the wire: lower snake case. */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.quarry.core.index;
+
+import dev.quarry.core.chunk.Chunk;
+import dev.quarry.core.document.Document;
+import dev.quarry.core.search.Retriever;
+import java.io.Closeable;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One collection's index: chunks with their BM25 fields, vectors and metadata. Writes become
+ * visible to retrievers after {@link #refresh()} and durable after {@link #commit()}.
+ */
+public interface ChunkIndex extends Closeable {
+  IndexManifest manifest();
+
+  /** The content hash recorded for a document, if it is indexed. */
+  Optional<String> contentHash(String documentId);
+
+  /**
+   * Replaces every chunk of {@code document} with {@code chunks} (one vector per chunk, in order)
+   * in one atomic update: a reader sees the old chunks or the new ones, never a mix.
+   */
+  void upsert(Document document, List<Chunk> chunks, float[][] vectors);
+
+  /** Deletes all chunks of a document; false when it was not indexed. */
+  boolean delete(String documentId);
+
+  /** Makes acknowledged writes visible to search; returns the generation now visible. */
+  long refresh();
+
+  /** Makes acknowledged writes durable on disk; returns the committed generation. */
+  long commit();
+
+  /** BM25 over title and text. */
+  Retriever lexical();
+
+  /** Approximate nearest neighbours over chunk vectors. */
+  Retriever vector();
+
+  /** Stored chunks for the given chunk ids, in the same order; ids not found are left out. */
+  List<StoredChunk> load(List<String> chunkIds);
+
+  IndexStats stats();
+}

@@ -1,0 +1,80 @@
+package dev.quarry.core.index;
+
+import dev.quarry.core.document.MetadataValue;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A metadata filter. Retrievers apply it inside their search, before top-k, so a filtered query
+ * still returns k hits when k matching chunks exist.
+ */
+public sealed interface Filter {
+
+  /** Matches documents whose {@code field} equals {@code value} (or whose list contains it). */
+  record Term(String field, String value) implements Filter {
+    public Term {
+      requireField(field);
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /**
+   * Matches numbers or dates in a range. A null bound is open; both bounds, when present, are of
+   * the same kind ({@link MetadataValue.Number} or {@link MetadataValue.Date}).
+   */
+  record Range(String field, MetadataValue lower, MetadataValue upper, boolean includeLower, boolean includeUpper)
+      implements Filter {
+    public Range {
+      requireField(field);
+      if (lower == null && upper == null) {
+        throw new IllegalArgumentException("range on '" + field + "' needs at least one bound");
+      }
+      for (MetadataValue b : new MetadataValue[] {lower, upper}) {
+        if (b != null && !(b instanceof MetadataValue.Number) && !(b instanceof MetadataValue.Date)) {
+          throw new IllegalArgumentException(
+              "range on '" + field + "' takes numbers or dates, got: " + b);
+        }
+      }
+      if (lower != null && upper != null && lower.getClass() != upper.getClass()) {
+        throw new IllegalArgumentException(
+            "range on '" + field + "' mixes a number and a date bound");
+      }
+    }
+  }
+
+  /** Matches when every clause matches. */
+  record AllOf(List<Filter> clauses) implements Filter {
+    public AllOf {
+      clauses = List.copyOf(clauses);
+      if (clauses.isEmpty()) {
+        throw new IllegalArgumentException("all-of needs at least one clause");
+      }
+    }
+  }
+
+  /** Matches when at least one clause matches. */
+  record AnyOf(List<Filter> clauses) implements Filter {
+    public AnyOf {
+      clauses = List.copyOf(clauses);
+      if (clauses.isEmpty()) {
+        throw new IllegalArgumentException("any-of needs at least one clause");
+      }
+    }
+  }
+
+  /** Nesting depth: 1 for a leaf. Callers bound it to refuse pathological filters. */
+  default int depth() {
+    return switch (this) {
+      case Term t -> 1;
+      case Range r -> 1;
+      case AllOf a -> 1 + a.clauses().stream().mapToInt(Filter::depth).max().orElse(0);
+      case AnyOf a -> 1 + a.clauses().stream().mapToInt(Filter::depth).max().orElse(0);
+    };
+  }
+
+  private static void requireField(String field) {
+    if (field == null || field.isBlank()) {
+      throw new IllegalArgumentException("filter field must not be blank");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.quarry.core.search;
+
+import dev.quarry.core.index.Filter;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A search. {@code k} hits are returned after skipping {@code offset}; each retriever fetches
+ * {@code candidates} chunks (at least offset + k) before fusion and grouping.
+ */
+public record SearchRequest(
+    String query,
+    SearchMode mode,
+    int k,
+    int offset,
+    Optional<Filter> filter,
+    Fusion fusion,
+    Grouping grouping,
+    boolean explain,
+    int candidates) {
+
+  public static final int MAX_K = 1000;
+
+  public SearchRequest {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(fusion, "fusion");
+    Objects.requireNonNull(grouping, "grouping");
+    filter = filter == null ? Optional.empty() : filter;
+    if (query.isBlank()) {
+      throw new IllegalArgumentException("query must not be blank");
+    }
+    if (k < 1 || k > MAX_K) {
+      throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got: " + k);
+    }
+    if (offset < 0 || offset + k > MAX_K) {
+      throw new IllegalArgumentException(
+          "offset must be >= 0 and offset + k <= " + MAX_K + ", got offset " + offset + " and k " + k);
+    }
+    candidates = Math.max(candidates, offset + k);
+    if (candidates > 10 * MAX_K) {
+      throw new IllegalArgumentException("candidates must be at most " + 10 * MAX_K + ", got: " + candidates);
+    }
+  }
+
+  /** Defaults: hybrid RRF, per-document, 10 hits, 100 candidates per retriever. */
+  public static SearchRequest of(String query) {
+    return new SearchRequest(query, SearchMode.HYBRID, 10, 0, Optional.empty(), Fusion.rrf(), Grouping.DOCUMENT, false, 100);
+  }
+
+  public SearchRequest withMode(SearchMode m) {
+    return new SearchRequest(query, m, k, offset, filter, fusion, grouping, explain, candidates);
+  }
+
+  public SearchRequest withK(int newK) {
+    return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates);
+  }
+}
