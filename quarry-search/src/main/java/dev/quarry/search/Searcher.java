@@ -1,0 +1,147 @@
+package dev.quarry.search;
+
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.index.ChunkIndex;
+import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.search.Contribution;
+import dev.quarry.core.search.Explanation;
+import dev.quarry.core.search.FusedResult;
+import dev.quarry.core.search.Fusion;
+import dev.quarry.core.search.Grouping;
+import dev.quarry.core.search.Hit;
+import dev.quarry.core.search.RankedList;
+import dev.quarry.core.search.RetrievalQuery;
+import dev.quarry.core.search.ScoredChunkRef;
+import dev.quarry.core.search.SearchMode;
+import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.SearchResponse;
+import dev.quarry.search.fusion.Fusers;
+import dev.quarry.search.snippet.Snippets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Answers a {@link SearchRequest} over one collection: embeds the query (for vector and hybrid),
+ * runs each retriever with the filter inside it, groups chunks by document when asked (a document
+ * ranks where its best chunk ranks, per retriever, before fusion), fuses, pages, and loads the
+ * stored chunks of the page only.
+ */
+public final class Searcher {
+
+  /** Longest snippet returned with a hit, in characters. */
+  public static final int SNIPPET_CHARS = 240;
+
+  private final ChunkIndex index;
+  private final Embedder embedder;
+
+  public Searcher(ChunkIndex index, Embedder embedder) {
+    this.index = index;
+    this.embedder = embedder;
+  }
+
+  public SearchResponse search(SearchRequest request) {
+    Ranking ranking = rank(request);
+    List<FusedResult> ranked = ranking.results();
+    int from = Math.min(request.offset(), ranked.size());
+    int to = Math.min(request.offset() + request.k(), ranked.size());
+    List<FusedResult> page = ranked.subList(from, to);
+    List<StoredChunk> chunks = index.load(page.stream().map(FusedResult::chunkId).toList());
+    Map<String, StoredChunk> byId = new HashMap<>();
+    chunks.forEach(c -> byId.put(c.chunkId(), c));
+    String fusionName = describe(request);
+    List<Hit> hits = new ArrayList<>(page.size());
+    for (FusedResult r : page) {
+      StoredChunk chunk = byId.get(r.chunkId());
+      if (chunk == null) {
+        continue; // deleted between retrieval and load: never return what is gone
+      }
+      Optional<Explanation> explanation =
+          request.explain()
+              ? Optional.of(new Explanation(fusionName, r.score(), r.contributions()))
+              : Optional.empty();
+      hits.add(new Hit(chunk, r.score(), Snippets.of(chunk.text(), request.query(), SNIPPET_CHARS), explanation));
+    }
+    return new SearchResponse(hits, ranking.generation());
+  }
+
+  /** A full ranking and the lowest index generation its retrievers read. */
+  public record Ranking(List<FusedResult> results, long generation) {
+    public Ranking {
+      results = List.copyOf(results);
+    }
+  }
+
+  /**
+   * The full ranking (up to {@code candidates}) without loading stored fields. Used by search and
+   * by evaluation, which needs deep rankings but no text.
+   */
+  public Ranking rank(SearchRequest request) {
+    RetrievalQuery query = new RetrievalQuery(request.query(), embedIfNeeded(request), request.filter());
+    int depth = request.candidates();
+    List<RankedList> lists = new ArrayList<>(2);
+    if (request.mode() != SearchMode.VECTOR) {
+      lists.add(renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL));
+    }
+    if (request.mode() != SearchMode.LEXICAL) {
+      lists.add(renamed(index.vector().retrieve(query, depth), Fusers.VECTOR));
+    }
+    long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
+    if (request.grouping() == Grouping.DOCUMENT) {
+      lists = lists.stream().map(Searcher::bestChunkPerDocument).toList();
+    }
+    if (lists.size() == 1) {
+      return new Ranking(single(lists.getFirst()), generation);
+    }
+    return new Ranking(Fusers.of(request.fusion()).fuse(lists, depth), generation);
+  }
+
+  private float[] embedIfNeeded(SearchRequest request) {
+    if (request.mode() == SearchMode.LEXICAL) {
+      return null;
+    }
+    return embedder.embed(List.of(request.query()), InputKind.QUERY)[0];
+  }
+
+  private static RankedList renamed(RankedList list, String name) {
+    return list.retriever().equals(name) ? list : new RankedList(name, list.items(), list.generation());
+  }
+
+  static RankedList bestChunkPerDocument(RankedList list) {
+    Set<String> seen = new HashSet<>();
+    List<ScoredChunkRef> best = new ArrayList<>();
+    for (ScoredChunkRef item : list.items()) {
+      if (seen.add(item.documentId())) {
+        best.add(item);
+      }
+    }
+    return new RankedList(list.retriever(), best, list.generation());
+  }
+
+  private static List<FusedResult> single(RankedList list) {
+    List<FusedResult> out = new ArrayList<>(list.items().size());
+    for (int i = 0; i < list.items().size(); i++) {
+      ScoredChunkRef item = list.items().get(i);
+      out.add(new FusedResult(item.chunkId(), item.documentId(), item.score(),
+          List.of(new Contribution(list.retriever(), i + 1, item.score()))));
+    }
+    return out;
+  }
+
+  private static String describe(SearchRequest request) {
+    Fusion f = request.fusion();
+    return switch (request.mode()) {
+      case LEXICAL -> "lexical only";
+      case VECTOR -> "vector only";
+      case HYBRID -> switch (f.method()) {
+        case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
+        case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + ")";
+      };
+    };
+  }
+}
