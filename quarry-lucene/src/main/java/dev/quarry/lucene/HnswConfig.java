@@ -1,0 +1,49 @@
+package dev.quarry.lucene;
+
+/**
+ * HNSW settings of a Lucene chunk index.
+ *
+ * <p>{@code maxConn} (HNSW's M) and {@code beamWidth} (efConstruction) shape the graph when it is
+ * built; they are saved in {@code manifest.json} at creation and reused on every open, so all
+ * segments of an index share them. {@code efSearch} is the default number of candidates the
+ * vector retriever collects from the graph before it rescores them with the raw float vectors and
+ * keeps the best k (a retriever asked for more than {@code efSearch} hits collects k); it can be
+ * overridden per retriever with {@link LuceneChunkIndex#vector(int)}.
+ *
+ * <p>Defaults are Lucene's own (M=16, beamWidth=100) with efSearch=100; see the module's recall
+ * tests and {@code VectorRecallBenchmark} for what they buy.
+ */
+public record HnswConfig(int maxConn, int beamWidth, int efSearch) {
+
+  /** Lucene's upper bounds for the graph parameters. */
+  public static final int MAX_MAX_CONN = 512;
+
+  public static final int MAX_BEAM_WIDTH = 3200;
+  public static final int MAX_EF_SEARCH = 10_000;
+
+  public static final HnswConfig DEFAULT = new HnswConfig(16, 100, 100);
+
+  public HnswConfig {
+    if (maxConn < 2 || maxConn > MAX_MAX_CONN) {
+      throw new IllegalArgumentException(
+          "hnsw maxConn must be in 2.." + MAX_MAX_CONN + ", got: " + maxConn);
+    }
+    if (beamWidth < 1 || beamWidth > MAX_BEAM_WIDTH) {
+      throw new IllegalArgumentException(
+          "hnsw beamWidth must be in 1.." + MAX_BEAM_WIDTH + ", got: " + beamWidth);
+    }
+    requireEfSearch(efSearch);
+  }
+
+  /** The same graph parameters with another default efSearch. */
+  public HnswConfig withEfSearch(int newEfSearch) {
+    return new HnswConfig(maxConn, beamWidth, newEfSearch);
+  }
+
+  static void requireEfSearch(int efSearch) {
+    if (efSearch < 1 || efSearch > MAX_EF_SEARCH) {
+      throw new IllegalArgumentException(
+          "hnsw efSearch must be in 1.." + MAX_EF_SEARCH + ", got: " + efSearch);
+    }
+  }
+}

@@ -1,0 +1,438 @@
+package dev.quarry.lucene;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quarry.core.chunk.Chunk;
+import dev.quarry.core.chunk.ChunkerConfig;
+import dev.quarry.core.chunk.ChunkingStrategy;
+import dev.quarry.core.document.Document;
+import dev.quarry.core.document.Heading;
+import dev.quarry.core.document.Metadata;
+import dev.quarry.core.document.MetadataValue;
+import dev.quarry.core.document.PageSpan;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.Similarity;
+import dev.quarry.core.error.ConflictException;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.core.index.IndexManifest;
+import dev.quarry.core.index.IndexStats;
+import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.index.VectorEncoding;
+import dev.quarry.core.search.RankedList;
+import dev.quarry.core.search.RetrievalQuery;
+import dev.quarry.core.search.ScoredChunkRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneChunkIndexTest {
+
+  private static final int DIM = 8;
+
+  @TempDir Path dir;
+
+  private final Random random = new Random(42);
+
+  private static final Metadata METADATA = new Metadata(Map.of(
+      "lang", new MetadataValue.Text("en"),
+      "year", new MetadataValue.Number(2024),
+      "published", new MetadataValue.Date(Instant.parse("2024-05-01T10:15:30.123456Z")),
+      "tags", new MetadataValue.TextList(List.of("search", "lucene"))));
+
+  private static Document guide(String text) {
+    return new Document("guide", "Lucene Guide", text, METADATA,
+        List.of(new Heading(1, "Indexing", 0)), List.of(new PageSpan(1, 0, 20), new PageSpan(2, 20, text.length())), "guide.md");
+  }
+
+  private static RetrievalQuery text(String q) {
+    return new RetrievalQuery(q, null, Optional.empty());
+  }
+
+  private static RetrievalQuery vector(float[] v) {
+    return new RetrievalQuery("", v, Optional.empty());
+  }
+
+  private static List<String> ids(RankedList list) {
+    return list.items().stream().map(ScoredChunkRef::chunkId).toList();
+  }
+
+  @Test
+  void roundTripFindsChunksLexicallyAndByVectorAndLoadsEveryField() {
+    Document doc = guide("Segments are merged in the background. Vectors live in an HNSW graph.");
+    List<Chunk> chunks = List.of(
+        Fixtures.chunk(doc, 0, 0, 38, 1, List.of("Indexing")),
+        Fixtures.chunk(doc, 1, 39, doc.text().length(), 2, List.of("Indexing", "Vectors")));
+    float[][] vectors = Fixtures.units(random, 2, DIM);
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      index.upsert(doc, chunks, vectors);
+      long generation = index.refresh();
+
+      RankedList lexical = index.lexical().retrieve(text("how are segments merged"), 5);
+      assertEquals(List.of("guide#0"), ids(lexical));
+      assertEquals("guide", lexical.items().getFirst().documentId());
+      assertEquals(generation, lexical.generation());
+      assertEquals("lexical", lexical.retriever());
+
+      RankedList byVector = index.vector().retrieve(vector(vectors[1]), 1);
+      assertEquals(List.of("guide#1"), ids(byVector));
+      assertEquals(1.0f, byVector.items().getFirst().score(), 1e-5, "score is the dot product");
+      assertEquals(generation, byVector.generation());
+
+      List<StoredChunk> loaded = index.load(List.of("guide#1", "missing#0", "guide#0"));
+      assertEquals(2, loaded.size());
+      StoredChunk second = loaded.getFirst();
+      assertEquals(new StoredChunk("guide#1", "guide", 1, "Lucene Guide", "Vectors live in an HNSW graph.",
+          39, doc.text().length(), 2, List.of("Indexing", "Vectors"), METADATA), second);
+      assertEquals(METADATA, loaded.get(1).metadata(), "typed metadata, dates to the nanosecond");
+      assertEquals(1, loaded.get(1).page());
+    }
+  }
+
+  @Test
+  void titleIsSearchableAndQueriesAreStemmed() {
+    Document doc = Document.of("d1", "Quarterly Reports", "The runner was running past the runners.", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      index.upsert(doc, Fixtures.chunks(doc), Fixtures.units(random, 1, DIM));
+      index.refresh();
+      assertEquals(List.of("d1#0"), ids(index.lexical().retrieve(text("quarterly report"), 3)));
+      assertEquals(List.of("d1#0"), ids(index.lexical().retrieve(text("runs"), 3)));
+    }
+  }
+
+  @Test
+  void queriesWithoutTermsReturnNothingAndQuerySyntaxIsNotParsed() {
+    Document doc = Document.of("d1", "", "title: AND (foo OR bar) \"quoted\" * ? ~ [a TO b]", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      index.upsert(doc, Fixtures.chunks(doc), Fixtures.units(random, 1, DIM));
+      index.refresh();
+      for (String q : List.of("", "   ", "the and of", "?!*~", "\"")) {
+        RankedList result = index.lexical().retrieve(text(q), 10);
+        assertTrue(result.items().isEmpty(), "no terms in '" + q + "'");
+      }
+      assertEquals(List.of("d1#0"), ids(index.lexical().retrieve(text("title:foo AND (bar"), 10)));
+    }
+  }
+
+  @Test
+  void reupsertWithFewerChunksRemovesTheStaleOnes() {
+    Document v1 = Document.of("d", "", "alpha one. alpha two. alpha three.", Metadata.empty());
+    Document v2 = Document.of("d", "", "alpha four.", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      index.upsert(v1, Fixtures.chunks(v1, 11, 22), Fixtures.units(random, 3, DIM));
+      index.refresh();
+      assertEquals(3, index.lexical().retrieve(text("alpha"), 10).items().size());
+
+      index.upsert(v2, Fixtures.chunks(v2), Fixtures.units(random, 1, DIM));
+      index.refresh();
+      assertEquals(List.of("d#0"), ids(index.lexical().retrieve(text("alpha"), 10)));
+      assertEquals(List.of("alpha four."), index.load(List.of("d#0", "d#1", "d#2")).stream().map(StoredChunk::text).toList());
+      assertEquals(1, index.exactVector().retrieve(vector(Fixtures.unit(random, DIM)), 10).items().size());
+      IndexStats stats = index.stats();
+      assertEquals(1, stats.documents());
+      assertEquals(1, stats.chunks());
+      assertTrue(stats.sizeBytes() > 0);
+    }
+  }
+
+  @Test
+  void deleteRemovesEveryChunkAndSaysWhetherTheDocumentExisted() {
+    Document doc = Document.of("d", "", "alpha one. alpha two.", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      index.upsert(doc, Fixtures.chunks(doc, 11), Fixtures.units(random, 2, DIM));
+      index.refresh();
+      assertTrue(index.delete("d"));
+      assertFalse(index.delete("d"), "already deleted, even before a refresh");
+      assertFalse(index.delete("never-indexed"));
+      index.refresh();
+      assertTrue(index.lexical().retrieve(text("alpha"), 10).items().isEmpty());
+      assertTrue(index.vector().retrieve(vector(Fixtures.unit(random, DIM)), 10).items().isEmpty());
+      assertTrue(index.load(List.of("d#0", "d#1")).isEmpty());
+      assertEquals(Optional.empty(), index.contentHash("d"));
+      assertEquals(0, index.stats().chunks());
+      assertEquals(0, index.stats().documents());
+    }
+  }
+
+  @Test
+  void contentHashFollowsTheLatestWriteBeforeAndAfterRefresh() {
+    Document v1 = Document.of("d", "", "first version", Metadata.empty());
+    Document v2 = Document.of("d", "", "second version", Metadata.empty());
+    Document empty = Document.of("e", "", "", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      assertEquals(Optional.empty(), index.contentHash("d"));
+      index.upsert(v1, Fixtures.chunks(v1), Fixtures.units(random, 1, DIM));
+      assertEquals(Optional.of(v1.contentHash()), index.contentHash("d"), "before refresh");
+      index.refresh();
+      assertEquals(Optional.of(v1.contentHash()), index.contentHash("d"));
+      index.upsert(v2, Fixtures.chunks(v2), Fixtures.units(random, 1, DIM));
+      assertEquals(Optional.of(v2.contentHash()), index.contentHash("d"), "newer write not yet visible");
+      index.refresh();
+      assertEquals(Optional.of(v2.contentHash()), index.contentHash("d"));
+
+      index.upsert(empty, List.of(), new float[0][]);
+      index.refresh();
+      assertEquals(Optional.of(empty.contentHash()), index.contentHash("e"), "a document without chunks is known");
+      assertEquals(2, index.stats().documents());
+      assertEquals(1, index.stats().chunks());
+    }
+  }
+
+  @Test
+  void reopenAfterCommitKeepsEverything() {
+    Document doc = guide("Segments are merged in the background. Vectors live in an HNSW graph.");
+    List<Chunk> chunks = Fixtures.chunks(doc, 39);
+    float[][] vectors = Fixtures.units(random, 2, DIM);
+    IndexManifest manifest = Fixtures.manifest(DIM);
+    long committed;
+    List<StoredChunk> before;
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, manifest, new HnswConfig(8, 50, 40))) {
+      index.upsert(doc, chunks, vectors);
+      committed = index.commit();
+      before = index.load(List.of("guide#0", "guide#1"));
+    }
+    try (LuceneChunkIndex index = LuceneChunkIndex.open(dir, manifest)) {
+      assertEquals(manifest, index.manifest());
+      assertEquals(new HnswConfig(8, 50, 40), index.hnsw());
+      assertTrue(index.generation() >= committed, "generations never go back");
+      assertEquals(before, index.load(List.of("guide#0", "guide#1")));
+      assertEquals(List.of("guide#0"), ids(index.lexical().retrieve(text("merged segments"), 1)));
+      assertEquals(List.of("guide#1"), ids(index.vector().retrieve(vector(vectors[1]), 1)));
+      assertEquals(Optional.of(doc.contentHash()), index.contentHash("guide"));
+      assertEquals(1, index.stats().documents());
+    }
+  }
+
+  @Test
+  void openingWithAnotherEmbedderOrDimensionIsAConflictNamingTheDifference() {
+    IndexManifest built = Fixtures.manifest(DIM);
+    LuceneChunkIndex.create(dir, built).close();
+
+    ConflictException embedder = assertThrows(ConflictException.class, () -> LuceneChunkIndex.open(dir,
+        IndexManifest.of(Fixtures.model("other-embedder", DIM), VectorEncoding.INT8, ChunkerConfig.DEFAULT)));
+    assertTrue(embedder.getMessage().contains("embedder 'test-embedder' vs 'other-embedder'"), embedder.getMessage());
+
+    ConflictException everything = assertThrows(ConflictException.class, () -> LuceneChunkIndex.open(dir,
+        IndexManifest.of(Fixtures.model("test-embedder", 16), VectorEncoding.FLOAT32,
+            new ChunkerConfig(ChunkingStrategy.TOKEN_WINDOW, 256, 32))));
+    String message = everything.getMessage();
+    assertTrue(message.contains("dimension 8 vs 16"), message);
+    assertTrue(message.contains("vector encoding INT8 vs FLOAT32"), message);
+    assertTrue(message.contains("chunker recursive/512/0 vs token_window/256/32"), message);
+    assertFalse(message.contains("embedder"), message);
+
+    try (LuceneChunkIndex index = LuceneChunkIndex.open(dir)) {
+      EmbeddingModelInfo wider = Fixtures.model("test-embedder", 384);
+      ConflictException viaManifest = assertThrows(ConflictException.class, () -> index.manifest().requireCompatible(wider));
+      assertTrue(viaManifest.getMessage().contains("384"), viaManifest.getMessage());
+    }
+    LuceneChunkIndex.openOrCreate(dir, built).close();
+  }
+
+  @Test
+  void createRefusesAnExistingIndexAndOpenRefusesAMissingOrBusyOne() {
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      assertThrows(ConflictException.class, () -> LuceneChunkIndex.create(dir, Fixtures.manifest(DIM)));
+      ConflictException busy = assertThrows(ConflictException.class, () -> LuceneChunkIndex.open(dir));
+      assertTrue(busy.getMessage().contains("already open"), busy.getMessage());
+      assertEquals(dir, index.directory());
+    }
+    NotFoundException missing = assertThrows(NotFoundException.class, () -> LuceneChunkIndex.open(dir.resolve("nothing")));
+    assertTrue(missing.getMessage().contains("manifest.json"), missing.getMessage());
+  }
+
+  @Test
+  void aCrashBeforeCommitLeavesTheLastCommitIntact() throws IOException {
+    Document kept = Document.of("kept", "", "committed words", Metadata.empty());
+    Document lost = Document.of("lost", "", "uncommitted words", Metadata.empty());
+    Path crashed = dir.resolve("crashed");
+    Path live = dir.resolve("live");
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(live, Fixtures.manifest(DIM))) {
+      index.upsert(kept, Fixtures.chunks(kept), Fixtures.units(random, 1, DIM));
+      index.commit();
+      index.upsert(lost, Fixtures.chunks(lost), Fixtures.units(random, 1, DIM));
+      index.delete("kept");
+      index.refresh(); // flushes segment files for the uncommitted writes
+      // A process that dies now leaves exactly these files behind (minus the lock it held).
+      Files.createDirectories(crashed);
+      try (Stream<Path> files = Files.list(live)) {
+        for (Path file : files.toList()) {
+          if (!file.getFileName().toString().equals("write.lock")) {
+            Files.copy(file, crashed.resolve(file.getFileName()));
+          }
+        }
+      }
+    }
+    try (LuceneChunkIndex index = LuceneChunkIndex.open(crashed)) {
+      assertEquals(List.of("kept#0"), ids(index.lexical().retrieve(text("words"), 10)));
+      IndexStats stats = index.stats();
+      assertEquals(1, stats.documents());
+      assertEquals(1, stats.chunks());
+    }
+  }
+
+  @Test
+  void writesAreCheckedBeforeTheyReachTheIndex() {
+    Document doc = Document.of("d", "", "some text here", Metadata.empty());
+    List<Chunk> one = Fixtures.chunks(doc);
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      InvalidInputException dimension = assertThrows(InvalidInputException.class,
+          () -> index.upsert(doc, one, new float[][] {Fixtures.unit(random, DIM + 1)}));
+      assertEquals("vector 0 of document 'd' has 9 dimensions; this index holds 8-d vectors", dimension.getMessage());
+
+      float[] longVector = Fixtures.unit(random, DIM);
+      longVector[0] += 1;
+      InvalidInputException norm = assertThrows(InvalidInputException.class, () -> index.upsert(doc, one, new float[][] {longVector}));
+      assertTrue(norm.getMessage().contains("unit-length"), norm.getMessage());
+
+      assertThrows(InvalidInputException.class, () -> index.upsert(doc, one, new float[][] {new float[DIM]}));
+      assertThrows(InvalidInputException.class, () -> index.upsert(doc, one, new float[0][]));
+      Document other = Document.of("other", "", "some text here", Metadata.empty());
+      assertThrows(InvalidInputException.class, () -> index.upsert(other, one, Fixtures.units(random, 1, DIM)));
+
+      InvalidInputException query = assertThrows(InvalidInputException.class,
+          () -> index.vector().retrieve(vector(new float[3]), 5));
+      assertTrue(query.getMessage().contains("3 dimensions"), query.getMessage());
+      assertThrows(InvalidInputException.class, () -> index.vector().retrieve(text("no vector"), 5));
+      InvalidInputException k = assertThrows(InvalidInputException.class, () -> index.lexical().retrieve(text("x"), 0));
+      assertEquals("k must be at least 1, got: 0", k.getMessage());
+
+      index.refresh();
+      assertEquals(Optional.empty(), index.contentHash("d"), "nothing was written");
+      assertEquals(0, index.stats().chunks());
+    }
+  }
+
+  @Test
+  void cosineIndexesNormaliseVectorsAndScoresStayDotProducts() {
+    EmbeddingModelInfo cosine = new EmbeddingModelInfo("cos", DIM, 512, Similarity.COSINE, "", "");
+    IndexManifest manifest = IndexManifest.of(cosine, VectorEncoding.FLOAT32, ChunkerConfig.DEFAULT);
+    Document doc = Document.of("d", "", "text", Metadata.empty());
+    float[] raw = Fixtures.unit(random, DIM);
+    float[] scaled = raw.clone();
+    for (int i = 0; i < DIM; i++) {
+      scaled[i] *= 7;
+    }
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, manifest)) {
+      index.upsert(doc, Fixtures.chunks(doc), new float[][] {scaled});
+      index.refresh();
+      assertEquals(1.0f, index.vector().retrieve(vector(scaled), 1).items().getFirst().score(), 1e-5);
+      assertEquals(1.0f, index.exactVector().retrieve(vector(raw), 1).items().getFirst().score(), 1e-5);
+    }
+  }
+
+  @Test
+  void generationGrowsWithEachVisibleChangeAndIsReportedByRetrievers() {
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      long g0 = index.refresh();
+      assertEquals(g0, index.refresh(), "no change, same generation");
+      Document doc = Document.of("d", "", "words", Metadata.empty());
+      index.upsert(doc, Fixtures.chunks(doc), Fixtures.units(random, 1, DIM));
+      assertEquals(g0, index.lexical().retrieve(text("words"), 1).generation(), "not yet refreshed");
+      assertTrue(index.lexical().retrieve(text("words"), 1).items().isEmpty());
+      long g1 = index.refresh();
+      assertTrue(g1 > g0);
+      assertEquals(g1, index.lexical().retrieve(text("words"), 1).generation());
+      index.delete("d");
+      long g2 = index.refresh();
+      assertTrue(g2 > g1);
+      assertEquals(g2, index.stats().generation());
+    }
+  }
+
+  @Test
+  void searchersSeeConsistentBlocksWhileAWriterReplacesDocuments() throws Exception {
+    int chunksPerVersion = 4;
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      AtomicBoolean done = new AtomicBoolean();
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        Future<?> writer = pool.submit(() -> {
+          Random r = new Random(7);
+          for (int version = 0; version < 60; version++) {
+            String word = "version" + version;
+            String text = (word + " ").repeat(chunksPerVersion).trim();
+            Document doc = Document.of("d", "", text, Metadata.empty());
+            int[] cuts = new int[chunksPerVersion - 1];
+            for (int c = 0; c < cuts.length; c++) {
+              cuts[c] = (c + 1) * (word.length() + 1);
+            }
+            index.upsert(doc, Fixtures.chunks(doc, cuts), Fixtures.units(r, chunksPerVersion, DIM));
+            index.refresh();
+          }
+          done.set(true);
+          return null;
+        });
+        List<Future<Integer>> readers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          readers.add(pool.submit(() -> {
+            int checks = 0;
+            Random r = new Random(11);
+            while (!done.get()) {
+              RankedList hits = index.vector().retrieve(vector(Fixtures.unit(r, DIM)), 10);
+              int n = hits.items().size();
+              if (n != 0 && n != chunksPerVersion) {
+                throw new AssertionError("saw " + n + " chunks: a mix of versions");
+              }
+              List<StoredChunk> loaded = index.load(hits.items().stream().map(ScoredChunkRef::chunkId).toList());
+              if (loaded.stream().map(c -> c.text().strip()).distinct().count() > 1) {
+                throw new AssertionError("loaded chunks of different versions: " + loaded);
+              }
+              checks++;
+            }
+            return checks;
+          }));
+        }
+        writer.get();
+        for (Future<Integer> reader : readers) {
+          assertTrue(reader.get() > 0);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(chunksPerVersion, index.stats().chunks());
+    }
+  }
+
+  @Test
+  void float32IndexesFindTheSameNeighboursAsExactSearch() {
+    IndexManifest manifest = IndexManifest.of(Fixtures.model("f", DIM), VectorEncoding.FLOAT32, ChunkerConfig.DEFAULT);
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, manifest)) {
+      for (int i = 0; i < 50; i++) {
+        Document doc = Document.of("d" + i, "", "doc " + i, Metadata.empty());
+        index.upsert(doc, Fixtures.chunks(doc), Fixtures.units(random, 1, DIM));
+      }
+      index.refresh();
+      float[] q = Fixtures.unit(random, DIM);
+      RankedList approx = index.vector().retrieve(vector(q), 5);
+      RankedList exact = index.exactVector().retrieve(vector(q), 5);
+      assertEquals(exact.items(), approx.items());
+    }
+  }
+
+  @Test
+  void closedIndexesSaySo() {
+    LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM));
+    index.close();
+    index.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> index.lexical().retrieve(text("x"), 1));
+    assertTrue(e.getMessage().endsWith("is closed"), e.getMessage());
+    assertThrows(IllegalStateException.class, index::refresh);
+  }
+}
