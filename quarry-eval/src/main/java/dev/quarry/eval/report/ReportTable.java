@@ -1,0 +1,49 @@
+package dev.quarry.eval.report;
+
+import java.util.Locale;
+
+/**
+ * Formats a report as a fixed-width table for a terminal, metrics to four decimals as trec_eval
+ * prints them:
+ *
+ * <pre>
+ * scifact / test
+ * mode     queries  ndcg@10  mrr@10  recall@100    p@10  map@100  p50 ms  p95 ms
+ * lexical      300   0.6647  0.6260      0.9076  0.0883   0.6177    1.20    3.40
+ * </pre>
+ *
+ * A mode whose scores disagreed with its ranking gets a note under the table.
+ */
+public final class ReportTable {
+
+  private ReportTable() {}
+
+  public static String format(EvalReport report) {
+    int modeWidth = Math.max(4, report.results().stream().mapToInt(r -> r.mode().length()).max().orElse(0));
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-" + modeWidth + "s  %7s  %7s  %6s  %10s  %6s  %7s  %6s  %6s%n",
+            "mode", "queries", "ndcg@10", "mrr@10", "recall@100", "p@10", "map@100", "p50 ms", "p95 ms");
+    StringBuilder out = new StringBuilder();
+    out.append(report.dataset()).append(" / ").append(report.split()).append('\n').append(header);
+    StringBuilder notes = new StringBuilder();
+    for (ModeResult r : report.results()) {
+      var m = r.metrics();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-" + modeWidth + "s  %7d  %7.4f  %6.4f  %10.4f  %6.4f  %7.4f  %6.2f  %6.2f%n",
+              r.mode(), r.queries(), m.ndcgAt10(), m.mrrAt10(), m.recallAt100(), m.precisionAt10(), m.mapAt100(),
+              r.latency().p50Millis(), r.latency().p95Millis()));
+      if (r.outOfOrderQueries() > 0) {
+        notes.append(
+            String.format(
+                Locale.ROOT,
+                "note: %s returned %d of %d queries with scores out of rank order; they were evaluated in score order%n",
+                r.mode(), r.outOfOrderQueries(), r.queries()));
+      }
+    }
+    return out.append(notes).toString();
+  }
+}
