@@ -3,7 +3,10 @@ package dev.quarry.eval;
 import dev.quarry.eval.dataset.BeirDataset;
 import dev.quarry.eval.dataset.EvalSplit;
 import dev.quarry.eval.dataset.Qrels;
+import dev.quarry.eval.metric.Ranking;
 import dev.quarry.eval.metric.ScoredDoc;
+import dev.quarry.eval.run.TrecRun;
+import dev.quarry.eval.run.TrecRunWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +33,8 @@ import java.util.SplittableRandom;
  * get only a few hits and one in twenty none.
  *
  * <p>Usage: {@code SyntheticRuns OUT_DIR [SCIFACT_DIR]} writes {@code scifact-test.run},
- * {@code graded-qrels.tsv} and {@code graded.run}.
+ * {@code graded-qrels.tsv} and {@code graded.run}, and each run again as {@link TrecRunWriter}
+ * writes it ({@code *.quarry.run}).
  */
 final class SyntheticRuns {
 
@@ -159,9 +163,20 @@ final class SyntheticRuns {
     BeirDataset scifact = BeirDataset.open(scifactDir);
     EvalSplit test = scifact.split("test");
     List<String> qids = test.queries().stream().map(q -> q.id()).toList();
-    writeRun(out.resolve("scifact-test.run"), run(qids, test.qrels(), scifact.corpusIds(), SCIFACT_SEED));
+    Map<String, List<ScoredDoc>> scifactRun = run(qids, test.qrels(), scifact.corpusIds(), SCIFACT_SEED);
+    writeRun(out.resolve("scifact-test.run"), scifactRun);
+    writeQuarryRun(out.resolve("scifact-test.quarry.run"), scifactRun);
     Qrels graded = gradedQrels(GRADED_SEED);
     writeQrels(out.resolve("graded-qrels.tsv"), graded);
-    writeRun(out.resolve("graded.run"), run(List.copyOf(graded.queryIds()), graded, gradedCorpus(), GRADED_SEED));
+    Map<String, List<ScoredDoc>> gradedRun = run(List.copyOf(graded.queryIds()), graded, gradedCorpus(), GRADED_SEED);
+    writeRun(out.resolve("graded.run"), gradedRun);
+    writeQuarryRun(out.resolve("graded.quarry.run"), gradedRun);
+  }
+
+  /** The same run as {@link TrecRunWriter} writes it (trec_eval order, ranks from 1). */
+  private static void writeQuarryRun(Path file, Map<String, List<ScoredDoc>> run) {
+    Map<String, Ranking> rankings = new LinkedHashMap<>();
+    run.forEach((q, hits) -> rankings.put(q, Ranking.of(hits)));
+    new TrecRunWriter("quarry", DEPTH).write(file, new TrecRun(rankings));
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Reads only the {@code _id} of each line of a BEIR corpus ({@code corpus.jsonl} or {@code
  * corpus.jsonl.gz}), skipping titles and texts without building them, so counting a large corpus
- * stays cheap. Ingesting the corpus is the pipeline's job, not this module's.
+ * stays cheap; a line is parsed only as far as its {@code _id}, so damage after the id goes unnoticed
+ * here (the ingestion parser reports it). Ingesting the corpus is the pipeline's job, not this module's.
  */
 public final class CorpusIds {
 

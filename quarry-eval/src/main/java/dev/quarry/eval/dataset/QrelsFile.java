@@ -10,7 +10,8 @@ import java.util.Set;
  * Reads a BEIR qrels file: a header line {@code query-id<TAB>corpus-id<TAB>score}, then one
  * judgment per line with an integer grade. Blank lines are skipped. Ids may not contain whitespace
  * (TREC run files and trec_eval split on it). A repeated (query, document) pair is an error, as it
- * is for trec_eval. Every problem is reported as {@code file:line: reason}.
+ * is for trec_eval; so is an empty file (a header alone judges nothing). Every problem is reported
+ * as {@code file:line: reason}.
  */
 public final class QrelsFile {
 
@@ -21,9 +22,11 @@ public final class QrelsFile {
   public static Qrels read(Path file) {
     Map<String, Map<String, Integer>> grades = new LinkedHashMap<>();
     Set<String> pairs = new HashSet<>();
+    int[] lines = {0};
     TextLines.forEach(
         file,
         (number, line) -> {
+          lines[0] = number;
           if (number == 1) {
             if (!line.strip().equals(HEADER)) {
               throw TextLines.malformed(
@@ -53,6 +56,9 @@ public final class QrelsFile {
           }
           grades.computeIfAbsent(queryId, k -> new LinkedHashMap<>()).put(docId, grade);
         });
+    if (lines[0] == 0) {
+      throw TextLines.malformed(file, 1, "empty file; expected the header 'query-id<TAB>corpus-id<TAB>score'");
+    }
     return new Qrels(grades);
   }
 

@@ -29,50 +29,59 @@ public final class TrecRunReader {
   private TrecRunReader() {}
 
   public static TrecRun read(Path file) {
-    Map<String, List<ScoredDoc>> hits = new LinkedHashMap<>();
-    Map<String, Set<String>> seen = new LinkedHashMap<>();
-    int number = 0;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] f = line.strip().split("\\s+");
-        if (f.length != 6) {
-          throw malformed(file, number, "expected 6 fields 'qid Q0 docid rank score tag', got " + f.length);
-        }
-        try {
-          Integer.parseInt(f[3]);
-        } catch (NumberFormatException e) {
-          throw malformed(file, number, "rank must be an integer, got: '" + f[3] + "'");
-        }
-        double score;
-        try {
-          score = Double.parseDouble(f[4]);
-        } catch (NumberFormatException e) {
-          throw malformed(file, number, "score must be a number, got: '" + f[4] + "'");
-        }
-        if (!Double.isFinite(score)) {
-          throw malformed(file, number, "score must be finite, got: '" + f[4] + "'");
-        }
-        if (!seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[2])) {
-          throw malformed(file, number, "document '" + f[2] + "' is listed twice for query '" + f[0] + "'");
-        }
-        hits.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new ScoredDoc(f[2], score));
-      }
+      return read(in, file.toString());
     } catch (NoSuchFileException e) {
       throw new NotFoundException("run file not found: " + file, e);
     } catch (IOException e) {
-      throw new StorageException("cannot read run file " + file + " (after line " + number + "): " + e.getMessage(), e);
+      throw new StorageException("cannot read run file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a run from {@code in} (not closed), naming {@code source} in error messages.
+   *
+   * @throws IOException when {@code in} fails
+   */
+  public static TrecRun read(BufferedReader in, String source) throws IOException {
+    Map<String, List<ScoredDoc>> hits = new LinkedHashMap<>();
+    Map<String, Set<String>> seen = new LinkedHashMap<>();
+    int number = 0;
+    String line;
+    while ((line = in.readLine()) != null) {
+      number++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.strip().split("\\s+");
+      if (f.length != 6) {
+        throw malformed(source, number, "expected 6 fields 'qid Q0 docid rank score tag', got " + f.length);
+      }
+      try {
+        Integer.parseInt(f[3]);
+      } catch (NumberFormatException e) {
+        throw malformed(source, number, "rank must be an integer, got: '" + f[3] + "'");
+      }
+      double score;
+      try {
+        score = Double.parseDouble(f[4]);
+      } catch (NumberFormatException e) {
+        throw malformed(source, number, "score must be a number, got: '" + f[4] + "'");
+      }
+      if (!Double.isFinite(score)) {
+        throw malformed(source, number, "score must be finite, got: '" + f[4] + "'");
+      }
+      if (!seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[2])) {
+        throw malformed(source, number, "document '" + f[2] + "' is listed twice for query '" + f[0] + "'");
+      }
+      hits.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new ScoredDoc(f[2], score));
     }
     Map<String, Ranking> rankings = new LinkedHashMap<>();
     hits.forEach((q, docs) -> rankings.put(q, Ranking.of(docs)));
     return new TrecRun(rankings);
   }
 
-  private static InvalidInputException malformed(Path file, int line, String reason) {
-    return new InvalidInputException(file + ":" + line + ": " + reason);
+  private static InvalidInputException malformed(String source, int line, String reason) {
+    return new InvalidInputException(source + ":" + line + ": " + reason);
   }
 }
