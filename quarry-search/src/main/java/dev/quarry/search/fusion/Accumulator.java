@@ -9,12 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sums fused scores per chunk and orders them: score descending, then chunk id ascending. */
+/**
+ * Sums fused scores per chunk and orders them: score descending, then chunk id descending. Ties
+ * (common under RRF) thus break as trec_eval breaks them (document id descending), so the order
+ * Quarry returns is the order an evaluation scores.
+ */
 final class Accumulator {
 
   /** Deterministic order, so pagination is stable across identical requests. */
   static final Comparator<FusedResult> ORDER =
-      Comparator.comparingDouble(FusedResult::score).reversed().thenComparing(FusedResult::chunkId);
+      Comparator.comparingDouble(FusedResult::score).reversed()
+          .thenComparing(FusedResult::chunkId, Comparator.reverseOrder());
 
   private static final class Entry {
     final String documentId;

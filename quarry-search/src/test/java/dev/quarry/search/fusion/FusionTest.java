@@ -50,8 +50,8 @@ class FusionTest {
     var lex = list("lexical", "a#0", 10.0, "b#0", 6.0, "c#0", 2.0);
     var vec = list("vector", "c#0", 0.9, "b#0", 0.7, "a#0", 0.5);
     var fused = Fusers.of(Fusion.weighted(0.5)).fuse(List.of(lex, vec), 3);
-    // a: 0.5*1 + 0.5*0 = 0.5; b: 0.5*0.5 + 0.5*0.5 = 0.5; c: 0.5*0 + 0.5*1 = 0.5 -> ties by id
-    assertEquals(List.of("a#0", "b#0", "c#0"), fused.stream().map(FusedResult::chunkId).toList());
+    // a: 0.5*1 + 0.5*0 = 0.5; b: 0.5*0.5 + 0.5*0.5 = 0.5; c: 0.5*0 + 0.5*1 = 0.5 -> ties by id, descending
+    assertEquals(List.of("c#0", "b#0", "a#0"), fused.stream().map(FusedResult::chunkId).toList());
     fused.forEach(r -> assertEquals(0.5, r.score(), 1e-6));
     var vecOnly = Fusers.of(Fusion.weighted(1.0)).fuse(List.of(lex, vec), 3);
     assertEquals(List.of("c#0", "b#0", "a#0"), vecOnly.stream().map(FusedResult::chunkId).toList());
