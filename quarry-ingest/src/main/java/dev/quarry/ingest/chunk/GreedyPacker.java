@@ -16,11 +16,13 @@ final class GreedyPacker {
   private final TokenizedText tokens;
   private final int capacity;
   private final List<Boundaries> levels;
+  private final PlannedChunking.Fit fit;
 
-  GreedyPacker(TokenizedText tokens, int capacity, List<Boundaries> levels) {
+  GreedyPacker(TokenizedText tokens, int capacity, List<Boundaries> levels, PlannedChunking.Fit fit) {
     this.tokens = tokens;
     this.capacity = capacity;
     this.levels = levels;
+    this.fit = fit;
   }
 
   List<TokenRange> plan() {
@@ -35,7 +37,7 @@ final class GreedyPacker {
       return;
     }
     if (level == levels.size()) {
-      TokenWindows.split(tokens, from, to, capacity, 0, out);
+      TokenWindows.split(tokens, from, to, capacity, 0, fit, out);
       return;
     }
     int[] cuts = levels.get(level).within(from, to);

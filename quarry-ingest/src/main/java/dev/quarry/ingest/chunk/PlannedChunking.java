@@ -13,10 +13,20 @@ import java.util.List;
  */
 final class PlannedChunking {
 
-  /** A chunker's own part: which token ranges become chunks, each at most {@code capacity}. */
+  /** A chunker's own part: which token ranges become chunks, each planned at most {@code capacity}. */
   @FunctionalInterface
   interface Planner {
-    List<TokenRange> plan(Document document, TokenizedText tokens, int capacity);
+    List<TokenRange> plan(Document document, TokenizedText tokens, int capacity, Fit fit);
+  }
+
+  /**
+   * By how many tokens the chunk made of tokens {@code [from, to)} would exceed the budget once
+   * its embedding text is tokenized on its own (0 when it fits). The measurement is kept for
+   * assembly, so asking costs no second tokenization.
+   */
+  @FunctionalInterface
+  interface Fit {
+    int excess(int from, int to);
   }
 
   private PlannedChunking() {}
@@ -35,7 +45,8 @@ final class PlannedChunking {
     }
     TokenizedText tokens = TokenizedText.of(document.text(), tokenizer);
     ChunkBudget budget = ChunkBudget.of(document.title(), total, tokenizer);
-    List<TokenRange> plan = planner.plan(document, tokens, budget.contentTokens());
-    return new ChunkAssembler(tokenizer, document, tokens, budget).assemble(plan);
+    ChunkAssembler assembler = new ChunkAssembler(tokenizer, document, tokens, budget);
+    List<TokenRange> plan = planner.plan(document, tokens, budget.contentTokens(), assembler::excess);
+    return assembler.assemble(plan);
   }
 }

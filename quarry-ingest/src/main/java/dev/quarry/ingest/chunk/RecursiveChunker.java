@@ -36,7 +36,8 @@ public final class RecursiveChunker implements Chunker {
     return PlannedChunking.chunk(document, tokenizer, budget, RecursiveChunker::plan);
   }
 
-  private static List<TokenRange> plan(Document document, TokenizedText tokens, int capacity) {
+  private static List<TokenRange> plan(
+      Document document, TokenizedText tokens, int capacity, PlannedChunking.Fit fit) {
     if (tokens.count() <= capacity) {
       return List.of(new TokenRange(0, tokens.count()));
     }
@@ -50,6 +51,6 @@ public final class RecursiveChunker implements Chunker {
             Boundaries.atOffsets(tokens, offsets, levels),
             Boundaries.atOffsets(tokens, ParagraphBreaks.starts(text)),
             Boundaries.atOffsets(tokens, SentenceSplitter.starts(text)));
-    return new GreedyPacker(tokens, capacity, levelsOfStructure).plan();
+    return new GreedyPacker(tokens, capacity, levelsOfStructure, fit).plan();
   }
 }

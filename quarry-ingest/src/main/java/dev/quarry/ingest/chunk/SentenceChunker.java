@@ -30,11 +30,12 @@ public final class SentenceChunker implements Chunker {
     return PlannedChunking.chunk(document, tokenizer, budget, SentenceChunker::plan);
   }
 
-  private static List<TokenRange> plan(Document document, TokenizedText tokens, int capacity) {
+  private static List<TokenRange> plan(
+      Document document, TokenizedText tokens, int capacity, PlannedChunking.Fit fit) {
     if (tokens.count() <= capacity) {
       return List.of(new TokenRange(0, tokens.count()));
     }
     Boundaries sentences = Boundaries.atOffsets(tokens, SentenceSplitter.starts(document.text()));
-    return new GreedyPacker(tokens, capacity, List.of(sentences)).plan();
+    return new GreedyPacker(tokens, capacity, List.of(sentences), fit).plan();
   }
 }

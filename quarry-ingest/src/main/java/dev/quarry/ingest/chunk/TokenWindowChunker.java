@@ -45,9 +45,10 @@ public final class TokenWindowChunker implements Chunker {
     return PlannedChunking.chunk(document, tokenizer, budget, this::plan);
   }
 
-  private List<TokenRange> plan(Document document, TokenizedText tokens, int capacity) {
+  private List<TokenRange> plan(
+      Document document, TokenizedText tokens, int capacity, PlannedChunking.Fit fit) {
     List<TokenRange> plan = new ArrayList<>();
-    TokenWindows.split(tokens, 0, tokens.count(), capacity, overlap, plan);
+    TokenWindows.split(tokens, 0, tokens.count(), capacity, overlap, fit, plan);
     return plan;
   }
 }

@@ -116,6 +116,25 @@ final class TokenizedText {
     return to == starts.length ? text.length() : starts[to];
   }
 
+  /** The first cut after token {@code i}. */
+  int cutAfter(int i) {
+    int j = i + 1;
+    while (!cut[j]) {
+      j++;
+    }
+    return j;
+  }
+
+  /** The last cut in {@code (i, limit]}, else the first cut after {@code i}. */
+  int cutAfter(int i, int limit) {
+    for (int j = limit; j > i; j--) {
+      if (cut[j]) {
+        return j;
+      }
+    }
+    return cutAfter(i);
+  }
+
   /**
    * The best cut in {@code [max(floor, ideal - lookback), ideal]}: the latest word break, else the
    * latest punctuation break, else the latest cut of any kind; else the latest cut down to {@code

@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jsoup.Jsoup;
-import org.jsoup.nodes.Element;
 
 /**
  * Parses an HTML file (with jsoup) into one document holding its visible text.
@@ -60,8 +59,7 @@ public final class HtmlParser implements Parser {
   }
 
   private static String title(org.jsoup.nodes.Document dom, List<Heading> headings, String text) {
-    Element titleElement = dom.selectFirst("title");
-    String title = titleElement == null ? "" : Titles.clip(titleElement.text());
+    String title = Titles.clip(dom.title()); // the head's <title>, never an <svg><title>
     if (!title.isEmpty()) {
       return title;
     }

@@ -51,7 +51,7 @@ public final class MarkdownParser implements Parser {
   /** The ATX headings of {@code markdown}, in order, skipping fenced code blocks. */
   static List<Heading> headings(String markdown) {
     List<Heading> headings = new ArrayList<>();
-    Fence openFence = null;
+    Optional<Fence> openFence = Optional.empty();
     int lineStart = 0;
     while (lineStart < markdown.length()) {
       int lineEnd = markdown.indexOf('\n', lineStart);
@@ -59,12 +59,12 @@ public final class MarkdownParser implements Parser {
         lineEnd = markdown.length();
       }
       String line = markdown.substring(lineStart, lineEnd);
-      Fence fence = Fence.of(line);
-      if (openFence != null) {
-        if (fence != null && openFence.closedBy(fence, line)) {
-          openFence = null;
+      Optional<Fence> fence = Fence.of(line);
+      if (openFence.isPresent()) {
+        if (fence.isPresent() && openFence.get().closedBy(fence.get(), line)) {
+          openFence = Optional.empty();
         }
-      } else if (fence != null) {
+      } else if (fence.isPresent()) {
         openFence = fence;
       } else {
         heading(line, lineStart).ifPresent(headings::add);
@@ -120,23 +120,23 @@ public final class MarkdownParser implements Parser {
   /** A code fence line: its character ({@code `} or {@code ~}) and length. */
   private record Fence(char marker, int length) {
 
-    static Fence of(String line) {
+    static Optional<Fence> of(String line) {
       int i = indentation(line);
       if (i > 3 || i >= line.length()) {
-        return null;
+        return Optional.empty();
       }
       char c = line.charAt(i);
       if (c != '`' && c != '~') {
-        return null;
+        return Optional.empty();
       }
       int n = 0;
       while (i + n < line.length() && line.charAt(i + n) == c) {
         n++;
       }
       if (n < 3 || (c == '`' && line.indexOf('`', i + n) >= 0)) {
-        return null; // a backtick fence's info string may not contain backticks
+        return Optional.empty(); // a backtick fence's info string may not contain backticks
       }
-      return new Fence(c, n);
+      return Optional.of(new Fence(c, n));
     }
 
     /** A closing fence has the same marker, at least the same length, and nothing after it. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.core.document.Document;
 import dev.quarry.core.document.MetadataValue;
 import dev.quarry.core.parse.ParseOutcome;
@@ -15,6 +16,11 @@ import dev.quarry.core.parse.ParseOutcome.Rejected;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class BeirJsonlParserTest {
@@ -162,6 +168,29 @@ class BeirJsonlParserTest {
     List<ParseOutcome> out = outcomes(parser, "none.jsonl", "\n  \n");
     assertEquals(List.of(new Rejected("none.jsonl", "no documents: the JSONL file has no non-blank line")), out);
   }
+
+  @Property(tries = 300)
+  void aRecordWrittenByJacksonParsesBackToTheSameDocument(
+      @ForAll("nonBlank") String id, @ForAll("wellFormed") String title, @ForAll("nonBlank") String text)
+      throws Exception {
+    String line = JSON.writeValueAsString(Map.of("_id", id, "title", title, "text", text));
+    Document doc = parsed(outcomes(parser, "c.jsonl", line + "\n").getFirst());
+    assertEquals(id, doc.id());
+    assertEquals(title.strip(), doc.title());
+    assertEquals(text, doc.text());
+  }
+
+  @Provide
+  Arbitrary<String> wellFormed() {
+    return Arbitraries.strings().ofMaxLength(40).filter(s -> s.codePoints().noneMatch(cp -> Character.isSurrogate((char) cp)));
+  }
+
+  @Provide
+  Arbitrary<String> nonBlank() {
+    return wellFormed().filter(s -> !s.isBlank());
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Document parsed(ParseOutcome outcome) {
     return assertInstanceOf(Parsed.class, outcome, outcome::toString).document();

@@ -100,7 +100,7 @@ class MarkdownParserTest {
     assertEquals("empty document", rejected.reason());
   }
 
-  @Property(tries = 200)
+  @Property(tries = 300)
   void everyHeadingOffsetStartsAHashLineWithItsTitle(
       @ForAll @StringLength(max = 300) String noise, @ForAll("lines") List<String> lines) {
     String md = String.join("\n", lines) + "\n" + noise.replace("`", "").replace("~", "");
