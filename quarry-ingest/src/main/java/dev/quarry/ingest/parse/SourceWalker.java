@@ -38,6 +38,11 @@ public final class SourceWalker {
     this.parser = Objects.requireNonNull(parser, "parser");
   }
 
+  /** A walker over every format of {@link ParserRegistry#standard}, each under {@code limits}. */
+  public static SourceWalker standard(IngestLimits limits) {
+    return new SourceWalker(ParserRegistry.standard(limits));
+  }
+
   /**
    * Parses the file {@code root}, or every file under the directory {@code root}.
    *

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SourceWalkerTest {
 
-  private final SourceWalker walker = new SourceWalker(ParserRegistry.standard(IngestLimits.DEFAULT));
+  private final SourceWalker walker = SourceWalker.standard(IngestLimits.DEFAULT);
 
   @Test
   void walksATreeInNameOrderSkippingHiddenEntriesAndNamingFilesRelativeToTheRoot(@TempDir Path root)
