@@ -199,6 +199,11 @@ public final class LuceneChunkIndex implements ChunkIndex {
     return ManifestFile.exists(dir) ? open(dir, manifest) : create(dir, manifest);
   }
 
+  /** Whether {@code dir} holds an index (its manifest is there). */
+  public static boolean exists(Path dir) {
+    return ManifestFile.exists(dir);
+  }
+
   private static LuceneChunkIndex start(Path dir, ManifestFile file) {
     Directory directory = null;
     Analyzer analyzer = null;

@@ -365,7 +365,7 @@ class LuceneChunkIndexTest {
       try {
         Future<?> writer = pool.submit(() -> {
           Random r = new Random(7);
-          for (int version = 0; version < 60; version++) {
+          for (int version = 0; version < 40; version++) {
             String word = "version" + version;
             String text = (word + " ").repeat(chunksPerVersion).trim();
             Document doc = Document.of("d", "", text, Metadata.empty());
@@ -383,13 +383,18 @@ class LuceneChunkIndexTest {
         for (int t = 0; t < 2; t++) {
           readers.add(pool.submit(() -> {
             int checks = 0;
+            boolean seen = false;
             Random r = new Random(11);
             while (!done.get()) {
               RankedList hits = index.vector().retrieve(vector(Fixtures.unit(r, DIM)), 10);
               int n = hits.items().size();
+              if (n == 0 && seen) {
+                throw new AssertionError("the document vanished between two versions");
+              }
               if (n != 0 && n != chunksPerVersion) {
                 throw new AssertionError("saw " + n + " chunks: a mix of versions");
               }
+              seen |= n > 0;
               List<StoredChunk> loaded = index.load(hits.items().stream().map(ScoredChunkRef::chunkId).toList());
               if (loaded.stream().map(c -> c.text().strip()).distinct().count() > 1) {
                 throw new AssertionError("loaded chunks of different versions: " + loaded);
