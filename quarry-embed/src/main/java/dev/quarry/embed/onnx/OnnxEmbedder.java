@@ -1,0 +1,340 @@
+package dev.quarry.embed.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.embed.model.EmbeddingModels;
+import dev.quarry.embed.model.ModelResources;
+import dev.quarry.embed.model.ModelSpec;
+import dev.quarry.embed.model.Pooling;
+import dev.quarry.embed.tokenizer.ModelInput;
+import dev.quarry.embed.tokenizer.ModelTokenizer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * An in-process embedding model run by ONNX Runtime: tokenises with the model's own tokenizer
+ * (adding the model's prefix for the input kind), truncates to the model's limit keeping [SEP],
+ * runs batches padded to their longest member, pools (CLS or mean) and L2-normalises.
+ *
+ * <p>Decisions:
+ *
+ * <ul>
+ *   <li>The ONNX graph is read from the classpath once and {@link OnnxEmbedderConfig#sessions()}
+ *       sessions are built from those bytes; each session belongs to a pool of named worker threads
+ *       ({@code quarry-embed-<model>-<n>}) of the same size, so at most that many model calls run
+ *       at once however many callers there are.
+ *   <li>Inputs are sorted by token count before batching, so a batch holds texts of similar length
+ *       and little padding; vectors are returned in the callers' order.
+ *   <li>Only the inputs the graph declares are fed ({@code input_ids}, {@code attention_mask},
+ *       {@code token_type_ids}).
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} waits for running batches, then frees the sessions and the
+ * tokenizer.
+ */
+public final class OnnxEmbedder implements Embedder, AutoCloseable {
+
+  private static final String INPUT_IDS = "input_ids";
+  private static final String ATTENTION_MASK = "attention_mask";
+  private static final String TOKEN_TYPE_IDS = "token_type_ids";
+  private static final String LAST_HIDDEN_STATE = "last_hidden_state";
+
+  private final OnnxEmbedderConfig config;
+  private final ModelSpec spec;
+  private final ModelTokenizer tokenizer;
+  private final OrtEnvironment environment;
+  private final List<OrtSession> allSessions;
+  private final BlockingQueue<OrtSession> idleSessions;
+  private final ExecutorService workers;
+  private final List<String> inputNames;
+  private final String outputName;
+  private volatile boolean closed;
+
+  private OnnxEmbedder(
+      OnnxEmbedderConfig config,
+      ModelSpec spec,
+      ModelTokenizer tokenizer,
+      OrtEnvironment environment,
+      List<OrtSession> sessions,
+      List<String> inputNames,
+      String outputName) {
+    this.config = config;
+    this.spec = spec;
+    this.tokenizer = tokenizer;
+    this.environment = environment;
+    this.allSessions = List.copyOf(sessions);
+    this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
+    this.workers = Executors.newFixedThreadPool(sessions.size(), namedThreads(spec.id()));
+    this.inputNames = List.copyOf(inputNames);
+    this.outputName = outputName;
+  }
+
+  /** Loads the configured model (tokenizer and ONNX graph) from the classpath. */
+  public static OnnxEmbedder open(OnnxEmbedderConfig config) {
+    Objects.requireNonNull(config, "config");
+    ModelSpec spec = EmbeddingModels.byId(config.modelId());
+    ModelTokenizer tokenizer = ModelTokenizer.load(spec);
+    List<OrtSession> sessions = new ArrayList<>();
+    try {
+      byte[] graph = ModelResources.read(spec, spec.onnxResource());
+      OrtEnvironment environment = OrtEnvironment.getEnvironment();
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setIntraOpNumThreads(config.intraOpThreads());
+        options.setInterOpNumThreads(1);
+        for (int i = 0; i < config.sessions(); i++) {
+          sessions.add(environment.createSession(graph, options));
+        }
+      }
+      OrtSession first = sessions.getFirst();
+      List<String> inputs = declaredInputs(spec, first);
+      String output = hiddenStateOutput(spec, first);
+      return new OnnxEmbedder(config, spec, tokenizer, environment, sessions, inputs, output);
+    } catch (OrtException | RuntimeException e) {
+      sessions.forEach(OnnxEmbedder::closeQuietly);
+      tokenizer.close();
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(
+          "cannot load ONNX model of embedding model '" + spec.id() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads the default model with the measured default settings. */
+  public static OnnxEmbedder openDefault() {
+    return open(OnnxEmbedderConfig.defaults());
+  }
+
+  @Override
+  public EmbeddingModelInfo info() {
+    return spec.info();
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public OnnxEmbedderConfig config() {
+    return config;
+  }
+
+  /** The model's tokenizer, for chunkers that measure text in this model's tokens. */
+  public ModelTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public float[][] embed(List<String> texts, InputKind kind) {
+    Objects.requireNonNull(texts, "texts");
+    Objects.requireNonNull(kind, "kind");
+    requireOpen();
+    String prefix = spec.prefix(kind);
+    ModelInput[] inputs = new ModelInput[texts.size()];
+    for (int i = 0; i < inputs.length; i++) {
+      int index = i;
+      String text = Objects.requireNonNull(texts.get(i), () -> "texts[" + index + "] is null");
+      inputs[i] = tokenizer.encode(prefix.isEmpty() ? text : prefix + text);
+    }
+    int[] order =
+        IntStream.range(0, inputs.length)
+            .boxed()
+            .sorted(Comparator.comparingInt(i -> inputs[i].length()))
+            .mapToInt(Integer::intValue)
+            .toArray();
+    float[][] vectors = new float[inputs.length][];
+    List<Future<?>> batches = new ArrayList<>();
+    for (int from = 0; from < order.length; from += config.batchSize()) {
+      int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
+      batches.add(workers.submit(() -> runBatch(inputs, batch, vectors)));
+    }
+    awaitAll(batches);
+    return vectors;
+  }
+
+  private void runBatch(ModelInput[] inputs, int[] batch, float[][] vectors) {
+    int rows = batch.length;
+    int length = 0;
+    for (int index : batch) {
+      length = Math.max(length, inputs[index].length());
+    }
+    long[] ids = new long[rows * length];
+    long[] mask = new long[rows * length];
+    long[] types = new long[rows * length];
+    for (int row = 0; row < rows; row++) {
+      ModelInput input = inputs[batch[row]];
+      System.arraycopy(input.ids(), 0, ids, row * length, input.length());
+      System.arraycopy(input.typeIds(), 0, types, row * length, input.length());
+      Arrays.fill(mask, row * length, row * length + input.length(), 1L);
+    }
+    long[] shape = {rows, length};
+    OrtSession session = borrowSession();
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (String name : inputNames) {
+        long[] values =
+            switch (name) {
+              case INPUT_IDS -> ids;
+              case ATTENTION_MASK -> mask;
+              case TOKEN_TYPE_IDS -> types;
+              default -> throw new IllegalStateException("unexpected model input " + name);
+            };
+        feed.put(name, OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape));
+      }
+      try (OrtSession.Result result = session.run(feed)) {
+        OnnxTensor hidden =
+            (OnnxTensor)
+                result
+                    .get(outputName)
+                    .orElseThrow(() -> new IllegalStateException("model returned no " + outputName));
+        FloatBuffer states = hidden.getFloatBuffer();
+        Pooling pooling = spec.pooling();
+        for (int row = 0; row < rows; row++) {
+          float[] vector = new float[spec.dimension()];
+          pooling.pool(states, row, length, inputs[batch[row]].length(), vector);
+          if (spec.normalized()) {
+            Pooling.normalize(vector);
+          }
+          vectors[batch[row]] = vector;
+        }
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "embedding model '" + spec.id() + "' failed on a batch of " + rows + " texts of up to "
+              + length + " tokens: " + e.getMessage(),
+          e);
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+      idleSessions.add(session);
+    }
+  }
+
+  private OrtSession borrowSession() {
+    OrtSession session = idleSessions.poll();
+    if (session == null) { // cannot happen: one session per worker thread
+      throw new IllegalStateException("no idle ONNX session for embedding model '" + spec.id() + "'");
+    }
+    return session;
+  }
+
+  private void awaitAll(List<Future<?>> batches) {
+    try {
+      for (Future<?> batch : batches) {
+        batch.get();
+      }
+    } catch (InterruptedException e) {
+      batches.forEach(b -> b.cancel(false));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while embedding with '" + spec.id() + "'", e);
+    } catch (ExecutionException e) {
+      batches.forEach(b -> b.cancel(false));
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("embedding with '" + spec.id() + "' failed", e.getCause());
+    } catch (CancellationException e) {
+      throw new IllegalStateException("embedder '" + spec.id() + "' was closed while embedding", e);
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("embedder '" + spec.id() + "' is closed");
+    }
+  }
+
+  /** Waits for running batches, then frees the ONNX sessions and the tokenizer. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    allSessions.forEach(OnnxEmbedder::closeQuietly);
+    tokenizer.close();
+  }
+
+  private static List<String> declaredInputs(ModelSpec spec, OrtSession session) {
+    List<String> declared = new ArrayList<>(session.getInputNames());
+    for (String name : declared) {
+      if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
+        throw new IllegalStateException(
+            "embedding model '" + spec.id() + "' declares input '" + name
+                + "'; Quarry feeds only input_ids, attention_mask and token_type_ids");
+      }
+    }
+    if (!declared.contains(INPUT_IDS)) {
+      throw new IllegalStateException(
+          "embedding model '" + spec.id() + "' declares no input_ids input, only " + declared);
+    }
+    return declared;
+  }
+
+  private static String hiddenStateOutput(ModelSpec spec, OrtSession session) throws OrtException {
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    NodeInfo node = outputs.get(LAST_HIDDEN_STATE);
+    if (node == null) {
+      node = outputs.values().iterator().next();
+    }
+    if (!(node.getInfo() instanceof TensorInfo tensor)
+        || tensor.getShape().length != 3
+        || tensor.getShape()[2] != spec.dimension()) {
+      throw new IllegalStateException(
+          "embedding model '" + spec.id() + "' output '" + node.getName() + "' is " + node.getInfo()
+              + ", expected a [batch, sequence, " + spec.dimension() + "] float tensor");
+    }
+    return node.getName();
+  }
+
+  private static ThreadFactory namedThreads(String modelId) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "quarry-embed-" + modelId + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      // nothing useful to do when freeing native memory fails at shutdown
+    }
+  }
+}

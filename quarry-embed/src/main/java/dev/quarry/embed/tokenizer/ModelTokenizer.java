@@ -1,0 +1,146 @@
+package dev.quarry.embed.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import dev.quarry.core.chunk.TokenSpans;
+import dev.quarry.core.chunk.Tokenizer;
+import dev.quarry.core.error.StorageException;
+import dev.quarry.embed.model.ModelResources;
+import dev.quarry.embed.model.ModelSpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An embedding model's own tokenizer (the HuggingFace tokenizer.json shipped with the model, run by
+ * DJL's native binding). It measures chunks in model tokens ({@link #tokenize}) and prepares model
+ * inputs ({@link #encode}). Thread-safe; {@link #close()} frees the native tokenizer.
+ *
+ * <p>Decisions:
+ *
+ * <ul>
+ *   <li>The tokenizer.json's own truncation and padding are switched off (MiniLM's file truncates
+ *       at 128 and pads to 128): {@link #tokenize} sees the whole text, and {@link #encode}
+ *       truncates to the model's true limit itself, keeping the closing [SEP].
+ *   <li>DJL reports offsets in Unicode code points; they are converted to UTF-16 {@code char}
+ *       offsets so that {@code text.substring(start, end)} is the token's source text.
+ *   <li>DJL's native library ships inside its jar (linux-x86_64, linux-aarch64, osx-aarch64,
+ *       win-x86_64) and is extracted once to {@code $DJL_CACHE_DIR/tokenizers} (default
+ *       {@code ~/.djl.ai/tokenizers}; {@code ENGINE_CACHE_DIR} overrides); nothing is downloaded.
+ *       DJL's usage telemetry (a call to the EC2 metadata address with 1 s time-outs) is switched
+ *       off by setting the system property {@code OPT_OUT_TRACKING=true} unless the environment
+ *       or the command line already decided.
+ * </ul>
+ */
+public final class ModelTokenizer implements Tokenizer, AutoCloseable {
+
+  private static final String OPT_OUT_TRACKING = "OPT_OUT_TRACKING";
+
+  private final ModelSpec spec;
+  private final HuggingFaceTokenizer tokenizer;
+  private final int specialTokens;
+
+  private ModelTokenizer(ModelSpec spec, HuggingFaceTokenizer tokenizer) {
+    this.spec = spec;
+    this.tokenizer = tokenizer;
+    this.specialTokens = tokenizer.encode("", true, false).getIds().length;
+    if (spec.maxTokens() <= specialTokens) {
+      throw new IllegalArgumentException(
+          "model " + spec.id() + ": maxTokens " + spec.maxTokens() + " leaves no room beside "
+              + specialTokens + " special tokens");
+    }
+  }
+
+  /** Loads {@code spec}'s tokenizer.json from the classpath. */
+  public static ModelTokenizer load(ModelSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    byte[] json = ModelResources.read(spec, spec.tokenizerResource());
+    optOutOfTelemetry();
+    Map<String, String> options =
+        Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
+    try {
+      return new ModelTokenizer(spec, HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options));
+    } catch (IOException e) {
+      throw new StorageException("cannot load tokenizer of embedding model '" + spec.id() + "'", e);
+    }
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** Content tokens of {@code text} (no [CLS]/[SEP]) with UTF-16 char offsets into it, untruncated. */
+  @Override
+  public TokenSpans tokenize(String text) {
+    Objects.requireNonNull(text, "text");
+    CharSpan[] spans = tokenizer.encode(text, false, false).getCharTokenSpans();
+    int[] starts = new int[spans.length];
+    int[] ends = new int[spans.length];
+    CharOffsets offsets = CharOffsets.of(text);
+    int previousEnd = 0;
+    for (int i = 0; i < spans.length; i++) {
+      CharSpan span = spans[i];
+      if (span == null) { // not expected without special tokens: give it an empty span in place
+        starts[i] = previousEnd;
+        ends[i] = previousEnd;
+        continue;
+      }
+      starts[i] = offsets.toChar(span.getStart());
+      ends[i] = offsets.toChar(span.getEnd());
+      previousEnd = ends[i];
+    }
+    return new TokenSpans(starts, ends);
+  }
+
+  /** The model's maximum input length less its special tokens: 510 for the BERT models. */
+  @Override
+  public int maxContentTokens() {
+    return spec.maxTokens() - specialTokens;
+  }
+
+  /**
+   * {@code text} as model input: with special tokens, cut to the model's {@code maxTokens} by
+   * dropping content tokens from the end while keeping the closing special token(s).
+   */
+  public ModelInput encode(String text) {
+    Objects.requireNonNull(text, "text");
+    Encoding encoding = tokenizer.encode(text, true, false);
+    long[] ids = encoding.getIds();
+    long[] typeIds = encoding.getTypeIds();
+    int max = spec.maxTokens();
+    if (ids.length <= max) {
+      return new ModelInput(ids, typeIds, ids.length);
+    }
+    int closing = trailingOnes(encoding.getSpecialTokenMask());
+    return new ModelInput(truncate(ids, max, closing), truncate(typeIds, max, closing), ids.length);
+  }
+
+  /** The first {@code max - closing} values followed by the last {@code closing} ones. */
+  private static long[] truncate(long[] values, int max, int closing) {
+    long[] kept = Arrays.copyOf(values, max);
+    System.arraycopy(values, values.length - closing, kept, max - closing, closing);
+    return kept;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+
+  private static int trailingOnes(long[] mask) {
+    int n = 0;
+    for (int i = mask.length - 1; i >= 0 && mask[i] == 1; i--) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void optOutOfTelemetry() {
+    if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
+      System.setProperty(OPT_OUT_TRACKING, "true");
+    }
+  }
+}

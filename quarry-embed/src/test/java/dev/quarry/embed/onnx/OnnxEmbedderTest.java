@@ -1,0 +1,159 @@
+package dev.quarry.embed.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.embed.model.EmbeddingModels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OnnxEmbedderTest {
+
+  private static OnnxEmbedder bgeQ;
+
+  @BeforeAll
+  static void load() {
+    bgeQ = OnnxEmbedder.open(new OnnxEmbedderConfig("bge-small-en-v1.5-q", 2, 1, 4));
+  }
+
+  @AfterAll
+  static void close() {
+    bgeQ.close();
+  }
+
+  static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += (double) a[i] * b[i];
+    }
+    return sum;
+  }
+
+  static float[] one(OnnxEmbedder embedder, String text, InputKind kind) {
+    return embedder.embed(List.of(text), kind)[0];
+  }
+
+  static String words(int n) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      text.append("token").append(' ');
+    }
+    return text.toString().strip();
+  }
+
+  @Test
+  void vectorsHave384UnitLengthDimensions() {
+    float[][] vectors = bgeQ.embed(List.of("a short passage", "another, longer passage about rivers"), InputKind.DOCUMENT);
+    assertEquals(2, vectors.length);
+    for (float[] v : vectors) {
+      assertEquals(384, v.length);
+      assertEquals(1.0, dot(v, v), 1e-5);
+    }
+  }
+
+  @Test
+  void relatedSentencesAreCloserThanUnrelatedOnes() {
+    float[][] v =
+        bgeQ.embed(
+            List.of(
+                "The cat sat on the mat.",
+                "A kitten was resting on the rug.",
+                "Quarterly revenue grew by twelve percent."),
+            InputKind.DOCUMENT);
+    double related = dot(v[0], v[1]);
+    double unrelated = dot(v[0], v[2]);
+    assertTrue(related > unrelated + 0.1, "related " + related + " vs unrelated " + unrelated);
+  }
+
+  @Test
+  void queryPrefixChangesBgeQueriesButNotDocuments() {
+    String text = "how do plants make energy";
+    float[] query = one(bgeQ, text, InputKind.QUERY);
+    float[] document = one(bgeQ, text, InputKind.DOCUMENT);
+    assertTrue(dot(query, document) < 0.999, "query and document vectors should differ");
+    // a query is the document embedding of the prefixed text: the prefix is added for queries only
+    float[] prefixedDocument = one(bgeQ, EmbeddingModels.BGE_QUERY_PREFIX + text, InputKind.DOCUMENT);
+    assertArrayEquals(query, prefixedDocument, 1e-6f);
+  }
+
+  @Test
+  void emptyInputGivesNoVectorsAndEmptyTextStillEmbeds() {
+    assertEquals(0, bgeQ.embed(List.of(), InputKind.QUERY).length);
+    float[] empty = one(bgeQ, "", InputKind.DOCUMENT);
+    assertEquals(1.0, dot(empty, empty), 1e-5);
+  }
+
+  static final List<String> MIXED_LENGTHS =
+      // lengths deliberately out of order so that length sorting reorders them across batches
+      List.of(
+          words(40) + " about volcanoes",
+          "short",
+          "a sentence of medium length about the sea and its tides",
+          words(5),
+          "x",
+          "Glaciers carve valleys over thousands of years, leaving moraines behind.",
+          words(120),
+          "two words",
+          "the quick brown fox jumps over the lazy dog",
+          "");
+
+  @Test
+  void quantisedModelsDriftOnlySlightlyWithBatchMates() {
+    // int8 models quantise activations with one scale per tensor, so batch mates and padding
+    // nudge a text's vector; the drift must stay far below what changes a ranking
+    float[][] batched = bgeQ.embed(MIXED_LENGTHS, InputKind.DOCUMENT);
+    for (int i = 0; i < MIXED_LENGTHS.size(); i++) {
+      double cosine = dot(batched[i], one(bgeQ, MIXED_LENGTHS.get(i), InputKind.DOCUMENT));
+      assertTrue(cosine > 0.99, "text " + i + ": cosine " + cosine);
+    }
+  }
+
+  @Test
+  void longInputIsTruncatedTo512TokensNotRejected() {
+    String long600 = words(600);
+    float[] truncated = one(bgeQ, long600, InputKind.DOCUMENT);
+    float[] withDifferentTail = one(bgeQ, long600 + " volcano eruption lava", InputKind.DOCUMENT);
+    assertEquals(1.0, dot(truncated, truncated), 1e-5);
+    assertArrayEquals(truncated, withDifferentTail, 1e-6f, "tokens past 512 must not count");
+  }
+
+  @Test
+  void concurrentCallersGetTheSameVectorsAsASingleCaller() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      texts.add("sentence number " + i + " about " + (i % 3 == 0 ? "music" : "geology, rocks and strata"));
+    }
+    float[][] expected = bgeQ.embed(texts, InputKind.DOCUMENT);
+    try (ExecutorService callers = Executors.newFixedThreadPool(4)) {
+      List<Future<float[][]>> results = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        results.add(callers.submit(() -> bgeQ.embed(texts, InputKind.DOCUMENT)));
+      }
+      for (Future<float[][]> result : results) {
+        float[][] got = result.get();
+        for (int i = 0; i < texts.size(); i++) {
+          assertArrayEquals(expected[i], got[i], 1e-6f, "text " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void closedEmbedderRefusesWork() {
+    OnnxEmbedder embedder = OnnxEmbedder.open(new OnnxEmbedderConfig("all-minilm-l6-v2-q", 1, 1, 8));
+    embedder.close();
+    embedder.close();
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> embedder.embed(List.of("x"), InputKind.QUERY));
+    assertEquals("embedder 'all-minilm-l6-v2-q' is closed", e.getMessage());
+  }
+}
