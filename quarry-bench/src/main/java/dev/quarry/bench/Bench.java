@@ -1,0 +1,69 @@
+package dev.quarry.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Benchmarks, run with {@code ./quarry bench NAME [--dataset DIR] [...]}:
+ *
+ * <ul>
+ *   <li>{@code ingest}: raw ONNX embedding rate on a BEIR corpus's chunks, then the whole ingestion
+ *       pipeline on the same corpus, in one process; prints both and their ratio.
+ *   <li>{@code latency}: single-client query latency (query embedding included) per mode on a
+ *       BEIR dataset's queries.
+ *   <li>{@code synthetic}: builds an index of {@code --chunks} (default 100,000) chunks derived from
+ *       the corpus, then hybrid latency and ANN recall@10 against exact search.
+ * </ul>
+ *
+ * Each prints the machine's load average and this process's peak RSS beside its numbers.
+ */
+public final class Bench {
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("org.apache.lucene").setLevel(java.util.logging.Level.WARNING);
+    if (args.length == 0) {
+      System.err.println("usage: quarry bench ingest|latency|synthetic [--dataset DIR] [--data-dir DIR] [--chunks N]");
+      System.exit(2);
+    }
+    Args a = Args.parse(Arrays.copyOfRange(args, 1, args.length));
+    switch (args[0]) {
+      case "ingest" -> IngestBenchmark.run(a);
+      case "latency" -> LatencyBenchmark.run(a);
+      case "synthetic" -> SyntheticIndexBenchmark.run(a);
+      default -> {
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic)");
+        System.exit(2);
+      }
+    }
+  }
+
+  /** Options common to the benchmarks. */
+  record Args(Path dataset, Path dataDir, int chunks, int seed) {
+    static Args parse(String[] args) {
+      Path dataset = Path.of("../shared/datasets/scifact");
+      Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "quarry-bench-data");
+      int chunks = 100_000;
+      int seed = 42;
+      for (int i = 0; i < args.length; i++) {
+        String v = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--dataset" -> { dataset = Path.of(require(args[i], v)); i++; }
+          case "--data-dir" -> { dataDir = Path.of(require(args[i], v)); i++; }
+          case "--chunks" -> { chunks = Integer.parseInt(require(args[i], v)); i++; }
+          case "--seed" -> { seed = Integer.parseInt(require(args[i], v)); i++; }
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      return new Args(dataset, dataDir, chunks, seed);
+    }
+
+    private static String require(String option, String value) {
+      if (value == null) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return value;
+    }
+  }
+}

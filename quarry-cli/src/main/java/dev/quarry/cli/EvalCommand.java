@@ -1,0 +1,141 @@
+package dev.quarry.cli;
+
+import dev.quarry.core.error.StorageException;
+import dev.quarry.core.search.Fusion;
+import dev.quarry.core.search.FusionMethod;
+import dev.quarry.core.search.Grouping;
+import dev.quarry.core.search.SearchMode;
+import dev.quarry.core.search.SearchRequest;
+import dev.quarry.engine.Collection;
+import dev.quarry.engine.EngineConfig;
+import dev.quarry.engine.Quarry;
+import dev.quarry.engine.ingest.IngestReport;
+import dev.quarry.engine.ingest.ProgressListener;
+import dev.quarry.eval.EvalMode;
+import dev.quarry.eval.EvalOptions;
+import dev.quarry.eval.EvalRunner;
+import dev.quarry.eval.dataset.BeirDataset;
+import dev.quarry.eval.metric.ScoredDoc;
+import dev.quarry.eval.report.EvalReport;
+import dev.quarry.eval.report.EvalReportJson;
+import dev.quarry.eval.report.ReportTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", description = {
+    "Evaluate retrieval on a BEIR dataset: ingest its corpus (reusing the index when nothing changed),",
+    "run every query of a split, and report nDCG@10, MRR@10, Recall@100, P@10 and MAP@100",
+    "with trec_eval's definitions."})
+final class EvalCommand implements Callable<Integer> {
+
+  /** Documents ranked per query: BEIR's and TREC's customary depth. */
+  static final int DEPTH = 1000;
+
+  enum ModeChoice { LEXICAL, VECTOR, HYBRID, ALL }
+
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "BEIR dataset directory (corpus.jsonl, queries.jsonl, qrels/).")
+  Path dataset;
+
+  @Option(names = "--split", defaultValue = "test", description = "Qrels split (default test).")
+  String split;
+
+  @Option(names = "--mode", defaultValue = "all", description = "lexical, vector, hybrid or all (default).")
+  ModeChoice mode;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
+  Path jsonFile;
+
+  @Option(names = "--run", paramLabel = "FILE",
+      description = "Write a TREC run file (top " + DEPTH + "); with several modes, FILE gets a .<mode> suffix.")
+  Path runFile;
+
+  @Option(names = "--collection", paramLabel = "NAME", description = "Collection to index into (default beir-<dataset>).")
+  String collection;
+
+  @Option(names = "--drop-self-hits", description = "Drop a hit whose id equals the query id (for datasets whose queries are corpus documents).")
+  boolean dropSelfHits;
+
+  @Option(names = "--fusion", defaultValue = "rrf", description = "Hybrid fusion: rrf (default) or weighted.")
+  FusionMethod fusion;
+
+  @Option(names = "--vector-weight", defaultValue = "0.5", description = "Vector share in hybrid fusion (default 0.5).")
+  double vectorWeight;
+
+  @Mixin DataDirOption data;
+  @Mixin CollectionOptions settings;
+
+  @Override
+  public Integer call() throws IOException {
+    BeirDataset ds = BeirDataset.open(dataset);
+    String name = collection != null ? collection
+        : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
+    Fusion f = new Fusion(fusion, vectorWeight, Fusion.rrf().rankConstant());
+    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+      Collection c = quarry.openOrCreate(name, settings.requested());
+      ProgressListener progress = TerminalProgress.forTerminal(false);
+      IngestReport ingest = c.ingest(quarry.files(ds.corpus()), progress);
+      TerminalProgress.finish(progress);
+      System.err.printf(Locale.ROOT, "%s: %,d documents (%,d indexed, %,d unchanged, %,d skipped), %,d chunks in %.1f s%n",
+          name, ingest.documents(), ingest.indexed(), ingest.unchanged(), ingest.rejected().size(),
+          c.stats().chunks(), ingest.elapsed().toNanos() / 1e9);
+
+      List<EvalMode> modes = new ArrayList<>();
+      for (SearchMode m : selected()) {
+        modes.add(new EvalMode(m.name().toLowerCase(Locale.ROOT), (qid, text, depth) -> {
+          var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
+              f, Grouping.DOCUMENT, false, depth);
+          return c.rank(request).results().stream()
+              .limit(depth)
+              .map(r -> new ScoredDoc(r.documentId(), r.score()))
+              .toList();
+        }));
+      }
+      Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
+      EvalOptions options = EvalOptions.defaults().withDepth(DEPTH).withDropSelfHits(dropSelfHits);
+      if (runDir != null) {
+        options = options.withRunDirectory(runDir);
+      }
+      EvalReport report = EvalRunner.create(options).run(ds, split, modes);
+      System.out.println(ReportTable.format(report));
+      if (jsonFile != null) {
+        Files.writeString(jsonFile, EvalReportJson.write(report));
+      }
+      if (runDir != null) {
+        moveRuns(runDir, ds.name(), modes);
+      }
+    }
+    return 0;
+  }
+
+  private List<SearchMode> selected() {
+    return switch (mode) {
+      case LEXICAL -> List.of(SearchMode.LEXICAL);
+      case VECTOR -> List.of(SearchMode.VECTOR);
+      case HYBRID -> List.of(SearchMode.HYBRID);
+      case ALL -> List.of(SearchMode.LEXICAL, SearchMode.VECTOR, SearchMode.HYBRID);
+    };
+  }
+
+  private void moveRuns(Path runDir, String datasetName, List<EvalMode> modes) {
+    try {
+      for (EvalMode m : modes) {
+        Path from = EvalRunner.runFile(runDir, datasetName, split, m.name());
+        Path to = modes.size() == 1 ? runFile : runFile.resolveSibling(runFile.getFileName() + "." + m.name());
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.deleteIfExists(runDir);
+    } catch (IOException e) {
+      throw new StorageException("cannot write run file " + runFile + ": " + e.getMessage(), e);
+    }
+  }
+}

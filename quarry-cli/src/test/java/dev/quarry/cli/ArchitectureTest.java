@@ -1,0 +1,63 @@
+package dev.quarry.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module ladder, checked: core depends on nothing of Quarry's; each stage module (ingest,
+ * embed, lucene, search, eval) depends on core only; the engine composes stages; only the CLI
+ * sees everything, and nothing depends on the CLI.
+ */
+class ArchitectureTest {
+
+  private static JavaClasses quarry;
+
+  @BeforeAll
+  static void importClasses() {
+    quarry = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.quarry");
+  }
+
+  @Test
+  void coreDependsOnlyOnTheJdk() {
+    classes().that().resideInAPackage("dev.quarry.core..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.core..", "java..")
+        .check(quarry);
+  }
+
+  @Test
+  void stageModulesDependOnCoreOnly() {
+    String[] stages = {"ingest", "embed", "lucene", "search", "eval"};
+    for (String stage : stages) {
+      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "engine", "cli"})
+          .filter(s -> !s.equals(stage))
+          .map(s -> "dev.quarry." + s + "..")
+          .toArray(String[]::new);
+      noClasses().that().resideInAPackage("dev.quarry." + stage + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .because(stage + " is a pipeline stage: it may use core and its own libraries only")
+          .check(quarry);
+    }
+  }
+
+  @Test
+  void engineDoesNotDependOnTheEdges() {
+    noClasses().that().resideInAPackage("dev.quarry.engine..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.cli..", "dev.quarry.eval..")
+        .check(quarry);
+  }
+
+  @Test
+  void onlyTheCliTalksToPicocli() {
+    noClasses().that().resideOutsideOfPackage("dev.quarry.cli..")
+        .should().dependOnClassesThat().resideInAPackage("picocli..")
+        .check(quarry);
+  }
+}

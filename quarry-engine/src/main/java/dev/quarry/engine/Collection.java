@@ -1,0 +1,74 @@
+package dev.quarry.engine;
+
+import dev.quarry.core.chunk.Chunker;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.index.ChunkIndex;
+import dev.quarry.core.index.IndexManifest;
+import dev.quarry.core.index.IndexStats;
+import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.SearchResponse;
+import dev.quarry.engine.collection.CollectionName;
+import dev.quarry.engine.ingest.DocumentSource;
+import dev.quarry.engine.ingest.IngestPipeline;
+import dev.quarry.engine.ingest.IngestReport;
+import dev.quarry.engine.ingest.IngestSettings;
+import dev.quarry.engine.ingest.ProgressListener;
+import dev.quarry.search.Searcher;
+
+/** An open collection: its index with the embedder and chunker its manifest names. */
+public final class Collection {
+
+  private final CollectionName name;
+  private final ChunkIndex index;
+  private final Chunker chunker;
+  private final Embedder embedder;
+  private final IngestSettings ingest;
+  private final Searcher searcher;
+
+  Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest) {
+    this.name = name;
+    this.index = index;
+    this.chunker = chunker;
+    this.embedder = embedder;
+    this.ingest = ingest;
+    this.searcher = new Searcher(index, embedder);
+  }
+
+  public CollectionName name() {
+    return name;
+  }
+
+  public IndexManifest manifest() {
+    return index.manifest();
+  }
+
+  public IndexStats stats() {
+    return index.stats();
+  }
+
+  /** Ingests every document of {@code source}; unchanged documents cost a hash lookup. */
+  public IngestReport ingest(DocumentSource source, ProgressListener progress) {
+    return new IngestPipeline(index, chunker, embedder, ingest).run(source, progress);
+  }
+
+  public SearchResponse search(SearchRequest request) {
+    return searcher.search(request);
+  }
+
+  /** The full ranking without stored fields (evaluation). */
+  public Searcher.Ranking rank(SearchRequest request) {
+    return searcher.rank(request);
+  }
+
+  /** Deletes a document's chunks and makes the deletion visible and durable before returning. */
+  public boolean delete(String documentId) {
+    boolean existed = index.delete(documentId);
+    index.commit();
+    index.refresh();
+    return existed;
+  }
+
+  ChunkIndex index() {
+    return index;
+  }
+}
