@@ -28,12 +28,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -48,6 +50,8 @@ import java.util.stream.IntStream;
  *       sessions are built from those bytes; each session belongs to a pool of named worker threads
  *       ({@code quarry-embed-<model>-<n>}) of the same size, so at most that many model calls run
  *       at once however many callers there are.
+ *   <li>Query batches overtake waiting document batches, so searches stay fast during a bulk
+ *       ingest.
  *   <li>Inputs are sorted by token count before batching, so a batch holds texts of similar length
  *       and little padding; vectors are returned in the callers' order.
  *   <li>Only the inputs the graph declares are fed ({@code input_ids}, {@code attention_mask},
@@ -55,7 +59,8 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} waits for running batches, then frees the sessions and the
- * tokenizer.
+ * tokenizer. A JVM shutdown hook does the same for an embedder still open at exit: ONNX Runtime
+ * crashes the JVM (SIGSEGV in libonnxruntime) when the process exits while a batch runs.
  */
 public final class OnnxEmbedder implements Embedder, AutoCloseable {
 
@@ -70,9 +75,11 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
   private final OrtEnvironment environment;
   private final List<OrtSession> allSessions;
   private final BlockingQueue<OrtSession> idleSessions;
-  private final ExecutorService workers;
+  private final ThreadPoolExecutor workers;
+  private final AtomicLong submitted = new AtomicLong();
   private final List<String> inputNames;
   private final String outputName;
+  private final Thread shutdownHook;
   private volatile boolean closed;
 
   private OnnxEmbedder(
@@ -89,9 +96,13 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     this.environment = environment;
     this.allSessions = List.copyOf(sessions);
     this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
-    this.workers = Executors.newFixedThreadPool(sessions.size(), namedThreads(spec.id()));
+    this.workers =
+        new ThreadPoolExecutor(
+            sessions.size(), sessions.size(), 0, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
+            namedThreads(spec.id()));
     this.inputNames = List.copyOf(inputNames);
     this.outputName = outputName;
+    this.shutdownHook = new Thread(this::closeOnce, "quarry-embed-" + spec.id() + "-shutdown");
   }
 
   /** Loads the configured model (tokenizer and ONNX graph) from the classpath. */
@@ -115,7 +126,9 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       OrtSession first = sessions.getFirst();
       List<String> inputs = declaredInputs(spec, first);
       String output = hiddenStateOutput(spec, first);
-      return new OnnxEmbedder(config, spec, tokenizer, environment, sessions, inputs, output);
+      OnnxEmbedder embedder = new OnnxEmbedder(config, spec, tokenizer, environment, sessions, inputs, output);
+      Runtime.getRuntime().addShutdownHook(embedder.shutdownHook);
+      return embedder;
     } catch (OrtException | RuntimeException e) {
       sessions.forEach(OnnxEmbedder::closeQuietly);
       tokenizer.close();
@@ -172,7 +185,14 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     List<Future<?>> batches = new ArrayList<>();
     for (int from = 0; from < order.length; from += config.batchSize()) {
       int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
-      batches.add(workers.submit(() -> runBatch(inputs, batch, vectors)));
+      BatchTask task = new BatchTask(() -> runBatch(inputs, batch, vectors), kind, submitted.getAndIncrement());
+      try {
+        workers.execute(task);
+        batches.add(task);
+      } catch (RejectedExecutionException e) {
+        batches.forEach(b -> b.cancel(false));
+        throw new IllegalStateException("embedder '" + spec.id() + "' is closed", e);
+      }
     }
     awaitAll(batches);
     return vectors;
@@ -269,21 +289,37 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     }
   }
 
-  /** Waits for running batches, then frees the ONNX sessions and the tokenizer. Idempotent. */
+  /**
+   * Stops taking batches (queued ones are cancelled: their callers get an exception), waits for
+   * running ones, then frees the ONNX sessions and the tokenizer. Idempotent.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
+    closeOnce();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook is what called us or will find us closed
+    }
+  }
+
+  private synchronized void closeOnce() {
     if (closed) {
       return;
     }
     closed = true;
-    workers.shutdown();
+    for (Runnable queued : workers.shutdownNow()) {
+      if (queued instanceof Future<?> batch) {
+        batch.cancel(false);
+      }
+    }
     try {
       if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
-        workers.shutdownNow();
+        return; // a batch is stuck in native code: freeing its session now could crash the JVM
       }
     } catch (InterruptedException e) {
-      workers.shutdownNow();
       Thread.currentThread().interrupt();
+      return;
     }
     allSessions.forEach(OnnxEmbedder::closeQuietly);
     tokenizer.close();

@@ -13,11 +13,15 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An embedding model's own tokenizer (the HuggingFace tokenizer.json shipped with the model, run by
  * DJL's native binding). It measures chunks in model tokens ({@link #tokenize}) and prepares model
- * inputs ({@link #encode}). Thread-safe; {@link #close()} frees the native tokenizer.
+ * inputs ({@link #encode}). Thread-safe; {@link #close()} frees the native tokenizer after calls
+ * in progress, and later calls fail.
  *
  * <p>Decisions:
  *
@@ -42,6 +46,8 @@ public final class ModelTokenizer implements Tokenizer, AutoCloseable {
   private final ModelSpec spec;
   private final HuggingFaceTokenizer tokenizer;
   private final int specialTokens;
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private ModelTokenizer(ModelSpec spec, HuggingFaceTokenizer tokenizer) {
     this.spec = spec;
@@ -76,7 +82,7 @@ public final class ModelTokenizer implements Tokenizer, AutoCloseable {
   @Override
   public TokenSpans tokenize(String text) {
     Objects.requireNonNull(text, "text");
-    CharSpan[] spans = tokenizer.encode(text, false, false).getCharTokenSpans();
+    CharSpan[] spans = encodeOpen(text, false).getCharTokenSpans();
     int[] starts = new int[spans.length];
     int[] ends = new int[spans.length];
     CharOffsets offsets = CharOffsets.of(text);
@@ -107,7 +113,7 @@ public final class ModelTokenizer implements Tokenizer, AutoCloseable {
    */
   public ModelInput encode(String text) {
     Objects.requireNonNull(text, "text");
-    Encoding encoding = tokenizer.encode(text, true, false);
+    Encoding encoding = encodeOpen(text, true);
     long[] ids = encoding.getIds();
     long[] typeIds = encoding.getTypeIds();
     int max = spec.maxTokens();
@@ -125,9 +131,33 @@ public final class ModelTokenizer implements Tokenizer, AutoCloseable {
     return kept;
   }
 
+  /** Encodes under the read lock, so that {@link #close()} never frees the native tokenizer mid-call. */
+  private Encoding encodeOpen(String text, boolean withSpecialTokens) {
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("tokenizer of embedding model '" + spec.id() + "' is closed");
+      }
+      return tokenizer.encode(text, withSpecialTokens, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Frees the native tokenizer once running calls are done; later calls fail. Idempotent. */
   @Override
   public void close() {
-    tokenizer.close();
+    Lock lock = lifecycle.writeLock();
+    lock.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        tokenizer.close();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static int trailingOnes(long[] mask) {

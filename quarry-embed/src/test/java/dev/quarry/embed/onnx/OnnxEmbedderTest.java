@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,9 +150,23 @@ class OnnxEmbedderTest {
   }
 
   @Test
-  void closedEmbedderRefusesWork() {
-    OnnxEmbedder embedder = OnnxEmbedder.open(new OnnxEmbedderConfig("all-minilm-l6-v2-q", 1, 1, 8));
-    embedder.close();
+  void closingWhileACallerWaitsEndsTheCallInsteadOfHangingIt() throws Exception {
+    OnnxEmbedder embedder = OnnxEmbedder.open(new OnnxEmbedderConfig("all-minilm-l6-v2-q", 1, 1, 1));
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      many.add("text number " + i + " " + words(30));
+    }
+    try (ExecutorService caller = Executors.newSingleThreadExecutor()) {
+      Future<float[][]> call = caller.submit(() -> embedder.embed(many, InputKind.DOCUMENT));
+      Thread.sleep(200);
+      embedder.close();
+      try {
+        assertEquals(400, call.get(30, TimeUnit.SECONDS).length); // finished before close
+      } catch (ExecutionException e) {
+        assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
+        assertTrue(e.getCause().getMessage().endsWith("is closed"), e.getCause().getMessage());
+      }
+    }
     embedder.close();
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> embedder.embed(List.of("x"), InputKind.QUERY));

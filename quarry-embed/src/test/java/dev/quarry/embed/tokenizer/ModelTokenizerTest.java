@@ -2,6 +2,7 @@ package dev.quarry.embed.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.chunk.TokenSpans;
@@ -66,6 +67,15 @@ class ModelTokenizerTest {
     assertEquals("tail", pieces.get(pieces.size() - 2));
     assertEquals("words", pieces.getLast());
     assertEquals("😀😀", pieces.getFirst());
+  }
+
+  @Test
+  void aClosedTokenizerRefusesWork() {
+    ModelTokenizer tokenizer = ModelTokenizer.load(EmbeddingModels.byId("all-minilm-l6-v2-q"));
+    tokenizer.close();
+    tokenizer.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> tokenizer.tokenize("x"));
+    assertEquals("tokenizer of embedding model 'all-minilm-l6-v2-q' is closed", e.getMessage());
   }
 
   @Test
