@@ -93,7 +93,7 @@ public final class Searcher {
     }
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
     if (request.grouping() == Grouping.DOCUMENT) {
-      lists = lists.stream().map(Searcher::bestChunkPerDocument).toList();
+      lists = oneChunkPerDocument(lists.stream().map(Searcher::bestChunkPerDocument).toList());
     }
     if (lists.size() == 1) {
       return new Ranking(single(lists.getFirst()), generation);
@@ -121,6 +121,39 @@ public final class Searcher {
       }
     }
     return new RankedList(list.retriever(), best, list.generation());
+  }
+
+  /**
+   * Makes every list name the same chunk for a document, so fusion adds up a document's ranks
+   * even when the lexical and vector sides liked different chunks of it. The representative is
+   * the chunk at the best rank in any list (the first list wins a tie); scores are kept.
+   */
+  static List<RankedList> oneChunkPerDocument(List<RankedList> lists) {
+    if (lists.size() < 2) {
+      return lists;
+    }
+    Map<String, String> representative = new HashMap<>();
+    Map<String, Integer> bestRank = new HashMap<>();
+    for (RankedList list : lists) {
+      for (int i = 0; i < list.items().size(); i++) {
+        ScoredChunkRef item = list.items().get(i);
+        Integer best = bestRank.get(item.documentId());
+        if (best == null || i < best) {
+          bestRank.put(item.documentId(), i);
+          representative.put(item.documentId(), item.chunkId());
+        }
+      }
+    }
+    List<RankedList> out = new ArrayList<>(lists.size());
+    for (RankedList list : lists) {
+      List<ScoredChunkRef> items = new ArrayList<>(list.items().size());
+      for (ScoredChunkRef item : list.items()) {
+        String chunk = representative.get(item.documentId());
+        items.add(chunk.equals(item.chunkId()) ? item : new ScoredChunkRef(chunk, item.documentId(), item.score()));
+      }
+      out.add(new RankedList(list.retriever(), items, list.generation()));
+    }
+    return out;
   }
 
   private static List<FusedResult> single(RankedList list) {
