@@ -118,7 +118,7 @@ final class ChunkDocuments {
       headings.add(heading.stringValue());
     }
     return new StoredChunk(
-        dev.quarry.core.chunk.Chunk.id(documentId, ordinal),
+        Chunk.id(documentId, ordinal),
         documentId,
         ordinal,
         require(d, IndexFields.TITLE).stringValue(),

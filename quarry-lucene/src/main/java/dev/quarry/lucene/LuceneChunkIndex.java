@@ -157,7 +157,12 @@ public final class LuceneChunkIndex implements ChunkIndex {
     // directory, which open() turns into an empty index.
     file.write(dir);
     LuceneChunkIndex index = start(dir, file);
-    index.commit();
+    try {
+      index.commit();
+    } catch (RuntimeException e) {
+      IOUtils.closeWhileHandlingException(index);
+      throw e;
+    }
     return index;
   }
 
@@ -205,6 +210,11 @@ public final class LuceneChunkIndex implements ChunkIndex {
   }
 
   private static LuceneChunkIndex start(Path dir, ManifestFile file) {
+    int format = file.manifest().formatVersion();
+    if (format != IndexManifest.CURRENT_FORMAT) {
+      throw new ConflictException("index at " + dir + " has format " + format + ", this version reads format "
+          + IndexManifest.CURRENT_FORMAT + "; re-ingest into a new collection");
+    }
     Directory directory = null;
     Analyzer analyzer = null;
     IndexWriter writer = null;

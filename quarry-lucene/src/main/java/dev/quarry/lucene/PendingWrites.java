@@ -39,8 +39,4 @@ final class PendingWrites {
   void visibleUpTo(long mark) {
     entries.entrySet().removeIf(e -> e.getValue().epoch() <= mark);
   }
-
-  int size() {
-    return entries.size();
-  }
 }

@@ -246,6 +246,30 @@ class LuceneChunkIndexTest {
   }
 
   @Test
+  void anIndexOfAnotherFormatVersionIsRefused() throws IOException {
+    LuceneChunkIndex.create(dir, Fixtures.manifest(DIM)).close();
+    Path manifest = dir.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+    ConflictException e = assertThrows(ConflictException.class, () -> LuceneChunkIndex.open(dir));
+    assertTrue(e.getMessage().contains("has format 2, this version reads format 1"), e.getMessage());
+  }
+
+  @Test
+  void bm25RanksTheChunkWithMoreOfTheQueryTermsFirst() {
+    Document dense = Document.of("dense", "", "lucene indexes, lucene searches, lucene scores", Metadata.empty());
+    Document sparse = Document.of("sparse", "", "lucene is mentioned once in this longer passage about other things", Metadata.empty());
+    Document both = Document.of("both", "Lucene scoring", "how lucene scores documents with bm25", Metadata.empty());
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      for (Document d : List.of(dense, sparse, both)) {
+        index.upsert(d, Fixtures.chunks(d), Fixtures.units(random, 1, DIM));
+      }
+      index.refresh();
+      assertEquals(List.of("dense#0", "both#0", "sparse#0"), ids(index.lexical().retrieve(text("lucene"), 10)));
+      assertEquals(List.of("both#0", "dense#0"), ids(index.lexical().retrieve(text("scoring"), 10)));
+    }
+  }
+
+  @Test
   void createRefusesAnExistingIndexAndOpenRefusesAMissingOrBusyOne() {
     try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
       assertThrows(ConflictException.class, () -> LuceneChunkIndex.create(dir, Fixtures.manifest(DIM)));
