@@ -65,11 +65,17 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--drop-self-hits", description = "Drop a hit whose id equals the query id (for datasets whose queries are corpus documents).")
   boolean dropSelfHits;
 
-  @Option(names = "--fusion", defaultValue = "rrf", description = "Hybrid fusion: rrf (default) or weighted.")
-  FusionMethod fusion;
+  @Option(names = "--fusion", split = ",", paramLabel = "METHOD",
+      description = "Hybrid fusion: rrf or weighted; a comma-separated list evaluates each (default: Quarry's default).")
+  List<FusionMethod> fusions = new ArrayList<>();
 
-  @Option(names = "--vector-weight", defaultValue = "0.5", description = "Vector share in hybrid fusion (default 0.5).")
-  double vectorWeight;
+  @Option(names = "--vector-weight", split = ",", paramLabel = "W",
+      description = "Vector share in hybrid fusion, 0..1; a comma-separated list evaluates each (default: Quarry's default).")
+  List<Double> vectorWeights = new ArrayList<>();
+
+  @Option(names = "--candidates", paramLabel = "N",
+      description = "Chunks each retriever fetches before fusion (default " + DEPTH + ", the ranking depth).")
+  Integer candidates;
 
   @Mixin DataDirOption data;
   @Mixin CollectionOptions settings;
@@ -79,7 +85,6 @@ final class EvalCommand implements Callable<Integer> {
     BeirDataset ds = BeirDataset.open(dataset);
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
-    Fusion f = new Fusion(fusion, vectorWeight, Fusion.rrf().rankConstant());
     try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
       Collection c = quarry.openOrCreate(name, settings.requested());
       ProgressListener progress = TerminalProgress.forTerminal(false);
@@ -91,14 +96,19 @@ final class EvalCommand implements Callable<Integer> {
 
       List<EvalMode> modes = new ArrayList<>();
       for (SearchMode m : selected()) {
-        modes.add(new EvalMode(m.name().toLowerCase(Locale.ROOT), (qid, text, depth) -> {
-          var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
-              f, Grouping.DOCUMENT, false, depth);
-          return c.rank(request).results().stream()
-              .limit(depth)
-              .map(r -> new ScoredDoc(r.documentId(), r.score()))
-              .toList();
-        }));
+        List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
+        for (Fusion f : variants) {
+          String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
+              ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "");
+          modes.add(new EvalMode(label, (qid, text, depth) -> {
+            var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
+                f, Grouping.DOCUMENT, false, candidates == null ? depth : candidates);
+            return c.rank(request).results().stream()
+                .limit(depth)
+                .map(r -> new ScoredDoc(r.documentId(), r.score()))
+                .toList();
+          }));
+        }
       }
       Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
       EvalOptions options = EvalOptions.defaults().withDepth(DEPTH).withDropSelfHits(dropSelfHits);
@@ -115,6 +125,20 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Every combination of the given fusion methods and weights; Quarry's default when none is given. */
+  private List<Fusion> fusionVariants() {
+    Fusion d = SearchRequest.DEFAULT_FUSION;
+    List<FusionMethod> methods = fusions.isEmpty() ? List.of(d.method()) : fusions;
+    List<Double> weights = vectorWeights.isEmpty() ? List.of(d.vectorWeight()) : vectorWeights;
+    List<Fusion> out = new ArrayList<>();
+    for (FusionMethod method : methods) {
+      for (double w : weights) {
+        out.add(new Fusion(method, w, d.rankConstant()));
+      }
+    }
+    return out;
   }
 
   private List<SearchMode> selected() {

@@ -42,11 +42,11 @@ final class SearchCommand implements Callable<Integer> {
       description = "Metadata filter: FIELD=VALUE, FIELD=A|B, FIELD>=X, FIELD<X ... Repeat to require several.")
   List<String> filters = new ArrayList<>();
 
-  @Option(names = "--fusion", defaultValue = "rrf", description = "Hybrid fusion: rrf (default) or weighted.")
+  @Option(names = "--fusion", description = "Hybrid fusion: rrf or weighted (default: Quarry's default, see docs/evaluation.md).")
   FusionMethod fusion;
 
-  @Option(names = "--vector-weight", defaultValue = "0.5", description = "Share of the vector list in fusion, 0..1 (default 0.5).")
-  double vectorWeight;
+  @Option(names = "--vector-weight", description = "Share of the vector list in fusion, 0..1 (default: Quarry's default).")
+  Double vectorWeight;
 
   @Option(names = "--per", defaultValue = "document", description = "Hits per document (best chunk, default) or per chunk.")
   Grouping grouping;
@@ -65,7 +65,9 @@ final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SearchRequest request = new SearchRequest(query, mode, k, offset, FilterExpression.parseAll(filters),
-        new Fusion(fusion, vectorWeight, Fusion.rrf().rankConstant()), grouping, explain, candidates);
+        new Fusion(fusion == null ? SearchRequest.DEFAULT_FUSION.method() : fusion,
+            vectorWeight == null ? SearchRequest.DEFAULT_FUSION.vectorWeight() : vectorWeight,
+            SearchRequest.DEFAULT_FUSION.rankConstant()), grouping, explain, candidates);
     try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
       var c = quarry.get(collection);
       long t0 = System.nanoTime();

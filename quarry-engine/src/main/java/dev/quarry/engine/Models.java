@@ -3,6 +3,7 @@ package dev.quarry.engine;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.embed.cache.CachingEmbedder;
 import dev.quarry.embed.cache.EmbeddingCache;
+import dev.quarry.embed.cache.QueryVectorCache;
 import dev.quarry.embed.model.EmbeddingModels;
 import dev.quarry.embed.onnx.OnnxEmbedder;
 import dev.quarry.embed.onnx.OnnxEmbedderConfig;
@@ -18,6 +19,9 @@ import java.util.Map;
  * embedding cache when enabled) and tokenizer. Models load on first use, not at start-up.
  */
 final class Models implements Closeable {
+
+  /** Query vectors kept in memory per model: 10,000 x 384 floats is about 15 MB. */
+  static final int QUERY_CACHE_ENTRIES = 10_000;
 
   /** A loaded model: what embeds, and the tokenizer chunkers measure with. */
   record Loaded(Embedder embedder, OnnxEmbedder model) {}
@@ -35,18 +39,18 @@ final class Models implements Closeable {
   }
 
   /**
-   * Persists passage embeddings only. Queries are many, short, private and rarely repeated
-   * verbatim across days: they go straight to the model rather than growing the cache file.
+   * Passages through the persistent cache, queries through the in-memory one: query texts never
+   * reach the disk.
    */
-  private record PassagesOnlyCache(Embedder cached, Embedder direct) implements Embedder {
+  private record ByKind(Embedder passages, Embedder queries) implements Embedder {
     @Override
     public dev.quarry.core.embed.EmbeddingModelInfo info() {
-      return direct.info();
+      return passages.info();
     }
 
     @Override
     public float[][] embed(java.util.List<String> texts, dev.quarry.core.embed.InputKind kind) {
-      return kind == dev.quarry.core.embed.InputKind.DOCUMENT ? cached.embed(texts, kind) : direct.embed(texts, kind);
+      return (kind == dev.quarry.core.embed.InputKind.QUERY ? queries : passages).embed(texts, kind);
     }
   }
 
@@ -72,7 +76,7 @@ final class Models implements Closeable {
     if (cache) {
       EmbeddingCache c = EmbeddingCache.open(cacheDir, model.info());
       toClose.add(c);
-      embedder = new PassagesOnlyCache(new CachingEmbedder(model, c), model);
+      embedder = new ByKind(new CachingEmbedder(model, c), new QueryVectorCache(model, QUERY_CACHE_ENTRIES));
     }
     l = new Loaded(embedder, model);
     loaded.put(modelId, l);
