@@ -123,7 +123,9 @@ class FilterPushdownTest {
     RetrievalQuery query = new RetrievalQuery("", vectors[probe], Optional.of(filter));
     RankedList exact = index.exactVector().retrieve(query, 10);
     assertAllMatch(name + " exact", matches, exact, 10);
-    // default efSearch (300) > 50 matching chunks: Lucene scans the matches exactly.
+    // efSearch 300 > 50 matching chunks: Lucene scans the matches exactly.
+    assertEquals(exact.items(), index.vector(300).retrieve(query, 10).items(), name);
+    // the default efSearch (100) also exceeds the 50 matches
     assertEquals(exact.items(), index.vector().retrieve(query, 10).items(), name);
     // efSearch 10 < 50: the filtered HNSW graph search itself.
     RankedList graph = index.vector(10).retrieve(query, 10);
