@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp "$(cat target/bench.cp):target/classes:target/test-classes" \
- *   dev.quarry.embed.bench.EmbedderBenchmark /work/shared/datasets/scifact [model] [docs] [queries]
+ *   dev.quarry.embed.bench.EmbedderBenchmark /work/shared/datasets/scifact [model] [docs] [queries] [batch sizes, e.g. 1,4,8,16]
  * </pre>
  *
  * Configurations run interleaved, {@code ROUNDS} times, and each figure is the best of its runs, so
@@ -43,13 +43,15 @@ public final class EmbedderBenchmark {
     String model = args.length > 1 ? args[1] : "bge-small-en-v1.5-q";
     int docCount = args.length > 2 ? Integer.parseInt(args[2]) : 400;
     int queryCount = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+    int[] batchSizes =
+        Arrays.stream((args.length > 4 ? args[4] : "1,4,8,16").split(",")).mapToInt(Integer::parseInt).toArray();
     List<String> docs = read(dataset.resolve("corpus.jsonl"), docCount, true);
     List<String> queries = read(dataset.resolve("queries.jsonl"), queryCount, false);
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf(Locale.ROOT, "model %s, %d docs, %d queries, %d cores, best of %d interleaved rounds%n",
         model, docs.size(), queries.size(), cores, ROUNDS);
     List<OnnxEmbedderConfig> configs = new ArrayList<>();
-    for (int batch : new int[] {1, 4, 8, 16}) {
+    for (int batch : batchSizes) {
       configs.add(new OnnxEmbedderConfig(model, cores, 1, batch));
       configs.add(new OnnxEmbedderConfig(model, 1, cores, batch));
     }
@@ -78,7 +80,7 @@ public final class EmbedderBenchmark {
         }
         System.out.printf(Locale.ROOT, "  round %d %s: %.1f docs/s sorted, %.1f unsorted%n",
             round + 1, embedder.config(), sorted[c], unsorted[c]);
-        if (embedder.config().batchSize() == 1) { // single-query calls do not depend on the batch size
+        if (c < 2) { // single-query calls do not depend on the batch size: measure each shape once
           double[] l = queryLatency(embedder, queries);
           latency[c] = latency[c] == null || l[0] < latency[c][0] ? l : latency[c];
           concurrent[c] = Math.max(concurrent[c], concurrentQueries(embedder, queries, 4));

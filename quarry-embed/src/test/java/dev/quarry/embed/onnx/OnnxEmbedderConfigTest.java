@@ -13,8 +13,9 @@ class OnnxEmbedderConfigTest {
   void defaultsUseTheDefaultModel() {
     OnnxEmbedderConfig config = OnnxEmbedderConfig.defaults();
     assertEquals("bge-small-en-v1.5-q", config.modelId());
-    assertTrue(config.sessions() >= 1);
-    assertTrue(config.batchSize() >= 1);
+    assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 4), config.sessions());
+    assertEquals(1, config.intraOpThreads());
+    assertEquals(1, config.batchSize());
   }
 
   @Test
