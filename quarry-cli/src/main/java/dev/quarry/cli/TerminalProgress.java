@@ -21,7 +21,8 @@ final class TerminalProgress implements ProgressListener {
 
   /** A listener that prints only when {@code interactive}. */
   static ProgressListener forTerminal(boolean json) {
-    boolean interactive = System.console() != null && !json;
+    java.io.Console console = System.console();
+    boolean interactive = console != null && console.isTerminal() && !json;
     return interactive ? new TerminalProgress(System.err) : ProgressListener.NONE;
   }
 

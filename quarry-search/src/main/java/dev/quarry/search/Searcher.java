@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Answers a {@link SearchRequest} over one collection: embeds the query (for vector and hybrid),
@@ -33,6 +37,9 @@ import java.util.Set;
  * stored chunks of the page only.
  */
 public final class Searcher {
+
+  /** Runs the lexical side of a hybrid query beside the query embedding: one virtual thread each. */
+  private static final ExecutorService PARALLEL = Executors.newVirtualThreadPerTaskExecutor();
 
   /** Longest snippet returned with a hit, in characters. */
   public static final int SNIPPET_CHARS = 240;
@@ -82,14 +89,19 @@ public final class Searcher {
    * by evaluation, which needs deep rankings but no text.
    */
   public Ranking rank(SearchRequest request) {
-    RetrievalQuery query = new RetrievalQuery(request.query(), embedIfNeeded(request), request.filter());
     int depth = request.candidates();
     List<RankedList> lists = new ArrayList<>(2);
-    if (request.mode() != SearchMode.VECTOR) {
-      lists.add(renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL));
-    }
-    if (request.mode() != SearchMode.LEXICAL) {
-      lists.add(renamed(index.vector().retrieve(query, depth), Fusers.VECTOR));
+    switch (request.mode()) {
+      case LEXICAL -> lists.add(lexical(request, depth));
+      case VECTOR -> lists.add(vector(request, depth));
+      case HYBRID -> {
+        // BM25 runs while the query is embedded: the two are independent, and embedding is the
+        // longest step of a hybrid query
+        Future<RankedList> lexical = PARALLEL.submit(() -> lexical(request, depth));
+        RankedList vector = vector(request, depth);
+        lists.add(await(lexical));
+        lists.add(vector);
+      }
     }
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
     if (request.grouping() == Grouping.DOCUMENT) {
@@ -101,11 +113,29 @@ public final class Searcher {
     return new Ranking(Fusers.of(request.fusion()).fuse(lists, depth), generation);
   }
 
-  private float[] embedIfNeeded(SearchRequest request) {
-    if (request.mode() == SearchMode.LEXICAL) {
-      return null;
+  private RankedList lexical(SearchRequest request, int depth) {
+    RetrievalQuery query = new RetrievalQuery(request.query(), null, request.filter());
+    return renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL);
+  }
+
+  private RankedList vector(SearchRequest request, int depth) {
+    float[] vector = embedder.embed(List.of(request.query()), InputKind.QUERY)[0];
+    RetrievalQuery query = new RetrievalQuery(request.query(), vector, request.filter());
+    return renamed(index.vector().retrieve(query, depth), Fusers.VECTOR);
+  }
+
+  private static RankedList await(Future<RankedList> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrieving", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("lexical retrieval failed: " + e.getCause(), e.getCause());
     }
-    return embedder.embed(List.of(request.query()), InputKind.QUERY)[0];
   }
 
   private static RankedList renamed(RankedList list, String name) {
