@@ -41,7 +41,8 @@ final class TerminalProgress implements ProgressListener {
       eta = String.format(Locale.ROOT, ", ETA %s", duration(remaining));
     }
     String pct = total > 0 ? String.format(Locale.ROOT, "%3.0f%% ", 100.0 * done / total) : "";
-    out.printf(Locale.ROOT, "\r%s%,d documents, %.1f docs/s%s   ", pct, documents, rate, eta);
+    // \r returns to the line start, ESC[K clears what a longer previous line left behind
+    out.printf(Locale.ROOT, "\r%s%,d documents, %.1f docs/s%s\u001b[K", pct, documents, rate, eta);
     out.flush();
     printed = true;
   }
