@@ -9,22 +9,22 @@ import java.util.Objects;
  * and how many texts go into one model call.
  *
  * <p>Defaults, from {@code EmbedderBenchmark} (test sources) with bge-small-en-v1.5-q on 400
- * SciFact abstracts and 200 queries on a 2-core machine shared with other builds (noisy; best of
- * interleaved runs):
+ * SciFact abstracts (title + abstract) and 200 queries, on a 2-core machine shared with other
+ * builds (noisy: configurations interleaved, best of 2 runs; quietest run quoted):
  *
  * <ul>
  *   <li>{@code sessions} = available processors (at most {@value #DEFAULT_MAX_SESSIONS}) and
- *       {@code intraOpThreads} = 1: 2 sessions x 1 thread embedded 23.8-25.0 abstracts/s and
- *       13.2-14.2 per CPU-second, against 7.0-22.6/s and 7.0-11.7 per CPU-second for 1 session x 2
- *       threads; single-query latency was the same (8.0 vs 8.2 ms mean), and with 4 concurrent
- *       callers 275 vs 127 queries/s. Each session holds its own copy of the weights (about the
- *       .onnx file's size: 34 MB int8, 133 MB float), hence the cap.
- *   <li>{@code batchSize} = 1: on CPU, batches of 1, 4 and 8 (sorted by length) were equally
- *       efficient (12.3-14.2 abstracts per CPU-second) and 16 worse (10.4). A batch of one has no
- *       padding, and it makes an int8 model's vector a function of the text alone: int8 models
- *       quantise activations with one scale per tensor, so batch mates move a vector (cosine to the
- *       unbatched vector down to 0.997 for bge-q and 0.991 for MiniLM-q at batch 8). Larger batches
- *       stay available for hardware that profits from them.
+ *       {@code intraOpThreads} = 1. Abstracts/s, sorted, batch 1/4/8/16: 2 sessions x 1 thread
+ *       28.9/26.6/25.4/20.8, 1 session x 2 threads 20.5/22.7/19.4/16.4; per CPU-second (noisier
+ *       runs) 13.7/14.2/13.2/10.4 against 7.0/10.9/9.7/8.0. One query alone: 7.8 against 6.7 ms
+ *       mean; 4 concurrent callers: 264 against 163 queries/s. Each session holds its own copy of
+ *       the weights (about the .onnx file's size: 34 MB int8, 133 MB float), hence the cap.
+ *   <li>{@code batchSize} = 1: the fastest above, with no padding at all, and it makes an int8
+ *       model's vector a function of the text alone (int8 models quantise activations with one
+ *       scale per tensor, so batch mates move a vector: cosine to the unbatched vector down to
+ *       0.997 for bge-q and 0.976 for MiniLM-q at batch 8). Length sorting matters when batching:
+ *       at batch 8, 25.4 abstracts/s sorted against 15.7 in corpus order. Larger batches stay
+ *       available for hardware that profits from them.
  * </ul>
  */
 public record OnnxEmbedderConfig(String modelId, int sessions, int intraOpThreads, int batchSize) {

@@ -140,6 +140,18 @@ class OnnxEmbedderTest {
   }
 
   @Test
+  void miniLmTakesInputsBeyondLangChain4js128TokensUpTo512() {
+    try (OnnxEmbedder miniLm = OnnxEmbedder.open(new OnnxEmbedderConfig("all-minilm-l6-v2-q", 1, 1, 1))) {
+      String head = words(200);
+      float[] head200 = one(miniLm, head, InputKind.DOCUMENT);
+      float[] head200AndTail = one(miniLm, head + " volcano eruption lava ash", InputKind.DOCUMENT);
+      assertTrue(dot(head200, head200AndTail) < 0.99999, "tokens after 128 must count");
+      float[] long600 = one(miniLm, words(600), InputKind.DOCUMENT);
+      assertEquals(1.0, dot(long600, long600), 1e-5);
+    }
+  }
+
+  @Test
   void concurrentCallersGetTheSameVectorsAsASingleCaller() throws Exception {
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 24; i++) {

@@ -79,6 +79,13 @@ class ModelTokenizerTest {
   }
 
   @Test
+  void loadingOptsOutOfDjlTelemetrySoNothingCallsTheNetwork() {
+    if (System.getenv("OPT_OUT_TRACKING") == null) {
+      assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+    }
+  }
+
+  @Test
   void emptyTextHasNoTokens() {
     assertEquals(0, bge.tokenize("").count());
   }
