@@ -21,11 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Measures {@link OnnxEmbedder} configurations on SciFact: documents (title + "\n\n" + abstract)
  * per second, and query latency and concurrent query throughput (bge prefix added by the embedder).
- * Not a unit test; run by hand (see the module's README section in the report):
+ * Not a unit test (its name does not match Surefire's patterns); run by hand from the repository
+ * root after {@code ./mvnw -o -q -B install -pl quarry-embed}:
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp "$(cat target/bench.cp):target/classes:target/test-classes" \
- *   dev.quarry.embed.bench.EmbedderBenchmark /work/shared/datasets/scifact [model] [docs] [queries] [batch sizes, e.g. 1,4,8,16]
+ * ./mvnw -q -B dependency:build-classpath -pl quarry-embed -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * cd quarry-embed &amp;&amp; java -Xmx2g --enable-native-access=ALL-UNNAMED \
+ *   -cp "$(cat target/bench.cp):target/classes:target/test-classes" dev.quarry.embed.bench.EmbedderBenchmark \
+ *   /work/shared/datasets/scifact bge-small-en-v1.5-q 400 200 1,4,8,16
  * </pre>
  *
  * Configurations run interleaved, {@code ROUNDS} times, and each figure is the best of its runs, so
