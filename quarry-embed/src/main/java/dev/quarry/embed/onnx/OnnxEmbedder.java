@@ -158,7 +158,10 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     return config;
   }
 
-  /** The model's tokenizer, for chunkers that measure text in this model's tokens. */
+  /**
+   * The model's tokenizer, for chunkers that measure text in this model's tokens. It belongs to
+   * this embedder and is closed with it.
+   */
   public ModelTokenizer tokenizer() {
     return tokenizer;
   }
