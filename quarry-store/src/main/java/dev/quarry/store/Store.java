@@ -1,0 +1,51 @@
+package dev.quarry.store;
+
+import dev.quarry.store.collection.CollectionStore;
+import dev.quarry.store.document.DocumentStateStore;
+import dev.quarry.store.erasure.ErasureStore;
+import dev.quarry.store.idempotency.IdempotencyStore;
+import dev.quarry.store.job.JobStore;
+import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.tenant.TenantStore;
+
+/**
+ * The server's durable state, one small store per concept. Implementations: SQLite (embedded
+ * default, {@code dev.quarry.store.jdbc.SqliteStore}) and PostgreSQL (scaled deployments, {@code
+ * dev.quarry.store.jdbc.PostgresStore}); both pass the same contract tests.
+ *
+ * <p>Tenant isolation is enforced here, below any handler: every method that reads or changes a
+ * tenant's data takes the tenant (directly or inside a key such as {@code CollectionKey}) and puts it
+ * in the statement's WHERE clause, so another tenant's ids find nothing. The few methods that take
+ * no tenant are for administrators and background workers and say so.
+ *
+ * <p>Failures are core's typed exceptions: {@code InvalidInputException} for bad arguments, {@code
+ * NotFoundException} when a named parent is missing, {@code ConflictException} for duplicates and
+ * version mismatches, {@code StorageException} (retryable) when the database fails or is
+ * unreachable. Absent rows on reads are {@code Optional.empty()}, not exceptions.
+ */
+public interface Store extends AutoCloseable {
+
+  TenantStore tenants();
+
+  ApiKeyStore apiKeys();
+
+  CollectionStore collections();
+
+  DocumentStateStore documents();
+
+  JobStore jobs();
+
+  IdempotencyStore idempotency();
+
+  ErasureStore erasures();
+
+  /** The highest migration applied to the database, e.g. 1. */
+  int schemaVersion();
+
+  /** Runs a trivial query; throws {@code StorageException} when the database cannot answer. */
+  void ping();
+
+  /** Closes connections. Idempotent. */
+  @Override
+  void close();
+}

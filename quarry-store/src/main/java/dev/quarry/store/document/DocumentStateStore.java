@@ -1,0 +1,78 @@
+package dev.quarry.store.document;
+
+import dev.quarry.store.Page;
+import dev.quarry.store.PageRequest;
+import dev.quarry.store.collection.CollectionKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Durable ingestion state per document. Writers that change a document pass the version they read;
+ * a stale version is a {@code ConflictException} naming both versions, a missing document a {@code
+ * NotFoundException}.
+ *
+ * <p>Workers take work with {@link #claimDue}: it leases due documents atomically (PostgreSQL:
+ * {@code FOR UPDATE SKIP LOCKED}; SQLite: its single writer), so concurrent workers never get the
+ * same document. A worker that dies simply lets its lease lapse and the document becomes due again,
+ * resuming from its last persisted stage.
+ */
+public interface DocumentStateStore {
+
+  /**
+   * Records a document as received. New or changed content (or a resubmitted failed document) gets
+   * the next version, state {@link DocumentState#RECEIVED}, zero attempts and is due now. Unchanged
+   * content keeps its state and version ({@code changed == false}); only its job and expiry are
+   * updated. A job's submitted count grows either way. {@code NotFoundException} when the collection
+   * or job does not exist in the document's tenant; {@code ConflictException} when {@code ifVersion}
+   * does not match.
+   */
+  SubmitOutcome submit(DocumentSubmission submission);
+
+  Optional<DocumentRecord> find(DocumentKey key);
+
+  /** Documents of a collection by id, optionally only those in {@code state}. */
+  Page<DocumentRecord> list(CollectionKey collection, Optional<DocumentState> state, PageRequest page);
+
+  StateCounts counts(CollectionKey collection);
+
+  /**
+   * Moves a document forward to {@code next} (any later stage up to {@link DocumentState#INDEXED}),
+   * clearing its failure and attempts. A non-terminal document keeps its lease; an indexed one is no
+   * longer due. Moving backwards, sideways or to {@code FAILED} is a {@code ConflictException}.
+   */
+  DocumentRecord advance(DocumentKey key, long expectedVersion, DocumentState next);
+
+  /**
+   * Records a failed attempt. With {@code retryAfter} the document stays in its stage and becomes
+   * due again after that delay (see {@link RetryPolicy#delayAfter}); without it the document is
+   * {@link DocumentState#FAILED}. The reason is kept (cut to {@value #MAX_REASON_LENGTH} characters).
+   */
+  DocumentRecord fail(DocumentKey key, long expectedVersion, String reason, Optional<Duration> retryAfter);
+
+  /** Puts a failed document back to {@code RECEIVED}, due now; {@code ConflictException} if not failed. */
+  DocumentRecord retry(DocumentKey key);
+
+  /** Puts every failed document of a collection back to {@code RECEIVED}; returns how many. */
+  int retryFailed(CollectionKey collection);
+
+  /**
+   * Deletes a document's state. False when there was none; {@code ConflictException} when {@code
+   * ifVersion} is given and does not match.
+   */
+  boolean delete(DocumentKey key, OptionalLong ifVersion);
+
+  /**
+   * Worker method (all tenants): leases up to {@code limit} due documents, oldest due first. Each
+   * claimed document's attempts and version grow by one and it is not due again until {@code lease}
+   * has passed. The returned records carry the new version, to pass to {@link #advance} or {@link
+   * #fail}.
+   */
+  List<DocumentRecord> claimDue(int limit, Duration lease);
+
+  /** Worker method (all tenants): up to {@code limit} documents whose expiry has passed. */
+  List<DocumentRecord> expired(int limit);
+
+  int MAX_REASON_LENGTH = 2000;
+}

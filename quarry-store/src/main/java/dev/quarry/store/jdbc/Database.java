@@ -1,0 +1,64 @@
+package dev.quarry.store.jdbc;
+
+import dev.quarry.core.error.QuarryException;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Runs units of work in transactions and turns driver failures into core's typed exceptions, at
+ * this one boundary. Writes and reads are separate so that SQLite can send every write through its
+ * single writer connection while reads use a pool.
+ */
+abstract sealed class Database implements AutoCloseable permits SqliteDatabase, PostgresDatabase {
+
+  abstract Dialect dialect();
+
+  /** Runs {@code work} in a read-write transaction; commits, or rolls back when it throws. */
+  abstract <T> T write(String action, SqlWork<T> work);
+
+  /** Runs {@code work} in a transaction that only reads (one consistent snapshot on SQLite). */
+  abstract <T> T read(String action, SqlWork<T> work);
+
+  /**
+   * Prepares a migration transaction on {@code connection} (already inside {@link #write}) so that
+   * concurrent processes migrate one at a time.
+   */
+  abstract void lockForMigration(Connection connection) throws SQLException;
+
+  @Override
+  public abstract void close();
+
+  /** Rolls back after {@code failure}, keeping a rollback failure as suppressed. */
+  static void rollback(Connection c, Throwable failure) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Runs {@code work} with auto-commit off and commits; translates driver failures. */
+  <T> T inTransaction(Connection c, String action, SqlWork<T> work) {
+    try {
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw dialect().translate(e, action);
+    }
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException e) {
+      rollback(c, e);
+      throw dialect().translate(e, action);
+    } catch (RuntimeException | Error e) {
+      rollback(c, e);
+      throw e;
+    }
+  }
+
+  /** Wraps a failure to obtain a connection. */
+  QuarryException unavailable(SQLException e, String action) {
+    return dialect().translate(e, action);
+  }
+}

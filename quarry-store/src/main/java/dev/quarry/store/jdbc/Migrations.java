@@ -1,0 +1,115 @@
+package dev.quarry.store.jdbc;
+
+import dev.quarry.core.error.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Versioned schema migrations, applied when a store opens: all missing ones in one transaction
+ * (both dialects have transactional DDL), recorded in {@code schema_version}, so opening twice, or
+ * two processes opening at once, applies each script exactly once.
+ *
+ * <p>A script lives at {@code db/common/NNNN_name.sql} and is shared by both dialects; a dialect may
+ * override it with {@code db/<dialect>/NNNN_name.sql}. Scripts are listed here, not discovered on
+ * the class path, so their order is explicit. Statements end with a semicolon at the end of a line;
+ * lines starting with {@code --} are comments. A database whose schema is newer than this code is
+ * refused rather than used.
+ */
+final class Migrations {
+
+  /** One migration script: its version (1, 2, ...) and the name part of its file name. */
+  record Script(int version, String name) {
+    String fileName() {
+      return String.format("%04d_%s.sql", version, name);
+    }
+  }
+
+  static final List<Script> ALL = List.of(new Script(1, "initial"));
+
+  static int latest() {
+    return ALL.getLast().version();
+  }
+
+  private Migrations() {}
+
+  /** Applies the missing migrations, stamped {@code now}; returns the schema version now in force. */
+  static int apply(Database db, java.time.Instant now) {
+    return db.write("migrating the " + db.dialect().displayName() + " schema", c -> {
+      db.lockForMigration(c);
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+            + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+      }
+      int current = Jdbc.one(c, "SELECT MAX(version) AS v FROM schema_version", rs -> rs.getInt("v"))
+          .orElse(0);
+      if (current > latest()) {
+        throw new StorageException("the database schema is at version " + current
+            + ", newer than this Quarry knows (" + latest() + "); upgrade Quarry or use another database");
+      }
+      for (Script script : ALL) {
+        if (script.version() > current) {
+          run(c, db.dialect(), script);
+          Jdbc.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+              script.version(), script.name(), now);
+          current = script.version();
+        }
+      }
+      return current;
+    });
+  }
+
+  static int current(Database db) {
+    return db.read("reading the schema version",
+        c -> Jdbc.one(c, "SELECT MAX(version) AS v FROM schema_version", rs -> rs.getInt("v")).orElse(0));
+  }
+
+  private static void run(Connection c, Dialect dialect, Script script) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String statement : statements(load(dialect, script))) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  static String load(Dialect dialect, Script script) {
+    for (String folder : List.of(dialect.folder(), "common")) {
+      String path = "db/" + folder + "/" + script.fileName();
+      try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(path)) {
+        if (in != null) {
+          return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        throw new StorageException("cannot read migration " + path + ": " + e.getMessage(), e);
+      }
+    }
+    throw new IllegalStateException("migration " + script.fileName() + " is missing from the class path");
+  }
+
+  /** Splits a script into statements: each ends with ';' at the end of a line. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String statement = current.toString().strip();
+        out.add(statement.substring(0, statement.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      throw new IllegalStateException("migration script ends without ';': " + current.toString().strip());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,1018 @@
+package dev.quarry.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quarry.core.error.ConflictException;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.core.error.QuarryException;
+import dev.quarry.core.error.StorageException;
+import dev.quarry.store.Page;
+import dev.quarry.store.PageRequest;
+import dev.quarry.store.Store;
+import dev.quarry.store.StoreOptions;
+import dev.quarry.store.TestClock;
+import dev.quarry.store.collection.CollectionKey;
+import dev.quarry.store.collection.CollectionPut;
+import dev.quarry.store.collection.CollectionRecord;
+import dev.quarry.store.collection.SettingsJson;
+import dev.quarry.store.document.DocumentKey;
+import dev.quarry.store.document.DocumentRecord;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.DocumentSubmission;
+import dev.quarry.store.document.RetryPolicy;
+import dev.quarry.store.document.StateCounts;
+import dev.quarry.store.document.SubmitOutcome;
+import dev.quarry.store.erasure.ErasureReceipt;
+import dev.quarry.store.erasure.ErasureStatus;
+import dev.quarry.store.idempotency.IdempotencyOutcome;
+import dev.quarry.store.idempotency.IdempotencyPolicy;
+import dev.quarry.store.idempotency.StoredResponse;
+import dev.quarry.store.job.IngestionJob;
+import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.key.IssuedKey;
+import dev.quarry.store.key.Scope;
+import dev.quarry.store.tenant.Tenant;
+import dev.quarry.store.tenant.TenantId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Store} implementation must show. Subclasses give a fresh, empty
+ * database per test ({@link #open} may be called again within a test and reaches the same one).
+ */
+abstract class StoreContract {
+
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  /** Opens a store on this test's database. */
+  abstract Store open(StoreOptions options);
+
+  /** A connection to this test's database that bypasses the store, to look at what it wrote. */
+  abstract Connection rawConnection() throws SQLException;
+
+  abstract Dialect dialect();
+
+  TestClock clock;
+  StoreOptions options;
+  Store store;
+
+  @BeforeEach
+  void openStore() {
+    clock = new TestClock(T0);
+    options = StoreOptions.defaults().withClock(clock)
+        .withIdempotency(new IdempotencyPolicy(Duration.ofHours(1), Duration.ofMinutes(1)));
+    store = open(options);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  TenantId tenant(String id) {
+    return store.tenants().create(TenantId.of(id)).id();
+  }
+
+  CollectionKey collection(TenantId tenant, String name) {
+    return store.collections().create(CollectionKey.of(tenant, name), SettingsJson.empty()).key();
+  }
+
+  DocumentRecord submit(CollectionKey collection, String id, String hash) {
+    return store.documents().submit(DocumentSubmission.of(DocumentKey.of(collection, id), hash)).document();
+  }
+
+  List<String> ids(List<DocumentRecord> docs) {
+    return docs.stream().map(d -> d.key().id()).toList();
+  }
+
+  /** Runs {@code task} on {@code threads} threads released at once; each result or its failure. */
+  static <T> List<Object> race(int threads, Callable<T> task) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(pool.submit(() -> {
+          ready.countDown();
+          go.await();
+          return task.call();
+        }));
+      }
+      ready.await();
+      go.countDown();
+      List<Object> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        try {
+          results.add(f.get(30, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          results.add(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw new AssertionError("a racing thread did not finish in 30 s", e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- migrations -------------------------------------------------------------------------------
+
+  @Nested
+  class Migrating {
+
+    @Test
+    void opensAtTheLatestVersionAndReopeningAppliesNothingTwice() throws SQLException {
+      assertEquals(Migrations.latest(), store.schemaVersion());
+      tenant("acme");
+      store.close();
+      store = open(options);
+      store.close();
+      store = open(options);
+      assertEquals(Migrations.latest(), store.schemaVersion());
+      assertTrue(store.tenants().find(TenantId.of("acme")).isPresent(), "data survives reopening");
+      try (Connection c = rawConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
+        rs.next();
+        assertEquals(Migrations.ALL.size(), rs.getInt(1), "one row per migration");
+        assertEquals(Migrations.latest(), rs.getInt(2));
+      }
+    }
+
+    @Test
+    void storesOpenedConcurrentlyOnOneDatabaseBothWork() throws InterruptedException {
+      List<Object> opened = race(2, () -> open(options));
+      for (Object o : opened) {
+        Store s = assertInstanceOf(Store.class, o, () -> "open failed: " + o);
+        assertEquals(Migrations.latest(), s.schemaVersion());
+        s.close();
+      }
+    }
+
+    @Test
+    void refusesADatabaseWhoseSchemaIsNewer() throws SQLException {
+      try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 0)");
+      }
+      StorageException e = assertThrows(StorageException.class, () -> open(options).close());
+      assertTrue(e.getMessage().contains("version 999"), e.getMessage());
+    }
+
+    @Test
+    void pingAnswersAndAClosedStoreFailsWithAStorageException() {
+      store.ping();
+      store.close();
+      assertThrows(StorageException.class, () -> store.tenants().list());
+      assertThrows(StorageException.class, () -> store.tenants().create(TenantId.of("late")));
+      store.close(); // idempotent
+      store = open(options);
+    }
+  }
+
+  // ---- translation of driver failures -----------------------------------------------------------
+
+  @Nested
+  class TranslatingFailures {
+
+    private QuarryException rawFailure(String sql) throws SQLException {
+      try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+        if (dialect() == Dialect.SQLITE) {
+          s.execute("PRAGMA foreign_keys = ON");
+        }
+        s.execute(sql);
+      } catch (SQLException e) {
+        return dialect().translate(e, "doing it");
+      }
+      throw new AssertionError("expected " + sql + " to fail");
+    }
+
+    @Test
+    void uniqueViolationsBecomeConflicts() throws SQLException {
+      tenant("acme");
+      QuarryException e = rawFailure("INSERT INTO tenants (id, created_at) VALUES ('acme', 0)");
+      assertInstanceOf(ConflictException.class, e);
+      assertEquals("doing it failed: it already exists", e.getMessage());
+    }
+
+    @Test
+    void foreignKeyViolationsBecomeNotFound() throws SQLException {
+      assertInstanceOf(NotFoundException.class,
+          rawFailure("INSERT INTO collections (tenant_id, name, settings, created_at, updated_at)"
+              + " VALUES ('nobody', 'docs', '{}', 0, 0)"));
+    }
+
+    @Test
+    void otherFailuresBecomeStorageExceptions() throws SQLException {
+      assertInstanceOf(StorageException.class, rawFailure("SELECT * FROM no_such_table"));
+    }
+  }
+
+  // ---- tenants ----------------------------------------------------------------------------------
+
+  @Nested
+  class Tenants {
+
+    @Test
+    void createFindListAndRefuseDuplicates() {
+      Tenant acme = store.tenants().create(TenantId.of("acme"));
+      assertEquals(T0, acme.createdAt());
+      tenant("beta");
+      assertEquals(Optional.of(acme), store.tenants().find(TenantId.of("acme")));
+      assertEquals(List.of("acme", "beta"), store.tenants().list().stream().map(t -> t.id().value()).toList());
+      ConflictException e = assertThrows(ConflictException.class, () -> store.tenants().create(TenantId.of("acme")));
+      assertEquals("tenant 'acme' already exists", e.getMessage());
+      assertThrows(InvalidInputException.class, () -> TenantId.of("Not Valid"));
+    }
+
+    @Test
+    void deletingATenantDeletesEverythingItOwns() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = collection(acme, "docs");
+      submit(docs, "d1", "h1");
+      store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      store.erasures().request(acme, "user", "u1");
+      assertTrue(store.tenants().delete(acme));
+      assertFalse(store.tenants().delete(acme));
+      assertTrue(store.collections().list(acme).isEmpty());
+      assertTrue(store.apiKeys().list(acme).isEmpty());
+      assertTrue(store.erasures().list(acme).isEmpty());
+      assertEquals(0, store.documents().counts(docs).total());
+    }
+  }
+
+  // ---- API keys ---------------------------------------------------------------------------------
+
+  @Nested
+  class ApiKeys {
+
+    @Test
+    void aKeyIsStoredOnlyAsASaltedHash() throws SQLException {
+      TenantId acme = tenant("acme");
+      IssuedKey first = store.apiKeys().create(acme, Set.of(Scope.INGEST), Optional.empty());
+      IssuedKey second = store.apiKeys().create(acme, Set.of(Scope.INGEST), Optional.empty());
+      List<String> salts = new ArrayList<>();
+      try (Connection c = rawConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT * FROM api_keys ORDER BY created_at, id")) {
+        while (rs.next()) {
+          ResultSetRow row = new ResultSetRow(rs);
+          for (IssuedKey k : List.of(first, second)) {
+            String secret = k.plaintext().substring(k.plaintext().lastIndexOf('_') + 1);
+            assertFalse(row.text().contains(secret), "no column holds a key's secret: " + row.text());
+          }
+          assertNotEquals(first.plaintext(), rs.getString("hash"));
+          salts.add(rs.getString("salt"));
+        }
+      }
+      assertEquals(2, salts.size());
+      assertNotEquals(salts.get(0), salts.get(1), "every key has its own salt");
+      assertFalse(first.toString().contains(first.plaintext()), "an issued key's toString hides the plaintext");
+    }
+
+    @Test
+    void authenticateFindsTheKeyAndRejectsAnythingElse() {
+      TenantId acme = tenant("acme");
+      IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.INGEST, Scope.SEARCH), Optional.empty());
+      ApiKey key = store.apiKeys().authenticate(issued.plaintext()).orElseThrow();
+      assertEquals(issued.key(), key);
+      assertEquals(acme, key.tenant());
+      assertEquals(Set.of(Scope.INGEST, Scope.SEARCH), key.scopes());
+      assertTrue(issued.plaintext().contains(key.id()), "the key id is the plaintext's non-secret prefix");
+
+      String p = issued.plaintext();
+      char last = p.charAt(p.length() - 1);
+      String tampered = p.substring(0, p.length() - 1) + (last == 'A' ? 'B' : 'A');
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(tampered));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate("qk_0123456789abcdef_" + "A".repeat(43)));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(""));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate("not a key at all"));
+    }
+
+    @Test
+    void revokedKeysNoLongerAuthenticate() {
+      TenantId acme = tenant("acme");
+      IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      clock.advance(Duration.ofSeconds(5));
+      ApiKey revoked = store.apiKeys().revoke(acme, issued.key().id());
+      assertEquals(Optional.of(T0.plusSeconds(5)), revoked.revokedAt());
+      clock.advance(Duration.ofSeconds(5));
+      assertEquals(revoked, store.apiKeys().revoke(acme, issued.key().id()), "revoking twice keeps the first time");
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(issued.plaintext()));
+      assertEquals(List.of(revoked), store.apiKeys().list(acme), "revoked keys are still listed");
+    }
+
+    @Test
+    void expiredKeysNoLongerAuthenticate() {
+      TenantId acme = tenant("acme");
+      IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.of(T0.plusSeconds(60)));
+      clock.advance(Duration.ofSeconds(59));
+      assertTrue(store.apiKeys().authenticate(issued.plaintext()).isPresent());
+      clock.advance(Duration.ofSeconds(1));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(issued.plaintext()));
+      assertThrows(InvalidInputException.class,
+          () -> store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.of(T0)), "expiry in the past");
+    }
+
+    @Test
+    void aChosenKeyRegistersOnceAndAuthenticates() {
+      TenantId system = tenant("system");
+      String chosen = "operator-chosen-admin-key-0123456789";
+      ApiKey key = store.apiKeys().register(system, Set.of(Scope.ADMIN), chosen, Optional.empty());
+      assertEquals(key, store.apiKeys().register(system, Set.of(Scope.ADMIN), chosen, Optional.empty()),
+          "registering the same key again (a restart) changes nothing");
+      assertEquals(Optional.of(key), store.apiKeys().authenticate(chosen));
+      assertThrows(ConflictException.class,
+          () -> store.apiKeys().register(system, Set.of(Scope.SEARCH), chosen, Optional.empty()));
+      assertThrows(InvalidInputException.class,
+          () -> store.apiKeys().register(system, Set.of(Scope.ADMIN), "short", Optional.empty()));
+    }
+
+    @Test
+    void keysNeedAnExistingTenantAndAScope() {
+      assertThrows(NotFoundException.class,
+          () -> store.apiKeys().create(TenantId.of("ghost"), Set.of(Scope.SEARCH), Optional.empty()));
+      TenantId acme = tenant("acme");
+      assertThrows(InvalidInputException.class, () -> store.apiKeys().create(acme, Set.of(), Optional.empty()));
+      assertThrows(NotFoundException.class, () -> store.apiKeys().revoke(acme, "0123456789abcdef"));
+    }
+  }
+
+  // ---- collections ------------------------------------------------------------------------------
+
+  @Nested
+  class Collections {
+
+    @Test
+    void createPutFindListDelete() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = CollectionKey.of(acme, "docs");
+      CollectionRecord created = store.collections().create(docs, SettingsJson.of("{ \"k\": 10 }"));
+      assertEquals("{\"k\":10}", created.settings().json(), "settings are kept normalised");
+      assertThrows(ConflictException.class, () -> store.collections().create(docs, SettingsJson.empty()));
+
+      clock.advance(Duration.ofSeconds(1));
+      CollectionPut updated = store.collections().put(docs, SettingsJson.of("{\"k\":20}"));
+      assertFalse(updated.created());
+      assertEquals(T0, updated.collection().createdAt());
+      assertEquals(T0.plusSeconds(1), updated.collection().updatedAt());
+      assertTrue(store.collections().put(CollectionKey.of(acme, "notes"), SettingsJson.empty()).created());
+
+      assertEquals(Optional.of(updated.collection()), store.collections().find(docs));
+      assertEquals(List.of("docs", "notes"), store.collections().list(acme).stream().map(c -> c.key().name()).toList());
+      assertTrue(store.collections().delete(docs));
+      assertFalse(store.collections().delete(docs));
+      assertEquals(Optional.empty(), store.collections().find(docs));
+    }
+
+    @Test
+    void badSettingsNamesAndTenantsAreRefused() {
+      assertThrows(InvalidInputException.class, () -> SettingsJson.of("[1, 2]"));
+      assertThrows(InvalidInputException.class, () -> SettingsJson.of("{oops"));
+      assertThrows(InvalidInputException.class, () -> CollectionKey.of(TenantId.of("acme"), "../etc"));
+      assertThrows(NotFoundException.class,
+          () -> store.collections().create(CollectionKey.of(TenantId.of("ghost"), "docs"), SettingsJson.empty()));
+    }
+
+    @Test
+    void deletingACollectionDeletesItsDocumentsAndJobs() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = collection(acme, "docs");
+      IngestionJob job = store.jobs().create(docs);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(job.id()));
+      store.collections().delete(docs);
+      assertEquals(Optional.empty(), store.documents().find(DocumentKey.of(docs, "d1")));
+      assertEquals(Optional.empty(), store.jobs().find(acme, job.id()));
+      collection(acme, "docs");
+      assertEquals(0, store.documents().counts(docs).total(), "a recreated collection starts empty");
+    }
+  }
+
+  // ---- documents --------------------------------------------------------------------------------
+
+  @Nested
+  class Documents {
+
+    TenantId acme;
+    CollectionKey docs;
+
+    @BeforeEach
+    void collection() {
+      acme = tenant("acme");
+      docs = StoreContract.this.collection(acme, "docs");
+    }
+
+    @Test
+    void aNewDocumentIsReceivedAtVersionOneAndDueNow() {
+      SubmitOutcome out = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h1").expiringAt(T0.plusSeconds(3600)));
+      assertTrue(out.changed());
+      DocumentRecord d = out.document();
+      assertEquals(1, d.version());
+      assertEquals(DocumentState.RECEIVED, d.state());
+      assertEquals(0, d.attempts());
+      assertEquals(Optional.of(T0), d.nextAttemptAt());
+      assertEquals(Optional.of(T0.plusSeconds(3600)), d.expiresAt());
+      assertEquals(Optional.of(d), store.documents().find(d.key()));
+    }
+
+    @Test
+    void unchangedContentCostsNothingAndChangedContentStartsOver() {
+      DocumentKey key = DocumentKey.of(docs, "d1");
+      DocumentRecord v1 = submit(docs, "d1", "h1");
+      DocumentRecord indexed = store.documents().advance(key, v1.version(), DocumentState.INDEXED);
+
+      SubmitOutcome same = store.documents().submit(DocumentSubmission.of(key, "h1"));
+      assertFalse(same.changed());
+      assertEquals(indexed.version(), same.document().version());
+      assertEquals(DocumentState.INDEXED, same.document().state());
+
+      clock.advance(Duration.ofSeconds(1));
+      SubmitOutcome changed = store.documents().submit(DocumentSubmission.of(key, "h2"));
+      assertTrue(changed.changed());
+      assertEquals(indexed.version() + 1, changed.document().version());
+      assertEquals(DocumentState.RECEIVED, changed.document().state());
+      assertEquals("h2", changed.document().contentHash());
+      assertEquals(Optional.of(T0.plusSeconds(1)), changed.document().nextAttemptAt());
+      assertEquals(T0, changed.document().createdAt());
+    }
+
+    @Test
+    void staleVersionsAreConflicts() {
+      DocumentKey key = DocumentKey.of(docs, "d1");
+      assertThrows(ConflictException.class,
+          () -> store.documents().submit(DocumentSubmission.of(key, "h").ifVersion(3)), "If-Match on a missing doc");
+      DocumentRecord v1 = store.documents().submit(DocumentSubmission.of(key, "h").ifVersion(0)).document();
+      assertThrows(ConflictException.class,
+          () -> store.documents().submit(DocumentSubmission.of(key, "h2").ifVersion(0)), "must not exist yet");
+      DocumentRecord v2 = store.documents().submit(DocumentSubmission.of(key, "h2").ifVersion(v1.version())).document();
+      assertEquals(2, v2.version());
+
+      ConflictException e = assertThrows(ConflictException.class,
+          () -> store.documents().advance(key, v1.version(), DocumentState.PARSED));
+      assertEquals("document 'd1' is at version 2, not the expected 1", e.getMessage());
+      assertThrows(ConflictException.class, () -> store.documents().delete(key, OptionalLong.of(v1.version())));
+      assertTrue(store.documents().find(key).isPresent(), "a refused delete deletes nothing");
+      assertTrue(store.documents().delete(key, OptionalLong.of(v2.version())));
+      assertFalse(store.documents().delete(key, OptionalLong.empty()));
+    }
+
+    @Test
+    void ofConcurrentWritersHoldingOneVersionExactlyOneWins() throws InterruptedException {
+      DocumentRecord v1 = submit(docs, "d1", "h1");
+      List<Object> results = race(6, () -> store.documents().advance(v1.key(), v1.version(), DocumentState.PARSED));
+      long won = results.stream().filter(DocumentRecord.class::isInstance).count();
+      long conflicts = results.stream().filter(ConflictException.class::isInstance).count();
+      assertEquals(1, won, () -> "results: " + results);
+      assertEquals(5, conflicts, () -> "results: " + results);
+      assertEquals(2, store.documents().find(v1.key()).orElseThrow().version());
+    }
+
+    @Test
+    void stagesOnlyMoveForward() {
+      DocumentRecord d = submit(docs, "d1", "h1");
+      DocumentRecord parsed = store.documents().advance(d.key(), d.version(), DocumentState.PARSED);
+      assertEquals(DocumentState.PARSED, parsed.state());
+      ConflictException back = assertThrows(ConflictException.class,
+          () -> store.documents().advance(d.key(), parsed.version(), DocumentState.RECEIVED));
+      assertEquals("cannot move document 'd1' from parsed to received", back.getMessage());
+      assertThrows(ConflictException.class,
+          () -> store.documents().advance(d.key(), parsed.version(), DocumentState.FAILED));
+      DocumentRecord indexed = store.documents().advance(d.key(), parsed.version(), DocumentState.INDEXED);
+      assertEquals(Optional.empty(), indexed.nextAttemptAt(), "an indexed document is not due");
+      assertThrows(ConflictException.class,
+          () -> store.documents().fail(d.key(), indexed.version(), "late", Optional.empty()));
+      assertThrows(NotFoundException.class,
+          () -> store.documents().advance(DocumentKey.of(docs, "ghost"), 1, DocumentState.PARSED));
+    }
+
+    @Test
+    void failuresBackOffOrFailAndFailedDocumentsCanBeRetried() {
+      DocumentRecord d = submit(docs, "d1", "h1");
+      DocumentRecord backedOff = store.documents().fail(d.key(), d.version(), "embedder timed out",
+          Optional.of(Duration.ofSeconds(30)));
+      assertEquals(DocumentState.RECEIVED, backedOff.state(), "a transient failure keeps the stage");
+      assertEquals(Optional.of("embedder timed out"), backedOff.failureReason());
+      assertEquals(Optional.of(T0.plusSeconds(30)), backedOff.nextAttemptAt());
+
+      DocumentRecord failed = store.documents().fail(d.key(), backedOff.version(), "x".repeat(5000), Optional.empty());
+      assertEquals(DocumentState.FAILED, failed.state());
+      assertEquals(Optional.empty(), failed.nextAttemptAt());
+      assertEquals(2000, failed.failureReason().orElseThrow().length(), "long reasons are cut");
+
+      DocumentRecord retried = store.documents().retry(d.key());
+      assertEquals(DocumentState.RECEIVED, retried.state());
+      assertEquals(0, retried.attempts());
+      assertEquals(Optional.empty(), retried.failureReason());
+      assertEquals(Optional.of(T0), retried.nextAttemptAt());
+      assertThrows(ConflictException.class, () -> store.documents().retry(d.key()), "only failed documents");
+
+      DocumentRecord e1 = submit(docs, "e1", "h");
+      DocumentRecord e2 = submit(docs, "e2", "h");
+      store.documents().fail(e1.key(), e1.version(), "bad pdf", Optional.empty());
+      store.documents().fail(e2.key(), e2.version(), "bad pdf", Optional.empty());
+      assertEquals(2, store.documents().retryFailed(docs));
+      assertEquals(0, store.documents().counts(docs).get(DocumentState.FAILED));
+    }
+
+    @Test
+    void listingPagesByStateInIdOrderAndCountsPerState() {
+      for (int i = 0; i < 25; i++) {
+        DocumentRecord d = submit(docs, String.format("doc-%03d", i), "h" + i);
+        if (i % 5 == 0) {
+          store.documents().fail(d.key(), d.version(), "broken " + i, Optional.empty());
+        } else if (i % 2 == 0) {
+          store.documents().advance(d.key(), d.version(), DocumentState.INDEXED);
+        }
+      }
+      List<String> seen = new ArrayList<>();
+      PageRequest request = PageRequest.first(10);
+      Page<DocumentRecord> page;
+      int pages = 0;
+      do {
+        page = store.documents().list(docs, Optional.empty(), request);
+        seen.addAll(ids(page.items()));
+        pages++;
+        if (page.next().isPresent()) {
+          request = request.after(page);
+        }
+      } while (page.next().isPresent());
+      assertEquals(3, pages);
+      assertEquals(25, seen.size());
+      assertEquals(seen.stream().sorted().toList(), seen, "id order");
+      assertEquals(25, new HashSet<>(seen).size(), "no document twice");
+
+      Page<DocumentRecord> failed = store.documents().list(docs, Optional.of(DocumentState.FAILED), PageRequest.first(100));
+      assertEquals(List.of("doc-000", "doc-005", "doc-010", "doc-015", "doc-020"), ids(failed.items()));
+      assertEquals(Optional.empty(), failed.next());
+
+      StateCounts counts = store.documents().counts(docs);
+      assertEquals(5, counts.get(DocumentState.FAILED));
+      assertEquals(10, counts.get(DocumentState.INDEXED));
+      assertEquals(10, counts.get(DocumentState.RECEIVED));
+      assertEquals(0, counts.get(DocumentState.EMBEDDED));
+      assertEquals(25, counts.total());
+      assertEquals(10, counts.pending());
+    }
+
+    @Test
+    void submittingNeedsTheCollectionAndAJobOfIt() {
+      assertThrows(NotFoundException.class, () -> submit(CollectionKey.of(acme, "ghost"), "d1", "h"));
+      CollectionKey other = StoreContract.this.collection(acme, "other");
+      IngestionJob job = store.jobs().create(other);
+      assertThrows(InvalidInputException.class,
+          () -> store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(job.id())));
+      assertThrows(NotFoundException.class,
+          () -> store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob("nope")));
+      assertEquals(0, store.documents().counts(docs).total(), "refused submissions store nothing");
+    }
+
+    @Test
+    void expiredDocumentsAreListedForDeletionAndNotClaimed() {
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "short"), "h").expiringAt(T0.plusSeconds(10)));
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "long"), "h").expiringAt(T0.plusSeconds(100)));
+      submit(docs, "forever", "h");
+      assertEquals(List.of(), store.documents().expired(10));
+      clock.advance(Duration.ofSeconds(10));
+      assertEquals(List.of("short"), ids(store.documents().expired(10)));
+      assertEquals(List.of("forever", "long"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+    }
+  }
+
+  // ---- claiming due work ------------------------------------------------------------------------
+
+  @Nested
+  class Claiming {
+
+    TenantId acme;
+    CollectionKey docs;
+
+    @BeforeEach
+    void collection() {
+      acme = tenant("acme");
+      docs = StoreContract.this.collection(acme, "docs");
+    }
+
+    @Test
+    void claimsLeaseDueDocumentsAndFailuresBackOff() {
+      RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofSeconds(15), 2.0);
+      for (String id : List.of("a", "b", "c")) {
+        submit(docs, id, "h");
+      }
+      List<DocumentRecord> first = store.documents().claimDue(10, Duration.ofSeconds(60));
+      assertEquals(List.of("a", "b", "c"), ids(first));
+      for (DocumentRecord d : first) {
+        assertEquals(1, d.attempts());
+        assertEquals(2, d.version(), "a claim bumps the version, fencing out earlier holders");
+        assertEquals(Optional.of(T0.plusSeconds(60)), d.nextAttemptAt());
+      }
+      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofSeconds(60)), "leased work is not due");
+
+      DocumentRecord a = first.get(0);
+      DocumentRecord b = first.get(1);
+      store.documents().fail(a.key(), a.version(), "timeout", policy.delayAfter(a.attempts()));
+      store.documents().advance(b.key(), b.version(), DocumentState.INDEXED);
+
+      clock.advance(Duration.ofSeconds(9));
+      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofSeconds(60)));
+      clock.advance(Duration.ofSeconds(1));
+      List<DocumentRecord> retry = store.documents().claimDue(10, Duration.ofSeconds(60));
+      assertEquals(List.of("a"), ids(retry), "due again after the backoff");
+      assertEquals(2, retry.getFirst().attempts());
+      assertEquals(Optional.of("timeout"), retry.getFirst().failureReason());
+
+      DocumentRecord a2 = retry.getFirst();
+      DocumentRecord a3 = store.documents().fail(a2.key(), a2.version(), "timeout", policy.delayAfter(a2.attempts()));
+      assertEquals(Optional.of(T0.plusSeconds(10 + 15)), a3.nextAttemptAt(), "the delay is capped at 15 s");
+
+      clock.advance(Duration.ofSeconds(50));
+      List<DocumentRecord> lapsed = store.documents().claimDue(10, Duration.ofSeconds(60));
+      assertEquals(List.of("a", "c"), ids(lapsed), "c's lease lapsed: it is due again");
+      DocumentRecord a4 = lapsed.getFirst();
+      assertEquals(3, a4.attempts());
+      assertEquals(Optional.empty(), policy.delayAfter(a4.attempts()));
+      DocumentRecord gaveUp = store.documents().fail(a4.key(), a4.version(), "timeout", policy.delayAfter(a4.attempts()));
+      assertEquals(DocumentState.FAILED, gaveUp.state());
+    }
+
+    @Test
+    void aWorkerWhoseLeaseLapsedCannotWriteAnyMore() {
+      submit(docs, "a", "h");
+      DocumentRecord mine = store.documents().claimDue(1, Duration.ofSeconds(30)).getFirst();
+      DocumentRecord parsed = store.documents().advance(mine.key(), mine.version(), DocumentState.PARSED);
+      assertEquals(mine.nextAttemptAt(), parsed.nextAttemptAt(), "advancing keeps the lease");
+      clock.advance(Duration.ofSeconds(30));
+      DocumentRecord theirs = store.documents().claimDue(1, Duration.ofSeconds(30)).getFirst();
+      assertEquals(DocumentState.PARSED, theirs.state(), "work resumes from the last persisted stage");
+      assertThrows(ConflictException.class,
+          () -> store.documents().advance(parsed.key(), parsed.version(), DocumentState.CHUNKED));
+      assertEquals(DocumentState.CHUNKED,
+          store.documents().advance(theirs.key(), theirs.version(), DocumentState.CHUNKED).state());
+    }
+
+    @Test
+    void claimsTakeTheOldestDueFirstAcrossTenants() {
+      TenantId beta = tenant("beta");
+      CollectionKey betaDocs = StoreContract.this.collection(beta, "docs");
+      submit(docs, "late", "h");
+      clock.advance(Duration.ofSeconds(-5));
+      submit(betaDocs, "early", "h");
+      clock.advance(Duration.ofSeconds(5));
+      List<DocumentRecord> one = store.documents().claimDue(1, Duration.ofSeconds(30));
+      assertEquals(List.of(DocumentKey.of(betaDocs, "early")), one.stream().map(DocumentRecord::key).toList());
+      assertThrows(InvalidInputException.class, () -> store.documents().claimDue(0, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameDocument() throws InterruptedException {
+      int total = 120;
+      for (int i = 0; i < total; i++) {
+        submit(docs, String.format("d%03d", i), "h");
+      }
+      List<Object> results = race(4, () -> {
+        List<DocumentKey> mine = new ArrayList<>();
+        while (true) {
+          List<DocumentRecord> batch = store.documents().claimDue(7, Duration.ofMinutes(5));
+          if (batch.isEmpty()) {
+            return mine;
+          }
+          batch.forEach(d -> mine.add(d.key()));
+        }
+      });
+      List<DocumentKey> all = new ArrayList<>();
+      for (Object r : results) {
+        if (r instanceof Throwable t) {
+          throw new AssertionError("a claimer failed", t);
+        }
+        @SuppressWarnings("unchecked")
+        List<DocumentKey> keys = (List<DocumentKey>) r;
+        all.addAll(keys);
+      }
+      assertEquals(total, all.size(), "every document claimed once, none twice");
+      assertEquals(total, new HashSet<>(all).size());
+      assertTrue(store.documents().list(docs, Optional.empty(), PageRequest.first(1000)).items().stream()
+          .allMatch(d -> d.attempts() == 1));
+    }
+  }
+
+  // ---- jobs -------------------------------------------------------------------------------------
+
+  @Nested
+  class Jobs {
+
+    @Test
+    void aJobCountsItsDocumentsByStateAndListsFailures() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = collection(acme, "docs");
+      options = options.withIds(() -> "job-1");
+      store.close();
+      store = open(options);
+      IngestionJob job = store.jobs().create(docs);
+      assertEquals("job-1", job.id());
+      assertEquals(0, job.submitted());
+      assertTrue(job.done());
+
+      List<DocumentRecord> submitted = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        submitted.add(store.documents().submit(
+            DocumentSubmission.of(DocumentKey.of(docs, "d" + i), "h").inJob(job.id())).document());
+      }
+      store.documents().advance(submitted.get(0).key(), submitted.get(0).version(), DocumentState.INDEXED);
+      store.documents().advance(submitted.get(1).key(), submitted.get(1).version(), DocumentState.INDEXED);
+      store.documents().advance(submitted.get(2).key(), submitted.get(2).version(), DocumentState.EMBEDDED);
+      store.documents().fail(submitted.get(3).key(), submitted.get(3).version(), "unsupported format", Optional.empty());
+
+      IngestionJob report = store.jobs().find(acme, job.id()).orElseThrow();
+      assertEquals(5, report.submitted());
+      assertEquals(2, report.counts().get(DocumentState.INDEXED));
+      assertEquals(1, report.counts().get(DocumentState.EMBEDDED));
+      assertEquals(1, report.counts().get(DocumentState.FAILED));
+      assertEquals(1, report.counts().get(DocumentState.RECEIVED));
+      assertEquals(1, report.failures().size());
+      assertEquals("d3", report.failures().getFirst().documentId());
+      assertEquals("unsupported format", report.failures().getFirst().reason());
+      assertFalse(report.done());
+      assertEquals(Optional.empty(), report.finishedAt());
+
+      options = options.withIds(() -> "job-2");
+      store.close();
+      store = open(options);
+      IngestionJob second = store.jobs().create(docs);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d4"), "h2").inJob(second.id()));
+      IngestionJob after = store.jobs().find(acme, job.id()).orElseThrow();
+      assertEquals(4, after.counts().total());
+      assertEquals(1, after.superseded(), "d4 moved to the second job");
+
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(Optional.of(T0.plusSeconds(3)), store.jobs().finish(acme, job.id()).finishedAt());
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(Optional.of(T0.plusSeconds(3)), store.jobs().finish(acme, job.id()).finishedAt(),
+          "finishing twice keeps the first time");
+    }
+
+    @Test
+    void jobsAreListedNewestFirstInPages() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = collection(acme, "docs");
+      List<String> created = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        created.addFirst(store.jobs().create(docs).id());
+        if (i % 2 == 0) {
+          clock.advance(Duration.ofSeconds(1)); // some jobs share a timestamp
+        }
+      }
+      Page<IngestionJob> first = store.jobs().list(acme, PageRequest.first(3));
+      Page<IngestionJob> second = store.jobs().list(acme, PageRequest.first(3).after(first));
+      List<IngestionJob> all = new ArrayList<>(first.items());
+      all.addAll(second.items());
+      assertEquals(Optional.empty(), second.next());
+      assertEquals(5, all.stream().map(IngestionJob::id).distinct().count());
+      for (int i = 1; i < all.size(); i++) {
+        assertFalse(all.get(i).createdAt().isAfter(all.get(i - 1).createdAt()), "newest first");
+      }
+      assertThrows(NotFoundException.class, () -> store.jobs().create(CollectionKey.of(acme, "ghost")));
+    }
+  }
+
+  // ---- idempotency ------------------------------------------------------------------------------
+
+  @Nested
+  class Idempotency {
+
+    TenantId acme;
+
+    @BeforeEach
+    void tenant() {
+      acme = StoreContract.this.tenant("acme");
+    }
+
+    @Test
+    void newThenInProgressThenReplay() {
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(acme, "k1", "hash-a"));
+      assertEquals(new IdempotencyOutcome.InProgress(T0.plus(Duration.ofMinutes(1))),
+          store.idempotency().begin(acme, "k1", "hash-a"));
+      StoredResponse response = new StoredResponse(202, "{\"job\":\"j1\"}");
+      store.idempotency().complete(acme, "k1", response);
+      assertEquals(new IdempotencyOutcome.Replay(response), store.idempotency().begin(acme, "k1", "hash-a"));
+      assertThrows(ConflictException.class, () -> store.idempotency().complete(acme, "k1", response));
+      assertThrows(NotFoundException.class, () -> store.idempotency().complete(acme, "k2", response));
+    }
+
+    @Test
+    void theSameKeyWithAnotherRequestIsAConflict() {
+      store.idempotency().begin(acme, "k1", "hash-a");
+      assertEquals(new IdempotencyOutcome.Conflict(), store.idempotency().begin(acme, "k1", "hash-b"));
+      store.idempotency().complete(acme, "k1", new StoredResponse(200, "{}"));
+      assertEquals(new IdempotencyOutcome.Conflict(), store.idempotency().begin(acme, "k1", "hash-b"));
+    }
+
+    @Test
+    void aLapsedLeaseIsTakenOverAndAnAbandonedKeyRunsAnew() {
+      store.idempotency().begin(acme, "crashed", "h");
+      clock.advance(Duration.ofMinutes(1));
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(acme, "crashed", "h"),
+          "the first holder died: its lease lapsed");
+      assertEquals(new IdempotencyOutcome.InProgress(T0.plus(Duration.ofMinutes(2))),
+          store.idempotency().begin(acme, "crashed", "h"));
+
+      store.idempotency().begin(acme, "failed", "h");
+      store.idempotency().abandon(acme, "failed");
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(acme, "failed", "h"));
+    }
+
+    @Test
+    void expiredRecordsAreForgottenAndPurged() {
+      store.idempotency().begin(acme, "old", "h");
+      store.idempotency().complete(acme, "old", new StoredResponse(201, "{}"));
+      store.idempotency().begin(acme, "other", "h");
+      clock.advance(Duration.ofHours(1));
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(acme, "old", "another body"),
+          "after the retention the key is free again");
+      assertEquals(1, store.idempotency().purgeExpired(), "only 'other' was past its retention");
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(acme, "other", "h"));
+    }
+
+    @Test
+    void racingRequestsWithOneKeyGetExactlyOneNew() throws InterruptedException {
+      for (int round = 0; round < 5; round++) {
+        String key = "race-" + round;
+        List<Object> outcomes = race(8, () -> store.idempotency().begin(acme, key, "same-body"));
+        long news = outcomes.stream().filter(IdempotencyOutcome.New.class::isInstance).count();
+        long inProgress = outcomes.stream().filter(IdempotencyOutcome.InProgress.class::isInstance).count();
+        assertEquals(1, news, () -> "outcomes: " + outcomes);
+        assertEquals(7, inProgress, () -> "outcomes: " + outcomes);
+      }
+    }
+
+    @Test
+    void keysAreValidated() {
+      assertThrows(InvalidInputException.class, () -> store.idempotency().begin(acme, "", "h"));
+      assertThrows(InvalidInputException.class, () -> store.idempotency().begin(acme, "x".repeat(256), "h"));
+      assertThrows(InvalidInputException.class, () -> store.idempotency().begin(acme, "tab\tkey", "h"));
+      assertThrows(NotFoundException.class, () -> store.idempotency().begin(TenantId.of("ghost"), "k", "h"));
+    }
+  }
+
+  // ---- erasures ---------------------------------------------------------------------------------
+
+  @Nested
+  class Erasures {
+
+    @Test
+    void statusMovesRequestedDeletedPurgedOneStepAtATime() {
+      TenantId acme = tenant("acme");
+      ErasureReceipt requested = store.erasures().request(acme, "user_id", "u-42");
+      assertEquals(ErasureStatus.REQUESTED, requested.status());
+      assertEquals(T0, requested.requestedAt());
+      assertThrows(ConflictException.class, () -> store.erasures().markPurged(acme, requested.id()),
+          "purged needs deleted first");
+
+      clock.advance(Duration.ofSeconds(2));
+      ErasureReceipt deleted = store.erasures().markDeleted(acme, requested.id(), 7);
+      assertEquals(ErasureStatus.DELETED, deleted.status());
+      assertEquals(7, deleted.documentsDeleted());
+      assertEquals(Optional.of(T0.plusSeconds(2)), deleted.deletedAt());
+      assertEquals(deleted, store.erasures().markDeleted(acme, requested.id(), 9), "repeating changes nothing");
+      assertEquals(List.of(deleted), store.erasures().unfinished(10));
+
+      clock.advance(Duration.ofSeconds(2));
+      ErasureReceipt purged = store.erasures().markPurged(acme, requested.id());
+      assertEquals(ErasureStatus.PURGED, purged.status());
+      assertEquals(Optional.of(T0.plusSeconds(4)), purged.purgedAt());
+      assertEquals(purged, store.erasures().markDeleted(acme, requested.id(), 1), "no going back");
+      assertEquals(List.of(), store.erasures().unfinished(10));
+      assertEquals(Optional.of(purged), store.erasures().find(acme, requested.id()));
+      assertEquals(List.of(purged), store.erasures().list(acme));
+    }
+
+    @Test
+    void requestsNeedATenantAndAKeyAndValue() {
+      assertThrows(NotFoundException.class, () -> store.erasures().request(TenantId.of("ghost"), "k", "v"));
+      TenantId acme = tenant("acme");
+      assertThrows(InvalidInputException.class, () -> store.erasures().request(acme, " ", "v"));
+      assertThrows(NotFoundException.class, () -> store.erasures().markDeleted(acme, "nope", 0));
+    }
+  }
+
+  // ---- tenant isolation -------------------------------------------------------------------------
+
+  @Nested
+  class TenantIsolation {
+
+    @Test
+    void anotherTenantsIdsFindNothingAndChangeNothing() {
+      TenantId acme = tenant("acme");
+      TenantId rival = tenant("rival");
+      CollectionKey acmeDocs = collection(acme, "docs");
+      CollectionKey rivalDocs = collection(rival, "docs"); // same name, other tenant
+      IssuedKey acmeKey = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      DocumentRecord secret = submit(acmeDocs, "secret", "h-acme");
+      IngestionJob acmeJob = store.jobs().create(acmeDocs);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(acmeDocs, "in-job"), "h").inJob(acmeJob.id()));
+      store.documents().fail(secret.key(), secret.version(), "acme's reason", Optional.empty());
+      store.idempotency().begin(acme, "idem", "acme-body");
+      StoredResponse acmeResponse = new StoredResponse(201, "{\"acme\":true}");
+      store.idempotency().complete(acme, "idem", acmeResponse);
+      ErasureReceipt acmeErasure = store.erasures().request(acme, "user", "alice");
+
+      // keys
+      assertEquals(Optional.empty(), store.apiKeys().find(rival, acmeKey.key().id()));
+      assertEquals(List.of(), store.apiKeys().list(rival));
+      assertThrows(NotFoundException.class, () -> store.apiKeys().revoke(rival, acmeKey.key().id()));
+      assertEquals(acme, store.apiKeys().authenticate(acmeKey.plaintext()).orElseThrow().tenant());
+
+      // collections
+      assertEquals(List.of("docs"), store.collections().list(rival).stream().map(c -> c.key().name()).toList());
+      assertEquals(rival, store.collections().find(rivalDocs).orElseThrow().key().tenant());
+
+      // documents
+      DocumentKey rivalView = DocumentKey.of(rivalDocs, "secret");
+      assertEquals(Optional.empty(), store.documents().find(rivalView));
+      assertEquals(List.of(), store.documents().list(rivalDocs, Optional.empty(), PageRequest.first(100)).items());
+      assertEquals(List.of(), store.documents().list(rivalDocs, Optional.of(DocumentState.FAILED), PageRequest.first(100)).items());
+      assertEquals(0, store.documents().counts(rivalDocs).total());
+      assertThrows(NotFoundException.class, () -> store.documents().advance(rivalView, 2, DocumentState.PARSED));
+      assertThrows(NotFoundException.class, () -> store.documents().fail(rivalView, 2, "x", Optional.empty()));
+      assertThrows(NotFoundException.class, () -> store.documents().retry(rivalView));
+      assertEquals(0, store.documents().retryFailed(rivalDocs));
+      assertFalse(store.documents().delete(rivalView, OptionalLong.empty()));
+      assertThrows(NotFoundException.class, () -> store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(rivalDocs, "x"), "h").inJob(acmeJob.id())), "another tenant's job");
+
+      // a rival document with the same id is its own document
+      DocumentRecord rivalOwn = submit(rivalDocs, "secret", "h-rival");
+      assertEquals(1, rivalOwn.version());
+
+      // jobs
+      assertEquals(Optional.empty(), store.jobs().find(rival, acmeJob.id()));
+      assertEquals(List.of(), store.jobs().list(rival, PageRequest.first(10)).items());
+      assertThrows(NotFoundException.class, () -> store.jobs().finish(rival, acmeJob.id()));
+
+      // idempotency: keys are per tenant
+      assertEquals(new IdempotencyOutcome.New(), store.idempotency().begin(rival, "idem", "acme-body"));
+      store.idempotency().abandon(rival, "idem");
+
+      // erasures
+      assertEquals(Optional.empty(), store.erasures().find(rival, acmeErasure.id()));
+      assertEquals(List.of(), store.erasures().list(rival));
+      assertThrows(NotFoundException.class, () -> store.erasures().markDeleted(rival, acmeErasure.id(), 1));
+      assertThrows(NotFoundException.class, () -> store.erasures().markPurged(rival, acmeErasure.id()));
+
+      // the rival's deletes
+      assertTrue(store.collections().delete(rivalDocs));
+
+      // and acme's data is intact
+      DocumentRecord stillThere = store.documents().find(secret.key()).orElseThrow();
+      assertEquals(DocumentState.FAILED, stillThere.state());
+      assertEquals(Optional.of("acme's reason"), stillThere.failureReason());
+      assertEquals("h-acme", stillThere.contentHash());
+      assertEquals(2, store.documents().counts(acmeDocs).total());
+      assertEquals(new IdempotencyOutcome.Replay(acmeResponse), store.idempotency().begin(acme, "idem", "acme-body"));
+      assertEquals(ErasureStatus.REQUESTED, store.erasures().find(acme, acmeErasure.id()).orElseThrow().status());
+      assertEquals(1, store.jobs().find(acme, acmeJob.id()).orElseThrow().submitted());
+      assertEquals(Optional.empty(), store.apiKeys().find(acme, acmeKey.key().id()).orElseThrow().revokedAt());
+    }
+  }
+
+  /** A whole result-set row as text, to search every column at once. */
+  record ResultSetRow(String text) {
+    ResultSetRow(ResultSet rs) throws SQLException {
+      this(join(rs));
+    }
+
+    private static String join(ResultSet rs) throws SQLException {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        sb.append(rs.getString(i)).append('|');
+      }
+      return sb.toString();
+    }
+  }
+}
