@@ -26,7 +26,7 @@ public record PageRequest(int limit, Optional<String> after) {
   }
 
   /** The page that follows {@code page}, of the same size; call only when it has a next cursor. */
-  public PageRequest after(Page<?> page) {
+  public PageRequest next(Page<?> page) {
     return new PageRequest(limit, Optional.of(page.next().orElseThrow(
         () -> new IllegalStateException("the page is the last one: it has no next cursor"))));
   }

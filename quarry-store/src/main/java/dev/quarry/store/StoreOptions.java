@@ -38,6 +38,15 @@ public record StoreOptions(Clock clock, IdGenerator ids, IdempotencyPolicy idemp
     return new StoreOptions(clock, ids, newPolicy);
   }
 
+  /** A new id from {@link #ids()}, checked: non-blank, at most 64 characters. */
+  public String newId() {
+    String id = ids.next();
+    if (id == null || id.isBlank() || id.length() > 64) {
+      throw new IllegalStateException("the id generator made an invalid id: '" + id + "'");
+    }
+    return id;
+  }
+
   /** The clock's instant truncated to milliseconds, the precision the store keeps. */
   public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);

@@ -20,6 +20,9 @@ import java.util.OptionalLong;
  */
 public interface DocumentStateStore {
 
+  /** Failure reasons are cut to this many characters. */
+  int MAX_REASON_LENGTH = 2000;
+
   /**
    * Records a document as received. New or changed content (or a resubmitted failed document) gets
    * the next version, state {@link DocumentState#RECEIVED}, zero attempts and is due now. Unchanged
@@ -73,6 +76,4 @@ public interface DocumentStateStore {
 
   /** Worker method (all tenants): up to {@code limit} documents whose expiry has passed. */
   List<DocumentRecord> expired(int limit);
-
-  int MAX_REASON_LENGTH = 2000;
 }

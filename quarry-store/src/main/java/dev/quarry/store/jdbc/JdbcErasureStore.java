@@ -34,7 +34,7 @@ final class JdbcErasureStore implements ErasureStore {
     requireField("metadata key", key);
     requireField("metadata value", value);
     Instant now = options.now();
-    String id = JdbcJobStore.requireId(options.ids().next());
+    String id = options.newId();
     return db.write("requesting an erasure in tenant '" + tenant + "'", c -> {
       Parents.requireTenant(c, tenant);
       Jdbc.update(c, "INSERT INTO erasures (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'requested', 0, ?, NULL, NULL)",

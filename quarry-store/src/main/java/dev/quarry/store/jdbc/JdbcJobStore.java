@@ -12,6 +12,7 @@ import dev.quarry.store.job.JobFailure;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.tenant.TenantId;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class JdbcJobStore implements JobStore {
   @Override
   public IngestionJob create(CollectionKey collection) {
     Instant now = options.now();
-    String id = requireId(options.ids().next());
+    String id = options.newId();
     return db.write("creating a job on collection '" + collection.name() + "'", c -> {
       Parents.requireCollection(c, collection);
       Jdbc.update(c, "INSERT INTO ingestion_jobs (" + COLUMNS + ") VALUES (?, ?, ?, 0, ?, NULL)",
@@ -105,7 +106,7 @@ final class JdbcJobStore implements JobStore {
         JdbcJobStore::row, tenant.value(), jobId);
   }
 
-  private static JobRow row(java.sql.ResultSet rs) throws SQLException {
+  private static JobRow row(ResultSet rs) throws SQLException {
     return new JobRow(
         rs.getString("id"),
         new CollectionKey(new TenantId(rs.getString("tenant_id")), rs.getString("collection")),
@@ -127,12 +128,5 @@ final class JdbcJobStore implements JobStore {
         tenant, job.id(), MAX_FAILURES_LISTED);
     return new IngestionJob(job.id(), job.collection(), job.createdAt(), job.finishedAt(), job.submitted(),
         counts, failures);
-  }
-
-  static String requireId(String id) {
-    if (id == null || id.isBlank() || id.length() > 64) {
-      throw new IllegalStateException("the id generator made an invalid id: '" + id + "'");
-    }
-    return id;
   }
 }

@@ -3,6 +3,7 @@ package dev.quarry.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,12 +48,19 @@ final class PostgresDatabase extends Database {
   }
 
   private void createSchema(String schema) {
-    write("creating schema " + schema, c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-      }
-      return null;
-    });
+    try {
+      write("creating schema " + schema, c -> {
+        try (Statement s = c.createStatement()) {
+          s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+        }
+        return null;
+      });
+    } catch (ConflictException e) {
+      // Another instance created it between IF NOT EXISTS and the insert into the catalog: fine.
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   @Override

@@ -77,10 +77,6 @@ final class SqliteDatabase extends Database {
     return Dialect.SQLITE;
   }
 
-  Path file() {
-    return file;
-  }
-
   @Override
   <T> T write(String action, SqlWork<T> work) {
     boolean locked;

@@ -44,7 +44,7 @@ final class PostgresTestServer implements AutoCloseable {
     if (!embeddedOnly) {
       try (Connection c = DriverManager.getConnection(LOCAL_ADMIN_URL, "postgres", "")) {
         createDatabase(c, database);
-        return new PostgresTestServer("127.0.0.1:5432", database, null, "the machine's PostgreSQL");
+        return new PostgresTestServer("127.0.0.1:5432", database, null, "the machine's PostgreSQL").announce();
       } catch (SQLException e) {
         failures.append("local server at 127.0.0.1:5432: ").append(e.getMessage()).append("; ");
       }
@@ -55,7 +55,7 @@ final class PostgresTestServer implements AutoCloseable {
       try (Connection c = pg.getPostgresDatabase().getConnection()) {
         createDatabase(c, database);
       }
-      return new PostgresTestServer("localhost:" + pg.getPort(), database, pg, "embedded PostgreSQL");
+      return new PostgresTestServer("localhost:" + pg.getPort(), database, pg, "embedded PostgreSQL").announce();
     } catch (IOException | SQLException | RuntimeException e) {
       failures.append("embedded PostgreSQL: ").append(e.getMessage());
       if (pg != null) {
@@ -78,6 +78,12 @@ final class PostgresTestServer implements AutoCloseable {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + database);
     }
+  }
+
+  /** Says on stderr which server the tests run against, so a CI log shows it. */
+  private PostgresTestServer announce() {
+    System.err.println("[quarry-store] PostgreSQL contract tests run on " + via + " at " + jdbcUrl());
+    return this;
   }
 
   String jdbcUrl() {

@@ -561,7 +561,7 @@ abstract class StoreContract {
         seen.addAll(ids(page.items()));
         pages++;
         if (page.next().isPresent()) {
-          request = request.after(page);
+          request = request.next(page);
         }
       } while (page.next().isPresent());
       assertEquals(3, pages);
@@ -789,7 +789,7 @@ abstract class StoreContract {
         }
       }
       Page<IngestionJob> first = store.jobs().list(acme, PageRequest.first(3));
-      Page<IngestionJob> second = store.jobs().list(acme, PageRequest.first(3).after(first));
+      Page<IngestionJob> second = store.jobs().list(acme, PageRequest.first(3).next(first));
       List<IngestionJob> all = new ArrayList<>(first.items());
       all.addAll(second.items());
       assertEquals(Optional.empty(), second.next());
