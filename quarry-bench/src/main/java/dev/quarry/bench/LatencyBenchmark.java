@@ -48,15 +48,17 @@ final class LatencyBenchmark {
     System.out.println(Machine.describe());
   }
 
-  static Percentiles measure(Collection c, List<Query> queries, SearchMode mode) {
+  static String measure(Collection c, List<Query> queries, SearchMode mode) {
     long[] nanos = new long[queries.size()];
+    long cpu0 = Machine.processCpuNanos();
     for (int i = 0; i < queries.size(); i++) {
       SearchRequest r = SearchRequest.of(queries.get(i).text()).withMode(mode);
       long t0 = System.nanoTime();
       c.search(r);
       nanos[i] = System.nanoTime() - t0;
     }
-    return new Percentiles(nanos);
+    double cpuMs = (Machine.processCpuNanos() - cpu0) / 1e6 / queries.size();
+    return new Percentiles(nanos) + String.format(Locale.ROOT, ", %.2f CPU-ms per query", cpuMs);
   }
 
   static List<Query> queries(BeirDataset ds, String split) {

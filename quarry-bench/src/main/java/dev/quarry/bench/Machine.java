@@ -16,6 +16,12 @@ final class Machine {
         System.getProperty("java.version"));
   }
 
+  /** CPU time this process has used, all threads, in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "n/a" off Linux. */
   static String loadAverage() {
     try {
