@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CollectionsCommand.class,
       DeleteCommand.class,
       EvalCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,35 @@
+package dev.quarry.server.error;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A failure raised by the HTTP layer itself: an edge code ({@link ServerErrorCode}), or invalid input
+ * that points at the offending field of the body with a JSON pointer ({@code details.pointer}).
+ */
+public final class ApiException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient Problem problem;
+
+  private ApiException(Problem problem) {
+    super(problem.message(), null, false, false);
+    this.problem = problem;
+  }
+
+  public static ApiException of(ServerErrorCode code, String message) {
+    return new ApiException(Problem.of(code, message, Map.of()));
+  }
+
+  /** Invalid input at {@code pointer} (RFC 6901, e.g. {@code /filter/all_of/0/term}). */
+  public static ApiException invalidAt(String pointer, String message) {
+    Objects.requireNonNull(pointer, "pointer");
+    String where = pointer.isEmpty() ? "the body" : pointer;
+    return new ApiException(Problem.invalidInput(message + " (at " + where + ")", Map.of("pointer", pointer)));
+  }
+
+  public Problem problem() {
+    return problem;
+  }
+}

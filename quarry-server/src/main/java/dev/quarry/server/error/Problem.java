@@ -1,0 +1,120 @@
+package dev.quarry.server.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.quarry.core.error.ErrorCode;
+import dev.quarry.core.error.QuarryException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A failure as the client sees it: HTTP status, stable code, message, whether retrying may help,
+ * and details. {@link #of(Throwable)} is the ONE place where failures become statuses: core codes by
+ * an exhaustive switch, edge codes by {@link ServerErrorCode}, JSON binding errors as invalid input
+ * with the JSON pointer of the offending field. Anything else is {@code internal} and its message
+ * is not shown (it may hold paths or data).
+ */
+public record Problem(int status, String code, String message, boolean retryable, Map<String, Object> details) {
+
+  public Problem {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(message, "message");
+    details = Map.copyOf(details);
+  }
+
+  public static int statusOf(ErrorCode code) {
+    return switch (code) {
+      case INVALID_INPUT -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case STORAGE -> 503;
+    };
+  }
+
+  public static Problem of(ErrorCode code, String message) {
+    return new Problem(statusOf(code), code.wireName(), message, code.retryable(), Map.of());
+  }
+
+  public static Problem of(ServerErrorCode code, String message, Map<String, Object> details) {
+    return new Problem(code.status(), code.wireName(), message, false, details);
+  }
+
+  static Problem invalidInput(String message, Map<String, Object> details) {
+    ErrorCode c = ErrorCode.INVALID_INPUT;
+    return new Problem(statusOf(c), c.wireName(), message, c.retryable(), details);
+  }
+
+  /** Maps any failure of a request. */
+  public static Problem of(Throwable failure) {
+    return switch (failure) {
+      case ApiException a -> a.problem();
+      case QuarryException q -> of(q.code(), q.getMessage());
+      case JsonMappingException m -> json(m);
+      case JsonProcessingException p -> invalidInput(
+          "malformed JSON: " + p.getOriginalMessage(), Map.of("pointer", ""));
+      case IllegalArgumentException i -> of(ErrorCode.INVALID_INPUT, i.getMessage());
+      default -> of(ServerErrorCode.INTERNAL, "internal error; see the server log for this request id", Map.of());
+    };
+  }
+
+  private static Problem json(JsonMappingException m) {
+    String pointer = pointer(m);
+    String what = switch (m) {
+      case com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u -> "unknown field '" + u.getPropertyName() + "'";
+      case com.fasterxml.jackson.databind.exc.InvalidFormatException f -> "invalid value " + quote(f.getValue())
+          + ", expected " + simpleType(f.getTargetType());
+      case com.fasterxml.jackson.databind.exc.MismatchedInputException mi -> "wrong type, expected "
+          + simpleType(mi.getTargetType());
+      default -> "invalid JSON: " + m.getOriginalMessage();
+    };
+    return invalidInput(what + " (at " + (pointer.isEmpty() ? "the body" : pointer) + ")", Map.of("pointer", pointer));
+  }
+
+  private static String quote(Object value) {
+    return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+  }
+
+  private static String simpleType(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (type.isEnum()) {
+      StringBuilder sb = new StringBuilder("one of ");
+      Object[] constants = type.getEnumConstants();
+      for (int i = 0; i < constants.length; i++) {
+        sb.append(i == 0 ? "" : ", ").append(constants[i].toString().toLowerCase(java.util.Locale.ROOT));
+      }
+      return sb.toString();
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return "an object";
+  }
+
+  /** The JSON pointer of a binding error's path, e.g. {@code /scopes/1}. */
+  static String pointer(JsonMappingException m) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : m.getPath()) {
+      sb.append('/');
+      if (r.getFieldName() != null) {
+        sb.append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+      } else if (r.getIndex() >= 0) {
+        sb.append(r.getIndex());
+      }
+    }
+    return sb.toString();
+  }
+}

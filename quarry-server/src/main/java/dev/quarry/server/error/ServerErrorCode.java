@@ -1,0 +1,38 @@
+package dev.quarry.server.error;
+
+import java.util.Locale;
+
+/**
+ * Failures that only exist at the HTTP edge, beside core's {@code ErrorCode}. Each carries its
+ * status; {@link Problem#of} maps both taxonomies in one place.
+ */
+public enum ServerErrorCode {
+  /** No key, or a key that is wrong, revoked or expired (the caller cannot tell which). */
+  UNAUTHENTICATED(401),
+  /** The key is valid but lacks the route's scope. */
+  FORBIDDEN(403),
+  /** The route exists but not with this method. */
+  METHOD_NOT_ALLOWED(405),
+  /** The body is larger than the configured limit. */
+  PAYLOAD_TOO_LARGE(413),
+  /** The body is not {@code application/json}. */
+  UNSUPPORTED_MEDIA_TYPE(415),
+  /** A bug: the request failed in a way the taxonomy does not name. */
+  INTERNAL(500),
+  /** The route is part of the API but this build does not serve it yet. */
+  NOT_IMPLEMENTED(501);
+
+  private final int status;
+
+  ServerErrorCode(int status) {
+    this.status = status;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.quarry.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.error.ServerErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One request as handlers see it: the path parameters the route matched, query parameters, the
+ * request id, and the body read under the size limit and checked to be JSON before it is parsed.
+ */
+public final class Request {
+
+  private static final long MAX_DISCARD = 64L << 20;
+
+  private final HttpExchange exchange;
+  private final Map<String, String> pathParams;
+  private final String requestId;
+  private final long maxBodyBytes;
+  private final JsonCodec json;
+
+  Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes, JsonCodec json) {
+    this.exchange = exchange;
+    this.pathParams = Map.copyOf(pathParams);
+    this.requestId = requestId;
+    this.maxBodyBytes = maxBodyBytes;
+    this.json = json;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  /** A path parameter the route declared as {@code {name}}, percent-decoded. */
+  public String path(String name) {
+    String v = pathParams.get(name);
+    if (v == null) {
+      throw new IllegalStateException("route has no path parameter '" + name + "'");
+    }
+    return v;
+  }
+
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+  }
+
+  /** The first value of query parameter {@code name}. */
+  public Optional<String> query(String name) {
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return Optional.empty();
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+      if (k.equals(name)) {
+        return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The body bound to {@code type}; an absent body binds as {@code {}}. */
+  public <T> T body(Class<T> type) throws IOException {
+    byte[] bytes = bodyBytes();
+    return json.read(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+  }
+
+  /** The body as a JSON tree; an absent body is {@code {}}. */
+  public JsonNode bodyTree() throws IOException {
+    byte[] bytes = bodyBytes();
+    return json.tree(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes);
+  }
+
+  private byte[] bodyBytes() throws IOException {
+    long declared = header("Content-Length").map(Request::parseLength).orElse(-1L);
+    byte[] bytes;
+    try (InputStream in = exchange.getRequestBody()) {
+      if (declared > maxBodyBytes) {
+        throw tooLarge(in);
+      }
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (bytes.length > maxBodyBytes) {
+        throw tooLarge(in);
+      }
+    }
+    if (bytes.length > 0) {
+      requireJson();
+    }
+    return bytes;
+  }
+
+  private void requireJson() {
+    String type = header("Content-Type").orElse("");
+    String mediaType = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw ApiException.of(ServerErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "the body must be application/json, got: " + (type.isBlank() ? "no Content-Type" : "'" + type + "'"));
+    }
+    for (String param : type.split(";")) {
+      String p = param.trim().toLowerCase(Locale.ROOT);
+      if (p.startsWith("charset=") && !p.equals("charset=utf-8") && !p.equals("charset=\"utf-8\"")) {
+        throw ApiException.of(ServerErrorCode.UNSUPPORTED_MEDIA_TYPE, "JSON bodies must be UTF-8, got: '" + type + "'");
+      }
+    }
+  }
+
+  /**
+   * Reads and discards the rest of an oversize body (up to {@value #MAX_DISCARD} bytes) so that the
+   * client, still sending, reads the 413 instead of a reset connection; the connection is closed.
+   */
+  private ApiException tooLarge(InputStream in) throws IOException {
+    long skipped = 0;
+    byte[] buffer = new byte[64 * 1024];
+    int n;
+    while (skipped < MAX_DISCARD && (n = in.read(buffer)) > 0) {
+      skipped += n;
+    }
+    exchange.getResponseHeaders().set("Connection", "close");
+    return ApiException.of(ServerErrorCode.PAYLOAD_TOO_LARGE, "the body exceeds the limit of " + maxBodyBytes + " bytes");
+  }
+
+  private static long parseLength(String v) {
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Percent-decoding that keeps '+' literal (it is not a space in paths). */
+  static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+}

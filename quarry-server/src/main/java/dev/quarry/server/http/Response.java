@@ -1,0 +1,25 @@
+package dev.quarry.server.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a handler answers: a 2xx status and a JSON object. Failures are thrown, never returned, so
+ * they all pass through {@code Problem}. The router adds {@code request_id} to every body.
+ */
+public record Response(int status, Map<String, Object> body) {
+  public Response {
+    if (status < 200 || status > 299) {
+      throw new IllegalArgumentException("handlers answer 2xx; failures are thrown, got: " + status);
+    }
+    body = new LinkedHashMap<>(body);
+  }
+
+  public static Response ok(Map<String, Object> body) {
+    return new Response(200, body);
+  }
+
+  public static Response created(Map<String, Object> body) {
+    return new Response(201, body);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.quarry.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.error.Problem;
+import dev.quarry.server.error.ServerErrorCode;
+import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.key.ApiKeyStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Dispatches requests to routes declared as {@code METHOD /v1/collections/{collection}} and is the
+ * one place every response is written: it assigns the request id (an inbound {@code X-Request-Id}
+ * of safe characters is kept), authenticates the bearer key, checks the route's scope, and turns
+ * every failure into the error body via {@link Problem#of(Throwable)}.
+ *
+ * <p>Decision: authentication runs after routing, so an unknown path answers 404 and a wrong method
+ * 405 whoever asks; neither reveals anything a tenant owns.
+ */
+public final class Router implements HttpHandler {
+
+  private static final System.Logger LOG = System.getLogger(Router.class.getName());
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private record Route(String method, List<String> segments, Access access, Handler handler) {}
+
+  private final List<Route> routes = new ArrayList<>();
+  private final ApiKeyStore keys;
+  private final JsonCodec json;
+  private final long maxBodyBytes;
+
+  public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
+    this.keys = keys;
+    this.json = json;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Declares a route; {@code path} segments in braces are parameters. */
+  public Router route(String method, String path, Access access, Handler handler) {
+    routes.add(new Route(method, segments(path), access, handler));
+    return this;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
+    if (requestId == null || !SAFE_ID.matcher(requestId).matches()) {
+      requestId = UUID.randomUUID().toString();
+    }
+    int status;
+    Map<String, Object> body;
+    try {
+      Response r = dispatch(exchange, requestId);
+      status = r.status();
+      body = r.body();
+    } catch (Exception | StackOverflowError e) {
+      Problem p = Problem.of(e);
+      if (p.status() == 500) {
+        LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed", e);
+      }
+      status = p.status();
+      body = new LinkedHashMap<>();
+      body.put("code", p.code());
+      body.put("message", p.message());
+      body.put("retryable", p.retryable());
+      body.put("details", p.details());
+    }
+    body.put("request_id", requestId);
+    byte[] bytes = json.write(body);
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("X-Request-Id", requestId);
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private Response dispatch(HttpExchange exchange, String requestId) throws IOException {
+    List<String> path = segments(exchange.getRequestURI().getRawPath());
+    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    TreeSet<String> allowed = new TreeSet<>();
+    for (Route route : routes) {
+      Optional<Map<String, String>> params = match(route.segments(), path);
+      if (params.isEmpty()) {
+        continue;
+      }
+      if (!route.method().equals(method)) {
+        allowed.add(route.method());
+        continue;
+      }
+      Optional<ApiKey> caller = authorize(route.access(), exchange);
+      return route.handler().handle(new Request(exchange, params.get(), requestId, maxBodyBytes, json), caller);
+    }
+    if (!allowed.isEmpty()) {
+      exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+      throw ApiException.of(ServerErrorCode.METHOD_NOT_ALLOWED,
+          method + " is not allowed here; allowed: " + String.join(", ", allowed));
+    }
+    throw new NotFoundException("no route for " + method + " " + exchange.getRequestURI().getRawPath());
+  }
+
+  private Optional<ApiKey> authorize(Access access, HttpExchange exchange) {
+    return switch (access) {
+      case Access.Open o -> Optional.empty();
+      case Access.Scoped s -> {
+        ApiKey key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (!key.has(s.scope())) {
+          throw ApiException.of(ServerErrorCode.FORBIDDEN,
+              "this key lacks the '" + s.scope().wireName() + "' scope this route needs");
+        }
+        yield Optional.of(key);
+      }
+    };
+  }
+
+  private ApiKey authenticate(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw ApiException.of(ServerErrorCode.UNAUTHENTICATED, "send an API key as 'Authorization: Bearer <key>'");
+    }
+    String plaintext = authorization.substring(7).trim();
+    Optional<ApiKey> key;
+    try {
+      key = keys.authenticate(plaintext);
+    } catch (dev.quarry.core.error.InvalidInputException e) {
+      key = Optional.empty(); // text that cannot be a key is just a wrong key to the caller
+    }
+    return key.orElseThrow(() -> ApiException.of(ServerErrorCode.UNAUTHENTICATED,
+        "the API key is wrong, revoked or expired"));
+  }
+
+  private static Optional<Map<String, String>> match(List<String> pattern, List<String> path) {
+    if (pattern.size() != path.size()) {
+      return Optional.empty();
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < pattern.size(); i++) {
+      String p = pattern.get(i);
+      if (p.startsWith("{") && p.endsWith("}")) {
+        String value = Request.decode(path.get(i));
+        if (value.isEmpty()) {
+          return Optional.empty();
+        }
+        params.put(p.substring(1, p.length() - 1), value);
+      } else if (!p.equals(path.get(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(params);
+  }
+
+  private static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}
