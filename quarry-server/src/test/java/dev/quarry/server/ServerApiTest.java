@@ -167,6 +167,11 @@ class ServerApiTest {
     assertEquals("invalid_input", malformed.body().get("code").asText());
     assertFalse(malformed.body().get("retryable").asBoolean());
 
+    Reply nullBody = search(acme, "docs", "null");
+    assertEquals(400, nullBody.status(), nullBody.body().toString());
+    assertEquals(400, search(acme, "docs", "[1]").status());
+    assertEquals(400, call("PUT", "/v1/collections/docs/documents/x", acme, "{\"text\":\"t\",\"metadata\":{\"n\":null}}").status());
+
     Reply unknown = search(acme, "docs", "{\"query\":\"x\",\"bogus\":1}");
     assertEquals(400, unknown.status());
     assertTrue(unknown.body().get("message").asText().contains("/bogus"), unknown.body().toString());

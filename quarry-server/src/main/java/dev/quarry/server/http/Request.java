@@ -70,7 +70,11 @@ public final class Request {
   /** The body bound to {@code type}; an absent body binds as {@code {}}. */
   public <T> T body(Class<T> type) throws IOException {
     byte[] bytes = bodyBytes();
-    return json.read(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+    T value = json.read(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+    if (value == null) {
+      throw ApiException.invalidAt("", "expected a JSON object, got null");
+    }
+    return value;
   }
 
   /** The body as a JSON tree; an absent body is {@code {}}. */
