@@ -146,6 +146,28 @@ class ServerApiTest {
   }
 
   @Test
+  void concurrentWritesAndSearchesAllSucceed() throws Exception {
+    assertEquals(201, call("PUT", "/v1/collections/busy", acme, "").status());
+    int writers = 8;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        int n = i;
+        statuses.add(pool.submit(() -> call("PUT", "/v1/collections/busy/documents/doc-" + n, acme,
+            "{\"text\":\"note number " + n + " about concurrent harbours\"}").status()));
+        statuses.add(pool.submit(() -> search(acme, "busy", "{\"query\":\"harbours\",\"mode\":\"hybrid\"}").status()));
+      }
+      for (var f : statuses) {
+        assertEquals(200, f.get());
+      }
+    }
+    assertEquals(writers, call("GET", "/v1/collections/busy", acme, null).body().get("documents").asLong());
+    assertEquals(writers, ids(search(acme, "busy", "{\"query\":\"harbours\",\"mode\":\"lexical\",\"k\":20}")).size());
+    Reply unknownModel = call("PUT", "/v1/collections/other", acme, "{\"model\":\"no-such-model\"}");
+    assertTrue(unknownModel.status() >= 400 && unknownModel.status() < 500, unknownModel.body().toString());
+  }
+
+  @Test
   void authenticationAndScopes() throws Exception {
     Reply missing = call("GET", "/v1/collections", null, null);
     assertEquals(401, missing.status());
