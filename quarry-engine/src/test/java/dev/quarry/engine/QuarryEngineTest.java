@@ -141,6 +141,8 @@ class QuarryEngineTest {
     Collection c = quarry.openOrCreate("replace", Optional.empty());
     assertEquals(1, c.ingest(quarry.files(one), ProgressListener.NONE).indexed());
     IngestReport again = c.ingest(quarry.files(one), ProgressListener.NONE);
+    // the generation an ingestion reports is the one the next search reads
+    assertEquals(again.generation(), c.search(SearchRequest.of("glaciers")).generation());
     assertEquals(0, again.indexed());
     assertEquals(1, again.unchanged());
     Files.writeString(one.resolve("a.txt"), "Alpha document now about volcanoes and lava flows.", StandardCharsets.UTF_8);

@@ -166,8 +166,9 @@ public final class IngestPipeline {
     }
     long generation;
     try {
-      generation = index.commit();
-      index.refresh();
+      index.commit();
+      // the generation a search reads next: a commit itself moves the reader version on
+      generation = index.refresh();
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
       generation = -1;
