@@ -10,6 +10,8 @@ import dev.quarry.server.http.Access;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
+import dev.quarry.server.metrics.MetricsEndpoint;
+import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
@@ -54,18 +56,20 @@ public final class QuarryServer implements AutoCloseable {
       AdminKeys.ensure(store, config.adminKey(), notices);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()));
       JsonCodec json = new JsonCodec();
-      Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes());
+      PrometheusMetrics metrics = new PrometheusMetrics();
+      Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics);
       router.route("GET", "/healthz", Access.open(), (r, k) -> Response.ok(Map.of("status", "alive")));
       router.route("GET", "/readyz", Access.open(), (r, k) -> {
         store.ping();
         return Response.ok(Map.of("status", "ready"));
       });
       new TenantRoutes(store).register(router);
-      new CollectionRoutes(engine, config.limits()).register(router);
+      new CollectionRoutes(engine, config.limits(), metrics).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", router);
+      http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
       return new QuarryServer(http, executor, store, engine);
     } catch (IOException e) {

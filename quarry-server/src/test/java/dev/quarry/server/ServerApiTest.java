@@ -80,6 +80,31 @@ class ServerApiTest {
   }
 
   @Test
+  void metricsExposeRouteLatencyErrorCodesAndDocumentsIndexed() throws Exception {
+    assertEquals(200, search(acme, "docs", "{\"query\":\"lighthouse\"}").status());
+    assertEquals(401, call("POST", "/v1/collections/docs/search", "wrong-key", "{\"query\":\"x\"}").status());
+    assertEquals(404, call("GET", "/v1/collections/no-such-collection", acme, null).status());
+    HttpResponse<String> m = client.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, m.statusCode());
+    assertTrue(m.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+    String text = m.body();
+    String series = "route=\"/v1/collections/{collection}/search\",method=\"POST\",status=\"200\"";
+    assertTrue(text.contains("quarry_http_request_duration_seconds_bucket{" + series + ",le=\"+Inf\"}"), text);
+    assertTrue(text.contains("quarry_http_request_duration_seconds_count{" + series + "}"), text);
+    assertTrue(text.contains("quarry_http_request_duration_seconds_sum{" + series + "}"), text);
+    assertTrue(text.contains("status=\"401\""), text);
+    assertTrue(text.contains("quarry_errors_total{code=\"unauthenticated\"}"), text);
+    assertTrue(text.contains("quarry_errors_total{code=\"not_found\"}"), text);
+    assertFalse(text.contains("no-such-collection"), "raw paths must never become labels");
+    long indexed = Long.parseLong(text.lines().filter(l -> l.startsWith("quarry_documents_indexed_total "))
+        .findFirst().orElseThrow().split(" ")[1]);
+    assertTrue(indexed >= 3, "three documents were upserted at start, got: " + indexed);
+    assertEquals(405, client.send(HttpRequest.newBuilder(uri("/metrics")).POST(HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
   void lexicalAndHybridSearchFindUpsertedDocuments() throws Exception {
     Reply lexical = search(acme, "docs", "{\"query\":\"lighthouse keeper\",\"mode\":\"lexical\",\"k\":3}");
     assertEquals(200, lexical.status(), lexical.body().toString());

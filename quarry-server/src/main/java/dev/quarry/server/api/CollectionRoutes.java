@@ -31,6 +31,7 @@ import dev.quarry.server.http.Access;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
+import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
@@ -69,11 +70,18 @@ public final class CollectionRoutes {
   private final Quarry engine;
   private final ServerConfig.Limits limits;
   private final FilterJson filters;
+  private final Metrics metrics;
 
   public CollectionRoutes(Quarry engine, ServerConfig.Limits limits) {
+    this(engine, limits, Metrics.NONE);
+  }
+
+  /** Routes that report documents indexed to {@code metrics}. */
+  public CollectionRoutes(Quarry engine, ServerConfig.Limits limits, Metrics metrics) {
     this.engine = engine;
     this.limits = limits;
     this.filters = new FilterJson(limits.maxFilterDepth());
+    this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
   }
 
   public void register(Router router) {
@@ -166,6 +174,9 @@ public final class CollectionRoutes {
     }
     if (!report.rejected().isEmpty()) {
       throw new InvalidInputException("document '" + id + "' was rejected: " + report.rejected().getFirst().reason());
+    }
+    if (report.unchanged() == 0) {
+      metrics.documentsIndexed(1);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", id);

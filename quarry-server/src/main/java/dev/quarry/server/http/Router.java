@@ -6,15 +6,19 @@ import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
 import dev.quarry.server.error.ServerErrorCode;
+import dev.quarry.server.metrics.MetricNames;
+import dev.quarry.server.metrics.Metrics;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.ApiKeyStore;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -34,27 +38,41 @@ public final class Router implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private record Route(String method, List<String> segments, Access access, Handler handler) {}
+  private record Route(String method, String template, List<String> segments, Access access, Handler handler) {}
+
+  /** The route template a request matched, set during dispatch (for metrics and logs). */
+  private static final class Matched {
+    String template = MetricNames.UNMATCHED_ROUTE;
+  }
 
   private final List<Route> routes = new ArrayList<>();
   private final ApiKeyStore keys;
   private final JsonCodec json;
   private final long maxBodyBytes;
+  private final Metrics metrics;
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
+    this(keys, json, maxBodyBytes, Metrics.NONE);
+  }
+
+  /** A router that reports every request's route template, status and latency to {@code metrics}. */
+  public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes, Metrics metrics) {
     this.keys = keys;
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Declares a route; {@code path} segments in braces are parameters. */
   public Router route(String method, String path, Access access, Handler handler) {
-    routes.add(new Route(method, segments(path), access, handler));
+    routes.add(new Route(method, path, segments(path), access, handler));
     return this;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    long started = System.nanoTime();
+    Matched matched = new Matched();
     String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
     if (requestId == null || !SAFE_ID.matcher(requestId).matches()) {
       requestId = UUID.randomUUID().toString();
@@ -62,7 +80,7 @@ public final class Router implements HttpHandler {
     int status;
     Map<String, Object> body;
     try {
-      Response r = dispatch(exchange, requestId);
+      Response r = dispatch(exchange, requestId, matched);
       status = r.status();
       body = r.body();
     } catch (Exception | StackOverflowError e) {
@@ -70,6 +88,7 @@ public final class Router implements HttpHandler {
       if (p.status() == 500) {
         LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed", e);
       }
+      metrics.errorRaised(p.code());
       status = p.status();
       body = new LinkedHashMap<>();
       body.put("code", p.code());
@@ -86,10 +105,13 @@ public final class Router implements HttpHandler {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
+    } finally {
+      metrics.requestCompleted(matched.template, exchange.getRequestMethod().toUpperCase(Locale.ROOT), status,
+          Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
-  private Response dispatch(HttpExchange exchange, String requestId) throws IOException {
+  private Response dispatch(HttpExchange exchange, String requestId, Matched matched) throws IOException {
     List<String> path = segments(exchange.getRequestURI().getRawPath());
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     TreeSet<String> allowed = new TreeSet<>();
@@ -102,6 +124,7 @@ public final class Router implements HttpHandler {
         allowed.add(route.method());
         continue;
       }
+      matched.template = route.template();
       Optional<ApiKey> caller = authorize(route.access(), exchange);
       return route.handler().handle(new Request(exchange, params.get(), requestId, maxBodyBytes, json), caller);
     }
