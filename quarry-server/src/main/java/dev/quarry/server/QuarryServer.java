@@ -57,7 +57,8 @@ public final class QuarryServer implements AutoCloseable {
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()));
       JsonCodec json = new JsonCodec();
       PrometheusMetrics metrics = new PrometheusMetrics();
-      Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics);
+      Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
+          .idempotentPosts(store.idempotency());
       router.route("GET", "/healthz", Access.open(), (r, k) -> Response.ok(Map.of("status", "alive")));
       router.route("GET", "/readyz", Access.open(), (r, k) -> {
         store.ping();

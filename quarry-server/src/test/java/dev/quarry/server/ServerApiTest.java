@@ -105,6 +105,49 @@ class ServerApiTest {
   }
 
   @Test
+  void aRepeatedPostWithTheSameIdempotencyKeyReplaysTheFirstResponse() throws Exception {
+    Optional<String> key = Optional.of("create-initech-1");
+    Reply first = call("POST", "/v1/tenants", ADMIN, "{\"id\":\"initech\"}", key);
+    assertEquals(201, first.status(), first.body().toString());
+    Reply again = call("POST", "/v1/tenants", ADMIN, "{\"id\":\"initech\"}", key);
+    assertEquals(201, again.status(), "a replay, not a duplicate: " + again.body());
+    assertEquals("true", again.raw().headers().firstValue("Idempotent-Replayed").orElseThrow());
+    assertFalse(first.raw().headers().firstValue("Idempotent-Replayed").isPresent());
+    assertEquals(withoutRequestId(first), withoutRequestId(again));
+    assertFalse(first.body().get("request_id").equals(again.body().get("request_id")),
+        "a replay carries its own request id");
+    Reply fresh = call("POST", "/v1/tenants", ADMIN, "{\"id\":\"initech\"}", Optional.of("create-initech-2"));
+    assertEquals(409, fresh.status(), "the tenant was created once; a new key really runs: " + fresh.body());
+    assertEquals("conflict", fresh.body().get("code").asText());
+
+    Reply other = call("POST", "/v1/tenants", ADMIN, "{\"id\":\"umbrella\"}", key);
+    assertEquals(422, other.status(), other.body().toString());
+    assertEquals("idempotency_conflict", other.body().get("code").asText());
+    assertFalse(other.body().get("retryable").asBoolean());
+    Reply otherPath = call("POST", "/v1/tenants/initech/keys", ADMIN, "{\"id\":\"initech\"}", key);
+    assertEquals(422, otherPath.status(), "the hash covers the path: " + otherPath.body());
+  }
+
+  @Test
+  void idempotentSearchReplaysPerTenantAndFailuresReleaseTheKey() throws Exception {
+    Optional<String> key = Optional.of("search-1");
+    String path = "/v1/collections/docs/search";
+    Reply first = call("POST", path, acme, "{\"query\":\"lighthouse\"}", key);
+    Reply again = call("POST", path, acme, "{\"query\":\"lighthouse\"}", key);
+    assertEquals(200, again.status());
+    assertEquals(withoutRequestId(first), withoutRequestId(again));
+    assertEquals("true", again.raw().headers().firstValue("Idempotent-Replayed").orElseThrow());
+    assertEquals(422, call("POST", path, acme, "{\"query\":\"bread\"}", key).status());
+
+    Reply otherTenant = call("POST", path, globex, "{\"query\":\"bread\"}", key);
+    assertEquals(404, otherTenant.status(), "globex has no 'docs'; keys are per tenant: " + otherTenant.body());
+    assertEquals("not_found", otherTenant.body().get("code").asText());
+    Reply retried = call("POST", path, globex, "{\"query\":\"bread\"}", key);
+    assertEquals(404, retried.status(), "a failure is not remembered, so the retry ran again");
+    assertFalse(retried.raw().headers().firstValue("Idempotent-Replayed").isPresent());
+  }
+
+  @Test
   void lexicalAndHybridSearchFindUpsertedDocuments() throws Exception {
     Reply lexical = search(acme, "docs", "{\"query\":\"lighthouse keeper\",\"mode\":\"lexical\",\"k\":3}");
     assertEquals(200, lexical.status(), lexical.body().toString());
@@ -291,6 +334,12 @@ class ServerApiTest {
     return call("POST", "/v1/collections/" + collection + "/search", key, body);
   }
 
+  private static JsonNode withoutRequestId(Reply r) {
+    com.fasterxml.jackson.databind.node.ObjectNode copy = r.body().deepCopy();
+    copy.remove("request_id");
+    return copy;
+  }
+
   private static List<String> ids(Reply r) {
     assertEquals(200, r.status(), r.body().toString());
     List<String> out = new ArrayList<>();
@@ -310,7 +359,13 @@ class ServerApiTest {
   }
 
   private Reply call(String method, String path, String key, String body) throws Exception {
+    return call(method, path, key, body, Optional.empty());
+  }
+
+  private Reply call(String method, String path, String key, String body, Optional<String> idempotencyKey)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+    idempotencyKey.ifPresent(k -> b.header("Idempotency-Key", k));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }

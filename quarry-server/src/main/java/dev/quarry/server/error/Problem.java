@@ -36,7 +36,7 @@ public record Problem(int status, String code, String message, boolean retryable
   }
 
   public static Problem of(ServerErrorCode code, String message, Map<String, Object> details) {
-    return new Problem(code.status(), code.wireName(), message, false, details);
+    return new Problem(code.status(), code.wireName(), message, code.retryable(), details);
   }
 
   static Problem invalidInput(String message, Map<String, Object> details) {

@@ -17,15 +17,30 @@ public enum ServerErrorCode {
   PAYLOAD_TOO_LARGE(413),
   /** The body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415),
+  /** An {@code Idempotency-Key} reused for a different request (method, path, query or body). */
+  IDEMPOTENCY_CONFLICT(422),
+  /** The request with this {@code Idempotency-Key} is still running; retry after it finishes. */
+  IDEMPOTENCY_IN_PROGRESS(409, true),
   /** A bug: the request failed in a way the taxonomy does not name. */
   INTERNAL(500),
   /** The route is part of the API but this build does not serve it yet. */
   NOT_IMPLEMENTED(501);
 
   private final int status;
+  private final boolean retryable;
 
   ServerErrorCode(int status) {
+    this(status, false);
+  }
+
+  ServerErrorCode(int status, boolean retryable) {
     this.status = status;
+    this.retryable = retryable;
+  }
+
+  /** Whether the same request, sent again later, may succeed. */
+  public boolean retryable() {
+    return retryable;
   }
 
   public int status() {

@@ -25,6 +25,7 @@ public final class Request {
   private final String requestId;
   private final long maxBodyBytes;
   private final JsonCodec json;
+  private byte[] raw;
 
   Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes, JsonCodec json) {
     this.exchange = exchange;
@@ -49,6 +50,12 @@ public final class Request {
 
   public Optional<String> header(String name) {
     return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+  }
+
+  /** The raw path and, when present, {@code ?} and the raw query: what identifies the resource. */
+  String rawPathAndQuery() {
+    String query = exchange.getRequestURI().getRawQuery();
+    return exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
   }
 
   /** The first value of query parameter {@code name}. */
@@ -84,6 +91,18 @@ public final class Request {
   }
 
   private byte[] bodyBytes() throws IOException {
+    byte[] bytes = rawBody();
+    if (bytes.length > 0) {
+      requireJson();
+    }
+    return bytes;
+  }
+
+  /** The body's bytes, read once under the size limit and kept (idempotency hashes them too). */
+  byte[] rawBody() throws IOException {
+    if (raw != null) {
+      return raw;
+    }
     long declared = header("Content-Length").map(Request::parseLength).orElse(-1L);
     byte[] bytes;
     try (InputStream in = exchange.getRequestBody()) {
@@ -95,9 +114,7 @@ public final class Request {
         throw tooLarge(in);
       }
     }
-    if (bytes.length > 0) {
-      requireJson();
-    }
+    raw = bytes;
     return bytes;
   }
 

@@ -8,6 +8,7 @@ import dev.quarry.server.error.Problem;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.metrics.MetricNames;
 import dev.quarry.server.metrics.Metrics;
+import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.ApiKeyStore;
 import java.io.IOException;
@@ -50,9 +51,19 @@ public final class Router implements HttpHandler {
   private final JsonCodec json;
   private final long maxBodyBytes;
   private final Metrics metrics;
+  private Optional<Idempotency> idempotency = Optional.empty();
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
     this(keys, json, maxBodyBytes, Metrics.NONE);
+  }
+
+  /**
+   * Honours {@code Idempotency-Key} on every authenticated POST with {@code store} (see {@link
+   * Idempotency} for the semantics); without this call the header is ignored.
+   */
+  public Router idempotentPosts(IdempotencyStore store) {
+    this.idempotency = Optional.of(new Idempotency(store, json));
+    return this;
   }
 
   /** A router that reports every request's route template, status and latency to {@code metrics}. */
@@ -126,7 +137,13 @@ public final class Router implements HttpHandler {
       }
       matched.template = route.template();
       Optional<ApiKey> caller = authorize(route.access(), exchange);
-      return route.handler().handle(new Request(exchange, params.get(), requestId, maxBodyBytes, json), caller);
+      Request request = new Request(exchange, params.get(), requestId, maxBodyBytes, json);
+      if (method.equals("POST") && caller.isPresent() && idempotency.isPresent()
+          && request.header(Idempotency.HEADER).isPresent()) {
+        return idempotency.get().run(method, request, caller.get(), route.handler(),
+            () -> exchange.getResponseHeaders().set(Idempotency.REPLAYED_HEADER, "true"));
+      }
+      return route.handler().handle(request, caller);
     }
     if (!allowed.isEmpty()) {
       exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
