@@ -11,6 +11,7 @@ import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.MetricsEndpoint;
+import dev.quarry.server.observe.AccessLog;
 import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.store.Store;
@@ -58,7 +59,8 @@ public final class QuarryServer implements AutoCloseable {
       JsonCodec json = new JsonCodec();
       PrometheusMetrics metrics = new PrometheusMetrics();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
-          .idempotentPosts(store.idempotency());
+          .idempotentPosts(store.idempotency())
+          .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()));
       router.route("GET", "/healthz", Access.open(), (r, k) -> Response.ok(Map.of("status", "alive")));
       router.route("GET", "/readyz", Access.open(), (r, k) -> {
         store.ping();

@@ -148,6 +148,19 @@ class ServerApiTest {
   }
 
   @Test
+  void anInboundTraceparentIsContinuedWithANewSpan() throws Exception {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/healthz"))
+        .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").GET().build(), HttpResponse.BodyHandlers.ofString());
+    String out = r.headers().firstValue("traceparent").orElseThrow();
+    assertTrue(out.matches("00-" + trace + "-[0-9a-f]{16}-01"), out);
+    assertFalse(out.contains("00f067aa0ba902b7"), "a new span id: " + out);
+    HttpResponse<String> none = client.send(HttpRequest.newBuilder(uri("/healthz")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(none.headers().firstValue("traceparent").orElseThrow().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"));
+  }
+
+  @Test
   void lexicalAndHybridSearchFindUpsertedDocuments() throws Exception {
     Reply lexical = search(acme, "docs", "{\"query\":\"lighthouse keeper\",\"mode\":\"lexical\",\"k\":3}");
     assertEquals(200, lexical.status(), lexical.body().toString());

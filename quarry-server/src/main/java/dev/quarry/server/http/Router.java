@@ -8,6 +8,8 @@ import dev.quarry.server.error.Problem;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.metrics.MetricNames;
 import dev.quarry.server.metrics.Metrics;
+import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.observe.TraceContext;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.ApiKeyStore;
@@ -29,7 +31,9 @@ import java.util.regex.Pattern;
  * Dispatches requests to routes declared as {@code METHOD /v1/collections/{collection}} and is the
  * one place every response is written: it assigns the request id (an inbound {@code X-Request-Id}
  * of safe characters is kept), authenticates the bearer key, checks the route's scope, and turns
- * every failure into the error body via {@link Problem#of(Throwable)}.
+ * every failure into the error body via {@link Problem#of(Throwable)}. It also answers the W3C
+ * {@code traceparent} (same trace, a new span id), reports each request to {@link Metrics} and
+ * writes its {@link AccessLog} line.
  *
  * <p>Decision: authentication runs after routing, so an unknown path answers 404 and a wrong method
  * 405 whoever asks; neither reveals anything a tenant owns.
@@ -44,6 +48,7 @@ public final class Router implements HttpHandler {
   /** The route template a request matched, set during dispatch (for metrics and logs). */
   private static final class Matched {
     String template = MetricNames.UNMATCHED_ROUTE;
+    Optional<String> tenant = Optional.empty();
   }
 
   private final List<Route> routes = new ArrayList<>();
@@ -52,6 +57,7 @@ public final class Router implements HttpHandler {
   private final long maxBodyBytes;
   private final Metrics metrics;
   private Optional<Idempotency> idempotency = Optional.empty();
+  private AccessLog accessLog = AccessLog.NONE;
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
     this(keys, json, maxBodyBytes, Metrics.NONE);
@@ -80,10 +86,18 @@ public final class Router implements HttpHandler {
     return this;
   }
 
+  /** Writes one line per request to {@code log}; without this call nothing is logged per request. */
+  public Router accessLog(AccessLog log) {
+    this.accessLog = Objects.requireNonNull(log, "log");
+    return this;
+  }
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
     Matched matched = new Matched();
+    TraceContext trace = TraceContext.continuing(
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")));
     String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
     if (requestId == null || !SAFE_ID.matcher(requestId).matches()) {
       requestId = UUID.randomUUID().toString();
@@ -97,7 +111,7 @@ public final class Router implements HttpHandler {
     } catch (Exception | StackOverflowError e) {
       Problem p = Problem.of(e);
       if (p.status() == 500) {
-        LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed", e);
+        LOG.log(System.Logger.Level.ERROR, "request " + requestId + " (trace " + trace.traceId() + ") failed", e);
       }
       metrics.errorRaised(p.code());
       status = p.status();
@@ -112,13 +126,16 @@ public final class Router implements HttpHandler {
     try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.getResponseHeaders().set("X-Request-Id", requestId);
+      exchange.getResponseHeaders().set("traceparent", trace.traceparent());
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
     } finally {
-      metrics.requestCompleted(matched.template, exchange.getRequestMethod().toUpperCase(Locale.ROOT), status,
-          Duration.ofNanos(System.nanoTime() - started));
+      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      metrics.requestCompleted(matched.template, method, status, took);
+      accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, status, took));
     }
   }
 
@@ -137,6 +154,7 @@ public final class Router implements HttpHandler {
       }
       matched.template = route.template();
       Optional<ApiKey> caller = authorize(route.access(), exchange);
+      matched.tenant = caller.map(k -> k.tenant().value());
       Request request = new Request(exchange, params.get(), requestId, maxBodyBytes, json);
       if (method.equals("POST") && caller.isPresent() && idempotency.isPresent()
           && request.header(Idempotency.HEADER).isPresent()) {
