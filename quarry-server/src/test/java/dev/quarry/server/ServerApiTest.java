@@ -161,6 +161,30 @@ class ServerApiTest {
   }
 
   @Test
+  void aKeyHeldByARequestInProgressIsRefusedAsRetryableThenReplaysItsStoredResponse() throws Exception {
+    String path = "/v1/collections/docs/search";
+    String body = "{\"query\":\"volcano\"}";
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    d.update(("POST\n" + path + "\n").getBytes(StandardCharsets.UTF_8));
+    d.update(body.getBytes(StandardCharsets.UTF_8));
+    String hash = java.util.HexFormat.of().formatHex(d.digest());
+    dev.quarry.store.tenant.TenantId tenant = dev.quarry.store.tenant.TenantId.of("acme");
+    try (dev.quarry.store.Store side = dev.quarry.store.jdbc.SqliteStore.open(
+        dev.quarry.store.jdbc.SqliteSettings.in(dataDir), dev.quarry.store.StoreOptions.defaults())) {
+      assertTrue(side.idempotency().begin(tenant, "held", hash) instanceof dev.quarry.store.idempotency.IdempotencyOutcome.New);
+      Reply busy = call("POST", path, acme, body, Optional.of("held"));
+      assertEquals(409, busy.status(), busy.body().toString());
+      assertEquals("idempotency_in_progress", busy.body().get("code").asText());
+      assertTrue(busy.body().get("retryable").asBoolean());
+      side.idempotency().complete(tenant, "held",
+          new dev.quarry.store.idempotency.StoredResponse(200, "{\"hits\":[],\"generation\":-7}"));
+    }
+    Reply replay = call("POST", path, acme, body, Optional.of("held"));
+    assertEquals(200, replay.status());
+    assertEquals(-7, replay.body().get("generation").asInt(), "the stored response, not a new search: " + replay.body());
+  }
+
+  @Test
   void lexicalAndHybridSearchFindUpsertedDocuments() throws Exception {
     Reply lexical = search(acme, "docs", "{\"query\":\"lighthouse keeper\",\"mode\":\"lexical\",\"k\":3}");
     assertEquals(200, lexical.status(), lexical.body().toString());

@@ -38,6 +38,8 @@ import java.util.Objects;
  */
 final class Idempotency {
 
+  private static final System.Logger LOG = System.getLogger(Idempotency.class.getName());
+
   static final String HEADER = "Idempotency-Key";
   static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
@@ -76,11 +78,30 @@ final class Idempotency {
           }
           throw e;
         }
-        store.complete(caller.tenant(), key,
-            new StoredResponse(response.status(), new String(json.write(response.body()), StandardCharsets.UTF_8)));
+        remember(caller, key, response);
         yield response;
       }
     };
+  }
+
+  /**
+   * Stores the response for replays. The work is done by now, so a response that cannot be stored
+   * (larger than {@link StoredResponse#MAX_BODY_LENGTH}, or a store failure) is still answered; the
+   * key is released and a retry would run anew. That is logged, as it weakens the guarantee.
+   */
+  private void remember(ApiKey caller, String key, Response response) {
+    try {
+      store.complete(caller.tenant(), key,
+          new StoredResponse(response.status(), new String(json.write(response.body()), StandardCharsets.UTF_8)));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "idempotent response not stored (" + e.getMessage()
+          + "); a retry with this key will run again", e);
+      try {
+        store.abandon(caller.tenant(), key);
+      } catch (RuntimeException ignored) {
+        // the lease lapses on its own; a retry after that runs anew
+      }
+    }
   }
 
   private Response replayed(StoredResponse stored) throws IOException {
