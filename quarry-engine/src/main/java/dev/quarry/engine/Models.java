@@ -1,6 +1,8 @@
 package dev.quarry.engine;
 
 import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
 import dev.quarry.embed.cache.CachingEmbedder;
 import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.embed.cache.QueryVectorCache;
@@ -44,13 +46,13 @@ final class Models implements Closeable {
    */
   private record ByKind(Embedder passages, Embedder queries) implements Embedder {
     @Override
-    public dev.quarry.core.embed.EmbeddingModelInfo info() {
+    public EmbeddingModelInfo info() {
       return passages.info();
     }
 
     @Override
-    public float[][] embed(java.util.List<String> texts, dev.quarry.core.embed.InputKind kind) {
-      return (kind == dev.quarry.core.embed.InputKind.QUERY ? queries : passages).embed(texts, kind);
+    public float[][] embed(List<String> texts, InputKind kind) {
+      return (kind == InputKind.QUERY ? queries : passages).embed(texts, kind);
     }
   }
 

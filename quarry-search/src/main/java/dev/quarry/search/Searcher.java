@@ -13,7 +13,6 @@ import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.RankedList;
 import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.ScoredChunkRef;
-import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.search.fusion.Fusers;
