@@ -1,0 +1,130 @@
+package dev.quarry.server.api;
+
+import static dev.quarry.server.tenancy.TenantCollections.caller;
+import static dev.quarry.server.tenancy.TenantCollections.named;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.core.chunk.ChunkerConfig;
+import dev.quarry.core.chunk.ChunkingStrategy;
+import dev.quarry.core.document.Document;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.core.index.Filter;
+import dev.quarry.core.index.IndexManifest;
+import dev.quarry.core.index.IndexStats;
+import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.parse.ParseOutcome;
+import dev.quarry.core.search.Fusion;
+import dev.quarry.core.search.FusionMethod;
+import dev.quarry.core.search.Grouping;
+import dev.quarry.core.search.Hit;
+import dev.quarry.core.search.SearchMode;
+import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.SearchResponse;
+import dev.quarry.engine.Collection;
+import dev.quarry.engine.Quarry;
+import dev.quarry.engine.collection.CollectionSettings;
+import dev.quarry.engine.ingest.DocumentSource;
+import dev.quarry.engine.ingest.IngestReport;
+import dev.quarry.engine.ingest.ProgressListener;
+import dev.quarry.server.ServerConfig;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.error.ServerErrorCode;
+import dev.quarry.server.http.Access;
+import dev.quarry.server.http.Request;
+import dev.quarry.server.http.Response;
+import dev.quarry.server.http.Router;
+import dev.quarry.server.metrics.Metrics;
+import dev.quarry.server.tenancy.TenantCollection;
+import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.key.Scope;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/** Search over a collection of the calling key's tenant. */
+public final class SearchRoutes {
+
+  record SearchBody(
+      String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
+      FusionMethod fusion, Double vectorWeight) {}
+
+  private final TenantCollections collections;
+  private final ServerConfig.Limits limits;
+  private final FilterJson filters;
+
+  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits) {
+    this.collections = collections;
+    this.limits = limits;
+    this.filters = new FilterJson(limits.maxFilterDepth());
+  }
+
+  public void register(Router router) {
+    router.route("POST", "/v1/collections/{collection}/search", Access.scope(Scope.SEARCH), (r, k) -> search(r, named(r, k)));
+  }
+
+  private Response search(Request r, TenantCollection c) throws IOException {
+    SearchBody b = r.body(SearchBody.class);
+    if (b.query() == null || b.query().isBlank()) {
+      throw ApiException.invalidAt("/query", "a non-blank query is required");
+    }
+    if (b.query().length() > limits.maxQueryLength()) {
+      throw ApiException.invalidAt("/query", "query is " + b.query().length()
+          + " characters, more than the limit of " + limits.maxQueryLength());
+    }
+    int k = b.k() == null ? 10 : b.k();
+    if (k < 1 || k > limits.maxK()) {
+      throw ApiException.invalidAt("/k", "k must be in 1.." + limits.maxK() + ", got: " + k);
+    }
+    int offset = b.offset() == null ? 0 : b.offset();
+    if (offset < 0 || offset + k > SearchRequest.MAX_K) {
+      throw ApiException.invalidAt("/offset", "offset must be >= 0 and offset + k <= " + SearchRequest.MAX_K + ", got: " + offset);
+    }
+    Optional<Filter> filter = b.filter() == null || b.filter().isNull()
+        ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
+    Fusion d = SearchRequest.DEFAULT_FUSION;
+    Fusion fusion;
+    try {
+      fusion = new Fusion(b.fusion() == null ? d.method() : b.fusion(),
+          b.vectorWeight() == null ? (b.fusion() == null ? d.vectorWeight() : Fusion.rrf().vectorWeight()) : b.vectorWeight(),
+          d.rankConstant());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidAt("/vector_weight", e.getMessage());
+    }
+    SearchRequest request = new SearchRequest(b.query(), b.mode() == null ? SearchMode.HYBRID : b.mode(), k, offset,
+        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
+    SearchResponse response = collections.existing(c).search(request);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
+    out.put("generation", response.generation());
+    return Response.ok(out);
+  }
+
+  private static Map<String, Object> hit(Hit h) {
+    StoredChunk c = h.chunk();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.documentId());
+    m.put("chunk_id", c.chunkId());
+    m.put("score", h.score());
+    m.put("title", c.title());
+    m.put("snippet", h.snippet());
+    m.put("text", c.text());
+    m.put("metadata", MetadataJson.write(c.metadata()));
+    h.explanation().ifPresent(e -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("fusion", e.fusion());
+      x.put("fused_score", e.fusedScore());
+      x.put("retrievers", e.contributions().stream()
+          .map(p -> Map.<String, Object>of("retriever", p.retriever(), "rank", p.rank(), "score", p.score())).toList());
+      m.put("explain", x);
+    });
+    return m;
+  }
+
+}
