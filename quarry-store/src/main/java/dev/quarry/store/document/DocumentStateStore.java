@@ -33,6 +33,17 @@ public interface DocumentStateStore {
    */
   SubmitOutcome submit(DocumentSubmission submission);
 
+  /**
+   * {@link #submit} for many documents in one transaction: either every submission is recorded or,
+   * when one fails, none is (the exception names the failing document). Documents of one call may
+   * belong to different collections of one tenant; the same key twice is an {@code
+   * InvalidInputException}.
+   */
+  List<SubmitOutcome> submitAll(List<DocumentSubmission> submissions);
+
+  /** The content kept with a document, if it was submitted with content. */
+  Optional<DocumentContent> content(DocumentKey key);
+
   Optional<DocumentRecord> find(DocumentKey key);
 
   /** Documents of a collection by id, optionally only those in {@code state}. */

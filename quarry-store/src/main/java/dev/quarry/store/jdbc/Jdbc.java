@@ -75,6 +75,7 @@ final class Jdbc {
       case Integer n -> ps.setInt(index, n);
       case Long n -> ps.setLong(index, n);
       case Instant t -> ps.setLong(index, t.toEpochMilli());
+      case byte[] b -> ps.setBytes(index, b);
       case Optional<?> o -> bind(ps, index, o.orElse(null));
       default -> throw new IllegalArgumentException(
           "cannot bind parameter " + index + " of type " + value.getClass().getName());

@@ -7,6 +7,7 @@ import dev.quarry.store.Page;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.StoreOptions;
 import dev.quarry.store.collection.CollectionKey;
+import dev.quarry.store.document.DocumentContent;
 import dev.quarry.store.document.DocumentKey;
 import dev.quarry.store.document.DocumentRecord;
 import dev.quarry.store.document.DocumentState;
@@ -47,52 +48,108 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
 
   @Override
   public SubmitOutcome submit(DocumentSubmission s) {
-    DocumentKey key = s.key();
     Instant now = options.now();
-    return db.write("submitting document '" + key.id() + "'", c -> {
-      Parents.requireCollection(c, key.collection());
-      if (s.jobId().isPresent()) {
-        requireJobOn(c, key.collection(), s.jobId().get());
+    return db.write("submitting document '" + s.key().id() + "'", c -> submit(c, s, now));
+  }
+
+  @Override
+  public List<SubmitOutcome> submitAll(List<DocumentSubmission> submissions) {
+    java.util.Set<DocumentKey> seen = new java.util.HashSet<>();
+    for (DocumentSubmission s : submissions) {
+      if (!seen.add(s.key())) {
+        throw new InvalidInputException("document '" + s.key().id() + "' is submitted twice in one batch");
       }
-      Optional<DocumentRecord> current = select(c, key, db.dialect().forUpdate());
-      if (current.isEmpty()) {
-        checkVersion(key, 0, s.ifVersion());
-        boolean inserted = Jdbc.update(c, "INSERT INTO document_states (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, 1, ?, 'received', NULL, 0, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant_id, collection, doc_id) DO NOTHING",
-            key.tenant().value(), key.collection().name(), key.id(), s.contentHash(), now,
-            s.expiresAt(), s.jobId(), now, now) == 1;
-        if (!inserted) {
-          // Created by a concurrent transaction after our read: decide again against it.
-          current = select(c, key, db.dialect().forUpdate());
-        }
+    }
+    if (submissions.isEmpty()) {
+      return List.of();
+    }
+    Instant now = options.now();
+    return db.write("submitting " + submissions.size() + " documents", c -> {
+      List<SubmitOutcome> out = new ArrayList<>(submissions.size());
+      java.util.Set<CollectionKey> checked = new java.util.HashSet<>();
+      for (DocumentSubmission s : submissions) {
+        out.add(submit(c, s, now, checked));
       }
-      SubmitOutcome outcome;
-      if (current.isEmpty()) {
-        outcome = new SubmitOutcome(require(c, key), true);
-      } else {
-        DocumentRecord doc = current.get();
-        checkVersion(key, doc.version(), s.ifVersion());
-        if (doc.contentHash().equals(s.contentHash()) && doc.state() != DocumentState.FAILED) {
-          Jdbc.update(c, "UPDATE document_states SET job_id = ?, expires_at = ?" + BY_KEY,
-              s.jobId().or(doc::jobId), s.expiresAt(),
-              key.tenant().value(), key.collection().name(), key.id());
-          outcome = new SubmitOutcome(require(c, key), false);
-        } else {
-          Jdbc.update(c, "UPDATE document_states SET version = version + 1, content_hash = ?,"
-                  + " state = 'received', failure_reason = NULL, attempts = 0, next_attempt_at = ?,"
-                  + " expires_at = ?, job_id = ?, updated_at = ?" + BY_KEY,
-              s.contentHash(), now, s.expiresAt(), s.jobId(), now,
-              key.tenant().value(), key.collection().name(), key.id());
-          outcome = new SubmitOutcome(require(c, key), true);
-        }
-      }
-      if (s.jobId().isPresent()) {
-        Jdbc.update(c, "UPDATE ingestion_jobs SET submitted = submitted + 1 WHERE tenant_id = ? AND id = ?",
-            key.tenant().value(), s.jobId().get());
-      }
-      return outcome;
+      return out;
     });
+  }
+
+  private SubmitOutcome submit(Connection c, DocumentSubmission s, Instant now) throws SQLException {
+    return submit(c, s, now, new java.util.HashSet<>());
+  }
+
+  private SubmitOutcome submit(Connection c, DocumentSubmission s, Instant now, java.util.Set<CollectionKey> checked)
+      throws SQLException {
+    DocumentKey key = s.key();
+    if (checked.add(key.collection())) {
+      Parents.requireCollection(c, key.collection());
+    }
+    if (s.jobId().isPresent()) {
+      requireJobOn(c, key.collection(), s.jobId().get());
+    }
+    Optional<DocumentRecord> current = select(c, key, db.dialect().forUpdate());
+    if (current.isEmpty()) {
+      checkVersion(key, 0, s.ifVersion());
+      boolean inserted = Jdbc.update(c, "INSERT INTO document_states (" + COLUMNS + ")"
+              + " VALUES (?, ?, ?, 1, ?, 'received', NULL, 0, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT (tenant_id, collection, doc_id) DO NOTHING",
+          key.tenant().value(), key.collection().name(), key.id(), s.contentHash(), now,
+          s.expiresAt(), s.jobId(), now, now) == 1;
+      if (!inserted) {
+        // Created by a concurrent transaction after our read: decide again against it.
+        current = select(c, key, db.dialect().forUpdate());
+      }
+    }
+    boolean changed;
+    if (current.isEmpty()) {
+      changed = true;
+    } else {
+      DocumentRecord doc = current.get();
+      checkVersion(key, doc.version(), s.ifVersion());
+      changed = !doc.contentHash().equals(s.contentHash()) || doc.state() == DocumentState.FAILED;
+      if (!changed) {
+        Jdbc.update(c, "UPDATE document_states SET job_id = ?, expires_at = ?" + BY_KEY,
+            s.jobId().or(doc::jobId), s.expiresAt(),
+            key.tenant().value(), key.collection().name(), key.id());
+      } else {
+        Jdbc.update(c, "UPDATE document_states SET version = version + 1, content_hash = ?,"
+                + " state = 'received', failure_reason = NULL, attempts = 0, next_attempt_at = ?,"
+                + " expires_at = ?, job_id = ?, updated_at = ?" + BY_KEY,
+            s.contentHash(), now, s.expiresAt(), s.jobId(), now,
+            key.tenant().value(), key.collection().name(), key.id());
+      }
+    }
+    if (changed) {
+      if (s.claimFor().isPresent()) {
+        Jdbc.update(c, "UPDATE document_states SET attempts = 1, next_attempt_at = ?" + BY_KEY,
+            now.plus(s.claimFor().get()), key.tenant().value(), key.collection().name(), key.id());
+      }
+      if (s.content().isPresent()) {
+        DocumentContent content = s.content().get();
+        Jdbc.update(c, "INSERT INTO document_contents (tenant_id, collection, doc_id, media_type, file_name, body)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, collection, doc_id) DO UPDATE SET"
+                + " media_type = excluded.media_type, file_name = excluded.file_name, body = excluded.body",
+            key.tenant().value(), key.collection().name(), key.id(), content.mediaType(), content.fileName(),
+            content.body());
+      } else {
+        Jdbc.update(c, "DELETE FROM document_contents" + BY_KEY,
+            key.tenant().value(), key.collection().name(), key.id());
+      }
+    }
+    if (s.jobId().isPresent()) {
+      Jdbc.update(c, "UPDATE ingestion_jobs SET submitted = submitted + 1 WHERE tenant_id = ? AND id = ?",
+          key.tenant().value(), s.jobId().get());
+    }
+    return new SubmitOutcome(require(c, key), changed);
+  }
+
+  @Override
+  public Optional<DocumentContent> content(DocumentKey key) {
+    return db.read("reading the content of document '" + key.id() + "'", c -> Jdbc.one(c,
+        "SELECT media_type, file_name, body FROM document_contents" + BY_KEY,
+        rs -> new DocumentContent(rs.getString("media_type"), Jdbc.optionalText(rs, "file_name"),
+            rs.getBytes("body")),
+        key.tenant().value(), key.collection().name(), key.id()));
   }
 
   @Override

@@ -30,7 +30,7 @@ final class Migrations {
     }
   }
 
-  static final List<Script> ALL = List.of(new Script(1, "initial"));
+  static final List<Script> ALL = List.of(new Script(1, "initial"), new Script(2, "document_contents"));
 
   static int latest() {
     return ALL.getLast().version();

@@ -1,5 +1,6 @@
 package dev.quarry.store.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +22,7 @@ import dev.quarry.store.collection.CollectionKey;
 import dev.quarry.store.collection.CollectionPut;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.collection.SettingsJson;
+import dev.quarry.store.document.DocumentContent;
 import dev.quarry.store.document.DocumentKey;
 import dev.quarry.store.document.DocumentRecord;
 import dev.quarry.store.document.DocumentState;
@@ -39,6 +41,7 @@ import dev.quarry.store.key.IssuedKey;
 import dev.quarry.store.key.Scope;
 import dev.quarry.store.tenant.Tenant;
 import dev.quarry.store.tenant.TenantId;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -603,6 +606,72 @@ abstract class StoreContract {
       clock.advance(Duration.ofSeconds(10));
       assertEquals(List.of("short"), ids(store.documents().expired(10)));
       assertEquals(List.of("forever", "long"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+    }
+
+    @Test
+    void contentIsKeptWithTheDocumentReplacedWhenItChangesAndDeletedWithIt() {
+      DocumentKey key = DocumentKey.of(docs, "d1");
+      byte[] pdf = {0x25, 0x50, 0x44, 0x46, 0, (byte) 0xff};
+      store.documents().submit(DocumentSubmission.of(key, "h1")
+          .withContent(new DocumentContent("application/pdf", Optional.of("a.pdf"), pdf)));
+      DocumentContent stored = store.documents().content(key).orElseThrow();
+      assertEquals("application/pdf", stored.mediaType());
+      assertEquals(Optional.of("a.pdf"), stored.fileName());
+      assertArrayEquals(pdf, stored.body());
+
+      // unchanged content: nothing rewritten; changed content replaces the stored bytes
+      store.documents().submit(DocumentSubmission.of(key, "h1").withContent(DocumentContent.of("text/plain", new byte[] {1})));
+      assertArrayEquals(pdf, store.documents().content(key).orElseThrow().body());
+      store.documents().submit(DocumentSubmission.of(key, "h2").withContent(DocumentContent.of("text/plain", new byte[] {7})));
+      assertArrayEquals(new byte[] {7}, store.documents().content(key).orElseThrow().body());
+      assertEquals("text/plain", store.documents().content(key).orElseThrow().mediaType());
+
+      assertTrue(store.documents().delete(key, OptionalLong.empty()));
+      assertEquals(Optional.empty(), store.documents().content(key));
+    }
+
+    @Test
+    void aBatchIsRecordedWhollyOrNotAtAll() {
+      String job = store.jobs().create(docs).id();
+      List<DocumentSubmission> batch = List.of(
+          DocumentSubmission.of(DocumentKey.of(docs, "a"), "ha").inJob(job)
+              .withContent(DocumentContent.of("application/json", "{}".getBytes(StandardCharsets.UTF_8))),
+          DocumentSubmission.of(DocumentKey.of(docs, "b"), "hb").inJob(job));
+      List<SubmitOutcome> outcomes = store.documents().submitAll(batch);
+      assertEquals(List.of("a", "b"), outcomes.stream().map(o -> o.document().key().id()).toList());
+      assertEquals(2, store.jobs().find(acme, job).orElseThrow().submitted());
+
+      // "c" is fine but "a" is expected not to exist: nothing of the batch is recorded
+      List<DocumentSubmission> bad = List.of(
+          DocumentSubmission.of(DocumentKey.of(docs, "c"), "hc").inJob(job),
+          DocumentSubmission.of(DocumentKey.of(docs, "a"), "ha2").inJob(job).ifVersion(0));
+      assertThrows(ConflictException.class, () -> store.documents().submitAll(bad));
+      assertEquals(Optional.empty(), store.documents().find(DocumentKey.of(docs, "c")));
+      assertEquals("ha", store.documents().find(DocumentKey.of(docs, "a")).orElseThrow().contentHash());
+      assertEquals(2, store.jobs().find(acme, job).orElseThrow().submitted());
+
+      InvalidInputException twice = assertThrows(InvalidInputException.class, () -> store.documents().submitAll(List.of(
+          DocumentSubmission.of(DocumentKey.of(docs, "x"), "h"), DocumentSubmission.of(DocumentKey.of(docs, "x"), "h"))));
+      assertTrue(twice.getMessage().contains("'x'"), twice.getMessage());
+    }
+
+    @Test
+    void aClaimedSubmissionIsNotDueForWorkersUntilItsLeaseLapses() {
+      DocumentRecord d = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "sync"), "h").claimedFor(Duration.ofSeconds(30))).document();
+      assertEquals(1, d.attempts());
+      assertEquals(Optional.of(T0.plusSeconds(30)), d.nextAttemptAt());
+      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+      // the submitter advances it with the version it got back
+      store.documents().advance(d.key(), d.version(), DocumentState.INDEXED);
+      clock.advance(Duration.ofSeconds(31));
+      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+
+      DocumentRecord crashed = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "crashed"), "h").claimedFor(Duration.ofSeconds(30))).document();
+      clock.advance(Duration.ofSeconds(31));
+      assertEquals(List.of("crashed"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+      assertEquals(2, store.documents().find(crashed.key()).orElseThrow().attempts());
     }
   }
 
