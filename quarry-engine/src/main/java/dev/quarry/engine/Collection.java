@@ -3,12 +3,14 @@ package dev.quarry.engine;
 import dev.quarry.core.chunk.Chunker;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.index.ChunkIndex;
+import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.collection.CollectionName;
 import dev.quarry.engine.ingest.DocumentSource;
+import dev.quarry.engine.ingest.DocumentStages;
 import dev.quarry.engine.ingest.IngestPipeline;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.IngestSettings;
@@ -51,6 +53,11 @@ public final class Collection {
     return new IngestPipeline(index, chunker, embedder, ingest).run(source, progress);
   }
 
+  /** {@link #ingest(DocumentSource, ProgressListener)}, telling {@code stages} as documents advance. */
+  public IngestReport ingest(DocumentSource source, DocumentStages stages) {
+    return new IngestPipeline(index, chunker, embedder, ingest).run(source, ProgressListener.NONE, stages);
+  }
+
   public SearchResponse search(SearchRequest request) {
     return searcher.search(request);
   }
@@ -66,6 +73,35 @@ public final class Collection {
     index.commit();
     index.refresh();
     return existed;
+  }
+
+  /**
+   * Deletes documents' chunks and makes the deletion visible and durable before returning, with one
+   * commit for all of them; returns how many were indexed.
+   */
+  public int deleteAll(java.util.Collection<String> documentIds) {
+    int deleted = 0;
+    for (String id : documentIds) {
+      if (index.delete(id)) {
+        deleted++;
+      }
+    }
+    index.commit();
+    index.refresh();
+    return deleted;
+  }
+
+  /** Ids of indexed documents with a chunk matching {@code filter}, sorted, at most {@code limit}. */
+  public java.util.List<String> documentIds(Filter filter, int limit) {
+    return index.documentIds(filter, limit);
+  }
+
+  /**
+   * Rewrites the index files so deleted documents are gone from them, not only hidden; returns the
+   * deleted records still in the files (0 when the purge is complete).
+   */
+  public long purgeDeleted() {
+    return index.purgeDeleted();
   }
 
   ChunkIndex index() {

@@ -12,7 +12,11 @@ import dev.quarry.engine.collection.CollectionSettings;
 import dev.quarry.engine.ingest.DocumentSource;
 import dev.quarry.ingest.chunk.Chunkers;
 import dev.quarry.lucene.LuceneChunkIndex;
+import dev.quarry.core.parse.ParseOutcome;
+import dev.quarry.core.parse.Parser;
+import dev.quarry.ingest.parse.ParserRegistry;
 import java.io.Closeable;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +42,12 @@ public final class Quarry implements Closeable {
   private final Path collectionsDir;
   private final Models models;
   private final Map<String, Collection> open = new HashMap<>();
+  private final Parser parsers;
 
   private Quarry(EngineConfig config) {
     this.config = config;
     this.collectionsDir = config.dataDir().resolve("collections");
+    this.parsers = ParserRegistry.standard(config.limits());
     this.models = new Models(config.embedder(), config.dataDir().resolve("cache").resolve("embeddings"), config.embeddingCache());
   }
 
@@ -61,6 +67,16 @@ public final class Quarry implements Closeable {
   /** Documents from a file or directory tree, parsed by file type, under the engine's limits. */
   public DocumentSource files(Path path) {
     return FileSource.of(path, config.limits());
+  }
+
+  /**
+   * Parses one source (an uploaded file) by the type its name says, under the engine's limits:
+   * every document it holds, or why it was rejected.
+   */
+  public List<ParseOutcome> parse(String name, InputStream in) throws IOException {
+    List<ParseOutcome> out = new ArrayList<>();
+    parsers.parse(name, in, out::add);
+    return out;
   }
 
   /**

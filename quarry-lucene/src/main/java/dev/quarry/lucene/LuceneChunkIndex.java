@@ -7,6 +7,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.index.ChunkIndex;
+import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.index.StoredChunk;
@@ -343,6 +344,53 @@ public final class LuceneChunkIndex implements ChunkIndex {
       pending.record(documentId, Optional.empty());
       return true;
     }
+  }
+
+  @Override
+  public List<String> documentIds(Filter filter, int limit) {
+    Objects.requireNonNull(filter, "filter");
+    if (limit < 1) {
+      throw new InvalidInputException("limit must be at least 1, got: " + limit);
+    }
+    requireOpen();
+    return searchers.read((searcher, generation) -> {
+      Query chunks = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(IndexFields.KIND, IndexFields.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+          .add(FilterQueries.toQuery(filter), BooleanClause.Occur.FILTER)
+          .build();
+      java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+      org.apache.lucene.search.Weight weight =
+          searcher.createWeight(searcher.rewrite(chunks), org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
+      for (org.apache.lucene.index.LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        org.apache.lucene.search.Scorer scorer = weight.scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        org.apache.lucene.index.SortedDocValues docIds = org.apache.lucene.index.DocValues.getSorted(leaf.reader(), IndexFields.DOC_ID);
+        org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+        org.apache.lucene.search.DocIdSetIterator it = scorer.iterator();
+        for (int doc = it.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+          if ((live == null || live.get(doc)) && docIds.advanceExact(doc)) {
+            ids.add(docIds.lookupOrd(docIds.ordValue()).utf8ToString());
+          }
+        }
+      }
+      return ids.stream().limit(limit).toList();
+    });
+  }
+
+  @Override
+  public long purgeDeleted() {
+    requireOpen();
+    try {
+      commit();
+      writer.forceMergeDeletes(true);
+      writer.commit();
+      refresh();
+    } catch (IOException | AlreadyClosedException e) {
+      throw writeFailed("purging deleted documents", e);
+    }
+    return searchers.read((searcher, generation) -> (long) searcher.getIndexReader().numDeletedDocs());
   }
 
   @Override

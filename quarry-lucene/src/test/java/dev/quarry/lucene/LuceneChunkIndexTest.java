@@ -18,6 +18,7 @@ import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
+import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.index.StoredChunk;
@@ -167,6 +168,49 @@ class LuceneChunkIndexTest {
       assertEquals(Optional.empty(), index.contentHash("d"));
       assertEquals(0, index.stats().chunks());
       assertEquals(0, index.stats().documents());
+    }
+  }
+
+  @Test
+  void documentIdsMatchAFilterAndPurgeRemovesDeletedDataFromTheFiles() throws IOException {
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      for (int i = 0; i < 8; i++) {
+        String subject = i == 0 ? "alice" : i % 2 == 0 ? "carol" : "bob";
+        Metadata m = new Metadata(Map.of("subject", new MetadataValue.Text(subject)));
+        Document doc = Document.of("d" + i, "", "zebracorn" + i + " text. more text.", m);
+        index.upsert(doc, Fixtures.chunks(doc, 13), Fixtures.units(random, 2, DIM));
+      }
+      index.commit();
+      assertEquals(List.of("d2", "d4", "d6"), index.documentIds(new Filter.Term("subject", "carol"), 100));
+      assertEquals(List.of("d1", "d3"), index.documentIds(new Filter.Term("subject", "bob"), 2));
+      // one document of eight: few enough deletes that no merge reclaims them by itself
+      Filter alice = new Filter.Term("subject", "alice");
+      assertEquals(List.of("d0"), index.documentIds(alice, 100));
+      assertTrue(index.delete("d0"));
+      index.commit();
+      assertEquals(List.of(), index.documentIds(alice, 100));
+      assertTrue(termInFiles("zebracorn0"), "a delete only hides: the term is still in the files");
+
+      assertEquals(0, index.purgeDeleted());
+      assertFalse(termInFiles("zebracorn0"), "purged: gone from every segment");
+      assertTrue(termInFiles("zebracorn1"), "other documents are kept");
+      assertEquals(7, index.stats().documents());
+    }
+  }
+
+  /** Whether any segment of the committed index still holds {@code term} in its text field dictionary. */
+  private boolean termInFiles(String term) throws IOException {
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+        org.apache.lucene.index.DirectoryReader reader = org.apache.lucene.index.DirectoryReader.open(d)) {
+      for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
+        for (org.apache.lucene.index.FieldInfo field : leaf.reader().getFieldInfos()) {
+          org.apache.lucene.index.Terms terms = leaf.reader().terms(field.name);
+          if (terms != null && terms.iterator().seekExact(new org.apache.lucene.util.BytesRef(term))) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
   }
 

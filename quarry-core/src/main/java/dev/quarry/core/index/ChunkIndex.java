@@ -26,6 +26,19 @@ public interface ChunkIndex extends Closeable {
   /** Deletes all chunks of a document; false when it was not indexed. */
   boolean delete(String documentId);
 
+  /**
+   * Ids of the indexed documents with a chunk matching {@code filter}, as of the last refresh,
+   * sorted; at most {@code limit} of them (the caller pages by deleting what it got).
+   */
+  List<String> documentIds(Filter filter, int limit);
+
+  /**
+   * Rewrites the index files so that deleted documents are gone from them, not only hidden, and
+   * commits. Returns the number of deleted chunk records still in the files afterwards: 0 once the
+   * purge is complete.
+   */
+  long purgeDeleted();
+
   /** Makes acknowledged writes visible to search; returns the generation now visible. */
   long refresh();
 

@@ -56,6 +56,11 @@ public final class IngestPipeline {
   }
 
   public IngestReport run(DocumentSource source, ProgressListener progress) {
+    return run(source, progress, DocumentStages.NONE);
+  }
+
+  /** {@link #run(DocumentSource, ProgressListener)}, telling {@code stages} as documents advance. */
+  public IngestReport run(DocumentSource source, ProgressListener progress, DocumentStages stages) {
     long startNanos = System.nanoTime();
     BlockingQueue<Batch> toEmbed = new ArrayBlockingQueue<>(2);
     BlockingQueue<Batch> toIndex = new ArrayBlockingQueue<>(2);
@@ -72,6 +77,7 @@ public final class IngestPipeline {
           long t0 = System.nanoTime();
           float[][] vectors = texts.isEmpty() ? new float[0][] : embedder.embed(texts, InputKind.DOCUMENT);
           embedNanos[0] += System.nanoTime() - t0;
+          stages.embedded(ids(b.documents()));
           toIndex.put(new Batch(b.documents(), b.chunks(), vectors));
         }
         putOrAbort(toIndex, Batch.END, failure);
@@ -135,6 +141,7 @@ public final class IngestPipeline {
                     chunks.add(cs);
                     pending[0] += cs.size();
                     if (pending[0] >= settings.batchChunks()) {
+                      stages.chunked(ids(docs));
                       putOrAbort(toEmbed, new Batch(List.copyOf(docs), List.copyOf(chunks), null), failure);
                       docs.clear();
                       chunks.clear();
@@ -150,6 +157,7 @@ public final class IngestPipeline {
             progress.progress(read, source.totalBytes(), documents[0]);
           });
       if (!docs.isEmpty()) {
+        stages.chunked(ids(docs));
         putOrAbort(toEmbed, new Batch(List.copyOf(docs), List.copyOf(chunks), null), failure);
       }
       putOrAbort(toEmbed, Batch.END, failure);
@@ -182,6 +190,10 @@ public final class IngestPipeline {
     progress.progress(source.totalBytes(), source.totalBytes(), documents[0]);
     return new IngestReport(documents[0], indexed[0], unchanged[0], chunkCount[0], rejected,
         Duration.ofNanos(System.nanoTime() - startNanos), embedNanos[0] / 1e9, generation);
+  }
+
+  private static List<String> ids(List<Document> documents) {
+    return documents.stream().map(Document::id).toList();
   }
 
   private static final class PipelineAborted extends RuntimeException {
