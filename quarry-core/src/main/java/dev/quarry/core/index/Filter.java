@@ -72,6 +72,51 @@ public sealed interface Filter {
     };
   }
 
+  /**
+   * Whether a document with {@code metadata} matches, by the same rules the index applies (terms
+   * match text or a list element; ranges compare numbers with numbers and dates with dates, dates
+   * at millisecond precision). For documents not yet indexed, such as those still in ingestion.
+   */
+  default boolean matches(dev.quarry.core.document.Metadata metadata) {
+    return switch (this) {
+      case Term t -> switch (metadata.values().get(t.field())) {
+        case MetadataValue.Text text -> text.value().equals(t.value());
+        case MetadataValue.TextList list -> list.values().contains(t.value());
+        case null, default -> false;
+      };
+      case Range r -> inRange(r, metadata.values().get(r.field()));
+      case AllOf a -> a.clauses().stream().allMatch(c -> c.matches(metadata));
+      case AnyOf a -> a.clauses().stream().anyMatch(c -> c.matches(metadata));
+    };
+  }
+
+  private static boolean inRange(Range r, MetadataValue value) {
+    MetadataValue bound = r.lower() != null ? r.lower() : r.upper();
+    if (value == null || value.getClass() != bound.getClass()) {
+      return false;
+    }
+    double v = comparable(value);
+    if (r.lower() != null) {
+      double lo = comparable(r.lower());
+      if (v < lo || (v == lo && !r.includeLower())) {
+        return false;
+      }
+    }
+    if (r.upper() != null) {
+      double hi = comparable(r.upper());
+      return v < hi || (v == hi && r.includeUpper());
+    }
+    return true;
+  }
+
+  private static double comparable(MetadataValue value) {
+    return switch (value) {
+      case MetadataValue.Number n -> n.value();
+      case MetadataValue.Date d -> d.value().toEpochMilli();
+      default -> throw new IllegalArgumentException("not a number or date: " + value);
+    };
+  }
+
   private static void requireField(String field) {
     if (field == null || field.isBlank()) {
       throw new IllegalArgumentException("filter field must not be blank");
