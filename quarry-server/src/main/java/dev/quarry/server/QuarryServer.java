@@ -6,6 +6,8 @@ import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
+import dev.quarry.server.api.ErasureRoutes;
+import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.TenantRoutes;
 import dev.quarry.server.http.Access;
@@ -15,6 +17,12 @@ import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.MetricsEndpoint;
 import dev.quarry.server.observe.AccessLog;
 import dev.quarry.server.metrics.PrometheusMetrics;
+import dev.quarry.server.ingest.Contents;
+import dev.quarry.server.ingest.Erasures;
+import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.server.ingest.IngestionSettings;
+import dev.quarry.server.ingest.IngestionWorker;
+import dev.quarry.server.ingest.WriteLocks;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.Store;
@@ -23,6 +31,7 @@ import dev.quarry.store.jdbc.SqliteSettings;
 import dev.quarry.store.jdbc.SqliteStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -41,21 +50,37 @@ public final class QuarryServer implements AutoCloseable {
 
   private final HttpServer http;
   private final ExecutorService executor;
+  private final IngestionWorker worker;
+  private final DataDirLock lock;
   private final Store store;
   private final Quarry engine;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuarryServer(HttpServer http, ExecutorService executor, Store store, Quarry engine) {
+  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Store store, Quarry engine,
+      DataDirLock lock) {
+    this.lock = lock;
     this.http = http;
     this.executor = executor;
+    this.worker = worker;
     this.store = store;
     this.engine = engine;
   }
 
   /** Starts serving; {@code notices} receives the generated admin key, if one is generated. */
   public static QuarryServer start(ServerConfig config, PrintStream notices) {
-    Store store = SqliteStore.open(SqliteSettings.in(config.dataDir()), StoreOptions.defaults());
+    DataDirLock lock = DataDirLock.acquire(config.dataDir());
+    Store store;
+    try {
+      store = SqliteStore.open(SqliteSettings.in(config.dataDir()), StoreOptions.defaults());
+      // The embedded store belongs to this process alone (the lock): claims of a previous run,
+      // which may have crashed, cannot still be running, so its documents are due again now.
+      store.documents().releaseClaims();
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     Quarry engine = null;
+    IngestionWorker worker = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()));
@@ -71,8 +96,16 @@ public final class QuarryServer implements AutoCloseable {
       });
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
-      new CollectionRoutes(collections).register(router);
-      new DocumentRoutes(collections, metrics).register(router);
+      WriteLocks locks = new WriteLocks();
+      Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
+          IngestionSettings.DEFAULT, metrics);
+      Erasures erasures = new Erasures(store, collections, ingestion, locks);
+      worker = IngestionWorker.start(ingestion, erasures);
+      Clock clock = Clock.systemUTC();
+      new CollectionRoutes(collections, ingestion, store, locks).register(router);
+      new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);
+      new JobRoutes(store, clock).register(router);
+      new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits()).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -80,12 +113,14 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, store, engine);
+      return new QuarryServer(http, executor, worker, store, engine, lock);
     } catch (IOException e) {
-      closeAll(engine, store);
+      closeAll(worker, engine, store);
+      lock.close();
       throw new StorageException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeAll(engine, store);
+      closeAll(worker, engine, store);
+      lock.close();
       throw e;
     }
   }
@@ -112,8 +147,22 @@ public final class QuarryServer implements AutoCloseable {
     }
     http.stop(1);
     executor.close();
-    closeAll(engine, store);
+    try {
+      closeAll(worker, engine, store);
+    } finally {
+      lock.close();
+    }
     closed.countDown();
+  }
+
+  private static void closeAll(IngestionWorker worker, Quarry engine, Store store) {
+    try {
+      if (worker != null) {
+        worker.close();
+      }
+    } finally {
+      closeAll(engine, store);
+    }
   }
 
   private static void closeAll(Quarry engine, Store store) {

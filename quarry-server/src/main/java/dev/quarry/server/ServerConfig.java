@@ -23,16 +23,27 @@ public record ServerConfig(
     Optional<String> adminKey) {
 
   /** Request limits. Every one is checked before the request does any work. */
-  public record Limits(long maxBodyBytes, int maxK, int maxQueryLength, int maxFilterDepth) {
+  public record Limits(long maxBodyBytes, int maxK, int maxQueryLength, int maxFilterDepth,
+      int maxBatchDocuments, long maxBatchBytes) {
 
-    /** 8 MiB bodies, k up to 100, 4096-character queries, filters nested 8 deep. */
-    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8);
+    /**
+     * 8 MiB bodies, k up to 100, 4096-character queries, filters nested 8 deep; batches of up to
+     * 10,000 documents and 64 MiB.
+     */
+    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8, 10_000, 64L << 20);
 
     public Limits {
       positive("max body bytes", maxBodyBytes);
       positive("max k", maxK);
       positive("max query length", maxQueryLength);
       positive("max filter depth", maxFilterDepth);
+      positive("max batch documents", maxBatchDocuments);
+      positive("max batch bytes", maxBatchBytes);
+    }
+
+    /** Limits with the default batch limits. */
+    public Limits(long maxBodyBytes, int maxK, int maxQueryLength, int maxFilterDepth) {
+      this(maxBodyBytes, maxK, maxQueryLength, maxFilterDepth, 10_000, 64L << 20);
     }
 
     private static void positive(String what, long value) {

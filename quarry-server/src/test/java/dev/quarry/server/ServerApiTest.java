@@ -347,8 +347,9 @@ class ServerApiTest {
     assertEquals(405, method.status());
     assertEquals("method_not_allowed", method.body().get("code").asText());
     Reply get = call("GET", "/v1/collections/docs/documents/d1", acme, null);
-    assertEquals(501, get.status());
-    assertEquals("not_implemented", get.body().get("code").asText());
+    assertEquals(200, get.status());
+    assertEquals("indexed", get.body().get("state").asText());
+    assertEquals(404, call("GET", "/v1/collections/docs/documents/nope", acme, null).status());
     assertEquals(409, call("POST", "/v1/tenants", ADMIN, "{\"id\":\"acme\"}").status());
     assertEquals(400, call("POST", "/v1/tenants", ADMIN, "{\"id\":\"a--b\"}").status());
 

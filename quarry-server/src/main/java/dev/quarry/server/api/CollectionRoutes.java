@@ -37,6 +37,11 @@ import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.server.ingest.WriteLocks;
+import dev.quarry.store.Store;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.StateCounts;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
 import java.io.IOException;
@@ -62,10 +67,16 @@ public final class CollectionRoutes {
 
   private final TenantCollections collections;
   private final Quarry engine;
+  private final Ingestion ingestion;
+  private final Store store;
+  private final WriteLocks locks;
 
-  public CollectionRoutes(TenantCollections collections) {
+  public CollectionRoutes(TenantCollections collections, Ingestion ingestion, Store store, WriteLocks locks) {
     this.collections = collections;
     this.engine = collections.engine();
+    this.ingestion = ingestion;
+    this.store = store;
+    this.locks = locks;
   }
 
   public void register(Router router) {
@@ -73,7 +84,7 @@ public final class CollectionRoutes {
     Access search = Access.scope(Scope.SEARCH);
     router.route("GET", "/v1/collections", search, (r, k) -> list(caller(k)));
     router.route("PUT", "/v1/collections/{collection}", ingest, (r, k) -> put(r, named(r, k)));
-    router.route("GET", "/v1/collections/{collection}", search, (r, k) -> Response.ok(view(named(r, k), existing(named(r, k)))));
+    router.route("GET", "/v1/collections/{collection}", search, (r, k) -> get(named(r, k)));
     router.route("DELETE", "/v1/collections/{collection}", ingest, (r, k) -> drop(named(r, k)));
   }
 
@@ -97,6 +108,7 @@ public final class CollectionRoutes {
     Optional<CollectionSettings> settings = settings(body);
     boolean existed = engine.find(c.engineName()).isPresent();
     Collection collection = engine.openOrCreate(c.engineName(), settings);
+    ingestion.ensureStored(c, collection);
     Map<String, Object> view = view(c, collection);
     return existed ? Response.ok(view) : Response.created(view);
   }
@@ -121,9 +133,29 @@ public final class CollectionRoutes {
     return Optional.of(new CollectionSettings(body.model() == null ? d.model() : body.model(), chunker, d.encoding()));
   }
 
+  /** One collection with its settings, index counts and documents by ingestion state. */
+  private Response get(TenantCollection c) {
+    Collection collection = existing(c);
+    Map<String, Object> out = view(c, collection);
+    StateCounts counts = store.documents().counts(Ingestion.key(c));
+    Map<String, Object> states = new LinkedHashMap<>();
+    for (DocumentState s : DocumentState.values()) {
+      states.put(s.wireName(), counts.get(s));
+    }
+    out.put("ingestion", states);
+    return Response.ok(out);
+  }
+
+  /**
+   * Deletes the collection: its documents' store records and content, its jobs, and its index
+   * files, under the collection's write lock so no batch is half-way through it.
+   */
   private Response drop(TenantCollection c) {
     existing(c);
-    engine.drop(c.engineName());
+    locks.with(c.engineName(), () -> {
+      store.collections().delete(Ingestion.key(c));
+      return engine.drop(c.engineName());
+    });
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", c.name());
     body.put("deleted", true);

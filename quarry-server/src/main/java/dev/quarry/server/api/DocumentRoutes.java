@@ -1,140 +1,428 @@
 package dev.quarry.server.api;
 
-import static dev.quarry.server.tenancy.TenantCollections.caller;
 import static dev.quarry.server.tenancy.TenantCollections.named;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quarry.core.chunk.ChunkerConfig;
-import dev.quarry.core.chunk.ChunkingStrategy;
 import dev.quarry.core.document.Document;
+import dev.quarry.core.document.Metadata;
+import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
+import dev.quarry.core.error.StorageException;
 import dev.quarry.core.index.Filter;
-import dev.quarry.core.index.IndexManifest;
-import dev.quarry.core.index.IndexStats;
-import dev.quarry.core.index.StoredChunk;
-import dev.quarry.core.parse.ParseOutcome;
-import dev.quarry.core.search.Fusion;
-import dev.quarry.core.search.FusionMethod;
-import dev.quarry.core.search.Grouping;
-import dev.quarry.core.search.Hit;
-import dev.quarry.core.search.SearchMode;
-import dev.quarry.core.search.SearchRequest;
-import dev.quarry.core.search.SearchResponse;
-import dev.quarry.engine.Collection;
-import dev.quarry.engine.Quarry;
-import dev.quarry.engine.collection.CollectionSettings;
-import dev.quarry.engine.ingest.DocumentSource;
-import dev.quarry.engine.ingest.IngestReport;
-import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.JsonCodec;
+import dev.quarry.server.http.Multipart;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
-import dev.quarry.server.metrics.Metrics;
+import dev.quarry.server.ingest.Contents;
+import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
-import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.Page;
+import dev.quarry.store.PageRequest;
+import dev.quarry.store.Store;
+import dev.quarry.store.document.DocumentContent;
+import dev.quarry.store.document.DocumentKey;
+import dev.quarry.store.document.DocumentRecord;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.DocumentSubmission;
+import dev.quarry.store.job.IngestionJob;
 import dev.quarry.store.key.Scope;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
- * A collection's documents, in the calling key's tenant.
+ * A collection's documents, in the calling key's tenant: upsert one (synchronous), batch JSONL or
+ * multipart uploads (a durable job, 202), get with ingestion state, list, delete one, delete by
+ * filter, retry failed documents.
  *
- * <p>Freshness: every write is synchronous in this slice. The engine commits and refreshes at the
- * end of each ingest and each delete, so a write is visible to the next search when it returns,
- * whether or not {@code ?refresh=wait_for} is given. Writes to one collection are serialised.
+ * <p>Freshness: a single upsert or delete is processed before it is answered, and the engine
+ * refreshes at the end of it, so the next search sees it whether or not {@code ?refresh=wait_for}
+ * is given. A batch is visible document batch by document batch as the worker indexes it; with
+ * {@code ?refresh=wait_for} the call returns only once the whole job is done (or after {@link
+ * #MAX_WAIT}, answering 202 with the job as it stands).
+ *
+ * <p>Versions: every document response carries {@code version} and an {@code ETag}; {@code
+ * If-Match: <version>} on upsert and delete makes the write conditional (412 when the document is at
+ * another version), {@code If-None-Match: *} on upsert creates only. The version moves with every
+ * ingestion state, so condition on a version read after the document was indexed.
  */
 public final class DocumentRoutes {
 
-  record UpsertDocument(String title, String text, JsonNode metadata) {}
+  record UpsertDocument(String title, String text, JsonNode metadata, String expiresAt) {}
 
+  record BatchLine(@JsonAlias("_id") String id, String title, String text, JsonNode metadata, String expiresAt) {}
+
+  record DeleteByFilter(JsonNode filter) {}
+
+  static final Duration MAX_WAIT = Duration.ofMinutes(10);
   private static final int MAX_DOCUMENT_ID = 256;
+  private static final Set<String> JSONL = Set.of("application/x-ndjson", "application/jsonl", "application/json-lines");
 
   private final TenantCollections collections;
-  private final Metrics metrics;
+  private final Ingestion ingestion;
+  private final Store store;
+  private final JsonCodec json;
+  private final ServerConfig.Limits limits;
+  private final FilterJson filters;
+  private final Clock clock;
 
-  /** Routes that report documents indexed to {@code metrics}. */
-  public DocumentRoutes(TenantCollections collections, Metrics metrics) {
+  public DocumentRoutes(TenantCollections collections, Ingestion ingestion, Store store, JsonCodec json,
+      ServerConfig.Limits limits, Clock clock) {
     this.collections = collections;
-    this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+    this.ingestion = ingestion;
+    this.store = store;
+    this.json = json;
+    this.limits = limits;
+    this.filters = new FilterJson(limits.maxFilterDepth());
+    this.clock = clock;
   }
 
   public void register(Router router) {
     Access ingest = Access.scope(Scope.INGEST);
     Access search = Access.scope(Scope.SEARCH);
-    router.route("PUT", "/v1/collections/{collection}/documents/{id}", ingest, (r, k) -> upsert(r, named(r, k)));
-    router.route("GET", "/v1/collections/{collection}/documents/{id}", search, (r, k) -> getDocument(r, named(r, k)));
-    router.route("DELETE", "/v1/collections/{collection}/documents/{id}", ingest, (r, k) -> deleteDocument(r, named(r, k)));
+    String one = "/v1/collections/{collection}/documents/{id}";
+    String all = "/v1/collections/{collection}/documents";
+    router.route("PUT", one, ingest, (r, k) -> upsert(r, named(r, k)));
+    router.route("GET", one, search, (r, k) -> get(r, named(r, k)));
+    router.route("DELETE", one, ingest, (r, k) -> delete(r, named(r, k)));
+    router.route("POST", one + "/retry", ingest, (r, k) -> retry(r, named(r, k)));
+    router.route("GET", all, search, (r, k) -> list(r, named(r, k)));
+    router.route("POST", all, ingest, (r, k) -> batch(r, named(r, k)));
+    router.bodyLimit("POST", all, limits.maxBatchBytes());
+    router.route("POST", "/v1/collections/{collection}/deletions", ingest, (r, k) -> deleteByFilter(r, named(r, k)));
+    router.route("POST", "/v1/collections/{collection}/failed/retry", ingest, (r, k) -> retryFailed(named(r, k)));
   }
 
-  private Collection existing(TenantCollection c) {
-    return collections.existing(c);
-  }
+  // ---- one document ------------------------------------------------------------------------------
 
   private Response upsert(Request r, TenantCollection c) throws IOException {
     refresh(r);
     String id = documentId(r);
-    Collection collection = existing(c);
+    collections.existing(c);
     UpsertDocument body = r.body(UpsertDocument.class);
     if (body.text() == null) {
       throw ApiException.invalidAt("/text", "a document needs text");
     }
-    Document doc = Document.of(id, body.title(), body.text(), MetadataJson.read(body.metadata(), "/metadata"));
-    IngestReport report;
-    synchronized (collection) {
-      report = collection.ingest(single(doc), ProgressListener.NONE);
+    Metadata metadata = MetadataJson.read(body.metadata(), "/metadata");
+    Document doc = Document.of(id, body.title(), body.text(), metadata);
+    DocumentSubmission s = submission(c, id, doc, body.expiresAt(), "/expires_at");
+    s = conditional(r, s);
+    Ingestion.Processed p;
+    try {
+      p = ingestion.submitAndProcess(c, s);
+    } catch (ConflictException e) {
+      throw preconditionFailed(r, e);
     }
-    if (!report.rejected().isEmpty()) {
-      throw new InvalidInputException("document '" + id + "' was rejected: " + report.rejected().getFirst().reason());
+    DocumentRecord d = p.document();
+    Map<String, Object> out = documentView(d);
+    if (d.state() == DocumentState.FAILED) {
+      throw new InvalidInputException("document '" + id + "' was rejected: " + d.failureReason().orElse("unknown reason"));
     }
-    if (report.unchanged() == 0) {
-      metrics.documentsIndexed(1);
+    if (d.state() != DocumentState.INDEXED) {
+      if (d.failureReason().isPresent()) {
+        throw new StorageException("document '" + id + "' is stored but could not be indexed yet ("
+            + d.failureReason().get() + "); it will be retried, see GET " + "/v1/collections/" + c.name()
+            + "/documents/" + id);
+      }
+      out.put("status", "accepted");
+      return Response.accepted(out).withHeader("ETag", etag(d));
     }
+    out.put("status", p.chunks() > 0 ? "indexed" : "unchanged");
+    out.put("chunks", p.chunks());
+    out.put("generation", collections.existing(c).stats().generation());
+    return Response.ok(out).withHeader("ETag", etag(d));
+  }
+
+  private Response get(Request r, TenantCollection c) {
+    String id = documentId(r);
+    collections.existing(c);
+    DocumentKey key = DocumentKey.of(Ingestion.key(c), id);
+    DocumentRecord d = store.documents().find(key)
+        .filter(doc -> doc.expiresAt().isEmpty() || doc.expiresAt().get().isAfter(clock.instant()))
+        .orElseThrow(() -> notFound(c, id));
+    Map<String, Object> out = documentView(d);
+    store.documents().content(key).ifPresent(content -> out.putAll(contentView(id, content)));
+    return Response.ok(out).withHeader("ETag", etag(d));
+  }
+
+  private Map<String, Object> contentView(String id, DocumentContent content) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", id);
-    out.put("status", report.unchanged() > 0 ? "unchanged" : "indexed");
-    out.put("chunks", report.chunks());
-    out.put("generation", report.generation() >= 0 ? report.generation() : collection.stats().generation());
-    return Response.ok(out);
+    if (content.mediaType().equals(Contents.DOCUMENT_JSON)
+        && ingestion.contents().parse(id, content) instanceof dev.quarry.core.parse.ParseOutcome.Parsed p) {
+      out.put("title", p.document().title());
+      out.put("text", p.document().text());
+      out.put("metadata", MetadataJson.write(p.document().metadata()));
+    } else {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("name", content.fileName().orElse(id));
+      file.put("media_type", content.mediaType());
+      file.put("bytes", content.body().length);
+      out.put("file", file);
+    }
+    return out;
   }
 
-  private Response getDocument(Request r, TenantCollection c) {
-    documentId(r);
-    existing(c);
-    throw ApiException.of(ServerErrorCode.NOT_IMPLEMENTED,
-        "reading a document back is not served yet: the engine has no document lookup (issue 3)");
-  }
-
-  private Response deleteDocument(Request r, TenantCollection c) {
+  private Response delete(Request r, TenantCollection c) {
     refresh(r);
     String id = documentId(r);
-    Collection collection = existing(c);
+    OptionalLong ifVersion = ifMatch(r);
     boolean existed;
-    synchronized (collection) {
-      existed = collection.delete(id);
+    try {
+      existed = ingestion.delete(c, id, ifVersion);
+    } catch (ConflictException e) {
+      throw preconditionFailed(r, e);
     }
     if (!existed) {
-      throw new NotFoundException("document '" + id + "' does not exist in collection '" + c.name() + "'");
+      throw notFound(c, id);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", id);
     out.put("deleted", true);
-    out.put("generation", collection.stats().generation());
+    out.put("generation", collections.existing(c).stats().generation());
     return Response.ok(out);
   }
 
-  private static void refresh(Request r) {
+  private Response retry(Request r, TenantCollection c) {
+    String id = documentId(r);
+    collections.existing(c);
+    DocumentRecord d = store.documents().retry(DocumentKey.of(Ingestion.key(c), id));
+    ingestion.wakeWorker();
+    return Response.accepted(documentView(d)).withHeader("ETag", etag(d));
+  }
+
+  private Response retryFailed(TenantCollection c) {
+    collections.existing(c);
+    int n = store.documents().retryFailed(Ingestion.key(c));
+    ingestion.wakeWorker();
+    return Response.accepted(Map.of("retried", n));
+  }
+
+  // ---- many documents ----------------------------------------------------------------------------
+
+  private Response list(Request r, TenantCollection c) {
+    collections.existing(c);
+    Optional<DocumentState> state = r.query("state").map(s -> {
+      try {
+        return DocumentState.fromWire(s);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("state must be one of received, parsed, chunked, embedded, indexed, failed; got: '" + s + "'");
+      }
+    });
+    int limit = r.query("limit").map(v -> intParam("limit", v)).orElse(100);
+    if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+      throw new InvalidInputException("limit must be in 1.." + PageRequest.MAX_LIMIT + ", got: " + limit);
+    }
+    Page<DocumentRecord> page = store.documents().list(Ingestion.key(c), state, new PageRequest(limit, r.query("cursor")));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("documents", page.items().stream().map(DocumentRoutes::documentView).toList());
+    out.put("next_cursor", page.next().orElse(null));
+    return Response.ok(out);
+  }
+
+  private Response batch(Request r, TenantCollection c) throws IOException {
+    refresh(r);
+    collections.existing(c);
+    String type = r.mediaType();
+    List<DocumentSubmission> submissions;
+    if (JSONL.contains(type)) {
+      submissions = jsonLines(c, r.rawBody());
+    } else if (type.equals("multipart/form-data")) {
+      submissions = files(c, r.header("Content-Type").orElse(""), r.rawBody());
+    } else {
+      throw ApiException.of(ServerErrorCode.UNSUPPORTED_MEDIA_TYPE, "a batch is application/x-ndjson (one JSON document per line)"
+          + " or multipart/form-data (one file per part), got: " + (type.isEmpty() ? "no Content-Type" : "'" + type + "'"));
+    }
+    if (submissions.isEmpty()) {
+      throw ApiException.invalidAt("", "the batch holds no document");
+    }
+    IngestionJob job = ingestion.submitBatch(c, submissions);
+    if (r.query("refresh").filter(v -> v.equals("wait_for") || v.equals("true")).isPresent()) {
+      Instant deadline = Instant.now().plus(MAX_WAIT);
+      while (!job.done() && Instant.now().isBefore(deadline)) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        job = store.jobs().find(job.collection().tenant(), job.id()).orElse(job);
+      }
+      if (job.done()) {
+        return Response.ok(JobRoutes.view(job, clock.instant()));
+      }
+    }
+    return Response.accepted(JobRoutes.view(job, clock.instant())).withHeader("Location", "/v1/jobs/" + job.id());
+  }
+
+  private List<DocumentSubmission> jsonLines(TenantCollection c, byte[] body) {
+    String text = strictUtf8(body);
+    List<DocumentSubmission> out = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      int number = i + 1;
+      try {
+        BatchLine b = json.read(line.getBytes(StandardCharsets.UTF_8), BatchLine.class);
+        if (b == null) {
+          throw ApiException.invalidAt("", "expected a JSON object, got null");
+        }
+        if (b.id() == null || b.id().isBlank()) {
+          throw ApiException.invalidAt("/_id", "every line needs a document id ('_id' or 'id')");
+        }
+        String id = checkId(b.id(), "/_id");
+        if (b.text() == null) {
+          throw ApiException.invalidAt("/text", "a document needs text");
+        }
+        if (!ids.add(id)) {
+          throw ApiException.invalidAt("/_id", "document '" + id + "' appears twice in this batch");
+        }
+        Document doc = Document.of(id, b.title(), b.text(), MetadataJson.read(b.metadata(), "/metadata"));
+        out.add(submission(c, id, doc, b.expiresAt(), "/expires_at"));
+      } catch (IOException | RuntimeException e) {
+        throw ApiException.invalidLine(number, e);
+      }
+      if (out.size() > limits.maxBatchDocuments()) {
+        throw new InvalidInputException("a batch holds at most " + limits.maxBatchDocuments() + " documents");
+      }
+    }
+    return out;
+  }
+
+  private List<DocumentSubmission> files(TenantCollection c, String contentType, byte[] body) {
+    List<DocumentSubmission> out = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Multipart.Part part : Multipart.parse(contentType, body)) {
+      String name = part.fileName().orElseThrow(() -> new InvalidInputException(
+          "multipart part '" + part.name() + "' is not a file: every part must carry a filename"));
+      String id = checkId(name, "part '" + part.name() + "'");
+      if (!ids.add(id)) {
+        throw new InvalidInputException("file '" + id + "' appears twice in this batch");
+      }
+      DocumentKey key = DocumentKey.of(Ingestion.key(c), id);
+      out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, part.body()))
+          .withContent(new DocumentContent(part.mediaType(), Optional.of(name), part.body())));
+      if (out.size() > limits.maxBatchDocuments()) {
+        throw new InvalidInputException("a batch holds at most " + limits.maxBatchDocuments() + " documents");
+      }
+    }
+    return out;
+  }
+
+  private Response deleteByFilter(Request r, TenantCollection c) throws IOException {
+    refresh(r);
+    collections.existing(c);
+    DeleteByFilter body = r.body(DeleteByFilter.class);
+    if (body.filter() == null || body.filter().isNull()) {
+      throw ApiException.invalidAt("/filter", "a filter is required (to delete the whole collection, DELETE it)");
+    }
+    Filter filter = filters.read(body.filter(), "/filter");
+    long deleted = ingestion.deleteMatching(c, filter);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("deleted", deleted);
+    out.put("generation", collections.existing(c).stats().generation());
+    return Response.ok(out);
+  }
+
+  // ---- shared ------------------------------------------------------------------------------------
+
+  private DocumentSubmission submission(TenantCollection c, String id, Document doc, String expiresAt, String pointer) {
+    DocumentSubmission s = DocumentSubmission.of(DocumentKey.of(Ingestion.key(c), id), doc.contentHash())
+        .withContent(ingestion.contents().fromFields(doc.title(), doc.text(), doc.metadata()));
+    if (expiresAt != null) {
+      Instant at;
+      try {
+        at = Instant.parse(expiresAt);
+      } catch (DateTimeParseException e) {
+        throw ApiException.invalidAt(pointer, "expires_at must be an RFC 3339 instant such as 2030-01-31T00:00:00Z, got: '" + expiresAt + "'");
+      }
+      s = s.expiringAt(at);
+    }
+    return s;
+  }
+
+  private static DocumentSubmission conditional(Request r, DocumentSubmission s) {
+    if (r.header("If-None-Match").map(String::strip).filter("*"::equals).isPresent()) {
+      return s.ifVersion(0);
+    }
+    OptionalLong v = ifMatch(r);
+    return v.isPresent() ? s.ifVersion(v.getAsLong()) : s;
+  }
+
+  private static OptionalLong ifMatch(Request r) {
+    Optional<String> h = r.header("If-Match");
+    if (h.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String v = h.get().strip();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    v = v.replace("\"", "");
+    try {
+      long version = Long.parseLong(v);
+      if (version < 1) {
+        throw new NumberFormatException();
+      }
+      return OptionalLong.of(version);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("If-Match must be a document version (the ETag, e.g. \"3\"), got: '" + h.get() + "'");
+    }
+  }
+
+  private static ApiException preconditionFailed(Request r, ConflictException e) {
+    if (r.header("If-Match").isPresent() || r.header("If-None-Match").isPresent()) {
+      return ApiException.of(ServerErrorCode.PRECONDITION_FAILED, e.getMessage());
+    }
+    throw e;
+  }
+
+  static Map<String, Object> documentView(DocumentRecord d) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", d.key().id());
+    out.put("version", d.version());
+    out.put("state", d.state().wireName());
+    out.put("failure", d.failureReason().orElse(null));
+    out.put("attempts", d.attempts());
+    out.put("job", d.jobId().orElse(null));
+    out.put("expires_at", d.expiresAt().map(Instant::toString).orElse(null));
+    out.put("created_at", d.createdAt().toString());
+    out.put("updated_at", d.updatedAt().toString());
+    return out;
+  }
+
+  private static String etag(DocumentRecord d) {
+    return "\"" + d.version() + "\"";
+  }
+
+  private static NotFoundException notFound(TenantCollection c, String id) {
+    return new NotFoundException("document '" + id + "' does not exist in collection '" + c.name() + "'");
+  }
+
+  static void refresh(Request r) {
     Optional<String> refresh = r.query("refresh");
     if (refresh.isPresent() && !List.of("wait_for", "true", "false").contains(refresh.get())) {
       throw new InvalidInputException("refresh must be wait_for, true or false, got: '" + refresh.get() + "'");
@@ -142,26 +430,32 @@ public final class DocumentRoutes {
   }
 
   private static String documentId(Request r) {
-    String id = r.path("id");
+    return checkId(r.path("id"), "the path");
+  }
+
+  private static String checkId(String id, String where) {
     if (id.isBlank() || id.length() > MAX_DOCUMENT_ID || id.chars().anyMatch(Character::isISOControl)) {
       throw new InvalidInputException("a document id must be 1-" + MAX_DOCUMENT_ID
-          + " characters without control characters");
+          + " characters without control characters (at " + where + ")");
     }
     return id;
   }
 
-  private static DocumentSource single(Document doc) {
-    return new DocumentSource() {
-      @Override
-      public long totalBytes() {
-        return 0;
-      }
-
-      @Override
-      public void emit(Consumer<ParseOutcome> sink, LongConsumer bytesRead) {
-        sink.accept(new ParseOutcome.Parsed(doc));
-      }
-    };
+  private static int intParam(String name, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(name + " must be a whole number, got: '" + v + "'");
+    }
   }
 
+  private static String strictUtf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException("the batch is not valid UTF-8: " + e.getMessage());
+    }
+  }
 }

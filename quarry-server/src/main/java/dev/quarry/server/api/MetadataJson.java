@@ -17,11 +17,11 @@ import java.util.Map;
  * work on them, other strings stay strings. Decision: the date rule is by shape, the same way a
  * client would write it; a client that wants such a string kept as text has no way yet (noted).
  */
-final class MetadataJson {
+public final class MetadataJson {
 
   private MetadataJson() {}
 
-  static Metadata read(JsonNode node, String pointer) {
+  public static Metadata read(JsonNode node, String pointer) {
     if (node == null || node.isNull()) {
       return Metadata.empty();
     }
@@ -67,7 +67,7 @@ final class MetadataJson {
     throw ApiException.invalidAt(at, "metadata values are strings, numbers, ISO-8601 instants or arrays of strings");
   }
 
-  static Map<String, Object> write(Metadata metadata) {
+  public static Map<String, Object> write(Metadata metadata) {
     Map<String, Object> out = new LinkedHashMap<>();
     metadata.values().forEach((k, v) -> out.put(k, switch (v) {
       case MetadataValue.Text t -> t.value();

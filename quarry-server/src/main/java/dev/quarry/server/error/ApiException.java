@@ -29,6 +29,17 @@ public final class ApiException extends RuntimeException {
     return new ApiException(Problem.invalidInput(message + " (at " + where + ")", Map.of("pointer", pointer)));
   }
 
+  /**
+   * Invalid input on line {@code line} (1-based) of a line-oriented body such as JSONL: the
+   * failure's own message and pointer, prefixed with the line.
+   */
+  public static ApiException invalidLine(int line, Throwable failure) {
+    Problem p = Problem.of(failure);
+    Map<String, Object> details = new java.util.LinkedHashMap<>(p.details());
+    details.put("line", line);
+    return new ApiException(new Problem(p.status(), p.code(), "line " + line + ": " + p.message(), p.retryable(), details));
+  }
+
   public Problem problem() {
     return problem;
   }

@@ -13,6 +13,8 @@ public enum ServerErrorCode {
   FORBIDDEN(403),
   /** The route exists but not with this method. */
   METHOD_NOT_ALLOWED(405),
+  /** An {@code If-Match} / {@code If-None-Match} precondition does not hold. */
+  PRECONDITION_FAILED(412),
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE(413),
   /** The body is not {@code application/json}. */

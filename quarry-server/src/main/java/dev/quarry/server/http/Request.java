@@ -98,8 +98,13 @@ public final class Request {
     return bytes;
   }
 
+  /** The media type of the body, lower case without parameters; empty when none was sent. */
+  public String mediaType() {
+    return header("Content-Type").orElse("").split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+  }
+
   /** The body's bytes, read once under the size limit and kept (idempotency hashes them too). */
-  byte[] rawBody() throws IOException {
+  public byte[] rawBody() throws IOException {
     if (raw != null) {
       return raw;
     }

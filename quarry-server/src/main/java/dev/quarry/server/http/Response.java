@@ -7,12 +7,28 @@ import java.util.Map;
  * What a handler answers: a 2xx status and a JSON object. Failures are thrown, never returned, so
  * they all pass through {@code Problem}. The router adds {@code request_id} to every body.
  */
-public record Response(int status, Map<String, Object> body) {
+public record Response(int status, Map<String, Object> body, Map<String, String> headers) {
   public Response {
     if (status < 200 || status > 299) {
       throw new IllegalArgumentException("handlers answer 2xx; failures are thrown, got: " + status);
     }
     body = new LinkedHashMap<>(body);
+    headers = Map.copyOf(headers);
+  }
+
+  public Response(int status, Map<String, Object> body) {
+    this(status, body, Map.of());
+  }
+
+  /** This response with one more header (for example {@code ETag}). */
+  public Response withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new Response(status, body, more);
+  }
+
+  public static Response accepted(Map<String, Object> body) {
+    return new Response(202, body);
   }
 
   public static Response ok(Map<String, Object> body) {

@@ -58,6 +58,7 @@ public final class Router implements HttpHandler {
   private final Metrics metrics;
   private Optional<Idempotency> idempotency = Optional.empty();
   private AccessLog accessLog = AccessLog.NONE;
+  private final Map<String, Long> bodyLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
     this(keys, json, maxBodyBytes, Metrics.NONE);
@@ -86,6 +87,15 @@ public final class Router implements HttpHandler {
     return this;
   }
 
+  /**
+   * Allows bodies up to {@code limit} bytes on one route (batch uploads), instead of the router's
+   * default limit.
+   */
+  public Router bodyLimit(String method, String path, long limit) {
+    bodyLimits.put(method + " " + path, limit);
+    return this;
+  }
+
   /** Writes one line per request to {@code log}; without this call nothing is logged per request. */
   public Router accessLog(AccessLog log) {
     this.accessLog = Objects.requireNonNull(log, "log");
@@ -108,6 +118,7 @@ public final class Router implements HttpHandler {
       Response r = dispatch(exchange, requestId, matched);
       status = r.status();
       body = r.body();
+      r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     } catch (Exception | StackOverflowError e) {
       Problem p = Problem.of(e);
       if (p.status() == 500) {
@@ -155,7 +166,8 @@ public final class Router implements HttpHandler {
       matched.template = route.template();
       Optional<ApiKey> caller = authorize(route.access(), exchange);
       matched.tenant = caller.map(k -> k.tenant().value());
-      Request request = new Request(exchange, params.get(), requestId, maxBodyBytes, json);
+      long limit = bodyLimits.getOrDefault(route.method() + " " + route.template(), maxBodyBytes);
+      Request request = new Request(exchange, params.get(), requestId, limit, json);
       if (method.equals("POST") && caller.isPresent() && idempotency.isPresent()
           && request.header(Idempotency.HEADER).isPresent()) {
         return idempotency.get().run(method, request, caller.get(), route.handler(),

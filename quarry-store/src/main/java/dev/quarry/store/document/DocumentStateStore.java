@@ -85,6 +85,14 @@ public interface DocumentStateStore {
    */
   List<DocumentRecord> claimDue(int limit, Duration lease);
 
+  /**
+   * Start-up method for a store that only one process works on (the embedded SQLite default):
+   * makes every claimed or backing-off document due now, since no claim of a previous process can
+   * still be running. Returns how many documents were released. Never call it while another
+   * process may be working on the store.
+   */
+  int releaseClaims();
+
   /** Worker method (all tenants): up to {@code limit} documents whose expiry has passed. */
   List<DocumentRecord> expired(int limit);
 }

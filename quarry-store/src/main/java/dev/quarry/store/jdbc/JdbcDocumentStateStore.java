@@ -309,6 +309,14 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
+  public int releaseClaims() {
+    Instant now = options.now();
+    return db.write("releasing claims", c -> Jdbc.update(c,
+        "UPDATE document_states SET next_attempt_at = ? WHERE next_attempt_at IS NOT NULL AND next_attempt_at > ?",
+        now, now));
+  }
+
+  @Override
   public List<DocumentRecord> expired(int limit) {
     if (limit < 1 || limit > MAX_CLAIM) {
       throw new InvalidInputException("limit must be in 1.." + MAX_CLAIM + ", got: " + limit);

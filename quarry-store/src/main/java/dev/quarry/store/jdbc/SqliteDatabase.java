@@ -61,6 +61,8 @@ final class SqliteDatabase extends Database {
 
   private static SQLiteConfig commonConfig(long busyTimeoutMillis) {
     SQLiteConfig config = new SQLiteConfig();
+    // erased documents: zero the pages their rows and content leave behind, not only unlink them
+    config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeoutMillis));
     config.enforceForeignKeys(true);
     return config;

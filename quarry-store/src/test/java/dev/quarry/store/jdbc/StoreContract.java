@@ -656,6 +656,19 @@ abstract class StoreContract {
     }
 
     @Test
+    void releasingClaimsMakesClaimedDocumentsDueAgainButNotFinishedOnes() {
+      DocumentRecord claimed = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "claimed"), "h").claimedFor(Duration.ofMinutes(5))).document();
+      DocumentRecord done = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "done"), "h").claimedFor(Duration.ofMinutes(5))).document();
+      store.documents().advance(done.key(), done.version(), DocumentState.INDEXED);
+      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+      assertEquals(1, store.documents().releaseClaims());
+      assertEquals(List.of("claimed"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+      assertEquals(2, store.documents().find(claimed.key()).orElseThrow().attempts());
+    }
+
+    @Test
     void aClaimedSubmissionIsNotDueForWorkersUntilItsLeaseLapses() {
       DocumentRecord d = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(docs, "sync"), "h").claimedFor(Duration.ofSeconds(30))).document();

@@ -1,0 +1,71 @@
+package dev.quarry.server.api;
+
+import static dev.quarry.server.tenancy.TenantCollections.caller;
+
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.http.Access;
+import dev.quarry.server.http.Response;
+import dev.quarry.server.http.Router;
+import dev.quarry.store.Store;
+import dev.quarry.store.erasure.ErasureReceipt;
+import dev.quarry.store.key.Scope;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Erasure of a data subject in the calling key's tenant: {@code POST /v1/erasures} with {@code
+ * {"key": "user_id", "value": "u-42"}} issues a receipt (202); the worker deletes every matching
+ * document of every collection and purges them from the index files; {@code GET} shows the receipt
+ * as its status moves from requested to deleted to purged.
+ */
+public final class ErasureRoutes {
+
+  record EraseBody(String key, String value) {}
+
+  private final Store store;
+  private final Runnable wake;
+
+  public ErasureRoutes(Store store, Runnable wake) {
+    this.store = store;
+    this.wake = wake;
+  }
+
+  public void register(Router router) {
+    Access ingest = Access.scope(Scope.INGEST);
+    router.route("POST", "/v1/erasures", ingest, (r, k) -> {
+      EraseBody b = r.body(EraseBody.class);
+      if (b.key() == null || b.key().isBlank()) {
+        throw ApiException.invalidAt("/key", "the metadata key that identifies the subject is required");
+      }
+      if (b.value() == null || b.value().isBlank()) {
+        throw ApiException.invalidAt("/value", "the subject's value is required");
+      }
+      ErasureReceipt receipt = store.erasures().request(caller(k).tenant(), b.key(), b.value());
+      wake.run();
+      return Response.accepted(view(receipt)).withHeader("Location", "/v1/erasures/" + receipt.id());
+    });
+    router.route("GET", "/v1/erasures", ingest, (r, k) -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("erasures", store.erasures().list(caller(k).tenant()).stream().map(ErasureRoutes::view).toList());
+      return Response.ok(out);
+    });
+    router.route("GET", "/v1/erasures/{erasure}", ingest, (r, k) -> Response.ok(view(
+        store.erasures().find(caller(k).tenant(), r.path("erasure"))
+            .orElseThrow(() -> new NotFoundException("erasure '" + r.path("erasure") + "' does not exist")))));
+  }
+
+  static Map<String, Object> view(ErasureReceipt e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", e.id());
+    out.put("key", e.key());
+    out.put("value", e.value());
+    out.put("status", e.status().wireName());
+    out.put("documents_deleted", e.documentsDeleted());
+    out.put("requested_at", e.requestedAt().toString());
+    out.put("deleted_at", e.deletedAt().map(Instant::toString).orElse(null));
+    out.put("purged_at", e.purgedAt().map(Instant::toString).orElse(null));
+    return out;
+  }
+}

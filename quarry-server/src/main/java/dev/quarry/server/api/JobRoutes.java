@@ -1,0 +1,105 @@
+package dev.quarry.server.api;
+
+import static dev.quarry.server.tenancy.TenantCollections.caller;
+
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.error.NotFoundException;
+import dev.quarry.server.http.Access;
+import dev.quarry.server.http.Response;
+import dev.quarry.server.http.Router;
+import dev.quarry.store.Page;
+import dev.quarry.store.PageRequest;
+import dev.quarry.store.Store;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.job.IngestionJob;
+import dev.quarry.store.job.JobFailure;
+import dev.quarry.store.key.Scope;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Ingestion jobs of the calling key's tenant: state, counts by document state, rate, ETA and the
+ * first failures. Counts are live (computed from the documents), so they cannot drift.
+ */
+public final class JobRoutes {
+
+  private final Store store;
+  private final Clock clock;
+
+  public JobRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public void register(Router router) {
+    Access ingest = Access.scope(Scope.INGEST);
+    router.route("GET", "/v1/jobs", ingest, (r, k) -> {
+      int limit = r.query("limit").map(JobRoutes::limit).orElse(50);
+      Page<IngestionJob> page = store.jobs().list(caller(k).tenant(), new PageRequest(limit, r.query("cursor")));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("jobs", page.items().stream().map(j -> view(j, clock.instant())).toList());
+      out.put("next_cursor", page.next().orElse(null));
+      return Response.ok(out);
+    });
+    router.route("GET", "/v1/jobs/{job}", ingest, (r, k) -> Response.ok(view(
+        store.jobs().find(caller(k).tenant(), r.path("job"))
+            .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist")),
+        clock.instant())));
+  }
+
+  private static int limit(String v) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= PageRequest.MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidInputException("limit must be a whole number in 1.." + PageRequest.MAX_LIMIT + ", got: '" + v + "'");
+  }
+
+  /**
+   * A job as the API shows it. {@code rate} is documents finished (indexed or failed) per second
+   * since the job was created; {@code eta_seconds} the pending documents at that rate (null until
+   * one finished).
+   */
+  static Map<String, Object> view(IngestionJob job, Instant now) {
+    long indexed = job.counts().get(DocumentState.INDEXED);
+    long failed = job.counts().get(DocumentState.FAILED);
+    long pending = job.counts().pending();
+    Instant end = job.finishedAt().orElse(now);
+    double seconds = Math.max(0.001, Duration.between(job.createdAt(), end).toMillis() / 1000.0);
+    double rate = (indexed + failed) / seconds;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", job.id());
+    out.put("collection", job.collection().name());
+    out.put("state", job.done() ? (failed > 0 ? "done_with_failures" : "done") : "running");
+    out.put("submitted", job.submitted());
+    Map<String, Object> counts = new LinkedHashMap<>();
+    for (DocumentState s : DocumentState.values()) {
+      counts.put(s.wireName(), job.counts().get(s));
+    }
+    out.put("counts", counts);
+    out.put("superseded", job.superseded());
+    out.put("rate_per_second", Math.round(rate * 100) / 100.0);
+    Long eta = pending == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(pending / rate)) : null;
+    out.put("eta_seconds", eta);
+    out.put("created_at", job.createdAt().toString());
+    out.put("finished_at", job.finishedAt().map(Instant::toString).orElse(null));
+    out.put("failures", job.failures().stream().map(JobRoutes::failure).toList());
+    return out;
+  }
+
+  private static Map<String, Object> failure(JobFailure f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", f.documentId());
+    m.put("reason", f.reason());
+    m.put("attempts", f.attempts());
+    m.put("failed_at", f.failedAt().toString());
+    return m;
+  }
+}
