@@ -31,6 +31,7 @@ import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -61,6 +62,14 @@ public final class DocumentRoutes {
 
   private static final int MAX_DOCUMENT_ID = 256;
 
+  /** {@code ?refresh=}, accepted on writes; every write is visible on return whatever its value. */
+  static final ApiDoc.Param REFRESH = ApiDoc.Param.query("refresh",
+      "Accepted for compatibility: every write is visible to search when it returns, whatever the value.",
+      "wait_for", "true", "false");
+
+  static final ApiDoc.Param DOCUMENT_ID = ApiDoc.Param.path("id",
+      "The document's id: 1-" + MAX_DOCUMENT_ID + " characters without control characters.");
+
   private final TenantCollections collections;
   private final Metrics metrics;
 
@@ -73,9 +82,28 @@ public final class DocumentRoutes {
   public void register(Router router) {
     Access ingest = Access.scope(Scope.INGEST);
     Access search = Access.scope(Scope.SEARCH);
-    router.route("PUT", "/v1/collections/{collection}/documents/{id}", ingest, (r, k) -> upsert(r, named(r, k)));
-    router.route("GET", "/v1/collections/{collection}/documents/{id}", search, (r, k) -> getDocument(r, named(r, k)));
-    router.route("DELETE", "/v1/collections/{collection}/documents/{id}", ingest, (r, k) -> deleteDocument(r, named(r, k)));
+    String document = "/v1/collections/{collection}/documents/{id}";
+    router.route("PUT", document, ingest,
+        ApiDoc.op("upsertDocument", "Create or replace a document")
+            .describe("`metadata` is an object whose values are strings, numbers, ISO-8601 instants or arrays of strings; "
+                + "search filters on it. A document whose content is unchanged is not indexed again.")
+            .param(TenantCollections.COLLECTION).param(DOCUMENT_ID).param(REFRESH)
+            .jsonBody(UpsertDocument.class, "text")
+            .responds(200, "`id`, `status` (indexed or unchanged), `chunks`, `generation`; visible to search on return")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> upsert(r, named(r, k)));
+    router.route("GET", document, search,
+        ApiDoc.op("getDocument", "Read a document back").param(TenantCollections.COLLECTION).param(DOCUMENT_ID)
+            .responds(200, "The document (not served yet: this build answers 501)")
+            .fails(404, "not_found: the collection does not exist")
+            .fails(501, "not_implemented: not served yet (the engine has no document lookup)"),
+        (r, k) -> getDocument(r, named(r, k)));
+    router.route("DELETE", document, ingest,
+        ApiDoc.op("deleteDocument", "Delete a document")
+            .param(TenantCollections.COLLECTION).param(DOCUMENT_ID).param(REFRESH)
+            .responds(200, "`id`, `deleted: true`, `generation`; gone from search on return")
+            .fails(404, "not_found: the collection or the document does not exist"),
+        (r, k) -> deleteDocument(r, named(r, k)));
   }
 
   private Collection existing(TenantCollection c) {

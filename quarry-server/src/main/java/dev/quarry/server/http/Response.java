@@ -5,14 +5,21 @@ import java.util.Map;
 
 /**
  * What a handler answers: a 2xx status and a JSON object. Failures are thrown, never returned, so
- * they all pass through {@code Problem}. The router adds {@code request_id} to every body.
+ * they all pass through {@code Problem}. The router adds {@code request_id} to every body except a
+ * {@link #document}.
+ *
+ * @param withRequestId whether the router adds {@code request_id} to the body
  */
-public record Response(int status, Map<String, Object> body) {
+public record Response(int status, Map<String, Object> body, boolean withRequestId) {
   public Response {
     if (status < 200 || status > 299) {
       throw new IllegalArgumentException("handlers answer 2xx; failures are thrown, got: " + status);
     }
     body = new LinkedHashMap<>(body);
+  }
+
+  public Response(int status, Map<String, Object> body) {
+    this(status, body, true);
   }
 
   public static Response ok(Map<String, Object> body) {
@@ -21,5 +28,13 @@ public record Response(int status, Map<String, Object> body) {
 
   public static Response created(Map<String, Object> body) {
     return new Response(201, body);
+  }
+
+  /**
+   * A 200 whose body is a document served as it is, without {@code request_id} (the OpenAPI
+   * description); the {@code X-Request-Id} header still names the request.
+   */
+  public static Response document(Map<String, Object> body) {
+    return new Response(200, body, false);
   }
 }
