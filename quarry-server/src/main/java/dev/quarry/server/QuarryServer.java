@@ -11,11 +11,13 @@ import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.TenantRoutes;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.MetricsEndpoint;
 import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.openapi.OpenApiRoute;
 import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
@@ -54,16 +56,18 @@ public final class QuarryServer implements AutoCloseable {
   private final DataDirLock lock;
   private final Store store;
   private final Quarry engine;
+  private final Router router;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Store store, Quarry engine,
-      DataDirLock lock) {
+      Router router, DataDirLock lock) {
     this.lock = lock;
     this.http = http;
     this.executor = executor;
     this.worker = worker;
     this.store = store;
     this.engine = engine;
+    this.router = router;
   }
 
   /** Starts serving; {@code notices} receives the generated admin key, if one is generated. */
@@ -89,11 +93,17 @@ public final class QuarryServer implements AutoCloseable {
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
           .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()));
-      router.route("GET", "/healthz", Access.open(), (r, k) -> Response.ok(Map.of("status", "alive")));
-      router.route("GET", "/readyz", Access.open(), (r, k) -> {
-        store.ping();
-        return Response.ok(Map.of("status", "ready"));
-      });
+      router.route("GET", "/healthz", Access.open(),
+          ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
+          (r, k) -> Response.ok(Map.of("status", "alive")));
+      router.route("GET", "/readyz", Access.open(),
+          ApiDoc.op("getReadiness", "Readiness: the store answers").responds(200, "`{\"status\": \"ready\"}`")
+              .fails(503, "storage: the store does not answer (retryable)"),
+          (r, k) -> {
+            store.ping();
+            return Response.ok(Map.of("status", "ready"));
+          });
+      OpenApiRoute.register(router, json);
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks();
@@ -113,7 +123,7 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, store, engine, lock);
+      return new QuarryServer(http, executor, worker, store, engine, router, lock);
     } catch (IOException e) {
       closeAll(worker, engine, store);
       lock.close();
@@ -132,6 +142,11 @@ public final class QuarryServer implements AutoCloseable {
 
   public String host() {
     return http.getAddress().getHostString();
+  }
+
+  /** The routes as declared, for the OpenAPI drift test. */
+  Router router() {
+    return router;
   }
 
   /** Blocks until {@link #close()} has run. */

@@ -31,6 +31,7 @@ import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -65,6 +66,9 @@ public final class CollectionRoutes {
 
   record PutCollection(String model, ChunkerBody chunker) {}
 
+  private static final String VIEW = "`name`, `model`, `chunker` {`strategy`, `max_tokens`, `overlap_tokens`}, "
+      + "`vector_encoding`, `documents`, `chunks`, `generation`";
+
   private final TenantCollections collections;
   private final Quarry engine;
   private final Ingestion ingestion;
@@ -82,10 +86,28 @@ public final class CollectionRoutes {
   public void register(Router router) {
     Access ingest = Access.scope(Scope.INGEST);
     Access search = Access.scope(Scope.SEARCH);
-    router.route("GET", "/v1/collections", search, (r, k) -> list(caller(k)));
-    router.route("PUT", "/v1/collections/{collection}", ingest, (r, k) -> put(r, named(r, k)));
-    router.route("GET", "/v1/collections/{collection}", search, (r, k) -> get(named(r, k)));
-    router.route("DELETE", "/v1/collections/{collection}", ingest, (r, k) -> drop(named(r, k)));
+    router.route("GET", "/v1/collections", search,
+        ApiDoc.op("listCollections", "List the caller's collections").responds(200, "`collections`: " + VIEW),
+        (r, k) -> list(caller(k)));
+    router.route("PUT", "/v1/collections/{collection}", ingest,
+        ApiDoc.op("putCollection", "Create a collection, or open an existing one")
+            .describe("Settings are fixed at creation. Without a body the defaults apply; settings given for an existing "
+                + "collection must match how it was built.")
+            .param(TenantCollections.COLLECTION)
+            .jsonBody(PutCollection.class)
+            .responds(200, "The collection existed: " + VIEW)
+            .responds(201, "The collection was created: " + VIEW)
+            .fails(409, "conflict: the collection exists with other settings"),
+        (r, k) -> put(r, named(r, k)));
+    router.route("GET", "/v1/collections/{collection}", search,
+        ApiDoc.op("getCollection", "Describe a collection").param(TenantCollections.COLLECTION)
+            .responds(200, VIEW + ", `ingestion`: documents by state (received, parsed, chunked, embedded, indexed, failed)")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> get(named(r, k)));
+    router.route("DELETE", "/v1/collections/{collection}", ingest,
+        ApiDoc.op("deleteCollection", "Delete a collection: its documents, jobs and index").param(TenantCollections.COLLECTION)
+            .responds(200, "`name`, `deleted: true`").fails(404, "not_found: the collection does not exist"),
+        (r, k) -> drop(named(r, k)));
   }
 
   private Collection existing(TenantCollection c) {

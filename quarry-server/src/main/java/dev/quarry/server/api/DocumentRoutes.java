@@ -15,6 +15,7 @@ import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Multipart;
 import dev.quarry.server.http.Request;
@@ -78,6 +79,19 @@ public final class DocumentRoutes {
   private static final int MAX_DOCUMENT_ID = 256;
   private static final Set<String> JSONL = Set.of("application/x-ndjson", "application/jsonl", "application/json-lines");
 
+  /** {@code ?refresh=}, accepted on writes; every write is visible on return whatever its value. */
+  static final ApiDoc.Param REFRESH = ApiDoc.Param.query("refresh",
+      "wait_for: return once the write is visible to search. Single-document writes always are; "
+          + "for a batch, the call waits until its job is done (up to 10 minutes).",
+      "wait_for", "true", "false");
+
+  static final ApiDoc.Param IF_MATCH = ApiDoc.Param.header("If-Match",
+      "Write only if the document is at this version (its ETag, e.g. \"3\").");
+  static final ApiDoc.Param IF_NONE_MATCH = ApiDoc.Param.header("If-None-Match",
+      "`*`: create only, if the document does not exist.");
+  static final ApiDoc.Param DOCUMENT_ID = ApiDoc.Param.path("id",
+      "The document's id: 1-" + MAX_DOCUMENT_ID + " characters without control characters.");
+
   private final TenantCollections collections;
   private final Ingestion ingestion;
   private final Store store;
@@ -102,15 +116,73 @@ public final class DocumentRoutes {
     Access search = Access.scope(Scope.SEARCH);
     String one = "/v1/collections/{collection}/documents/{id}";
     String all = "/v1/collections/{collection}/documents";
-    router.route("PUT", one, ingest, (r, k) -> upsert(r, named(r, k)));
-    router.route("GET", one, search, (r, k) -> get(r, named(r, k)));
-    router.route("DELETE", one, ingest, (r, k) -> delete(r, named(r, k)));
-    router.route("POST", one + "/retry", ingest, (r, k) -> retry(r, named(r, k)));
-    router.route("GET", all, search, (r, k) -> list(r, named(r, k)));
-    router.route("POST", all, ingest, (r, k) -> batch(r, named(r, k)));
+    ApiDoc.Param collection = TenantCollections.COLLECTION;
+    router.route("PUT", one, ingest,
+        ApiDoc.op("upsertDocument", "Create or replace a document, synchronously")
+            .describe("`metadata` is an object whose values are strings, numbers, ISO-8601 instants or arrays of strings; "
+                + "search filters on it. `expires_at` (RFC 3339) makes the document disappear once it passes. "
+                + "The document is stored, then parsed, chunked, embedded and indexed before the call returns; "
+                + "unchanged content is not indexed again.")
+            .param(collection).param(DOCUMENT_ID).param(REFRESH).param(IF_MATCH).param(IF_NONE_MATCH)
+            .jsonBody(UpsertDocument.class, "text")
+            .responds(200, "`id`, `version`, `state`, `status` (indexed or unchanged), `chunks`, `generation`; "
+                + "ETag header; visible to search on return")
+            .responds(202, "Another writer is processing this document: its state so far")
+            .fails(404, "not_found: the collection does not exist")
+            .fails(412, "precondition_failed: the document is at another version"),
+        (r, k) -> upsert(r, named(r, k)));
+    router.route("GET", one, search,
+        ApiDoc.op("getDocument", "Read a document with its ingestion state").param(collection).param(DOCUMENT_ID)
+            .responds(200, "`id`, `version`, `state`, `failure`, `attempts`, `job`, `expires_at`, timestamps; "
+                + "`title`, `text`, `metadata` for a JSON document or `file` (name, media_type, bytes) for an upload; ETag header")
+            .fails(404, "not_found: the collection or the document does not exist (or it expired)"),
+        (r, k) -> get(r, named(r, k)));
+    router.route("DELETE", one, ingest,
+        ApiDoc.op("deleteDocument", "Delete a document").param(collection).param(DOCUMENT_ID).param(REFRESH).param(IF_MATCH)
+            .responds(200, "`id`, `deleted: true`, `generation`; gone from search and get on return")
+            .fails(404, "not_found: the collection or the document does not exist")
+            .fails(412, "precondition_failed: the document is at another version"),
+        (r, k) -> delete(r, named(r, k)));
+    router.route("POST", one + "/retry", ingest,
+        ApiDoc.op("retryDocument", "Queue a failed document again").param(collection).param(DOCUMENT_ID)
+            .responds(202, "The document, received and due now")
+            .fails(404, "not_found: the collection or the document does not exist")
+            .fails(409, "conflict: the document is not failed"),
+        (r, k) -> retry(r, named(r, k)));
+    router.route("GET", all, search,
+        ApiDoc.op("listDocuments", "List documents by id with their ingestion state").param(collection)
+            .param(ApiDoc.Param.query("state", "Only documents in this state.",
+                "received", "parsed", "chunked", "embedded", "indexed", "failed"))
+            .param(ApiDoc.Param.query("limit", "Page size, 1-1000 (default 100)."))
+            .param(ApiDoc.Param.query("cursor", "`next_cursor` of the previous page."))
+            .responds(200, "`documents` (as in get, without content), `next_cursor`")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> list(r, named(r, k)));
+    router.route("POST", all, ingest,
+        ApiDoc.op("submitBatch", "Upload documents as a durable ingestion job")
+            .describe("JSONL: one JSON object per line with `_id` (or `id`), `title`, `text`, `metadata`, `expires_at` "
+                + "(BEIR corpus lines work as they are); a bad line rejects the whole batch, naming the line. "
+                + "Multipart: one file per part, parsed by its file name's type (txt, md, html, pdf); the file name is the "
+                + "document id. The batch is stored before the answer; the job then runs in the background.")
+            .param(collection).param(REFRESH)
+            .rawBody("JSONL documents or multipart files", "application/x-ndjson", "multipart/form-data")
+            .responds(200, "With refresh=wait_for: the finished job")
+            .responds(202, "The job (see GET /v1/jobs/{job}); Location header")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> batch(r, named(r, k)));
     router.bodyLimit("POST", all, limits.maxBatchBytes());
-    router.route("POST", "/v1/collections/{collection}/deletions", ingest, (r, k) -> deleteByFilter(r, named(r, k)));
-    router.route("POST", "/v1/collections/{collection}/failed/retry", ingest, (r, k) -> retryFailed(named(r, k)));
+    router.route("POST", "/v1/collections/{collection}/deletions", ingest,
+        ApiDoc.op("deleteByFilter", "Delete every document matching a metadata filter")
+            .describe("Deletes indexed documents and those still in ingestion; none of them can appear later.")
+            .param(collection).param(REFRESH)
+            .jsonBody(DeleteByFilter.class, "filter")
+            .responds(200, "`deleted` (how many), `generation`; gone from search on return")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> deleteByFilter(r, named(r, k)));
+    router.route("POST", "/v1/collections/{collection}/failed/retry", ingest,
+        ApiDoc.op("retryFailed", "Queue every failed document of a collection again").param(collection)
+            .responds(202, "`retried`: how many").fails(404, "not_found: the collection does not exist"),
+        (r, k) -> retryFailed(named(r, k)));
   }
 
   // ---- one document ------------------------------------------------------------------------------

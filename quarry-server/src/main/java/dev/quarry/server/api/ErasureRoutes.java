@@ -5,6 +5,7 @@ import static dev.quarry.server.tenancy.TenantCollections.caller;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.store.Store;
@@ -34,7 +35,16 @@ public final class ErasureRoutes {
 
   public void register(Router router) {
     Access ingest = Access.scope(Scope.INGEST);
-    router.route("POST", "/v1/erasures", ingest, (r, k) -> {
+    ApiDoc.Param id = ApiDoc.Param.path("erasure", "The receipt id.");
+    String receipt = "`id`, `key`, `value`, `status` (requested, deleted, purged), `documents_deleted`, "
+        + "`requested_at`, `deleted_at`, `purged_at`";
+    router.route("POST", "/v1/erasures", ingest,
+        ApiDoc.op("requestErasure", "Erase a data subject: every document whose metadata key equals the value")
+            .describe("Covers every collection of the tenant, indexed documents and those still in ingestion. The "
+                + "status reaches `deleted` once none can be found and `purged` once the index files no longer hold them.")
+            .jsonBody(EraseBody.class, "key", "value")
+            .responds(202, "The receipt: " + receipt + "; Location header"),
+        (r, k) -> {
       EraseBody b = r.body(EraseBody.class);
       if (b.key() == null || b.key().isBlank()) {
         throw ApiException.invalidAt("/key", "the metadata key that identifies the subject is required");
@@ -42,16 +52,21 @@ public final class ErasureRoutes {
       if (b.value() == null || b.value().isBlank()) {
         throw ApiException.invalidAt("/value", "the subject's value is required");
       }
-      ErasureReceipt receipt = store.erasures().request(caller(k).tenant(), b.key(), b.value());
+      ErasureReceipt issued = store.erasures().request(caller(k).tenant(), b.key(), b.value());
       wake.run();
-      return Response.accepted(view(receipt)).withHeader("Location", "/v1/erasures/" + receipt.id());
+      return Response.accepted(view(issued)).withHeader("Location", "/v1/erasures/" + issued.id());
     });
-    router.route("GET", "/v1/erasures", ingest, (r, k) -> {
+    router.route("GET", "/v1/erasures", ingest,
+        ApiDoc.op("listErasures", "The caller's erasure receipts, newest first").responds(200, "`erasures`: " + receipt),
+        (r, k) -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("erasures", store.erasures().list(caller(k).tenant()).stream().map(ErasureRoutes::view).toList());
       return Response.ok(out);
     });
-    router.route("GET", "/v1/erasures/{erasure}", ingest, (r, k) -> Response.ok(view(
+    router.route("GET", "/v1/erasures/{erasure}", ingest,
+        ApiDoc.op("getErasure", "An erasure receipt").param(id).responds(200, receipt)
+            .fails(404, "not_found: the tenant has no such erasure"),
+        (r, k) -> Response.ok(view(
         store.erasures().find(caller(k).tenant(), r.path("erasure"))
             .orElseThrow(() -> new NotFoundException("erasure '" + r.path("erasure") + "' does not exist")))));
   }

@@ -5,6 +5,7 @@ import static dev.quarry.server.tenancy.TenantCollections.caller;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.store.Page;
@@ -36,7 +37,12 @@ public final class JobRoutes {
 
   public void register(Router router) {
     Access ingest = Access.scope(Scope.INGEST);
-    router.route("GET", "/v1/jobs", ingest, (r, k) -> {
+    router.route("GET", "/v1/jobs", ingest,
+        ApiDoc.op("listJobs", "List the caller's ingestion jobs, newest first")
+            .param(ApiDoc.Param.query("limit", "Page size, 1-1000 (default 50)."))
+            .param(ApiDoc.Param.query("cursor", "`next_cursor` of the previous page."))
+            .responds(200, "`jobs` (as in get), `next_cursor`"),
+        (r, k) -> {
       int limit = r.query("limit").map(JobRoutes::limit).orElse(50);
       Page<IngestionJob> page = store.jobs().list(caller(k).tenant(), new PageRequest(limit, r.query("cursor")));
       Map<String, Object> out = new LinkedHashMap<>();
@@ -44,7 +50,14 @@ public final class JobRoutes {
       out.put("next_cursor", page.next().orElse(null));
       return Response.ok(out);
     });
-    router.route("GET", "/v1/jobs/{job}", ingest, (r, k) -> Response.ok(view(
+    router.route("GET", "/v1/jobs/{job}", ingest,
+        ApiDoc.op("getJob", "An ingestion job's progress")
+            .param(ApiDoc.Param.path("job", "The job id returned by the batch upload."))
+            .responds(200, "`id`, `collection`, `state` (running, done, done_with_failures), `submitted`, `counts` by "
+                + "document state, `superseded`, `rate_per_second`, `eta_seconds`, `created_at`, `finished_at`, "
+                + "`failures` (id, reason, attempts, failed_at; the first 100)")
+            .fails(404, "not_found: the tenant has no such job"),
+        (r, k) -> Response.ok(view(
         store.jobs().find(caller(k).tenant(), r.path("job"))
             .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist")),
         clock.instant())));

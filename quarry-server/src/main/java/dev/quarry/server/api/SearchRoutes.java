@@ -31,6 +31,7 @@ import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -66,7 +67,18 @@ public final class SearchRoutes {
   }
 
   public void register(Router router) {
-    router.route("POST", "/v1/collections/{collection}/search", Access.scope(Scope.SEARCH), (r, k) -> search(r, named(r, k)));
+    router.route("POST", "/v1/collections/{collection}/search", Access.scope(Scope.SEARCH),
+        ApiDoc.op("searchCollection", "Search a collection")
+            .describe("`mode` is hybrid by default; `k` defaults to 10 and `offset` to 0. `filter` is "
+                + "{\"term\": {\"field\", \"value\"}}, {\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
+                + "(numbers or ISO-8601 instants), {\"all_of\": [filters]} or {\"any_of\": [filters]}. "
+                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores.")
+            .param(TenantCollections.COLLECTION)
+            .jsonBody(SearchBody.class, "query")
+            .responds(200, "`hits` (`id`, `chunk_id`, `score`, `title`, `snippet`, `text`, `metadata`, and `explain` when asked) "
+                + "and the index `generation` searched")
+            .fails(404, "not_found: the collection does not exist"),
+        (r, k) -> search(r, named(r, k)));
   }
 
   private Response search(Request r, TenantCollection c) throws IOException {

@@ -2,6 +2,7 @@ package dev.quarry.server.api;
 
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -35,8 +36,21 @@ public final class TenantRoutes {
   }
 
   public void register(Router router) {
-    router.route("POST", "/v1/tenants", Access.scope(Scope.ADMIN), (r, caller) -> createTenant(r));
-    router.route("POST", "/v1/tenants/{tenant}/keys", Access.scope(Scope.ADMIN), (r, caller) -> createKey(r));
+    router.route("POST", "/v1/tenants", Access.scope(Scope.ADMIN),
+        ApiDoc.op("createTenant", "Create a tenant")
+            .describe("A tenant id is 1-31 characters of a-z and 0-9, optionally in groups joined by single hyphens (acme, acme-eu).")
+            .jsonBody(CreateTenant.class, "id")
+            .responds(201, "The tenant: `id`, `created_at`")
+            .fails(409, "conflict: the tenant exists"),
+        (r, caller) -> createTenant(r));
+    router.route("POST", "/v1/tenants/{tenant}/keys", Access.scope(Scope.ADMIN),
+        ApiDoc.op("createKey", "Create an API key for a tenant")
+            .describe("`scopes` are any of admin, ingest and search. The plaintext `key` is in this response only: the store keeps a salted hash.")
+            .param(ApiDoc.Param.path("tenant", "The tenant's id."))
+            .jsonBody(CreateKey.class, "scopes")
+            .responds(201, "The key: `key` (plaintext, shown once), `id`, `tenant`, `scopes`")
+            .fails(404, "not_found: the tenant does not exist"),
+        (r, caller) -> createKey(r));
   }
 
   private Response createTenant(Request r) throws java.io.IOException {

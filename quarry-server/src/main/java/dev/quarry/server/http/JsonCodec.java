@@ -21,11 +21,14 @@ import java.io.IOException;
  */
 public final class JsonCodec {
 
+  /** Java names to wire names; also what the OpenAPI schemas of request bodies use. */
+  private static final PropertyNamingStrategies.NamingBase NAMING = new PropertyNamingStrategies.SnakeCaseStrategy();
+
   private final ObjectMapper mapper;
 
   public JsonCodec() {
     JsonMapper m = JsonMapper.builder()
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .propertyNamingStrategy(NAMING)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -42,6 +45,11 @@ public final class JsonCodec {
           .setCoercion(CoercionInputShape.String, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
     }
     this.mapper = m;
+  }
+
+  /** The wire name of a record component or bean property, e.g. {@code vector_weight}. */
+  public String propertyName(String javaName) {
+    return NAMING.translate(javaName);
   }
 
   /** Binds {@code body} to {@code type}; binding failures propagate for {@code Problem} to map. */

@@ -4,10 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a handler answers: a 2xx status and a JSON object. Failures are thrown, never returned, so
- * they all pass through {@code Problem}. The router adds {@code request_id} to every body.
+ * What a handler answers: a 2xx status, a JSON object and extra headers (such as {@code ETag}).
+ * Failures are thrown, never returned, so they all pass through {@code Problem}. The router adds
+ * {@code request_id} to every body except a {@link #document}.
+ *
+ * @param withRequestId whether the router adds {@code request_id} to the body
  */
-public record Response(int status, Map<String, Object> body, Map<String, String> headers) {
+public record Response(int status, Map<String, Object> body, Map<String, String> headers, boolean withRequestId) {
   public Response {
     if (status < 200 || status > 299) {
       throw new IllegalArgumentException("handlers answer 2xx; failures are thrown, got: " + status);
@@ -17,18 +20,14 @@ public record Response(int status, Map<String, Object> body, Map<String, String>
   }
 
   public Response(int status, Map<String, Object> body) {
-    this(status, body, Map.of());
+    this(status, body, Map.of(), true);
   }
 
   /** This response with one more header (for example {@code ETag}). */
   public Response withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new Response(status, body, more);
-  }
-
-  public static Response accepted(Map<String, Object> body) {
-    return new Response(202, body);
+    return new Response(status, body, more, withRequestId);
   }
 
   public static Response ok(Map<String, Object> body) {
@@ -37,5 +36,17 @@ public record Response(int status, Map<String, Object> body, Map<String, String>
 
   public static Response created(Map<String, Object> body) {
     return new Response(201, body);
+  }
+
+  public static Response accepted(Map<String, Object> body) {
+    return new Response(202, body);
+  }
+
+  /**
+   * A 200 whose body is a document served as it is, without {@code request_id} (the OpenAPI
+   * description); the {@code X-Request-Id} header still names the request.
+   */
+  public static Response document(Map<String, Object> body) {
+    return new Response(200, body, Map.of(), false);
   }
 }

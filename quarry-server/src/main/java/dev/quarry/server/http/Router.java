@@ -43,7 +43,8 @@ public final class Router implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private record Route(String method, String template, List<String> segments, Access access, Handler handler) {}
+  private record Route(String method, String template, List<String> segments, Access access,
+      Optional<ApiDoc> doc, Handler handler) {}
 
   /** The route template a request matched, set during dispatch (for metrics and logs). */
   private static final class Matched {
@@ -81,9 +82,12 @@ public final class Router implements HttpHandler {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
-  /** Declares a route; {@code path} segments in braces are parameters. */
+  /**
+   * Declares a route without a descriptor; {@code path} segments in braces are parameters. It is
+   * served, but the OpenAPI drift test fails until it has a descriptor.
+   */
   public Router route(String method, String path, Access access, Handler handler) {
-    routes.add(new Route(method, path, segments(path), access, handler));
+    routes.add(new Route(method, path, segments(path), access, Optional.empty(), handler));
     return this;
   }
 
@@ -94,6 +98,20 @@ public final class Router implements HttpHandler {
   public Router bodyLimit(String method, String path, long limit) {
     bodyLimits.put(method + " " + path, limit);
     return this;
+  }
+
+  /** Declares a route and what the API description says about it. */
+  public Router route(String method, String path, Access access, ApiDoc doc, Handler handler) {
+    routes.add(new Route(method, path, segments(path), access, Optional.of(doc), handler));
+    return this;
+  }
+
+  /** The routes declared so far, in declaration order. */
+  public List<RouteDeclaration> routes() {
+    return routes.stream()
+        .map(r -> new RouteDeclaration(r.method(), r.template(), r.access(), r.doc(),
+            r.method().equals("POST") && r.access() instanceof Access.Scoped && idempotency.isPresent()))
+        .toList();
   }
 
   /** Writes one line per request to {@code log}; without this call nothing is logged per request. */
@@ -114,11 +132,13 @@ public final class Router implements HttpHandler {
     }
     int status;
     Map<String, Object> body;
+    boolean stamp = true;
     try {
       Response r = dispatch(exchange, requestId, matched);
       status = r.status();
       body = r.body();
       r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      stamp = r.withRequestId();
     } catch (Exception | StackOverflowError e) {
       Problem p = Problem.of(e);
       if (p.status() == 500) {
@@ -132,7 +152,9 @@ public final class Router implements HttpHandler {
       body.put("retryable", p.retryable());
       body.put("details", p.details());
     }
-    body.put("request_id", requestId);
+    if (stamp) {
+      body.put("request_id", requestId);
+    }
     byte[] bytes = json.write(body);
     try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -3,6 +3,7 @@ package dev.quarry.server.tenancy;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.engine.Collection;
 import dev.quarry.engine.Quarry;
+import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Request;
 import dev.quarry.store.key.ApiKey;
 import java.util.Objects;
@@ -14,6 +15,10 @@ import java.util.Optional;
  * does not exist (404), so existence does not leak.
  */
 public final class TenantCollections {
+
+  /** The {@code {collection}} path parameter, as the API description states it. */
+  public static final ApiDoc.Param COLLECTION = ApiDoc.Param.path("collection",
+      "A collection of the caller's tenant: 1-31 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.");
 
   private final Quarry engine;
 
