@@ -186,6 +186,7 @@ public final class Ingestion {
     private final Collection collection;
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final Map<String, DocumentState> states = new ConcurrentHashMap<>();
     private final Set<String> gone = ConcurrentHashMap.newKeySet();
     private final Map<String, Processed> out = new LinkedHashMap<>();
 
@@ -204,6 +205,7 @@ public final class Ingestion {
         String id = claim.key().id();
         versions.put(id, claim.version());
         attempts.put(id, claim.attempts());
+        states.put(id, claim.state());
         Optional<DocumentContent> content = store.documents().content(claim.key());
         ParseOutcome parsed = content.isPresent()
             ? contents.parse(id, content.get())
@@ -260,13 +262,22 @@ public final class Ingestion {
       return out;
     }
 
+    /**
+     * Records that a document reached {@code next}. A document resumed after a crash may already
+     * be past it (its state is the furthest it got); it stays there and is redone from its content.
+     */
     private Optional<DocumentRecord> advance(String id, DocumentState next) {
       if (gone.contains(id)) {
+        return Optional.empty();
+      }
+      DocumentState current = states.get(id);
+      if (current != null && current.ordinal() >= next.ordinal()) {
         return Optional.empty();
       }
       try {
         DocumentRecord r = store.documents().advance(DocumentKey.of(key(c), id), versions.get(id), next);
         versions.put(id, r.version());
+        states.put(id, r.state());
         return Optional.of(r);
       } catch (ConflictException | NotFoundException e) {
         gone.add(id); // resubmitted meanwhile: the newer submission is processed on its own
