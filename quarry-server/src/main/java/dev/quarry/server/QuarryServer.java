@@ -19,8 +19,6 @@ import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
-import dev.quarry.store.jdbc.SqliteSettings;
-import dev.quarry.store.jdbc.SqliteStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -30,9 +28,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The composition root of {@code quarry serve}: opens the store (SQLite in the data directory) and
- * the engine (Lucene collections in the same directory), makes sure an admin key exists, declares
- * the routes, and serves them on the JDK's {@link HttpServer} with one virtual thread per request.
+ * The composition root of {@code quarry serve}: opens the configured store ({@link StoreFactory}:
+ * SQLite in the data directory by default, or PostgreSQL) and the engine (Lucene collections in the
+ * data directory), makes sure an admin key exists, declares the routes, and serves them on the
+ * JDK's {@link HttpServer} with one virtual thread per request.
  *
  * <p>Decision: no web framework. The JDK server plus one {@link Router} keep every behaviour of the
  * edge (ids, auth, limits, errors) in a few classes that can be read end to end.
@@ -54,7 +53,7 @@ public final class QuarryServer implements AutoCloseable {
 
   /** Starts serving; {@code notices} receives the generated admin key, if one is generated. */
   public static QuarryServer start(ServerConfig config, PrintStream notices) {
-    Store store = SqliteStore.open(SqliteSettings.in(config.dataDir()), StoreOptions.defaults());
+    Store store = StoreFactory.open(config.store(), config.dataDir(), StoreOptions.defaults());
     Quarry engine = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
