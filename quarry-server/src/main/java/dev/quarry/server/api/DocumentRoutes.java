@@ -143,9 +143,15 @@ public final class DocumentRoutes {
 
   private static String documentId(Request r) {
     String id = r.path("id");
-    if (id.isBlank() || id.length() > MAX_DOCUMENT_ID || id.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidInputException("a document id must be 1-" + MAX_DOCUMENT_ID
-          + " characters without control characters");
+    String rule = "the document id in the path must be 1-" + MAX_DOCUMENT_ID + " characters without control characters";
+    if (id.isBlank() || id.length() > MAX_DOCUMENT_ID) {
+      throw new InvalidInputException(rule + ", got " + id.length() + (id.isBlank() ? " blank" : "") + " characters");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        throw new InvalidInputException(rule + ", got control character U+"
+            + String.format("%04X", (int) id.charAt(i)) + " at position " + i);
+      }
     }
     return id;
   }
