@@ -41,7 +41,7 @@ class ServeCrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SERVING = Pattern.compile("serving on http://([^:]+):(\\d+)");
   private static final int BATCHES = 3;
-  private static final int PER_BATCH = 150;
+  private static final int PER_BATCH = 300;
 
   @TempDir Path dataDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -163,7 +163,7 @@ class ServeCrashTest {
         // exactly once: one index record and one chunk per document, nothing else
         assertEquals(acknowledged.size(), collection.get("documents").asLong(), collection.toString());
         assertEquals(acknowledged.size(), collection.get("chunks").asLong(), collection.toString());
-        List<String> sample = new ArrayList<>(List.of("b0-0", "b1-77", "b2-149"));
+        List<String> sample = new ArrayList<>(List.of("b0-0", "b1-77", "b2-299"));
         for (String id : sample) {
           String token = "token" + id.substring(1).replace('-', 'x');
           JsonNode hits = ok(send("POST", second.base() + "/v1/collections/field/search", key, "application/json",

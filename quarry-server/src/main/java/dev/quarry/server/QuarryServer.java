@@ -22,15 +22,14 @@ import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
-import dev.quarry.server.ingest.IngestionSettings;
+import dev.quarry.server.config.IngestConfig;
+import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
-import dev.quarry.store.jdbc.SqliteSettings;
-import dev.quarry.store.jdbc.SqliteStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -41,9 +40,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The composition root of {@code quarry serve}: opens the store (SQLite in the data directory) and
- * the engine (Lucene collections in the same directory), makes sure an admin key exists, declares
- * the routes, and serves them on the JDK's {@link HttpServer} with one virtual thread per request.
+ * The composition root of {@code quarry serve}: opens the configured store ({@link StoreFactory}:
+ * SQLite in the data directory by default, or PostgreSQL) and the engine (Lucene collections in the
+ * data directory), makes sure an admin key exists, declares the routes, and serves them on the
+ * JDK's {@link HttpServer} with one virtual thread per request.
  *
  * <p>Decision: no web framework. The JDK server plus one {@link Router} keep every behaviour of the
  * edge (ids, auth, limits, errors) in a few classes that can be read end to end.
@@ -75,10 +75,12 @@ public final class QuarryServer implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
     Store store;
     try {
-      store = SqliteStore.open(SqliteSettings.in(config.dataDir()), StoreOptions.defaults());
-      // The embedded store belongs to this process alone (the lock): claims of a previous run,
-      // which may have crashed, cannot still be running, so its documents are due again now.
-      store.documents().releaseClaims();
+      store = StoreFactory.open(config.store(), config.dataDir(), StoreOptions.defaults());
+      if (config.store() instanceof StoreConfig.Sqlite) {
+        // The embedded store belongs to this process alone (the lock): claims of a previous run,
+        // which may have crashed, cannot still be running, so its documents are due again now.
+        store.documents().releaseClaims();
+      }
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -108,7 +110,7 @@ public final class QuarryServer implements AutoCloseable {
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks();
       Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
-          IngestionSettings.DEFAULT, metrics);
+          config.ingest(), metrics);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
       Clock clock = Clock.systemUTC();

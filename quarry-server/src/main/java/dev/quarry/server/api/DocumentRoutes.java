@@ -358,7 +358,7 @@ public final class DocumentRoutes {
       }
       int number = i + 1;
       try {
-        BatchLine b = json.read(line.getBytes(StandardCharsets.UTF_8), BatchLine.class);
+        BatchLine b = json.read(line, BatchLine.class);
         if (b == null) {
           throw ApiException.invalidAt("", "expected a JSON object, got null");
         }
@@ -506,9 +506,15 @@ public final class DocumentRoutes {
   }
 
   private static String checkId(String id, String where) {
-    if (id.isBlank() || id.length() > MAX_DOCUMENT_ID || id.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidInputException("a document id must be 1-" + MAX_DOCUMENT_ID
-          + " characters without control characters (at " + where + ")");
+    String rule = "a document id (at " + where + ") must be 1-" + MAX_DOCUMENT_ID + " characters without control characters";
+    if (id.isBlank() || id.length() > MAX_DOCUMENT_ID) {
+      throw new InvalidInputException(rule + ", got " + id.length() + (id.isBlank() ? " blank" : "") + " characters");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        throw new InvalidInputException(rule + ", got control character U+"
+            + String.format("%04X", (int) id.charAt(i)) + " at position " + i);
+      }
     }
     return id;
   }

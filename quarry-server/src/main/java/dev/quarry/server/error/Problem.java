@@ -1,6 +1,9 @@
 package dev.quarry.server.error;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.quarry.core.error.ErrorCode;
 import dev.quarry.core.error.QuarryException;
@@ -49,12 +52,39 @@ public record Problem(int status, String code, String message, boolean retryable
     return switch (failure) {
       case ApiException a -> a.problem();
       case QuarryException q -> of(q.code(), q.getMessage());
+      case JsonMappingException m when m.getCause() instanceof JsonProcessingException p -> malformed(p, pointer(m));
       case JsonMappingException m -> json(m);
-      case JsonProcessingException p -> invalidInput(
-          "malformed JSON: " + p.getOriginalMessage(), Map.of("pointer", ""));
+      case JsonProcessingException p -> malformed(p, "");
       case IllegalArgumentException i -> of(ErrorCode.INVALID_INPUT, i.getMessage());
       default -> of(ServerErrorCode.INTERNAL, "internal error; see the server log for this request id", Map.of());
     };
+  }
+
+  /**
+   * JSON that cannot be read: where the parser stopped (line and column of the body's text), and
+   * the field it was in when known.
+   */
+  private static Problem malformed(JsonProcessingException p, String pointer) {
+    String what = switch (p) {
+      // e.g. "Document nesting depth (1001) exceeds the maximum allowed (1000)", without Jackson's names
+      case StreamConstraintsException c -> "JSON beyond the server's limits: "
+          + c.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+      case InputCoercionException c -> "number out of range: " + c.getOriginalMessage();
+      default -> "malformed JSON: " + p.getOriginalMessage();
+    };
+    JsonLocation at = p.getLocation();
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("pointer", pointer);
+    String where = "";
+    if (at != null && at.getLineNr() > 0) {
+      where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      details.put("line", at.getLineNr());
+      details.put("column", at.getColumnNr());
+    }
+    if (!pointer.isEmpty()) {
+      where += where.isEmpty() ? " at " + pointer : " (in " + pointer + ")";
+    }
+    return invalidInput(what + where, details);
   }
 
   private static Problem json(JsonMappingException m) {

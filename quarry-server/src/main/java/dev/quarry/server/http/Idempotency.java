@@ -105,7 +105,7 @@ final class Idempotency {
   }
 
   private Response replayed(StoredResponse stored) throws IOException {
-    JsonNode tree = json.tree(stored.body().getBytes(StandardCharsets.UTF_8));
+    JsonNode tree = json.tree(stored.body());
     Map<String, Object> body = new LinkedHashMap<>();
     tree.properties().forEach(e -> body.put(e.getKey(), e.getValue()));
     return new Response(stored.status(), body);

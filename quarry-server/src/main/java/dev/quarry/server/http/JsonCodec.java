@@ -1,5 +1,7 @@
 package dev.quarry.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,12 +13,14 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.quarry.server.error.ApiException;
 import java.io.IOException;
 
 /**
  * The API's JSON rules, in one mapper: snake_case field names, unknown fields rejected, no
  * coercion between types ({@code "5"} is not a number, {@code 5} is not a string), nulls refused
- * for primitives, nothing after the top-level value. Binding errors carry the path that {@code
+ * for primitives, duplicate fields refused, exactly one top-level value. Bodies are parsed from
+ * text (already checked to be UTF-8), never from bytes. Binding errors carry the path that {@code
  * Problem} turns into a JSON pointer.
  */
 public final class JsonCodec {
@@ -31,7 +35,6 @@ public final class JsonCodec {
         .propertyNamingStrategy(NAMING)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -52,13 +55,41 @@ public final class JsonCodec {
     return NAMING.translate(javaName);
   }
 
-  /** Binds {@code body} to {@code type}; binding failures propagate for {@code Problem} to map. */
-  public <T> T read(byte[] body, Class<T> type) throws IOException {
-    return mapper.readValue(body, type);
+  /**
+   * Binds {@code body}, one JSON value, to {@code type}; binding failures propagate for {@code
+   * Problem} to map. Text without a value, or with anything after it, is invalid input.
+   */
+  public <T> T read(String body, Class<T> type) throws IOException {
+    try (JsonParser p = mapper.createParser(body)) {
+      requireValue(p);
+      T value = mapper.readValue(p, type);
+      requireEnd(p);
+      return value;
+    }
   }
 
-  public JsonNode tree(byte[] body) throws IOException {
-    return mapper.readTree(body);
+  /** {@code body}, one JSON value, as a tree; as strict as {@link #read}. */
+  public JsonNode tree(String body) throws IOException {
+    try (JsonParser p = mapper.createParser(body)) {
+      requireValue(p);
+      JsonNode tree = mapper.readTree(p);
+      requireEnd(p);
+      return tree;
+    }
+  }
+
+  private static void requireValue(JsonParser p) throws IOException {
+    if (p.nextToken() == null) {
+      throw ApiException.invalidAt("", "the body has no JSON value, only white space");
+    }
+  }
+
+  private static void requireEnd(JsonParser p) throws IOException {
+    if (p.nextToken() != null) {
+      JsonLocation at = p.currentTokenLocation();
+      throw ApiException.invalidAt("", "unexpected content after the JSON value at line "
+          + at.getLineNr() + ", column " + at.getColumnNr());
+    }
   }
 
   public byte[] write(Object value) {

@@ -2,11 +2,17 @@ package dev.quarry.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -76,8 +82,7 @@ public final class Request {
 
   /** The body bound to {@code type}; an absent body binds as {@code {}}. */
   public <T> T body(Class<T> type) throws IOException {
-    byte[] bytes = bodyBytes();
-    T value = json.read(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes, type);
+    T value = json.read(bodyText(), type);
     if (value == null) {
       throw ApiException.invalidAt("", "expected a JSON object, got null");
     }
@@ -86,16 +91,36 @@ public final class Request {
 
   /** The body as a JSON tree; an absent body is {@code {}}. */
   public JsonNode bodyTree() throws IOException {
-    byte[] bytes = bodyBytes();
-    return json.tree(bytes.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : bytes);
+    return json.tree(bodyText());
   }
 
-  private byte[] bodyBytes() throws IOException {
+  /**
+   * The body as text: checked to be {@code application/json} and decoded as strict UTF-8 (no
+   * malformed or overlong sequences, no encoded surrogates), so that JSON is parsed from characters
+   * and never from bytes in another encoding the parser would guess (UTF-16, UTF-32).
+   */
+  private String bodyText() throws IOException {
     byte[] bytes = rawBody();
-    if (bytes.length > 0) {
-      requireJson();
+    if (bytes.length == 0) {
+      return "{}";
     }
-    return bytes;
+    requireJson();
+    return strictUtf8(bytes, "the body");
+  }
+
+  /** {@code bytes} decoded as UTF-8, or invalid input naming {@code what} and the first malformed byte. */
+  static String strictUtf8(byte[] bytes, String what) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new InvalidInputException(what + " is not valid UTF-8: malformed bytes at byte offset " + in.position());
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
   /** The media type of the body, lower case without parameters; empty when none was sent. */
@@ -161,9 +186,32 @@ public final class Request {
     }
   }
 
-  /** Percent-decoding that keeps '+' literal (it is not a space in paths). */
+  /**
+   * Percent-decoding of a path segment or query component: '+' stays literal (it is not a space in
+   * paths), every '%' must start two hex digits, and the decoded bytes must be UTF-8. A text that
+   * breaks either rule is invalid input naming it, never decoded with replacement characters.
+   */
   static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '%') {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
+      int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+      int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+      if (hi < 0 || lo < 0) {
+        throw new InvalidInputException("invalid percent-encoding in '" + s + "' at character " + i
+            + ": '%' must start two hex digits");
+      }
+      bytes.write(hi * 16 + lo);
+      i += 2;
+    }
+    return strictUtf8(bytes.toByteArray(), "'" + s + "' once percent-decoded");
   }
 
 }

@@ -67,7 +67,7 @@ public final class Contents {
   public ParseOutcome parse(String id, DocumentContent content) {
     if (content.mediaType().equals(DOCUMENT_JSON)) {
       try {
-        JsonNode node = json.tree(content.body());
+        JsonNode node = json.tree(new String(content.body(), StandardCharsets.UTF_8));
         Metadata metadata = MetadataJson.read(node.get("metadata"), "/metadata");
         return new ParseOutcome.Parsed(new Document(id, node.path("title").asText(""), node.path("text").asText(),
             metadata, List.of(), List.of(), id));

@@ -1,5 +1,6 @@
 package dev.quarry.server.ingest;
 
+import dev.quarry.server.config.IngestConfig;
 import dev.quarry.core.document.Document;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.NotFoundException;
@@ -67,12 +68,12 @@ public final class Ingestion {
   private final TenantCollections collections;
   private final WriteLocks locks;
   private final Contents contents;
-  private final IngestionSettings settings;
+  private final IngestConfig settings;
   private final Metrics metrics;
   private volatile Runnable onSubmitted = () -> {};
 
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
-      IngestionSettings settings, Metrics metrics) {
+      IngestConfig settings, Metrics metrics) {
     this.store = store;
     this.collections = collections;
     this.locks = locks;
@@ -81,7 +82,7 @@ public final class Ingestion {
     this.metrics = metrics;
   }
 
-  public IngestionSettings settings() {
+  public IngestConfig settings() {
     return settings;
   }
 

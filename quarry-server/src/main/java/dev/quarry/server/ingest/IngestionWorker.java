@@ -5,10 +5,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The background thread that drains the ingestion queue: it processes due documents batch after
- * batch while there are any, and otherwise sleeps until a submission wakes it or the poll interval
- * passes. Between batches, at most once per poll interval, it deletes expired documents and
- * advances erasures. One worker per server: the embedder already uses every core.
+ * The background threads that drain the ingestion queue ({@code ingest.workers}, default 1: the
+ * embedder already uses every core). Each processes due documents batch after batch while there
+ * are any, and otherwise sleeps until a submission wakes it or {@code ingest.refresh_interval}
+ * passes. Between batches, at most once per interval, it deletes expired documents and advances
+ * erasures, so an expired document disappears within about one interval of its expiry.
+ * Concurrent workers never share a document (the store's claims) and take turns on a collection
+ * (its write lock).
  */
 public final class IngestionWorker implements AutoCloseable {
 
@@ -18,26 +21,28 @@ public final class IngestionWorker implements AutoCloseable {
   private final Erasures erasures;
   private final Duration poll;
   private final Semaphore wake = new Semaphore(0);
-  private final Thread thread;
+  private final java.util.List<Thread> threads;
   private volatile boolean running = true;
 
   private IngestionWorker(Ingestion ingestion, Erasures erasures) {
     this.ingestion = ingestion;
     this.erasures = erasures;
-    this.poll = ingestion.settings().pollInterval();
-    this.thread = Thread.ofPlatform().name("quarry-ingest-worker").daemon().unstarted(this::loop);
+    this.poll = ingestion.settings().refreshInterval();
+    this.threads = java.util.stream.IntStream.range(0, ingestion.settings().workers())
+        .mapToObj(i -> Thread.ofPlatform().name("quarry-ingest-worker-" + i).daemon().unstarted(this::loop))
+        .toList();
   }
 
   public static IngestionWorker start(Ingestion ingestion, Erasures erasures) {
     IngestionWorker w = new IngestionWorker(ingestion, erasures);
     ingestion.onSubmitted(w::wake);
-    w.thread.start();
+    w.threads.forEach(Thread::start);
     return w;
   }
 
   /** Makes the worker look for work now. */
   public void wake() {
-    wake.release();
+    wake.release(threads.size());
   }
 
   private void loop() {
@@ -52,7 +57,6 @@ public final class IngestionWorker implements AutoCloseable {
         }
         if (claimed == 0) {
           wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
-          wake.drainPermits();
         }
       } catch (InterruptedException e) {
         return;
@@ -74,9 +78,11 @@ public final class IngestionWorker implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    wake.release();
+    wake.release(threads.size());
     try {
-      thread.join(30_000);
+      for (Thread t : threads) {
+        t.join(30_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,0 +1,68 @@
+package dev.quarry.server.config;
+
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.store.document.RetryPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Background ingestion (section {@code ingest}): how many workers claim documents, how many each
+ * claims at once, how long a claim (lease) lasts before another worker may take it over, how
+ * transient failures are retried, and {@code refreshInterval}, the bound within which a write that
+ * was not waited for becomes visible to search.
+ */
+public record IngestConfig(
+    int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval) {
+
+  /** 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s. */
+  public static final IngestConfig DEFAULT =
+      new IngestConfig(1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1));
+
+  public IngestConfig {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(refreshInterval, "refreshInterval");
+    if (workers < 1) {
+      throw new InvalidInputException("ingest workers must be at least 1, got: " + workers);
+    }
+    if (batchDocuments < 1) {
+      throw new InvalidInputException("ingest batchDocuments must be at least 1, got: " + batchDocuments);
+    }
+    if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new InvalidInputException("ingest lease must be at least 1s, got: " + lease);
+    }
+    if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+      throw new InvalidInputException("ingest refreshInterval must be positive, got: " + refreshInterval);
+    }
+  }
+
+  /** Binds section {@code ingest} (and its {@code retry}). */
+  public static IngestConfig from(ConfigSection s) {
+    IngestConfig d = DEFAULT;
+    int workers = s.integer("workers", 1, 256).orElse(d.workers());
+    int batch = s.integer("batch_documents", 1, 10_000).orElse(d.batchDocuments());
+    Duration lease = s.duration("lease", Duration.ofSeconds(1), Duration.ofHours(24)).orElse(d.lease());
+    RetryPolicy retry = retry(s.section("retry"), d.retry());
+    Duration refresh = s.duration("refresh_interval", Duration.ofMillis(1), Duration.ofHours(1))
+        .orElse(d.refreshInterval());
+    s.done();
+    return new IngestConfig(workers, batch, lease, retry, refresh);
+  }
+
+  private static RetryPolicy retry(ConfigSection s, RetryPolicy d) {
+    int attempts = s.integer("max_attempts", 1, 100).orElse(d.maxAttempts());
+    Duration initial = s.duration("initial_delay", Duration.ofMillis(1), Duration.ofHours(24)).orElse(d.initialDelay());
+    Duration max = s.duration("max_delay", Duration.ofMillis(1), Duration.ofHours(24)).orElse(d.maxDelay());
+    double multiplier = s.decimal("multiplier", 1.0, 100.0).orElse(d.multiplier());
+    s.done();
+    if (max.compareTo(initial) < 0) {
+      throw s.invalid("max_delay", "must be at least initial_delay (" + ConfigSection.format(initial)
+          + "), got " + ConfigSection.format(max));
+    }
+    try {
+      return new RetryPolicy(attempts, initial, max, multiplier);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(s.path() + ": " + e.getMessage(), e);
+    }
+  }
+}
