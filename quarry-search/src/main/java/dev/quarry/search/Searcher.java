@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
  * a virtual thread ({@link ThreadCpu}), so an observed search called on one (every server request)
- * runs on a platform thread of this class's pool and the caller waits; the hand-over costs tens of
- * microseconds and is skipped when nothing observes.
+ * runs on a platform thread of this class's pool and the caller waits; the hand-over costs about
+ * 50 us (docs/metrics.md) and is skipped when nothing observes.
  */
 public final class Searcher {
 

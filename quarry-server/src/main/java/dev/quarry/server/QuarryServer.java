@@ -2,6 +2,7 @@ package dev.quarry.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.server.api.CollectionRoutes;
@@ -54,13 +55,21 @@ public final class QuarryServer implements AutoCloseable {
 
   /** Starts serving; {@code notices} receives the generated admin key, if one is generated. */
   public static QuarryServer start(ServerConfig config, PrintStream notices) {
+    return start(config, CacheSettings.DEFAULT, notices);
+  }
+
+  /**
+   * Starts serving with the engine's in-memory caches sized by {@code caches}. The engine reports
+   * its stage times and cache lookups to the same registry {@code /metrics} serves.
+   */
+  public static QuarryServer start(ServerConfig config, CacheSettings caches, PrintStream notices) {
     Store store = SqliteStore.open(SqliteSettings.in(config.dataDir()), StoreOptions.defaults());
     Quarry engine = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
-      engine = Quarry.open(EngineConfig.defaults(config.dataDir()));
-      JsonCodec json = new JsonCodec();
       PrometheusMetrics metrics = new PrometheusMetrics();
+      engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches), metrics, metrics);
+      JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
           .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()));
