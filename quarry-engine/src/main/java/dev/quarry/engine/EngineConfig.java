@@ -30,7 +30,7 @@ public record EngineConfig(
   }
 
   /**
-   * The configuration before cache sizes were settings: {@code embeddingCache} off also turns the
+   * The configuration as it was before cache sizes became settings: {@code embeddingCache} off also turns the
    * query-vector cache off, as it always did.
    */
   public EngineConfig(Path dataDir, CollectionSettings defaults, IngestSettings ingest, IngestLimits limits,

@@ -7,7 +7,6 @@ import dev.quarry.core.index.StoredChunk;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.StageTimer;
-import dev.quarry.core.observe.ThreadCpu;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
 import dev.quarry.core.search.FusedResult;
@@ -44,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
- * a virtual thread ({@link ThreadCpu}), so an observed search called on one (every server request)
+ * a virtual thread ({@code ThreadCpu}), so an observed search called on one (every server request)
  * runs on a platform thread of this class's pool and the caller waits; the hand-over costs about
  * 50 us (docs/metrics.md) and is skipped when nothing observes.
  */
@@ -76,7 +75,7 @@ public final class Searcher {
   }
 
   public SearchResponse search(SearchRequest request) {
-    if (observer != StageObserver.NONE && !ThreadCpu.measurable()) {
+    if (observer != StageObserver.NONE && Thread.currentThread().isVirtual()) {
       return await(PARALLEL.submit(() -> searchHere(request)));
     }
     return searchHere(request);

@@ -38,14 +38,8 @@ public final class ThreadCpu {
 
   private static boolean supported() {
     try {
-      if (!THREADS.isCurrentThreadCpuTimeSupported()) {
-        return false;
-      }
-      if (!THREADS.isThreadCpuTimeEnabled()) {
-        THREADS.setThreadCpuTimeEnabled(true);
-      }
-      return THREADS.isThreadCpuTimeEnabled();
-    } catch (UnsupportedOperationException | SecurityException e) {
+      return THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+    } catch (UnsupportedOperationException e) {
       return false;
     }
   }
