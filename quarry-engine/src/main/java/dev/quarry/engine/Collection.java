@@ -6,6 +6,7 @@ import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
+import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.collection.CollectionName;
@@ -16,24 +17,37 @@ import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.IngestSettings;
 import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.search.Searcher;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
-/** An open collection: its index with the embedder and chunker its manifest names. */
+/**
+ * An open collection: its index with the embedder and chunker its manifest names. Searches go
+ * through the engine's search-result cache when it is on.
+ */
 public final class Collection {
+
+  /** The engine's result cache as this opening of the collection uses it. */
+  record CachedResults(SearchResultCache cache, long opening, LongSupplier generation) {}
 
   private final CollectionName name;
   private final ChunkIndex index;
   private final Chunker chunker;
   private final Embedder embedder;
   private final IngestSettings ingest;
+  private final StageObserver stages;
   private final Searcher searcher;
+  private final Optional<CachedResults> results;
 
-  Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest) {
+  Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest,
+      StageObserver stages, Optional<CachedResults> results) {
     this.name = name;
     this.index = index;
     this.chunker = chunker;
     this.embedder = embedder;
     this.ingest = ingest;
-    this.searcher = new Searcher(index, embedder);
+    this.stages = stages;
+    this.searcher = new Searcher(index, embedder, stages);
+    this.results = results;
   }
 
   public CollectionName name() {
@@ -50,7 +64,7 @@ public final class Collection {
 
   /** Ingests every document of {@code source}; unchanged documents cost a hash lookup. */
   public IngestReport ingest(DocumentSource source, ProgressListener progress) {
-    return new IngestPipeline(index, chunker, embedder, ingest).run(source, progress);
+    return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, progress);
   }
 
   /** {@link #ingest(DocumentSource, ProgressListener)}, telling {@code stages} as documents advance. */
@@ -59,7 +73,11 @@ public final class Collection {
   }
 
   public SearchResponse search(SearchRequest request) {
-    return searcher.search(request);
+    if (results.isEmpty()) {
+      return searcher.search(request);
+    }
+    CachedResults r = results.get();
+    return r.cache().search(name.value(), r.opening(), r.generation(), request, () -> searcher.search(request));
   }
 
   /** The full ranking without stored fields (evaluation). */

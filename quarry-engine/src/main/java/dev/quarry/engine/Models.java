@@ -3,6 +3,7 @@ package dev.quarry.engine;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.EmbeddingModelInfo;
 import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.observe.CacheObserver;
 import dev.quarry.embed.cache.CachingEmbedder;
 import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.embed.cache.QueryVectorCache;
@@ -15,29 +16,46 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads each in-process model once per engine and hands out its embedder (behind the persistent
- * embedding cache when enabled) and tokenizer. Models load on first use, not at start-up.
+ * embedding cache and the in-memory query-vector cache when enabled) and tokenizer. Models load on
+ * first use, not at start-up.
  */
 final class Models implements Closeable {
 
-  /** Query vectors kept in memory per model: 10,000 x 384 floats is about 15 MB. */
-  static final int QUERY_CACHE_ENTRIES = 10_000;
+  /**
+   * A loaded model: what embeds passages, the query-vector cache shared by the collections using
+   * the model (if on), and the model itself (its tokenizer is what chunkers measure with).
+   */
+  record Loaded(Embedder passages, Optional<QueryVectorCache> queries, OnnxEmbedder model) {
 
-  /** A loaded model: what embeds, and the tokenizer chunkers measure with. */
-  record Loaded(Embedder embedder, OnnxEmbedder model) {}
+    /** The embedder of one collection: its queries are cached under its name only. */
+    Embedder embedderFor(String collection) {
+      return new ByKind(passages, queries.map(q -> q.scopedTo(collection)).orElse(model));
+    }
+  }
 
   private final EmbedderSettings settings;
   private final Path cacheDir;
-  private final boolean cache;
+  private final boolean passageCache;
+  private final int queryCacheEntries;
+  private final CacheObserver cacheObserver;
   private final Map<String, Loaded> loaded = new HashMap<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
-  Models(EmbedderSettings settings, Path cacheDir, boolean cache) {
+  /**
+   * @param passageCache whether passage vectors go through the persistent cache in {@code cacheDir}
+   * @param queryCacheEntries query vectors kept in memory per model; 0 turns that cache off
+   */
+  Models(EmbedderSettings settings, Path cacheDir, boolean passageCache, int queryCacheEntries,
+      CacheObserver cacheObserver) {
     this.settings = settings;
     this.cacheDir = cacheDir;
-    this.cache = cache;
+    this.passageCache = passageCache;
+    this.queryCacheEntries = queryCacheEntries;
+    this.cacheObserver = cacheObserver;
   }
 
   /**
@@ -74,13 +92,16 @@ final class Models implements Closeable {
     }
     OnnxEmbedder model = OnnxEmbedder.open(config);
     toClose.add(model);
-    Embedder embedder = model;
-    if (cache) {
+    Embedder passages = model;
+    if (passageCache) {
       EmbeddingCache c = EmbeddingCache.open(cacheDir, model.info());
       toClose.add(c);
-      embedder = new ByKind(new CachingEmbedder(model, c), new QueryVectorCache(model, QUERY_CACHE_ENTRIES));
+      passages = new CachingEmbedder(model, c);
     }
-    l = new Loaded(embedder, model);
+    Optional<QueryVectorCache> queries = queryCacheEntries > 0
+        ? Optional.of(new QueryVectorCache(model, queryCacheEntries, cacheObserver))
+        : Optional.empty();
+    l = new Loaded(passages, queries, model);
     loaded.put(modelId, l);
     return l;
   }

@@ -4,9 +4,10 @@ import dev.quarry.core.chunk.Chunker;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.error.StorageException;
-import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
+import dev.quarry.core.observe.CacheObserver;
+import dev.quarry.core.observe.StageObserver;
 import dev.quarry.engine.collection.CollectionName;
 import dev.quarry.engine.collection.CollectionSettings;
 import dev.quarry.engine.ingest.DocumentSource;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -41,23 +43,42 @@ public final class Quarry implements Closeable {
   private final EngineConfig config;
   private final Path collectionsDir;
   private final Models models;
+  private final StageObserver stages;
+  private final Optional<SearchResultCache> results;
   private final Map<String, Collection> open = new HashMap<>();
   private final Parser parsers;
+  private long openings;
 
-  private Quarry(EngineConfig config) {
+  private Quarry(EngineConfig config, StageObserver stages, CacheObserver caches) {
     this.config = config;
     this.collectionsDir = config.dataDir().resolve("collections");
     this.parsers = ParserRegistry.standard(config.limits());
-    this.models = new Models(config.embedder(), config.dataDir().resolve("cache").resolve("embeddings"), config.embeddingCache());
+    this.models = new Models(config.embedder(), config.dataDir().resolve("cache").resolve("embeddings"),
+        config.embeddingCache(), config.caches().queryVectors(), caches);
+    this.stages = stages;
+    this.results = config.caches().searchResults() > 0
+        ? Optional.of(new SearchResultCache(config.caches().searchResults(), caches))
+        : Optional.empty();
   }
 
+  /** The engine on {@code config}, observed by nobody. */
   public static Quarry open(EngineConfig config) {
+    return open(config, StageObserver.NONE, CacheObserver.NONE);
+  }
+
+  /**
+   * The engine on {@code config}, reporting the time of every ingestion and search stage to {@code
+   * stages} and every lookup of its caches to {@code caches}.
+   */
+  public static Quarry open(EngineConfig config, StageObserver stages, CacheObserver caches) {
+    Objects.requireNonNull(stages, "stages");
+    Objects.requireNonNull(caches, "caches");
     try {
       Files.createDirectories(config.dataDir().resolve("collections"));
     } catch (IOException e) {
       throw new StorageException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    return new Quarry(config);
+    return new Quarry(config, stages, caches);
   }
 
   public EngineConfig config() {
@@ -93,7 +114,7 @@ public final class Quarry implements Closeable {
     CollectionSettings s = requested.orElse(config.defaults());
     Models.Loaded model = models.get(s.model());
     IndexManifest manifest = IndexManifest.of(model.model().info(), s.encoding(), s.chunker());
-    ChunkIndex index = LuceneChunkIndex.create(dirOf(n), manifest);
+    LuceneChunkIndex index = LuceneChunkIndex.create(dirOf(n), manifest);
     return register(n, index, model);
   }
 
@@ -112,7 +133,7 @@ public final class Quarry implements Closeable {
     if (!LuceneChunkIndex.exists(dirOf(n))) {
       return Optional.empty();
     }
-    ChunkIndex index = LuceneChunkIndex.open(dirOf(n));
+    LuceneChunkIndex index = LuceneChunkIndex.open(dirOf(n));
     Models.Loaded model;
     try {
       model = models.get(index.manifest().embedderId());
@@ -140,6 +161,7 @@ public final class Quarry implements Closeable {
     if (c != null) {
       closeQuietly(c.index());
     }
+    results.ifPresent(r -> r.forget(n.value()));
     Path dir = dirOf(n);
     if (!Files.exists(dir)) {
       return false;
@@ -165,9 +187,11 @@ public final class Quarry implements Closeable {
     }
   }
 
-  private Collection register(CollectionName n, ChunkIndex index, Models.Loaded model) {
+  private Collection register(CollectionName n, LuceneChunkIndex index, Models.Loaded model) {
     Chunker chunker = Chunkers.create(index.manifest().chunker(), model.model().tokenizer());
-    Collection c = new Collection(n, index, chunker, model.embedder(), config.ingest());
+    Optional<Collection.CachedResults> cached =
+        results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
+    Collection c = new Collection(n, index, chunker, model.embedderFor(n.value()), config.ingest(), stages, cached);
     open.put(n.value(), c);
     return c;
   }

@@ -4,6 +4,9 @@ import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.observe.Stage;
+import dev.quarry.core.observe.StageObserver;
+import dev.quarry.core.observe.StageTimer;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
 import dev.quarry.core.search.FusedResult;
@@ -22,41 +25,72 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers a {@link SearchRequest} over one collection: embeds the query (for vector and hybrid),
  * runs each retriever with the filter inside it, groups chunks by document when asked (a document
  * ranks where its best chunk ranks, per retriever, before fusion), fuses, pages, and loads the
  * stored chunks of the page only.
+ *
+ * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
+ * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
+ * a virtual thread ({@code ThreadCpu}), so an observed search called on one (every server request)
+ * runs on a platform thread of this class's pool and the caller waits; the hand-over costs about
+ * 50 us (docs/metrics.md) and is skipped when nothing observes.
  */
 public final class Searcher {
 
-  /** Runs the lexical side of a hybrid query beside the query embedding: one virtual thread each. */
-  private static final ExecutorService PARALLEL = Executors.newVirtualThreadPerTaskExecutor();
+  /**
+   * Platform threads ({@code quarry-search-<n>}) for the lexical side of a hybrid query, which runs
+   * beside the query embedding, and for observed searches called on virtual threads. Idle threads
+   * end after a minute.
+   */
+  private static final ExecutorService PARALLEL = Executors.newCachedThreadPool(searchThreads());
 
   /** Longest snippet returned with a hit, in characters. */
   public static final int SNIPPET_CHARS = 240;
 
   private final ChunkIndex index;
   private final Embedder embedder;
+  private final StageObserver observer;
 
   public Searcher(ChunkIndex index, Embedder embedder) {
+    this(index, embedder, StageObserver.NONE);
+  }
+
+  /** A searcher that reports the time of each stage of each search to {@code observer}. */
+  public Searcher(ChunkIndex index, Embedder embedder, StageObserver observer) {
     this.index = index;
     this.embedder = embedder;
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   public SearchResponse search(SearchRequest request) {
+    if (observer != StageObserver.NONE && Thread.currentThread().isVirtual()) {
+      return await(PARALLEL.submit(() -> searchHere(request)));
+    }
+    return searchHere(request);
+  }
+
+  private SearchResponse searchHere(SearchRequest request) {
     Ranking ranking = rank(request);
     List<FusedResult> ranked = ranking.results();
     int from = Math.min(request.offset(), ranked.size());
     int to = Math.min(request.offset() + request.k(), ranked.size());
     List<FusedResult> page = ranked.subList(from, to);
+    return StageTimer.time(observer, Stage.LOAD, () -> page(request, page, ranking.generation()));
+  }
+
+  private SearchResponse page(SearchRequest request, List<FusedResult> page, long generation) {
     List<StoredChunk> chunks = index.load(page.stream().map(FusedResult::chunkId).toList());
     Map<String, StoredChunk> byId = new HashMap<>();
     chunks.forEach(c -> byId.put(c.chunkId(), c));
@@ -73,7 +107,7 @@ public final class Searcher {
               : Optional.empty();
       hits.add(new Hit(chunk, r.score(), Snippets.of(chunk.text(), request.query(), SNIPPET_CHARS), explanation));
     }
-    return new SearchResponse(hits, ranking.generation());
+    return new SearchResponse(hits, generation);
   }
 
   /** A full ranking and the lowest index generation its retrievers read. */
@@ -103,6 +137,10 @@ public final class Searcher {
       }
     }
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
+    return StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
+  }
+
+  private static Ranking fuse(SearchRequest request, List<RankedList> lists, int depth, long generation) {
     if (request.grouping() == Grouping.DOCUMENT) {
       lists = oneChunkPerDocument(lists.stream().map(Searcher::bestChunkPerDocument).toList());
     }
@@ -114,26 +152,42 @@ public final class Searcher {
 
   private RankedList lexical(SearchRequest request, int depth) {
     RetrievalQuery query = new RetrievalQuery(request.query(), null, request.filter());
-    return renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL);
+    return StageTimer.time(observer, Stage.RETRIEVE_LEXICAL,
+        () -> renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL));
   }
 
   private RankedList vector(SearchRequest request, int depth) {
-    float[] vector = embedder.embed(List.of(request.query()), InputKind.QUERY)[0];
+    float[] vector = StageTimer.time(observer, Stage.EMBED_QUERY,
+        () -> embedder.embed(List.of(request.query()), InputKind.QUERY)[0]);
     RetrievalQuery query = new RetrievalQuery(request.query(), vector, request.filter());
-    return renamed(index.vector().retrieve(query, depth), Fusers.VECTOR);
+    return StageTimer.time(observer, Stage.RETRIEVE_VECTOR,
+        () -> renamed(index.vector().retrieve(query, depth), Fusers.VECTOR));
   }
 
-  private static RankedList await(Future<RankedList> future) {
+  private static ThreadFactory searchThreads() {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "quarry-search-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private static <T> T await(Future<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
+      future.cancel(false);
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrieving", e);
+      throw new IllegalStateException("interrupted while searching", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new IllegalStateException("lexical retrieval failed: " + e.getCause(), e.getCause());
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("search failed: " + e.getCause(), e.getCause());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.quarry.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.server.api.CollectionRoutes;
@@ -22,6 +23,7 @@ import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.server.config.CacheConfig;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.ingest.IngestionWorker;
@@ -72,6 +74,22 @@ public final class QuarryServer implements AutoCloseable {
 
   /** Starts serving; {@code notices} receives the generated admin key, if one is generated. */
   public static QuarryServer start(ServerConfig config, PrintStream notices) {
+    return start(config, caches(config.cache()), notices);
+  }
+
+  /** The engine's cache sizes from section {@code cache}: a disabled cache has size 0. */
+  static CacheSettings caches(CacheConfig c) {
+    return new CacheSettings(
+        c.queryEmbeddings().enabled() ? c.queryEmbeddings().maxEntries() : 0,
+        c.results().enabled() ? c.results().maxEntries() : 0);
+  }
+
+  /**
+   * Starts serving with the engine's in-memory caches sized by {@code caches} (instead of section
+   * {@code cache}). The engine reports its stage times and cache lookups to the same registry
+   * {@code /metrics} serves.
+   */
+  public static QuarryServer start(ServerConfig config, CacheSettings caches, PrintStream notices) {
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
     Store store;
     try {
@@ -89,9 +107,9 @@ public final class QuarryServer implements AutoCloseable {
     IngestionWorker worker = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
-      engine = Quarry.open(EngineConfig.defaults(config.dataDir()));
-      JsonCodec json = new JsonCodec();
       PrometheusMetrics metrics = new PrometheusMetrics();
+      engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches), metrics, metrics);
+      JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
           .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()));

@@ -123,10 +123,10 @@ class OpenApiDriftTest {
       JsonNode schema = generated.path("paths").path(r.template()).path(r.method().toLowerCase(Locale.ROOT))
           .at("/requestBody/content/application~1json/schema");
       for (JsonNode sample : SchemaSamples.all(generated, schema)) {
-        json.read(sample.toString().getBytes(StandardCharsets.UTF_8), body.type());
+        json.read(sample.toString(), body.type());
         ((ObjectNode) sample).put("not_in_the_schema", true);
         assertThrows(UnrecognizedPropertyException.class,
-            () -> json.read(sample.toString().getBytes(StandardCharsets.UTF_8), body.type()), r.toString());
+            () -> json.read(sample.toString(), body.type()), r.toString());
       }
     }
     assertTrue(bodies >= 5, "the tenant, key, collection, document and search bodies, got: " + bodies);

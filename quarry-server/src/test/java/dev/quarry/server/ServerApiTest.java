@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,54 @@ class ServerApiTest {
     assertTrue(indexed >= 3, "three documents were upserted at start, got: " + indexed);
     assertEquals(405, client.send(HttpRequest.newBuilder(uri("/metrics")).POST(HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
+  void searchesReportEveryStageWithCpuTimeAndAWarmCacheNeverReturnsADeletedDocument() throws Exception {
+    assertEquals(201, call("PUT", "/v1/collections/cached", acme, "").status());
+    upsert(acme, "cached", "otter", "{\"text\":\"Sea otters hold hands while they sleep so they do not drift apart.\"}");
+    upsert(acme, "cached", "heron", "{\"text\":\"A heron stands still in shallow water waiting for fish.\"}");
+    String query = "{\"query\":\"otters holding hands asleep\",\"k\":5}";
+    Map<String, Double> before = scrape();
+    assertEquals("otter", ids(search(acme, "cached", query)).getFirst());
+    assertEquals("otter", ids(search(acme, "cached", query)).getFirst());
+    Map<String, Double> after = scrape();
+    String hit = "quarry_cache_requests_total{cache=\"search_result\",result=\"hit\"}";
+    String miss = "quarry_cache_requests_total{cache=\"search_result\",result=\"miss\"}";
+    assertEquals(1, after.get(hit) - before.get(hit), 0);
+    assertEquals(1, after.get(miss) - before.get(miss), 0);
+    for (String stage : List.of("embed_query", "retrieve_lexical", "retrieve_vector", "fuse", "load")) {
+      String cpu = "quarry_stage_cpu_seconds_total{stage=\"" + stage + "\"}";
+      String runs = "quarry_stage_duration_seconds_count{stage=\"" + stage + "\"}";
+      String unmeasured = "quarry_stage_cpu_unmeasured_total{stage=\"" + stage + "\"}";
+      assertEquals(1, after.get(runs) - before.get(runs), 0, stage + " runs once: the second search was a hit");
+      assertTrue(after.get(cpu) > before.get(cpu), stage + " CPU did not grow");
+      assertEquals(before.get(unmeasured), after.get(unmeasured), stage + " ran where its CPU cannot be measured");
+    }
+    assertTrue(after.get("process_cpu_seconds_total") > 0);
+
+    Reply del = call("DELETE", "/v1/collections/cached/documents/otter?refresh=wait_for", acme, null);
+    assertEquals(200, del.status(), del.body().toString());
+    assertFalse(ids(search(acme, "cached", query)).contains("otter"), "served a deleted document");
+    assertFalse(ids(search(acme, "cached", query)).contains("otter"), "served a deleted document from the cache");
+  }
+
+  @Test
+  void oneTenantsQueryVectorIsNeverServedToAnother() throws Exception {
+    assertTrue(List.of(200, 201).contains(call("PUT", "/v1/collections/vectors", acme, "").status()));
+    assertTrue(List.of(200, 201).contains(call("PUT", "/v1/collections/vectors", globex, "").status()));
+    String query = "{\"query\":\"merger talks with initech next quarter\",\"mode\":\"vector\"}";
+    String hit = "quarry_cache_requests_total{cache=\"query_vector\",result=\"hit\"}";
+    String miss = "quarry_cache_requests_total{cache=\"query_vector\",result=\"miss\"}";
+    Map<String, Double> before = scrape();
+    assertEquals(200, search(acme, "vectors", query).status());
+    assertEquals(200, search(globex, "vectors", query).status());
+    Map<String, Double> after = scrape();
+    assertEquals(0, after.get(hit) - before.get(hit), 0, "globex was served acme's query vector");
+    assertEquals(2, after.get(miss) - before.get(miss), 0);
+    // the same tenant and collection again (another k, so the result cache does not answer first)
+    assertEquals(200, search(acme, "vectors", query.replace("}", ",\"k\":3}")).status());
+    assertEquals(1, scrape().get(hit) - after.get(hit), 0);
   }
 
   @Test
@@ -366,6 +416,18 @@ class ServerApiTest {
   private void upsert(String key, String collection, String id, String body) throws Exception {
     Reply r = call("PUT", "/v1/collections/" + collection + "/documents/" + id + "?refresh=wait_for", key, body);
     assertEquals(200, r.status(), r.body().toString());
+  }
+
+  /** Every sample of /metrics by series (name and labels, without {@code le} buckets). */
+  private Map<String, Double> scrape() throws Exception {
+    String text = client.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> out = new HashMap<>();
+    text.lines().filter(l -> !l.startsWith("#") && !l.contains("_bucket{")).forEach(l -> {
+      int space = l.lastIndexOf(' ');
+      out.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+    });
+    return out;
   }
 
   private Reply search(String key, String collection, String body) throws Exception {

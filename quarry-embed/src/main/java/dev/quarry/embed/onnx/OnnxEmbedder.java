@@ -9,6 +9,8 @@ import ai.onnxruntime.TensorInfo;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.EmbeddingModelInfo;
 import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.observe.CpuAccount;
+import dev.quarry.core.observe.ThreadCpu;
 import dev.quarry.embed.model.EmbeddingModels;
 import dev.quarry.embed.model.ModelResources;
 import dev.quarry.embed.model.ModelSpec;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -52,6 +55,8 @@ import java.util.stream.IntStream;
  *       at once however many callers there are.
  *   <li>Query batches overtake waiting document batches, so searches stay fast during a bulk
  *       ingest.
+ *   <li>The CPU time a worker spends on a batch is charged to the caller's {@link CpuAccount}
+ *       when one is bound, so a timed stage counts the model's work and not just its own wait.
  *   <li>Inputs are sorted by token count before batching, so a batch holds texts of similar length
  *       and little padding; vectors are returned in the callers' order.
  *   <li>Only the inputs the graph declares are fed ({@code input_ids}, {@code attention_mask},
@@ -185,10 +190,14 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
             .mapToInt(Integer::intValue)
             .toArray();
     float[][] vectors = new float[inputs.length][];
+    Optional<CpuAccount> account = CpuAccount.current();
     List<Future<?>> batches = new ArrayList<>();
     for (int from = 0; from < order.length; from += config.batchSize()) {
       int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
-      BatchTask task = new BatchTask(() -> runBatch(inputs, batch, vectors), kind, submitted.getAndIncrement());
+      Runnable run = account.isEmpty()
+          ? () -> runBatch(inputs, batch, vectors)
+          : () -> runCharged(account.get(), () -> runBatch(inputs, batch, vectors));
+      BatchTask task = new BatchTask(run, kind, submitted.getAndIncrement());
       try {
         workers.execute(task);
         batches.add(task);
@@ -199,6 +208,19 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     }
     awaitAll(batches);
     return vectors;
+  }
+
+  /** Runs a batch on this worker thread and charges its CPU time to the caller's account. */
+  private static void runCharged(CpuAccount account, Runnable batch) {
+    long start = ThreadCpu.now();
+    try {
+      batch.run();
+    } finally {
+      long end = ThreadCpu.now();
+      if (start >= 0 && end >= 0) {
+        account.charge(end - start);
+      }
+    }
   }
 
   private void runBatch(ModelInput[] inputs, int[] batch, float[][] vectors) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.observe.CpuAccount;
 import dev.quarry.embed.model.EmbeddingModels;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,22 @@ class OnnxEmbedderTest {
       text.append("token").append(' ');
     }
     return text.toString().strip();
+  }
+
+  @Test
+  void theModelWorkersChargeTheirCpuTimeToTheCallersAccount() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      texts.add(words(200) + " " + i);
+    }
+    CpuAccount account = new CpuAccount();
+    long wall0 = System.nanoTime();
+    CpuAccount.charging(account, () -> bgeQ.embed(texts, InputKind.DOCUMENT));
+    long wall = System.nanoTime() - wall0;
+    // the caller only waits: every charged nanosecond was spent on the worker threads, two of them
+    assertTrue(account.nanos() > 1_000_000, "charged " + account.nanos() + " ns");
+    assertTrue(account.nanos() <= 2 * wall + 20_000_000, "charged " + account.nanos() + " ns in " + wall + " ns");
+    bgeQ.embed(texts, InputKind.DOCUMENT); // no account bound: nothing to charge, nothing fails
   }
 
   @Test

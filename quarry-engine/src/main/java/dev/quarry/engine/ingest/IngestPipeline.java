@@ -8,6 +8,9 @@ import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.error.QuarryException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.index.ChunkIndex;
+import dev.quarry.core.observe.Stage;
+import dev.quarry.core.observe.StageObserver;
+import dev.quarry.core.observe.StageTimer;
 import dev.quarry.core.parse.ParseOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * Queues between stages hold two batches, which bounds memory. A failure in any stage stops the
  * others and is rethrown; whatever was committed stays intact, and a re-run skips it.
+ *
+ * <p>Stage times go to a {@link StageObserver}: parse and chunk per document on the calling thread
+ * (parse being the time the source took to hand over the next document), embed and index per
+ * batch on their threads, and the final commit as index. The CPU of the calling thread's stages is
+ * unknown when it is a virtual thread.
  */
 public final class IngestPipeline {
 
@@ -38,12 +46,19 @@ public final class IngestPipeline {
   private final Chunker chunker;
   private final Embedder embedder;
   private final IngestSettings settings;
+  private final StageObserver observer;
 
   public IngestPipeline(ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings settings) {
+    this(index, chunker, embedder, settings, StageObserver.NONE);
+  }
+
+  public IngestPipeline(
+      ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings settings, StageObserver observer) {
     this.index = index;
     this.chunker = chunker;
     this.embedder = embedder;
     this.settings = settings;
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
 
   /** One unit of work between stages: documents with their chunks and, once embedded, vectors. */
@@ -75,7 +90,8 @@ public final class IngestPipeline {
           List<String> texts = new ArrayList<>(b.chunkCount());
           b.chunks().forEach(cs -> cs.forEach(c -> texts.add(c.embeddingText())));
           long t0 = System.nanoTime();
-          float[][] vectors = texts.isEmpty() ? new float[0][] : embedder.embed(texts, InputKind.DOCUMENT);
+          float[][] vectors = texts.isEmpty() ? new float[0][]
+              : StageTimer.time(observer, Stage.EMBED_DOCUMENTS, () -> embedder.embed(texts, InputKind.DOCUMENT));
           embedNanos[0] += System.nanoTime() - t0;
           stages.embedded(ids(b.documents()));
           toIndex.put(new Batch(b.documents(), b.chunks(), vectors));
@@ -91,6 +107,7 @@ public final class IngestPipeline {
       try {
         long sinceCommit = 0;
         for (Batch b = toIndex.take(); b != Batch.END; b = toIndex.take()) {
+          StageTimer timer = StageTimer.start(observer);
           int offset = 0;
           for (int i = 0; i < b.documents().size(); i++) {
             List<Chunk> cs = b.chunks().get(i);
@@ -104,6 +121,7 @@ public final class IngestPipeline {
               sinceCommit = 0;
             }
           }
+          timer.stop(Stage.INDEX);
         }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
@@ -118,9 +136,12 @@ public final class IngestPipeline {
     List<Document> docs = new ArrayList<>();
     List<List<Chunk>> chunks = new ArrayList<>();
     int[] pending = {0};
+    // parse time is the time the source takes between handing over one outcome and the next
+    StageTimer[] parsing = {StageTimer.start(observer)};
     try {
       source.emit(
           outcome -> {
+            parsing[0].stop(Stage.PARSE);
             if (failure.get() != null) {
               throw new PipelineAborted();
             }
@@ -129,11 +150,14 @@ public final class IngestPipeline {
               case ParseOutcome.Parsed p -> {
                 documents[0]++;
                 Document d = p.document();
+                StageTimer chunking = StageTimer.start(observer);
                 Optional<String> known = index.contentHash(d.id());
                 if (known.isPresent() && known.get().equals(d.contentHash())) {
+                  chunking.stop(Stage.CHUNK);
                   unchanged[0]++;
                 } else {
                   List<Chunk> cs = chunker.chunk(d);
+                  chunking.stop(Stage.CHUNK);
                   if (cs.isEmpty()) {
                     rejected.add(new Rejection(d.source().isEmpty() ? d.id() : d.source(), "no text to index"));
                   } else {
@@ -151,6 +175,7 @@ public final class IngestPipeline {
                 }
               }
             }
+            parsing[0] = StageTimer.start(observer);
           },
           read -> {
             bytes[0] = read;
@@ -174,9 +199,11 @@ public final class IngestPipeline {
     }
     long generation;
     try {
+      StageTimer committing = StageTimer.start(observer);
       index.commit();
       // the generation a search reads next: a commit itself moves the reader version on
       generation = index.refresh();
+      committing.stop(Stage.INDEX);
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
       generation = -1;

@@ -1,9 +1,16 @@
 package dev.quarry.server.metrics;
 
+import dev.quarry.core.observe.CacheName;
+import dev.quarry.core.observe.CacheObserver;
+import dev.quarry.core.observe.Stage;
+import dev.quarry.core.observe.StageObserver;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,20 +18,26 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An in-memory {@link Metrics} registry that renders the Prometheus text exposition format
- * (version 0.0.4) itself.
+ * (version 0.0.4) itself. It is also the engine's {@link StageObserver} and {@link CacheObserver}.
  *
  * <p>Decisions: no client library (the format is a few lines of text); latency buckets from 1 ms to
- * 10 s in roughly 1-2.5-5 steps so P50 and P95 can be read with {@code histogram_quantile}; series
- * are kept in sorted maps so the output is stable; label cardinality is bounded because routes are
- * templates, methods and statuses are few, and codes come from the taxonomy.
+ * 10 s in roughly 1-2.5-5 steps so P50 and P95 can be read with {@code histogram_quantile}, and
+ * from 50 us for stages, which are often shorter than a millisecond; series are kept in sorted maps
+ * so the output is stable; every stage and cache series exists from the start (at zero) so rates
+ * can be taken at once; label cardinality is bounded because routes are templates, methods and
+ * statuses are few, codes come from the taxonomy, and stages and caches are enums.
  */
-public final class PrometheusMetrics implements Metrics {
+public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver {
 
   /** The Content-Type of {@link #render()}. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  static final double[] STAGE_BUCKETS = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
   };
 
   private record SeriesKey(String route, String method, int status) implements Comparable<SeriesKey> {
@@ -40,10 +53,13 @@ public final class PrometheusMetrics implements Metrics {
 
   /** One histogram series: non-cumulative bucket counts (the last is +Inf), sum in nanoseconds. */
   private static final class Histogram {
-    final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
+    final double[] buckets;
+    final LongAdder[] counts;
     final LongAdder sumNanos = new LongAdder();
 
-    Histogram() {
+    Histogram(double[] buckets) {
+      this.buckets = buckets;
+      this.counts = new LongAdder[buckets.length + 1];
       for (int i = 0; i < counts.length; i++) {
         counts[i] = new LongAdder();
       }
@@ -52,7 +68,7 @@ public final class PrometheusMetrics implements Metrics {
     void observe(long nanos) {
       double seconds = nanos / 1e9;
       int i = 0;
-      while (i < BUCKETS.length && seconds > BUCKETS[i]) {
+      while (i < buckets.length && seconds > buckets[i]) {
         i++;
       }
       counts[i].increment();
@@ -60,15 +76,33 @@ public final class PrometheusMetrics implements Metrics {
     }
   }
 
+  /** Time and CPU of one stage. */
+  private static final class StageSeries {
+    final Histogram wall = new Histogram(STAGE_BUCKETS);
+    final LongAdder cpuNanos = new LongAdder();
+    final LongAdder cpuUnmeasured = new LongAdder();
+  }
+
   private final Map<SeriesKey, Histogram> requests = new ConcurrentSkipListMap<>();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final AtomicLong documentsIndexed = new AtomicLong();
+  private final Map<Stage, StageSeries> stages = new EnumMap<>(Stage.class);
+  private final Map<CacheName, LongAdder[]> caches = new EnumMap<>(CacheName.class);
+
+  public PrometheusMetrics() {
+    for (Stage stage : Stage.values()) {
+      stages.put(stage, new StageSeries());
+    }
+    for (CacheName cache : CacheName.values()) {
+      caches.put(cache, new LongAdder[] {new LongAdder(), new LongAdder()});
+    }
+  }
 
   @Override
   public void requestCompleted(String route, String method, int status, Duration duration) {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(method, "method");
-    requests.computeIfAbsent(new SeriesKey(route, method, status), k -> new Histogram())
+    requests.computeIfAbsent(new SeriesKey(route, method, status), k -> new Histogram(BUCKETS))
         .observe(Math.max(0, duration.toNanos()));
   }
 
@@ -85,26 +119,65 @@ public final class PrometheusMetrics implements Metrics {
     documentsIndexed.addAndGet(count);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The wall time goes to the stage's histogram; the CPU time to its counter, or, when unknown,
+   * one more to its unmeasured counter.
+   */
+  @Override
+  public void record(Stage stage, long wallNanos, long cpuNanos) {
+    StageSeries series = stages.get(Objects.requireNonNull(stage, "stage"));
+    series.wall.observe(Math.max(0, wallNanos));
+    if (cpuNanos >= 0) {
+      series.cpuNanos.add(cpuNanos);
+    } else {
+      series.cpuUnmeasured.increment();
+    }
+  }
+
+  @Override
+  public void lookups(CacheName cache, int hits, int misses) {
+    if (hits < 0 || misses < 0) {
+      throw new IllegalArgumentException("cache lookups must not be negative, got hits " + hits + ", misses " + misses);
+    }
+    LongAdder[] counts = caches.get(Objects.requireNonNull(cache, "cache"));
+    counts[0].add(hits);
+    counts[1].add(misses);
+  }
+
   /** The current values in the Prometheus text format. */
   public String render() {
-    StringBuilder out = new StringBuilder(4096);
+    StringBuilder out = new StringBuilder(8192);
     String h = MetricNames.REQUEST_DURATION;
     out.append("# HELP ").append(h).append(" HTTP request latency by route template, method and status.\n");
     out.append("# TYPE ").append(h).append(" histogram\n");
-    requests.forEach((key, histogram) -> {
-      String labels = label(MetricNames.LABEL_ROUTE, key.route()) + ","
-          + label(MetricNames.LABEL_METHOD, key.method()) + ","
-          + label(MetricNames.LABEL_STATUS, Integer.toString(key.status()));
-      long cumulative = 0;
-      for (int i = 0; i <= BUCKETS.length; i++) {
-        cumulative += histogram.counts[i].sum();
-        String le = i < BUCKETS.length ? number(BUCKETS[i]) : "+Inf";
-        out.append(h).append("_bucket{").append(labels).append(",le=\"").append(le).append("\"} ")
-            .append(cumulative).append('\n');
+    requests.forEach((key, histogram) -> histogram(out, h, label(MetricNames.LABEL_ROUTE, key.route()) + ","
+        + label(MetricNames.LABEL_METHOD, key.method()) + ","
+        + label(MetricNames.LABEL_STATUS, Integer.toString(key.status())), histogram));
+    String sd = MetricNames.STAGE_DURATION;
+    out.append("# HELP ").append(sd).append(" Wall time of each ingestion and search stage.\n");
+    out.append("# TYPE ").append(sd).append(" histogram\n");
+    stages.forEach((stage, series) -> histogram(out, sd, label(MetricNames.LABEL_STAGE, stage.wireName()), series.wall));
+    counter(out, MetricNames.STAGE_CPU, "CPU time of each stage: its own thread and the model workers it waited for.");
+    stages.forEach((stage, series) -> out.append(MetricNames.STAGE_CPU).append('{')
+        .append(label(MetricNames.LABEL_STAGE, stage.wireName())).append("} ")
+        .append(number(series.cpuNanos.sum() / 1e9)).append('\n'));
+    counter(out, MetricNames.STAGE_CPU_UNMEASURED, "Stage runs whose CPU time could not be measured (virtual threads).");
+    stages.forEach((stage, series) -> out.append(MetricNames.STAGE_CPU_UNMEASURED).append('{')
+        .append(label(MetricNames.LABEL_STAGE, stage.wireName())).append("} ")
+        .append(series.cpuUnmeasured.sum()).append('\n'));
+    counter(out, MetricNames.CACHE_REQUESTS, "Cache lookups by cache and result.");
+    caches.forEach((cache, counts) -> {
+      for (int i = 0; i < 2; i++) {
+        out.append(MetricNames.CACHE_REQUESTS).append('{').append(label(MetricNames.LABEL_CACHE, cache.wireName()))
+            .append(',').append(label(MetricNames.LABEL_RESULT, i == 0 ? MetricNames.RESULT_HIT : MetricNames.RESULT_MISS))
+            .append("} ").append(counts[i].sum()).append('\n');
       }
-      out.append(h).append("_sum{").append(labels).append("} ")
-          .append(number(histogram.sumNanos.sum() / 1e9)).append('\n');
-      out.append(h).append("_count{").append(labels).append("} ").append(cumulative).append('\n');
+    });
+    processCpuNanos().ifPresent(nanos -> {
+      counter(out, MetricNames.PROCESS_CPU, "CPU time of the whole process: every thread, GC and JIT included.");
+      out.append(MetricNames.PROCESS_CPU).append(' ').append(number(nanos / 1e9)).append('\n');
     });
     out.append("# HELP ").append(MetricNames.ERRORS).append(" Failed requests by error taxonomy code.\n");
     out.append("# TYPE ").append(MetricNames.ERRORS).append(" counter\n");
@@ -114,6 +187,33 @@ public final class PrometheusMetrics implements Metrics {
     out.append("# TYPE ").append(MetricNames.DOCUMENTS_INDEXED).append(" counter\n");
     out.append(MetricNames.DOCUMENTS_INDEXED).append(' ').append(documentsIndexed.get()).append('\n');
     return out.toString();
+  }
+
+  private static void histogram(StringBuilder out, String name, String labels, Histogram histogram) {
+    long cumulative = 0;
+    for (int i = 0; i <= histogram.buckets.length; i++) {
+      cumulative += histogram.counts[i].sum();
+      String le = i < histogram.buckets.length ? number(histogram.buckets[i]) : "+Inf";
+      out.append(name).append("_bucket{").append(labels).append(",le=\"").append(le).append("\"} ")
+          .append(cumulative).append('\n');
+    }
+    out.append(name).append("_sum{").append(labels).append("} ")
+        .append(number(histogram.sumNanos.sum() / 1e9)).append('\n');
+    out.append(name).append("_count{").append(labels).append("} ").append(cumulative).append('\n');
+  }
+
+  private static void counter(StringBuilder out, String name, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" counter\n");
+  }
+
+  /** The process's CPU time, where the JVM reports it (HotSpot on Linux, macOS and Windows does). */
+  private static Optional<Long> processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      return nanos < 0 ? Optional.empty() : Optional.of(nanos);
+    }
+    return Optional.empty();
   }
 
   private static String label(String name, String value) {

@@ -3,6 +3,9 @@ package dev.quarry.server.metrics;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quarry.core.observe.CacheName;
+import dev.quarry.core.observe.Stage;
+import dev.quarry.core.observe.StageObserver;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +38,55 @@ class PrometheusMetricsTest {
     assertTrue(text.contains("quarry_errors_total{code=\"a\\\"b\"} 2\n"), text);
     assertTrue(text.contains("quarry_documents_indexed_total 2\n"), text);
     assertThrows(IllegalArgumentException.class, () -> m.documentsIndexed(-1));
+  }
+
+  @Test
+  void everyStageAndCacheSeriesExistsFromTheStartAtZero() {
+    String text = new PrometheusMetrics().render();
+    for (Stage stage : Stage.values()) {
+      String s = "stage=\"" + stage.wireName() + "\"";
+      assertTrue(text.contains("quarry_stage_duration_seconds_count{" + s + "} 0\n"), text);
+      assertTrue(text.contains("quarry_stage_cpu_seconds_total{" + s + "} 0\n"), text);
+      assertTrue(text.contains("quarry_stage_cpu_unmeasured_total{" + s + "} 0\n"), text);
+    }
+    for (CacheName cache : CacheName.values()) {
+      for (String result : new String[] {"hit", "miss"}) {
+        assertTrue(text.contains("quarry_cache_requests_total{cache=\"" + cache.wireName() + "\",result=\""
+            + result + "\"} 0\n"), text);
+      }
+    }
+    assertTrue(text.contains("# TYPE process_cpu_seconds_total counter\n"), text);
+  }
+
+  @Test
+  void stageWallTimeFillsTheHistogramAndCpuTheCounterUnlessUnknown() {
+    PrometheusMetrics m = new PrometheusMetrics();
+    m.record(Stage.RETRIEVE_LEXICAL, 80_000, 70_000);
+    m.record(Stage.RETRIEVE_LEXICAL, 3_000_000, 2_500_000);
+    m.record(Stage.RETRIEVE_LEXICAL, 400_000, StageObserver.CPU_UNKNOWN);
+    String text = m.render();
+    String s = "stage=\"retrieve_lexical\"";
+    assertTrue(text.contains("quarry_stage_duration_seconds_bucket{" + s + ",le=\"1.0E-4\"} 1\n"), text);
+    assertTrue(text.contains("quarry_stage_duration_seconds_bucket{" + s + ",le=\"5.0E-4\"} 2\n"), text);
+    assertTrue(text.contains("quarry_stage_duration_seconds_bucket{" + s + ",le=\"0.005\"} 3\n"), text);
+    assertTrue(text.contains("quarry_stage_duration_seconds_count{" + s + "} 3\n"), text);
+    assertTrue(text.contains("quarry_stage_duration_seconds_sum{" + s + "} 0.00348\n"), text);
+    assertTrue(text.contains("quarry_stage_cpu_seconds_total{" + s + "} 0.00257\n"), text);
+    assertTrue(text.contains("quarry_stage_cpu_unmeasured_total{" + s + "} 1\n"), text);
+  }
+
+  @Test
+  void cacheHitsAndMissesAreCountedApart() {
+    PrometheusMetrics m = new PrometheusMetrics();
+    m.lookups(CacheName.SEARCH_RESULT, 1, 0);
+    m.lookups(CacheName.SEARCH_RESULT, 0, 1);
+    m.lookups(CacheName.SEARCH_RESULT, 1, 0);
+    m.lookups(CacheName.QUERY_VECTOR, 2, 3);
+    String text = m.render();
+    assertTrue(text.contains("quarry_cache_requests_total{cache=\"search_result\",result=\"hit\"} 2\n"), text);
+    assertTrue(text.contains("quarry_cache_requests_total{cache=\"search_result\",result=\"miss\"} 1\n"), text);
+    assertTrue(text.contains("quarry_cache_requests_total{cache=\"query_vector\",result=\"hit\"} 2\n"), text);
+    assertTrue(text.contains("quarry_cache_requests_total{cache=\"query_vector\",result=\"miss\"} 3\n"), text);
+    assertThrows(IllegalArgumentException.class, () -> m.lookups(CacheName.QUERY_VECTOR, -1, 0));
   }
 }

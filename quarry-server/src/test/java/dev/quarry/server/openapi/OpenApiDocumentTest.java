@@ -75,14 +75,14 @@ class OpenApiDocumentTest {
     assertEquals(3, samples.size(), "one sample per value of the widest enum");
     List<SearchMode> modes = new ArrayList<>();
     for (JsonNode sample : samples) {
-      Everything bound = JSON.read(sample.toString().getBytes(StandardCharsets.UTF_8), Everything.class);
+      Everything bound = JSON.read(sample.toString(), Everything.class);
       assertEquals(3, bound.window().maxTokens());
       modes.add(bound.window().mode());
     }
     assertEquals(List.of(SearchMode.values()), modes);
     ((com.fasterxml.jackson.databind.node.ObjectNode) samples.getFirst()).put("not_in_schema", 1);
     assertThrows(UnrecognizedPropertyException.class,
-        () -> JSON.read(samples.getFirst().toString().getBytes(StandardCharsets.UTF_8), Everything.class));
+        () -> JSON.read(samples.getFirst().toString(), Everything.class));
   }
 
   @Test

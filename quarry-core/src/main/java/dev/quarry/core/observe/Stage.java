@@ -1,0 +1,37 @@
+package dev.quarry.core.observe;
+
+/**
+ * A step of ingestion or search whose time is reported to a {@link StageObserver}. Each has a
+ * lower-case wire name for metric labels; see docs/metrics.md for what each one covers.
+ */
+public enum Stage {
+  /** Ingestion: reading and parsing a source into a document (per document). */
+  PARSE("parse"),
+  /** Ingestion: the unchanged-content check and chunking of one document. */
+  CHUNK("chunk"),
+  /** Ingestion: embedding one batch of chunks, model worker threads included. */
+  EMBED_DOCUMENTS("embed_documents"),
+  /** Ingestion: writing one batch to the index (with any commit it triggers), and the final commit. */
+  INDEX("index"),
+  /** Search: embedding the query, model worker threads included (a cache hit is a lookup). */
+  EMBED_QUERY("embed_query"),
+  /** Search: BM25 retrieval with the filter inside it. */
+  RETRIEVE_LEXICAL("retrieve_lexical"),
+  /** Search: approximate nearest-neighbour retrieval with the filter inside it. */
+  RETRIEVE_VECTOR("retrieve_vector"),
+  /** Search: grouping chunks to documents and fusing the retrievers' lists. */
+  FUSE("fuse"),
+  /** Search: loading the stored chunks of the page and cutting their snippets. */
+  LOAD("load");
+
+  private final String wireName;
+
+  Stage(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The metric label value, e.g. {@code retrieve_lexical}. */
+  public String wireName() {
+    return wireName;
+  }
+}

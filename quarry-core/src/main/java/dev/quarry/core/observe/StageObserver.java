@@ -1,0 +1,22 @@
+package dev.quarry.core.observe;
+
+/**
+ * Receives the time each pipeline stage took. Called on the thread that ran the stage, possibly
+ * by many threads at once, so implementations must be thread-safe and cheap.
+ */
+@FunctionalInterface
+public interface StageObserver {
+
+  /** The {@code cpuNanos} of a stage whose CPU time could not be measured (see {@link ThreadCpu}). */
+  long CPU_UNKNOWN = -1;
+
+  /**
+   * One run of {@code stage}: {@code wallNanos} of elapsed time, and {@code cpuNanos} of CPU time
+   * on the thread that ran it plus any CPU charged to it by worker threads ({@link CpuAccount}),
+   * or {@link #CPU_UNKNOWN}.
+   */
+  void record(Stage stage, long wallNanos, long cpuNanos);
+
+  /** Records nothing; stages are not even timed when this is the observer. */
+  StageObserver NONE = (stage, wallNanos, cpuNanos) -> {};
+}
