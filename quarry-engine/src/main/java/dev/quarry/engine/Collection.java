@@ -68,8 +68,8 @@ public final class Collection {
   }
 
   /** {@link #ingest(DocumentSource, ProgressListener)}, telling {@code stages} as documents advance. */
-  public IngestReport ingest(DocumentSource source, DocumentStages stages) {
-    return new IngestPipeline(index, chunker, embedder, ingest).run(source, ProgressListener.NONE, stages);
+  public IngestReport ingest(DocumentSource source, DocumentStages progress) {
+    return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, ProgressListener.NONE, progress);
   }
 
   public SearchResponse search(SearchRequest request) {

@@ -86,6 +86,14 @@ public final class TestApi implements AutoCloseable {
     return new Reply(r.statusCode(), json, r);
   }
 
+  /** The Prometheus exposition of /metrics. */
+  public String metrics() throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
+  }
+
   /** Document ids of a search's hits. */
   public List<String> search(String key, String collection, String body) throws Exception {
     Reply r = json("POST", "/v1/collections/" + collection + "/search", key, body);

@@ -75,6 +75,12 @@ class DurableIngestionTest {
     assertNotNull(done.get("finished_at").textValue());
 
     assertEquals(List.of("lighthouse"), api.search(acme, "batch", "{\"query\":\"keeper lamp dusk\",\"mode\":\"lexical\",\"k\":1}"));
+    String metrics = api.metrics();
+    for (String stage : List.of("embed_documents", "index")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "quarry_stage_cpu_seconds_total\\{stage=\"" + stage + "\"} ([0-9.eE+-]+)").matcher(metrics);
+      assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, "the worker's " + stage + " stage is measured");
+    }
     Reply doc = api.json("GET", "/v1/collections/batch/documents/doc-7", acme, null);
     assertEquals(200, doc.status());
     assertEquals("indexed", doc.body().get("state").asText());
