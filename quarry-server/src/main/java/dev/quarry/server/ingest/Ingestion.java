@@ -213,12 +213,10 @@ public final class Ingestion {
             : new ParseOutcome.Rejected(id, "the store holds no content for this document");
         switch (parsed) {
           case ParseOutcome.Rejected r -> failPermanently(id, r.reason());
-          case ParseOutcome.Parsed p -> {
-            docs.add(p.document());
-            advance(id, DocumentState.PARSED);
-          }
+          case ParseOutcome.Parsed p -> docs.add(p.document());
         }
       }
+      advance(ids(docs), DocumentState.PARSED);
       if (docs.isEmpty()) {
         return out;
       }
@@ -226,12 +224,12 @@ public final class Ingestion {
         IngestReport report = collection.ingest(source(docs), new DocumentStages() {
           @Override
           public void chunked(List<String> ids) {
-            ids.forEach(id -> advance(id, DocumentState.CHUNKED));
+            advance(ids, DocumentState.CHUNKED);
           }
 
           @Override
           public void embedded(List<String> ids) {
-            ids.forEach(id -> advance(id, DocumentState.EMBEDDED));
+            advance(ids, DocumentState.EMBEDDED);
           }
         });
         Map<String, String> rejected = new LinkedHashMap<>();
@@ -239,14 +237,16 @@ public final class Ingestion {
           rejected.put(r.location(), r.reason());
         }
         long chunksEach = docs.size() == 1 ? report.chunks() : 0;
+        List<String> indexed = new ArrayList<>();
         for (Document d : docs) {
           String reason = rejected.get(d.id());
           if (reason != null) {
             failPermanently(d.id(), reason);
           } else {
-            advance(d.id(), DocumentState.INDEXED).ifPresent(r -> out.put(d.id(), new Processed(r, chunksEach)));
+            indexed.add(d.id());
           }
         }
+        advance(indexed, DocumentState.INDEXED).forEach(r -> out.put(r.key().id(), new Processed(r, chunksEach)));
         metrics.documentsIndexed(report.indexed());
       } catch (RuntimeException e) {
         boolean retryable = !(e instanceof QuarryException q) || q.code().retryable();
@@ -264,26 +264,30 @@ public final class Ingestion {
     }
 
     /**
-     * Records that a document reached {@code next}. A document resumed after a crash may already
-     * be past it (its state is the furthest it got); it stays there and is redone from its content.
+     * Records, in one store transaction, that documents reached {@code next}. A document resumed
+     * after a crash may already be past it (its state is the furthest it got): it stays there and
+     * is redone from its content. A document changed or deleted since it was claimed is dropped
+     * from the batch's bookkeeping: the newer submission is processed on its own.
      */
-    private Optional<DocumentRecord> advance(String id, DocumentState next) {
-      if (gone.contains(id)) {
-        return Optional.empty();
+    private List<DocumentRecord> advance(List<String> ids, DocumentState next) {
+      Map<DocumentKey, Long> expected = new LinkedHashMap<>();
+      for (String id : ids) {
+        DocumentState current = states.get(id);
+        if (!gone.contains(id) && (current == null || current.ordinal() < next.ordinal())) {
+          expected.put(DocumentKey.of(key(c), id), versions.get(id));
+        }
       }
-      DocumentState current = states.get(id);
-      if (current != null && current.ordinal() >= next.ordinal()) {
-        return Optional.empty();
+      Map<DocumentKey, DocumentRecord> moved = store.documents().advanceAll(expected, next);
+      for (DocumentKey k : expected.keySet()) {
+        DocumentRecord r = moved.get(k);
+        if (r == null) {
+          gone.add(k.id());
+        } else {
+          versions.put(k.id(), r.version());
+          states.put(k.id(), r.state());
+        }
       }
-      try {
-        DocumentRecord r = store.documents().advance(DocumentKey.of(key(c), id), versions.get(id), next);
-        versions.put(id, r.version());
-        states.put(id, r.state());
-        return Optional.of(r);
-      } catch (ConflictException | NotFoundException e) {
-        gone.add(id); // resubmitted meanwhile: the newer submission is processed on its own
-        return Optional.empty();
-      }
+      return List.copyOf(moved.values());
     }
 
     private void failPermanently(String id, String reason) {
@@ -302,6 +306,10 @@ public final class Ingestion {
         gone.add(id);
       }
     }
+  }
+
+  private static List<String> ids(List<Document> docs) {
+    return docs.stream().map(Document::id).toList();
   }
 
   private static DocumentSource source(List<Document> docs) {

@@ -59,6 +59,14 @@ public interface DocumentStateStore {
   DocumentRecord advance(DocumentKey key, long expectedVersion, DocumentState next);
 
   /**
+   * {@link #advance} for many documents in one transaction, for workers moving a batch: each
+   * document whose version is the expected one and whose state is before {@code next} moves there;
+   * the others (changed, deleted, or already at or past {@code next}) are left as they are and out
+   * of the result. Returns the advanced records by key.
+   */
+  java.util.Map<DocumentKey, DocumentRecord> advanceAll(java.util.Map<DocumentKey, Long> expectedVersions, DocumentState next);
+
+  /**
    * Records a failed attempt. With {@code retryAfter} the document stays in its stage and becomes
    * due again after that delay (see {@link RetryPolicy#delayAfter}); without it the document is
    * {@link DocumentState#FAILED}. The reason is kept (cut to {@value #MAX_REASON_LENGTH} characters).

@@ -213,6 +213,34 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
+  public Map<DocumentKey, DocumentRecord> advanceAll(Map<DocumentKey, Long> expectedVersions, DocumentState next) {
+    if (next == DocumentState.FAILED) {
+      throw new ConflictException("cannot move documents to failed: record failures with fail()");
+    }
+    if (expectedVersions.isEmpty()) {
+      return Map.of();
+    }
+    Instant now = options.now();
+    return db.write("moving " + expectedVersions.size() + " documents to " + next.wireName(), c -> {
+      Map<DocumentKey, DocumentRecord> out = new java.util.LinkedHashMap<>();
+      for (Map.Entry<DocumentKey, Long> e : expectedVersions.entrySet()) {
+        DocumentKey key = e.getKey();
+        Optional<DocumentRecord> doc = select(c, key, db.dialect().forUpdate());
+        if (doc.isEmpty() || doc.get().version() != e.getValue() || doc.get().state().terminal()
+            || next.ordinal() <= doc.get().state().ordinal()) {
+          continue;
+        }
+        Optional<Instant> due = next.terminal() ? Optional.empty() : doc.get().nextAttemptAt();
+        Jdbc.update(c, "UPDATE document_states SET state = ?, version = version + 1, failure_reason = NULL,"
+                + " next_attempt_at = ?, updated_at = ?" + BY_KEY,
+            next.wireName(), due, now, key.tenant().value(), key.collection().name(), key.id());
+        out.put(key, require(c, key));
+      }
+      return out;
+    });
+  }
+
+  @Override
   public DocumentRecord fail(DocumentKey key, long expectedVersion, String reason, Optional<Duration> retryAfter) {
     String why = reason(reason);
     if (retryAfter.isPresent() && retryAfter.get().isNegative()) {

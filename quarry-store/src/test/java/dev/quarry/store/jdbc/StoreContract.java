@@ -656,6 +656,26 @@ abstract class StoreContract {
     }
 
     @Test
+    void advancingABatchMovesOnlyDocumentsAtTheirExpectedVersionAndBeforeTheState() {
+      DocumentRecord a = submit(docs, "a", "h");
+      DocumentRecord b = submit(docs, "b", "h");
+      DocumentRecord c = submit(docs, "c", "h");
+      DocumentRecord parsedC = store.documents().advance(c.key(), c.version(), DocumentState.EMBEDDED);
+      java.util.Map<DocumentKey, Long> expected = new java.util.LinkedHashMap<>();
+      expected.put(a.key(), a.version());
+      expected.put(b.key(), b.version() + 7); // stale
+      expected.put(c.key(), parsedC.version()); // already past chunked
+      expected.put(DocumentKey.of(docs, "missing"), 1L);
+      java.util.Map<DocumentKey, DocumentRecord> moved = store.documents().advanceAll(expected, DocumentState.CHUNKED);
+      assertEquals(List.of(a.key()), List.copyOf(moved.keySet()));
+      assertEquals(DocumentState.CHUNKED, moved.get(a.key()).state());
+      assertEquals(a.version() + 1, moved.get(a.key()).version());
+      assertEquals(DocumentState.RECEIVED, store.documents().find(b.key()).orElseThrow().state());
+      assertEquals(DocumentState.EMBEDDED, store.documents().find(c.key()).orElseThrow().state());
+      assertThrows(ConflictException.class, () -> store.documents().advanceAll(expected, DocumentState.FAILED));
+    }
+
+    @Test
     void releasingClaimsMakesClaimedDocumentsDueAgainButNotFinishedOnes() {
       DocumentRecord claimed = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(docs, "claimed"), "h").claimedFor(Duration.ofMinutes(5))).document();
