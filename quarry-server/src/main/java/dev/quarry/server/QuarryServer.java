@@ -132,11 +132,11 @@ public final class QuarryServer implements AutoCloseable {
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
       Clock clock = Clock.systemUTC();
-      new CollectionRoutes(collections, ingestion, store, locks).register(router);
+      new CollectionRoutes(collections, ingestion, store, locks, json, config.limits()).register(router);
       new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
-      new SearchRoutes(collections, config.limits()).register(router);
+      new SearchRoutes(collections, config.limits(), store, json).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);

@@ -59,10 +59,12 @@ class TenantIsolationTest {
 
   @Test
   void noEndpointLetsAnotherTenantSeeOrChangeAcmesData() throws Exception {
-    JsonNode doc = api.json("GET", "/v1/openapi.json", null, null).body();
+    JsonNode doc = api.document("/v1/openapi.json");
     List<String> probed = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> path = paths.next();
+    for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
+      if (path.getKey().equals("/v1/openapi.json")) {
+        continue; // the public API description itself
+      }
       for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
         String method = methods.next().toUpperCase(java.util.Locale.ROOT);
         if (!List.of("GET", "PUT", "POST", "DELETE").contains(method)) {
@@ -73,7 +75,12 @@ class TenantIsolationTest {
         Reply r = send(method, uri, bodyFor(method, path.getKey()));
         probed.add(method + " " + path.getKey() + " -> " + r.status());
         String text = r.raw().body();
-        for (String leak : List.of(SECRET, "acme-doc", "acme-other", "acme-owner", job, erasure)) {
+        // acme's data that globex never sends (an error may echo what the caller sent: its own input)
+        List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone"));
+        if (r.status() < 300) {
+          leaks.addAll(List.of(job, erasure)); // a success never names acme's job or erasure
+        }
+        for (String leak : leaks) {
           assertFalse(text.contains(leak), method + " " + uri + " leaked '" + leak + "': " + text);
         }
       }

@@ -86,6 +86,14 @@ public final class TestApi implements AutoCloseable {
     return new Reply(r.statusCode(), json, r);
   }
 
+  /** A served document (such as /v1/openapi.json) that carries no request id in its body. */
+  public JsonNode document(String path) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
   /** The Prometheus exposition of /metrics. */
   public String metrics() throws Exception {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),

@@ -32,6 +32,7 @@ import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
+import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -64,7 +65,7 @@ public final class CollectionRoutes {
 
   record ChunkerBody(ChunkingStrategy strategy, Integer maxTokens, Integer overlapTokens) {}
 
-  record PutCollection(String model, ChunkerBody chunker) {}
+  record PutCollection(String model, ChunkerBody chunker, SearchDefaults search) {}
 
   private static final String VIEW = "`name`, `model`, `chunker` {`strategy`, `max_tokens`, `overlap_tokens`}, "
       + "`vector_encoding`, `documents`, `chunks`, `generation`";
@@ -74,8 +75,13 @@ public final class CollectionRoutes {
   private final Ingestion ingestion;
   private final Store store;
   private final WriteLocks locks;
+  private final JsonCodec json;
+  private final ServerConfig.Limits limits;
 
-  public CollectionRoutes(TenantCollections collections, Ingestion ingestion, Store store, WriteLocks locks) {
+  public CollectionRoutes(TenantCollections collections, Ingestion ingestion, Store store, WriteLocks locks,
+      JsonCodec json, ServerConfig.Limits limits) {
+    this.json = json;
+    this.limits = limits;
     this.collections = collections;
     this.engine = collections.engine();
     this.ingestion = ingestion;
@@ -131,12 +137,16 @@ public final class CollectionRoutes {
     boolean existed = engine.find(c.engineName()).isPresent();
     Collection collection = engine.openOrCreate(c.engineName(), settings);
     ingestion.ensureStored(c, collection);
+    if (body.search() != null) {
+      SearchDefaults.store(store, Ingestion.key(c), body.search().validated(limits, "/search"), json);
+    }
     Map<String, Object> view = view(c, collection);
+    view.put("search", SearchDefaults.of(store, Ingestion.key(c), json).view());
     return existed ? Response.ok(view) : Response.created(view);
   }
 
   private static Optional<CollectionSettings> settings(PutCollection body) {
-    if (body.model() == null && body.chunker() == null) {
+    if (body.model() == null && body.chunker() == null) { // search defaults alone may change any time
       return Optional.empty();
     }
     CollectionSettings d = CollectionSettings.DEFAULT;
@@ -159,6 +169,7 @@ public final class CollectionRoutes {
   private Response get(TenantCollection c) {
     Collection collection = existing(c);
     Map<String, Object> out = view(c, collection);
+    out.put("search", SearchDefaults.of(store, Ingestion.key(c), json).view());
     StateCounts counts = store.documents().counts(Ingestion.key(c));
     Map<String, Object> states = new LinkedHashMap<>();
     for (DocumentState s : DocumentState.values()) {

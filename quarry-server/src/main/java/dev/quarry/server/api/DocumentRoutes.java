@@ -340,7 +340,7 @@ public final class DocumentRoutes {
         job = store.jobs().find(job.collection().tenant(), job.id()).orElse(job);
       }
       if (job.done()) {
-        return Response.ok(JobRoutes.view(job, clock.instant()));
+        return Response.ok(JobRoutes.view(JobRoutes.finished(store, job), clock.instant()));
       }
     }
     return Response.accepted(JobRoutes.view(job, clock.instant())).withHeader("Location", "/v1/jobs/" + job.id());

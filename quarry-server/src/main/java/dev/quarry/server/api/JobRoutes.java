@@ -58,9 +58,17 @@ public final class JobRoutes {
                 + "`failures` (id, reason, attempts, failed_at; the first 100)")
             .fails(404, "not_found: the tenant has no such job"),
         (r, k) -> Response.ok(view(
-        store.jobs().find(caller(k).tenant(), r.path("job"))
-            .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist")),
+        finished(store, store.jobs().find(caller(k).tenant(), r.path("job"))
+            .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist"))),
         clock.instant())));
+  }
+
+  /**
+   * The job, stamped finished when its last document has just finished but the worker has not
+   * stamped it yet (the first stamp's time is kept), so a done job always has its finish time.
+   */
+  static IngestionJob finished(Store store, IngestionJob job) {
+    return job.done() && job.finishedAt().isEmpty() ? store.jobs().finish(job.collection().tenant(), job.id()) : job;
   }
 
   private static int limit(String v) {

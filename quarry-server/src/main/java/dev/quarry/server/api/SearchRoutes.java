@@ -27,7 +27,11 @@ import dev.quarry.engine.collection.CollectionSettings;
 import dev.quarry.engine.ingest.DocumentSource;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.ProgressListener;
+import dev.quarry.engine.Collection;
 import dev.quarry.server.ServerConfig;
+import dev.quarry.server.http.JsonCodec;
+import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.store.Store;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
@@ -57,10 +61,14 @@ public final class SearchRoutes {
       FusionMethod fusion, Double vectorWeight) {}
 
   private final TenantCollections collections;
+  private final Store store;
+  private final JsonCodec json;
   private final ServerConfig.Limits limits;
   private final FilterJson filters;
 
-  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits) {
+  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits, Store store, JsonCodec json) {
+    this.store = store;
+    this.json = json;
     this.collections = collections;
     this.limits = limits;
     this.filters = new FilterJson(limits.maxFilterDepth());
@@ -90,7 +98,9 @@ public final class SearchRoutes {
       throw ApiException.invalidAt("/query", "query is " + b.query().length()
           + " characters, more than the limit of " + limits.maxQueryLength());
     }
-    int k = b.k() == null ? 10 : b.k();
+    Collection collection = collections.existing(c);
+    SearchDefaults defaults = SearchDefaults.of(store, Ingestion.key(c), json);
+    int k = defaults.k(b.k());
     if (k < 1 || k > limits.maxK()) {
       throw ApiException.invalidAt("/k", "k must be in 1.." + limits.maxK() + ", got: " + k);
     }
@@ -100,18 +110,15 @@ public final class SearchRoutes {
     }
     Optional<Filter> filter = b.filter() == null || b.filter().isNull()
         ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
-    Fusion d = SearchRequest.DEFAULT_FUSION;
     Fusion fusion;
     try {
-      fusion = new Fusion(b.fusion() == null ? d.method() : b.fusion(),
-          b.vectorWeight() == null ? (b.fusion() == null ? d.vectorWeight() : Fusion.rrf().vectorWeight()) : b.vectorWeight(),
-          d.rankConstant());
+      fusion = defaults.fusion(b.fusion(), b.vectorWeight());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalidAt("/vector_weight", e.getMessage());
     }
-    SearchRequest request = new SearchRequest(b.query(), b.mode() == null ? SearchMode.HYBRID : b.mode(), k, offset,
+    SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
         filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
-    SearchResponse response = collections.existing(c).search(request);
+    SearchResponse response = collection.search(request);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
     out.put("generation", response.generation());

@@ -213,6 +213,35 @@ class DurableIngestionTest {
   }
 
   @Test
+  void aCollectionsSearchDefaultsApplyUntilARequestOverridesThem() throws Exception {
+    Reply created = api.json("PUT", "/v1/collections/defaults", acme, "{\"search\":{\"mode\":\"lexical\",\"k\":1}}");
+    assertEquals(201, created.status(), created.body().toString());
+    assertEquals("lexical", created.body().get("search").get("mode").asText());
+    assertEquals(0.6, created.body().get("search").get("vector_weight").asDouble());
+    for (String id : List.of("a", "b", "c")) {
+      assertEquals(200, api.json("PUT", "/v1/collections/defaults/documents/" + id, acme,
+          "{\"text\":\"walrus colony number " + id + "\"}").status());
+    }
+    assertEquals(1, api.search(acme, "defaults", "{\"query\":\"walrus\"}").size());
+    assertEquals(3, api.search(acme, "defaults", "{\"query\":\"walrus\",\"k\":5}").size());
+    Reply explained = api.json("POST", "/v1/collections/defaults/search", acme, "{\"query\":\"walrus\",\"explain\":true}");
+    assertEquals(1, explained.body().get("hits").get(0).get("explain").get("retrievers").size(), "lexical only");
+
+    // defaults can change at any time; bad ones are refused with a pointer
+    assertEquals(200, api.json("PUT", "/v1/collections/defaults", acme, "{\"search\":{\"k\":2,\"fusion\":\"rrf\"}}").status());
+    Reply got = api.json("GET", "/v1/collections/defaults", acme, null);
+    assertEquals("hybrid", got.body().get("search").get("mode").asText());
+    assertEquals("rrf", got.body().get("search").get("fusion").asText());
+    assertEquals(2, api.search(acme, "defaults", "{\"query\":\"walrus\"}").size());
+    Reply bad = api.json("PUT", "/v1/collections/defaults", acme, "{\"search\":{\"k\":0}}");
+    assertEquals(400, bad.status());
+    assertEquals("/search/k", bad.body().get("details").get("pointer").asText());
+    Reply unknown = api.json("PUT", "/v1/collections/defaults", acme, "{\"search\":{\"size\":3}}");
+    assertEquals(400, unknown.status());
+    assertEquals("/search/size", unknown.body().get("details").get("pointer").asText());
+  }
+
+  @Test
   void anExpiredDocumentDisappears() throws Exception {
     collection("ttl");
     String soon = Instant.now().plusSeconds(2).toString();
