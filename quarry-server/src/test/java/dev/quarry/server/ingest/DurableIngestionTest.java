@@ -103,6 +103,32 @@ class DurableIngestionTest {
   }
 
   @Test
+  void aRepeatedBatchWithTheSameIdempotencyKeyIsOneJob() throws Exception {
+    collection("idem");
+    String body = line("i1", "", "first idempotent line", "{}") + line("i2", "", "second idempotent line", "{}");
+    Map<String, String> key = Map.of("Idempotency-Key", "batch-0001");
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Reply first = api.call("POST", "/v1/collections/idem/documents", acme, NDJSON, bytes, key);
+    assertEquals(202, first.status(), first.body().toString());
+    Reply again = api.call("POST", "/v1/collections/idem/documents", acme, NDJSON, bytes, key);
+    assertEquals(202, again.status());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertEquals(first.body().get("id").asText(), again.body().get("id").asText());
+    JsonNode jobs = api.json("GET", "/v1/jobs?limit=1000", acme, null).body().get("jobs");
+    long idemJobs = 0;
+    for (JsonNode j : jobs) {
+      idemJobs += j.get("collection").asText().equals("idem") ? 1 : 0;
+    }
+    assertEquals(1, idemJobs, "the repeat did not create a second job");
+    JsonNode done = awaitJob(acme, first.body().get("id").asText());
+    assertEquals(2, done.get("submitted").asInt());
+    Reply other = api.call("POST", "/v1/collections/idem/documents", acme, NDJSON,
+        (body + line("i3", "", "third", "{}")).getBytes(StandardCharsets.UTF_8), key);
+    assertEquals(422, other.status());
+    assertEquals("idempotency_conflict", other.body().get("code").asText());
+  }
+
+  @Test
   void aBadLineRejectsTheWholeBatchNamingTheLineAndStoresNothing() throws Exception {
     collection("strict");
     String body = line("ok", "Fine", "A fine line.", "{}") + "{\"_id\":\"bad\",\"text\":42}\n";
