@@ -81,6 +81,16 @@ public final class Quarry implements Closeable {
     return new Quarry(config, stages, caches);
   }
 
+  /**
+   * Throws {@code StorageException} unless the engine can work: its collections directory exists
+   * and is writable (a full or read-only disk shows here first).
+   */
+  public void checkReady() {
+    if (!Files.isDirectory(collectionsDir) || !Files.isWritable(collectionsDir)) {
+      throw new StorageException("the collections directory " + collectionsDir + " is missing or not writable");
+    }
+  }
+
   public EngineConfig config() {
     return config;
   }

@@ -116,13 +116,6 @@ public final class QuarryServer implements AutoCloseable {
       router.route("GET", "/healthz", Access.open(),
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
           (r, k) -> Response.ok(Map.of("status", "alive")));
-      router.route("GET", "/readyz", Access.open(),
-          ApiDoc.op("getReadiness", "Readiness: the store answers").responds(200, "`{\"status\": \"ready\"}`")
-              .fails(503, "storage: the store does not answer (retryable)"),
-          (r, k) -> {
-            store.ping();
-            return Response.ok(Map.of("status", "ready"));
-          });
       OpenApiRoute.register(router, json);
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
@@ -131,6 +124,21 @@ public final class QuarryServer implements AutoCloseable {
           config.ingest(), metrics);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
+      IngestionWorker ingestWorker = worker;
+      Quarry readyEngine = engine;
+      router.route("GET", "/readyz", Access.open(),
+          ApiDoc.op("getReadiness", "Readiness: the store answers, the index directory is writable, ingestion runs")
+              .responds(200, "`{\"status\": \"ready\"}`")
+              .fails(503, "storage: the store does not answer, the data directory is not writable, or the "
+                  + "ingestion worker stopped (retryable)"),
+          (r, k) -> {
+            store.ping();
+            readyEngine.checkReady();
+            if (!ingestWorker.alive()) {
+              throw new StorageException("the ingestion worker is not running; see the server log");
+            }
+            return Response.ok(Map.of("status", "ready"));
+          });
       Clock clock = Clock.systemUTC();
       new CollectionRoutes(collections, ingestion, store, locks, json, config.limits()).register(router);
       new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);

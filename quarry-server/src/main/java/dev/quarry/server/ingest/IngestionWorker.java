@@ -40,6 +40,11 @@ public final class IngestionWorker implements AutoCloseable {
     return w;
   }
 
+  /** Whether every worker thread is running (a dead one would leave the queue undrained). */
+  public boolean alive() {
+    return running && threads.stream().allMatch(Thread::isAlive);
+  }
+
   /** Makes the worker look for work now. */
   public void wake() {
     wake.release(threads.size());
