@@ -67,7 +67,10 @@ public final class Collection {
     return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, progress);
   }
 
-  /** {@link #ingest(DocumentSource, ProgressListener)}, telling {@code stages} as documents advance. */
+  /**
+   * {@link #ingest(DocumentSource, ProgressListener)}, telling {@code progress} as documents advance
+   * (stage times still go to the collection's observer).
+   */
   public IngestReport ingest(DocumentSource source, DocumentStages progress) {
     return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, ProgressListener.NONE, progress);
   }

@@ -7,6 +7,7 @@ import dev.quarry.core.index.StoredChunk;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.StageTimer;
+import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
 import dev.quarry.core.search.FusedResult;
@@ -45,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
  * a virtual thread ({@code ThreadCpu}), so an observed search called on one (every server request)
  * runs on a platform thread of this class's pool and the caller waits; the hand-over costs about
- * 50 us (docs/metrics.md) and is skipped when nothing observes.
+ * 50 us (docs/metrics.md) and is skipped when nothing observes. Work handed to the pool carries
+ * the caller's {@link TaskObserver}, so its stages are still attributed to the caller's task.
  */
 public final class Searcher {
 
@@ -76,7 +78,7 @@ public final class Searcher {
 
   public SearchResponse search(SearchRequest request) {
     if (observer != StageObserver.NONE && Thread.currentThread().isVirtual()) {
-      return await(PARALLEL.submit(() -> searchHere(request)));
+      return await(PARALLEL.submit(TaskObserver.carried(() -> searchHere(request))));
     }
     return searchHere(request);
   }
@@ -130,7 +132,7 @@ public final class Searcher {
       case HYBRID -> {
         // BM25 runs while the query is embedded: the two are independent, and embedding is the
         // longest step of a hybrid query
-        Future<RankedList> lexical = PARALLEL.submit(() -> lexical(request, depth));
+        Future<RankedList> lexical = PARALLEL.submit(TaskObserver.carried(() -> lexical(request, depth)));
         RankedList vector = vector(request, depth);
         lists.add(await(lexical));
         lists.add(vector);

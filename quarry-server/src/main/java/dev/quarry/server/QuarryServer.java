@@ -18,6 +18,7 @@ import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.MetricsEndpoint;
 import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.observe.Tracing;
 import dev.quarry.server.openapi.OpenApiRoute;
 import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
@@ -45,7 +46,8 @@ import java.util.concurrent.Executors;
  * The composition root of {@code quarry serve}: opens the configured store ({@link StoreFactory}:
  * SQLite in the data directory by default, or PostgreSQL) and the engine (Lucene collections in the
  * data directory), makes sure an admin key exists, declares the routes, and serves them on the
- * JDK's {@link HttpServer} with one virtual thread per request.
+ * JDK's {@link HttpServer} with one virtual thread per request. Traces go over OTLP when section
+ * {@code telemetry} names an endpoint ({@link Tracing}).
  *
  * <p>Decision: no web framework. The JDK server plus one {@link Router} keep every behaviour of the
  * edge (ids, auth, limits, errors) in a few classes that can be read end to end.
@@ -59,11 +61,13 @@ public final class QuarryServer implements AutoCloseable {
   private final Store store;
   private final Quarry engine;
   private final Router router;
+  private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Store store, Quarry engine,
-      Router router, DataDirLock lock) {
+      Router router, Tracing tracing, DataDirLock lock) {
     this.lock = lock;
+    this.tracing = tracing;
     this.http = http;
     this.executor = executor;
     this.worker = worker;
@@ -77,6 +81,14 @@ public final class QuarryServer implements AutoCloseable {
     return start(config, caches(config.cache()), notices);
   }
 
+  /**
+   * Starts serving with {@code tracing} instead of the one section {@code telemetry} configures (a
+   * test's in-memory exporter, for example). The server owns it and closes it on {@link #close}.
+   */
+  public static QuarryServer start(ServerConfig config, Tracing tracing, PrintStream notices) {
+    return start(config, caches(config.cache()), tracing, notices);
+  }
+
   /** The engine's cache sizes from section {@code cache}: a disabled cache has size 0. */
   static CacheSettings caches(CacheConfig c) {
     return new CacheSettings(
@@ -86,10 +98,28 @@ public final class QuarryServer implements AutoCloseable {
 
   /**
    * Starts serving with the engine's in-memory caches sized by {@code caches} (instead of section
-   * {@code cache}). The engine reports its stage times and cache lookups to the same registry
-   * {@code /metrics} serves.
+   * {@code cache}).
    */
   public static QuarryServer start(ServerConfig config, CacheSettings caches, PrintStream notices) {
+    return start(config, caches, Tracing.start(config.telemetry()), notices);
+  }
+
+  /**
+   * The composition root. The engine reports its stage times and cache lookups to the same
+   * registry {@code /metrics} serves, and its stages to {@code tracing} as spans under the request
+   * or ingestion batch they ran for. {@code tracing} is closed if starting fails.
+   */
+  private static QuarryServer start(ServerConfig config, CacheSettings caches, Tracing tracing, PrintStream notices) {
+    try {
+      return startTraced(config, caches, tracing, notices);
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+  }
+
+  private static QuarryServer startTraced(ServerConfig config, CacheSettings caches, Tracing tracing,
+      PrintStream notices) {
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
     Store store;
     try {
@@ -108,11 +138,13 @@ public final class QuarryServer implements AutoCloseable {
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
       PrometheusMetrics metrics = new PrometheusMetrics();
-      engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches), metrics, metrics);
+      engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
+          tracing.engineStages(metrics), metrics);
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
-          .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()));
+          .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()))
+          .tracing(tracing);
       router.route("GET", "/healthz", Access.open(),
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
           (r, k) -> Response.ok(Map.of("status", "alive")));
@@ -121,7 +153,7 @@ public final class QuarryServer implements AutoCloseable {
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks();
       Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
-          config.ingest(), metrics);
+          config.ingest(), metrics, tracing);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
       IngestionWorker ingestWorker = worker;
@@ -151,7 +183,7 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, store, engine, router, lock);
+      return new QuarryServer(http, executor, worker, store, engine, router, tracing, lock);
     } catch (IOException e) {
       closeAll(worker, engine, store);
       lock.close();
@@ -182,7 +214,10 @@ public final class QuarryServer implements AutoCloseable {
     closed.await();
   }
 
-  /** Stops accepting requests, lets running ones finish for up to a second, then closes everything. */
+  /**
+   * Stops accepting requests, lets running ones finish for up to a second, then closes everything;
+   * last, exports the spans not yet exported (waiting up to 10 s for the collector).
+   */
   @Override
   public synchronized void close() {
     if (closed.getCount() == 0) {
@@ -193,7 +228,11 @@ public final class QuarryServer implements AutoCloseable {
     try {
       closeAll(worker, engine, store);
     } finally {
-      lock.close();
+      try {
+        lock.close();
+      } finally {
+        tracing.close();
+      }
     }
     closed.countDown();
   }

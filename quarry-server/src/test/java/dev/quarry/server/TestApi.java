@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.server.observe.Tracing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** A real server on a loopback port with a temporary data directory, and a small client for it. */
 public final class TestApi implements AutoCloseable {
@@ -42,9 +44,21 @@ public final class TestApi implements AutoCloseable {
   }
 
   public static TestApi start() throws IOException {
+    return start(UnaryOperator.identity());
+  }
+
+  /** A server on the default test configuration changed by {@code configure}. */
+  public static TestApi start(UnaryOperator<ServerConfig> configure) throws IOException {
+    Path dir = Files.createTempDirectory("quarry-server-test");
+    ServerConfig config = configure.apply(ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN)));
+    return new TestApi(dir, QuarryServer.start(config, System.err));
+  }
+
+  /** A server that traces with {@code tracing} (and closes it). */
+  public static TestApi start(Tracing tracing) throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN));
-    return new TestApi(dir, QuarryServer.start(config, System.err));
+    return new TestApi(dir, QuarryServer.start(config, tracing, System.err));
   }
 
   /** A new tenant and a key for it with the given scopes. */

@@ -11,6 +11,7 @@ import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.StageTimer;
+import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.parse.ParseOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Stage times go to a {@link StageObserver}: parse and chunk per document on the calling thread
  * (parse being the time the source took to hand over the next document), embed and index per
  * batch on their threads, and the final commit as index. The CPU of the calling thread's stages is
- * unknown when it is a virtual thread.
+ * unknown when it is a virtual thread. The embed and index threads carry the caller's {@link
+ * TaskObserver}, so their stages are attributed to the caller's task.
  */
 public final class IngestPipeline {
 
@@ -84,7 +86,7 @@ public final class IngestPipeline {
     long[] indexed = {0};
     long[] chunkCount = {0};
 
-    Thread embedStage = Thread.ofPlatform().name("quarry-ingest-embed").start(() -> {
+    Thread embedStage = Thread.ofPlatform().name("quarry-ingest-embed").start(TaskObserver.carried(() -> {
       try {
         for (Batch b = toEmbed.take(); b != Batch.END; b = toEmbed.take()) {
           List<String> texts = new ArrayList<>(b.chunkCount());
@@ -102,8 +104,8 @@ public final class IngestPipeline {
         putQuietly(toIndex, Batch.END); // failing: pending batches may be dropped
         drainUntilEnd(toEmbed); // unblocks the producer
       }
-    });
-    Thread indexStage = Thread.ofPlatform().name("quarry-ingest-index").start(() -> {
+    }));
+    Thread indexStage = Thread.ofPlatform().name("quarry-ingest-index").start(TaskObserver.carried(() -> {
       try {
         long sinceCommit = 0;
         for (Batch b = toIndex.take(); b != Batch.END; b = toIndex.take()) {
@@ -127,7 +129,7 @@ public final class IngestPipeline {
         failure.compareAndSet(null, t);
         drainUntilEnd(toIndex); // unblocks the embed stage
       }
-    });
+    }));
 
     List<Rejection> rejected = new ArrayList<>();
     long[] documents = {0};

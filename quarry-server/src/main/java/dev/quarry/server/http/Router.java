@@ -9,7 +9,9 @@ import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.metrics.MetricNames;
 import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.observe.RequestSpan;
 import dev.quarry.server.observe.TraceContext;
+import dev.quarry.server.observe.Tracing;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.ApiKeyStore;
@@ -32,8 +34,9 @@ import java.util.regex.Pattern;
  * one place every response is written: it assigns the request id (an inbound {@code X-Request-Id}
  * of safe characters is kept), authenticates the bearer key, checks the route's scope, and turns
  * every failure into the error body via {@link Problem#of(Throwable)}. It also answers the W3C
- * {@code traceparent} (same trace, a new span id), reports each request to {@link Metrics} and
- * writes its {@link AccessLog} line.
+ * {@code traceparent} (same trace, a new span id), traces the request ({@link Tracing}: a server
+ * span, with the engine's stages under it), reports it to {@link Metrics} and writes its {@link
+ * AccessLog} line.
  *
  * <p>Decision: authentication runs after routing, so an unknown path answers 404 and a wrong method
  * 405 whoever asks; neither reveals anything a tenant owns.
@@ -50,6 +53,11 @@ public final class Router implements HttpHandler {
   private static final class Matched {
     String template = MetricNames.UNMATCHED_ROUTE;
     Optional<String> tenant = Optional.empty();
+
+    /** The template of the route that matched, if one did. */
+    Optional<String> route() {
+      return template.equals(MetricNames.UNMATCHED_ROUTE) ? Optional.empty() : Optional.of(template);
+    }
   }
 
   private final List<Route> routes = new ArrayList<>();
@@ -59,6 +67,7 @@ public final class Router implements HttpHandler {
   private final Metrics metrics;
   private Optional<Idempotency> idempotency = Optional.empty();
   private AccessLog accessLog = AccessLog.NONE;
+  private Tracing tracing = Tracing.off();
   private final Map<String, Long> bodyLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
@@ -120,21 +129,34 @@ public final class Router implements HttpHandler {
     return this;
   }
 
+  /**
+   * Traces every request with {@code tracing} (a server span, with the engine's stages under it);
+   * without this call requests get a {@link TraceContext} only.
+   */
+  public Router tracing(Tracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
+    return this;
+  }
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
     Matched matched = new Matched();
-    TraceContext trace = TraceContext.continuing(
-        Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")));
     String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
     if (requestId == null || !SAFE_ID.matcher(requestId).matches()) {
       requestId = UUID.randomUUID().toString();
     }
+    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    RequestSpan span = tracing.request(
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")), method, requestId);
+    TraceContext trace = span.trace();
     int status;
+    String errorCode = "";
     Map<String, Object> body;
     boolean stamp = true;
     try {
-      Response r = dispatch(exchange, requestId, matched);
+      String id = requestId;
+      Response r = span.run(() -> dispatch(exchange, id, matched));
       status = r.status();
       body = r.body();
       r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -146,6 +168,7 @@ public final class Router implements HttpHandler {
       }
       metrics.errorRaised(p.code());
       status = p.status();
+      errorCode = p.code();
       body = new LinkedHashMap<>();
       body.put("code", p.code());
       body.put("message", p.message());
@@ -165,10 +188,10 @@ public final class Router implements HttpHandler {
         out.write(bytes);
       }
     } finally {
-      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       metrics.requestCompleted(matched.template, method, status, took);
       accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, status, took));
+      span.end(matched.route(), matched.tenant, status, errorCode);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.quarry.engine.ingest.DocumentStages;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.Rejection;
 import dev.quarry.server.metrics.Metrics;
+import dev.quarry.server.observe.Tracing;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.PageRequest;
@@ -70,16 +71,19 @@ public final class Ingestion {
   private final Contents contents;
   private final IngestConfig settings;
   private final Metrics metrics;
+  private final Tracing tracing;
   private volatile Runnable onSubmitted = () -> {};
 
+  /** Ingestion that traces each batch the worker processes with {@code tracing}. */
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
-      IngestConfig settings, Metrics metrics) {
+      IngestConfig settings, Metrics metrics, Tracing tracing) {
     this.store = store;
     this.collections = collections;
     this.locks = locks;
     this.contents = contents;
     this.settings = settings;
     this.metrics = metrics;
+    this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
   }
 
   public IngestConfig settings() {
@@ -148,7 +152,7 @@ public final class Ingestion {
 
   /**
    * Worker step: claims up to a batch of due documents (any tenant) and processes them per
-   * collection. Returns how many were claimed.
+   * collection, each collection's pass traced as one root span. Returns how many were claimed.
    */
   public int processDue() {
     List<DocumentRecord> due = store.documents().claimDue(settings.batchDocuments(), settings.lease());
@@ -163,7 +167,7 @@ public final class Ingestion {
         LOG.log(System.Logger.Level.WARNING, "collection " + c.engineName() + " has queued documents but no index");
         return;
       }
-      process(c, collection.get(), docs);
+      tracing.ingestBatch(c.tenant().value(), c.name(), docs.size(), () -> process(c, collection.get(), docs));
     });
     return due.size();
   }

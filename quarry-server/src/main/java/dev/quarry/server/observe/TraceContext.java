@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * <p>Decisions: an absent or malformed {@code traceparent} (wrong shape, all-zero ids, version
  * {@code ff}) starts a new trace rather than failing the request, as the W3C spec asks; versions
  * above 00 are read by their 00 prefix. Only {@code traceparent} is handled, not {@code tracestate}.
+ * With tracing on, {@link Tracing} parses the inbound header with {@link #parse} and takes a
+ * request's ids from its server span instead of {@link #continuing}.
  */
 public record TraceContext(String traceId, String spanId, String flags) {
 

@@ -1,0 +1,50 @@
+package dev.quarry.core.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TaskObserverTest {
+
+  @Test
+  void nothingIsBoundOutsideATask() {
+    assertSame(StageObserver.NONE, TaskObserver.current());
+  }
+
+  @Test
+  void theObserverIsBoundWhileTheTaskRunsOnly() {
+    StageObserver task = (stage, wall, cpu) -> {};
+    assertSame(task, TaskObserver.observing(task, TaskObserver::current));
+    assertSame(StageObserver.NONE, TaskObserver.current());
+  }
+
+  @Test
+  void carriedWorkSeesTheBindingOnAPoolThreadThatDoesNotInheritIt() throws Exception {
+    StageObserver task = (stage, wall, cpu) -> {};
+    try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+      pool.submit(() -> {}).get(); // the pool thread exists before the task is bound
+      assertSame(StageObserver.NONE, TaskObserver.observing(task, () -> pool.submit(TaskObserver::current).get()),
+          "an executor does not inherit the binding");
+      assertSame(task, TaskObserver.observing(task,
+          () -> pool.submit(TaskObserver.carried(TaskObserver::current)).get()));
+      AtomicReference<StageObserver> seen = new AtomicReference<>();
+      TaskObserver.observing(task, () -> pool.submit(TaskObserver.carried(() -> seen.set(TaskObserver.current()))).get());
+      assertSame(task, seen.get());
+      assertSame(StageObserver.NONE, pool.submit(TaskObserver::current).get(), "the binding ends with the carried work");
+    }
+  }
+
+  @Test
+  void aNewThreadRunsCarriedWorkWithTheBinding() throws Exception {
+    StageObserver task = (stage, wall, cpu) -> {};
+    AtomicReference<StageObserver> seen = new AtomicReference<>();
+    Thread t = TaskObserver.observing(task,
+        () -> Thread.ofPlatform().start(TaskObserver.carried(() -> seen.set(TaskObserver.current()))));
+    t.join();
+    assertEquals(task, seen.get());
+  }
+}
