@@ -11,6 +11,7 @@ import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.TenantRoutes;
+import dev.quarry.server.api.UsageRoutes;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
@@ -30,6 +31,7 @@ import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import java.io.IOException;
@@ -55,18 +57,20 @@ public final class QuarryServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final IngestionWorker worker;
+  private final UsageMeter usage;
   private final DataDirLock lock;
   private final Store store;
   private final Quarry engine;
   private final Router router;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Store store, Quarry engine,
-      Router router, DataDirLock lock) {
+  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, UsageMeter usage, Store store,
+      Quarry engine, Router router, DataDirLock lock) {
     this.lock = lock;
     this.http = http;
     this.executor = executor;
     this.worker = worker;
+    this.usage = usage;
     this.store = store;
     this.engine = engine;
     this.router = router;
@@ -105,9 +109,10 @@ public final class QuarryServer implements AutoCloseable {
     }
     Quarry engine = null;
     IngestionWorker worker = null;
+    UsageMeter usage = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
-      PrometheusMetrics metrics = new PrometheusMetrics();
+      PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches), metrics, metrics);
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
@@ -127,29 +132,31 @@ public final class QuarryServer implements AutoCloseable {
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks();
+      Clock clock = Clock.systemUTC();
+      usage = UsageMeter.start(store.usage(), clock, UsageMeter.FLUSH_INTERVAL);
       Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
-          config.ingest(), metrics);
+          config.ingest(), metrics, usage);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
-      Clock clock = Clock.systemUTC();
       new CollectionRoutes(collections, ingestion, store, locks).register(router);
       new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
-      new SearchRoutes(collections, config.limits()).register(router);
+      new SearchRoutes(collections, config.limits(), usage).register(router);
+      new UsageRoutes(store, collections, usage).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, store, engine, router, lock);
+      return new QuarryServer(http, executor, worker, usage, store, engine, router, lock);
     } catch (IOException e) {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
       lock.close();
       throw new StorageException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
     }
@@ -183,20 +190,27 @@ public final class QuarryServer implements AutoCloseable {
     http.stop(1);
     executor.close();
     try {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
     } finally {
       lock.close();
     }
     closed.countDown();
   }
 
-  private static void closeAll(IngestionWorker worker, Quarry engine, Store store) {
+  /** Closes in dependency order: the worker counts usage, and the meter's last flush needs the store. */
+  private static void closeAll(IngestionWorker worker, UsageMeter usage, Quarry engine, Store store) {
     try {
       if (worker != null) {
         worker.close();
       }
     } finally {
-      closeAll(engine, store);
+      try {
+        if (usage != null) {
+          usage.close();
+        }
+      } finally {
+        closeAll(engine, store);
+      }
     }
   }
 

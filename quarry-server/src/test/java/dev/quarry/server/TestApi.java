@@ -33,18 +33,34 @@ public final class TestApi implements AutoCloseable {
   }
 
   private final Path dataDir;
-  private final QuarryServer server;
+  private final ServerConfig config;
+  private QuarryServer server;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private TestApi(Path dataDir, QuarryServer server) {
+  private TestApi(Path dataDir, ServerConfig config, QuarryServer server) {
     this.dataDir = dataDir;
+    this.config = config;
     this.server = server;
   }
 
   public static TestApi start() throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN));
-    return new TestApi(dir, QuarryServer.start(config, System.err));
+    return new TestApi(dir, config, QuarryServer.start(config, System.err));
+  }
+
+  /** Closes the server and starts a new one on the same data directory (and a new port). */
+  public void restart() {
+    server.close();
+    server = QuarryServer.start(config, System.err);
+  }
+
+  /** The text of {@code GET /metrics}. */
+  public String metrics() throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
   }
 
   /** A new tenant and a key for it with the given scopes. */

@@ -38,8 +38,10 @@ import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
+import dev.quarry.store.usage.Meter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,11 +61,13 @@ public final class SearchRoutes {
   private final TenantCollections collections;
   private final ServerConfig.Limits limits;
   private final FilterJson filters;
+  private final UsageMeter usage;
 
-  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits) {
+  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits, UsageMeter usage) {
     this.collections = collections;
     this.limits = limits;
     this.filters = new FilterJson(limits.maxFilterDepth());
+    this.usage = usage;
   }
 
   public void register(Router router) {
@@ -112,6 +116,7 @@ public final class SearchRoutes {
     SearchRequest request = new SearchRequest(b.query(), b.mode() == null ? SearchMode.HYBRID : b.mode(), k, offset,
         filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
     SearchResponse response = collections.existing(c).search(request);
+    usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
     out.put("generation", response.generation());

@@ -15,6 +15,7 @@ import dev.quarry.engine.ingest.Rejection;
 import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.Page;
 import dev.quarry.store.Store;
@@ -27,6 +28,7 @@ import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.DocumentSubmission;
 import dev.quarry.store.document.SubmitOutcome;
 import dev.quarry.store.job.IngestionJob;
+import dev.quarry.store.usage.Meter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,16 +72,18 @@ public final class Ingestion {
   private final Contents contents;
   private final IngestConfig settings;
   private final Metrics metrics;
+  private final UsageMeter usage;
   private volatile Runnable onSubmitted = () -> {};
 
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
-      IngestConfig settings, Metrics metrics) {
+      IngestConfig settings, Metrics metrics, UsageMeter usage) {
     this.store = store;
     this.collections = collections;
     this.locks = locks;
     this.contents = contents;
     this.settings = settings;
     this.metrics = metrics;
+    this.usage = usage;
   }
 
   public IngestConfig settings() {
@@ -124,6 +128,7 @@ public final class Ingestion {
     Collection collection = collections.existing(c);
     ensureStored(c, collection);
     SubmitOutcome out = store.documents().submit(submission.claimedFor(settings.lease()));
+    countSubmitted(c, List.of(submission));
     if (!out.changed()) {
       return new Processed(out.document(), 0);
     }
@@ -139,11 +144,22 @@ public final class Ingestion {
     IngestionJob job = store.jobs().create(key(c));
     try {
       store.documents().submitAll(submissions.stream().map(s -> s.inJob(job.id())).toList());
+      countSubmitted(c, submissions);
     } finally {
       finishIfDone(c.tenant(), job.id());
     }
     onSubmitted.run();
     return store.jobs().find(c.tenant(), job.id()).orElse(job);
+  }
+
+  /** Meters documents the store accepted: how many, and their content bytes. */
+  private void countSubmitted(TenantCollection c, List<DocumentSubmission> accepted) {
+    long bytes = 0;
+    for (DocumentSubmission s : accepted) {
+      bytes += s.content().map(content -> (long) content.body().length).orElse(0L);
+    }
+    usage.count(c.tenant(), Meter.DOCUMENTS_SUBMITTED, accepted.size());
+    usage.count(c.tenant(), Meter.BYTES_UPLOADED, bytes);
   }
 
   /**
@@ -239,15 +255,21 @@ public final class Ingestion {
           rejected.put(r.location(), r.reason());
         }
         long chunksEach = docs.size() == 1 ? report.chunks() : 0;
+        long indexed = 0;
         for (Document d : docs) {
           String reason = rejected.get(d.id());
           if (reason != null) {
             failPermanently(d.id(), reason);
           } else {
-            advance(d.id(), DocumentState.INDEXED).ifPresent(r -> out.put(d.id(), new Processed(r, chunksEach)));
+            Optional<DocumentRecord> r = advance(d.id(), DocumentState.INDEXED);
+            if (r.isPresent()) {
+              out.put(d.id(), new Processed(r.get(), chunksEach));
+              indexed++;
+            }
           }
         }
         metrics.documentsIndexed(report.indexed());
+        usage.count(c.tenant(), Meter.DOCUMENTS_INDEXED, indexed);
       } catch (RuntimeException e) {
         boolean retryable = !(e instanceof QuarryException q) || q.code().retryable();
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
