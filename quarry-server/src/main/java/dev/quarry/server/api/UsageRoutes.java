@@ -23,6 +23,7 @@ import dev.quarry.store.key.Scope;
 import dev.quarry.store.tenant.TenantId;
 import dev.quarry.store.usage.DailyUsage;
 import dev.quarry.store.usage.Meter;
+import dev.quarry.store.usage.UsageStore;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -185,7 +186,7 @@ public final class UsageRoutes {
 
   private static LocalDate date(String name, String value) {
     try {
-      return dev.quarry.store.usage.UsageStore.requireStorable(LocalDate.parse(value), name);
+      return UsageStore.requireStorable(LocalDate.parse(value), name);
     } catch (DateTimeParseException | InvalidInputException e) {
       throw ApiException.invalidParameter(name, name + " must be a date as yyyy-mm-dd (UTC) in the years 0-9999, got: '"
           + value + "'");
