@@ -11,6 +11,7 @@ import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.TenantRoutes;
+import dev.quarry.server.api.UsageRoutes;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
@@ -31,6 +32,7 @@ import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import java.io.IOException;
@@ -57,6 +59,7 @@ public final class QuarryServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final IngestionWorker worker;
+  private final UsageMeter usage;
   private final DataDirLock lock;
   private final Store store;
   private final Quarry engine;
@@ -64,13 +67,14 @@ public final class QuarryServer implements AutoCloseable {
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Store store, Quarry engine,
-      Router router, Tracing tracing, DataDirLock lock) {
+  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, UsageMeter usage, Store store,
+      Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
     this.executor = executor;
     this.worker = worker;
+    this.usage = usage;
     this.store = store;
     this.engine = engine;
     this.router = router;
@@ -135,9 +139,10 @@ public final class QuarryServer implements AutoCloseable {
     }
     Quarry engine = null;
     IngestionWorker worker = null;
+    UsageMeter usage = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
-      PrometheusMetrics metrics = new PrometheusMetrics();
+      PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
           tracing.engineStages(metrics), metrics);
       JsonCodec json = new JsonCodec();
@@ -152,8 +157,10 @@ public final class QuarryServer implements AutoCloseable {
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks();
+      Clock clock = Clock.systemUTC();
+      usage = UsageMeter.start(store.usage(), clock, UsageMeter.FLUSH_INTERVAL);
       Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
-          config.ingest(), metrics, tracing);
+          config.ingest(), metrics, tracing, usage);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
       worker = IngestionWorker.start(ingestion, erasures);
       IngestionWorker ingestWorker = worker;
@@ -171,25 +178,25 @@ public final class QuarryServer implements AutoCloseable {
             }
             return Response.ok(Map.of("status", "ready"));
           });
-      Clock clock = Clock.systemUTC();
       new CollectionRoutes(collections, ingestion, store, locks, json, config.limits()).register(router);
       new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
-      new SearchRoutes(collections, config.limits(), store, json).register(router);
+      new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
+      new UsageRoutes(store, collections, usage).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, store, engine, router, tracing, lock);
+      return new QuarryServer(http, executor, worker, usage, store, engine, router, tracing, lock);
     } catch (IOException e) {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
       lock.close();
       throw new StorageException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
     }
@@ -226,7 +233,7 @@ public final class QuarryServer implements AutoCloseable {
     http.stop(1);
     executor.close();
     try {
-      closeAll(worker, engine, store);
+      closeAll(worker, usage, engine, store);
     } finally {
       try {
         lock.close();
@@ -237,13 +244,20 @@ public final class QuarryServer implements AutoCloseable {
     closed.countDown();
   }
 
-  private static void closeAll(IngestionWorker worker, Quarry engine, Store store) {
+  /** Closes in dependency order: the worker counts usage, and the meter's last flush needs the store. */
+  private static void closeAll(IngestionWorker worker, UsageMeter usage, Quarry engine, Store store) {
     try {
       if (worker != null) {
         worker.close();
       }
     } finally {
-      closeAll(engine, store);
+      try {
+        if (usage != null) {
+          usage.close();
+        }
+      } finally {
+        closeAll(engine, store);
+      }
     }
   }
 

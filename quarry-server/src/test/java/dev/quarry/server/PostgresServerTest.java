@@ -72,6 +72,9 @@ class PostgresServerTest {
     try (QuarryServer server = QuarryServer.start(config, quiet())) {
       assertEquals(200, send(server, "GET", "/readyz", null, null).statusCode());
       assertEquals(201, send(server, "POST", "/v1/tenants", ADMIN, "{\"id\":\"acme\"}").statusCode());
+      String metrics = send(server, "GET", "/metrics", null, null).body();
+      assertTrue(metrics.contains("quarry_ingest_documents{state=\"indexed\"} 0\nquarry_ingest_documents{state=\"failed\"} 0\n")
+          && metrics.contains("quarry_ingest_queue_due 0\n"), "the ingestion gauges read PostgreSQL: " + metrics);
     }
     assertFalse(Files.exists(dataDir.resolve("quarry.sqlite")), "no SQLite store was opened");
     try (Connection c = postgres.connect();

@@ -35,11 +35,13 @@ public final class TestApi implements AutoCloseable {
   }
 
   private final Path dataDir;
-  private final QuarryServer server;
+  private final ServerConfig config;
+  private QuarryServer server;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private TestApi(Path dataDir, QuarryServer server) {
+  private TestApi(Path dataDir, ServerConfig config, QuarryServer server) {
     this.dataDir = dataDir;
+    this.config = config;
     this.server = server;
   }
 
@@ -51,14 +53,28 @@ public final class TestApi implements AutoCloseable {
   public static TestApi start(UnaryOperator<ServerConfig> configure) throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = configure.apply(ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN)));
-    return new TestApi(dir, QuarryServer.start(config, System.err));
+    return new TestApi(dir, config, QuarryServer.start(config, System.err));
   }
 
   /** A server that traces with {@code tracing} (and closes it). */
   public static TestApi start(Tracing tracing) throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN));
-    return new TestApi(dir, QuarryServer.start(config, tracing, System.err));
+    return new TestApi(dir, config, QuarryServer.start(config, tracing, System.err));
+  }
+
+  /** Closes the server and starts a new one on the same data directory (and a new port). */
+  public void restart() {
+    server.close();
+    server = QuarryServer.start(config, System.err);
+  }
+
+  /** The text of {@code GET /metrics}. */
+  public String metrics() throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
   }
 
   /** A new tenant and a key for it with the given scopes. */
@@ -106,14 +122,6 @@ public final class TestApi implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());
-  }
-
-  /** The Prometheus exposition of /metrics. */
-  public String metrics() throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode());
-    return r.body();
   }
 
   /** Document ids of a search's hits. */

@@ -7,6 +7,7 @@ import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.usage.UsageStore;
 
 /**
  * The server's durable state, one small store per concept. Implementations: SQLite (embedded
@@ -38,6 +39,8 @@ public interface Store extends AutoCloseable {
   IdempotencyStore idempotency();
 
   ErasureStore erasures();
+
+  UsageStore usage();
 
   /** The highest migration applied to the database, e.g. 1. */
   int schemaVersion();

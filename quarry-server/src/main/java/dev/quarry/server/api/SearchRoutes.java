@@ -42,8 +42,10 @@ import dev.quarry.server.http.Router;
 import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
+import dev.quarry.store.usage.Meter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,13 +67,16 @@ public final class SearchRoutes {
   private final JsonCodec json;
   private final ServerConfig.Limits limits;
   private final FilterJson filters;
+  private final UsageMeter usage;
 
-  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits, Store store, JsonCodec json) {
+  public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits, Store store, JsonCodec json,
+      UsageMeter usage) {
     this.store = store;
     this.json = json;
     this.collections = collections;
     this.limits = limits;
     this.filters = new FilterJson(limits.maxFilterDepth());
+    this.usage = usage;
   }
 
   public void register(Router router) {
@@ -119,6 +124,7 @@ public final class SearchRoutes {
     SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
         filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
     SearchResponse response = collection.search(request);
+    usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
     out.put("generation", response.generation());

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A failure raised by the HTTP layer itself: an edge code ({@link ServerErrorCode}), or invalid input
- * that points at the offending field of the body with a JSON pointer ({@code details.pointer}).
+ * that points at the offending field of the body with a JSON pointer ({@code details.pointer}) or
+ * names the offending query parameter ({@code details.parameter}).
  */
 public final class ApiException extends RuntimeException {
 
@@ -27,6 +28,12 @@ public final class ApiException extends RuntimeException {
     Objects.requireNonNull(pointer, "pointer");
     String where = pointer.isEmpty() ? "the body" : pointer;
     return new ApiException(Problem.invalidInput(message + " (at " + where + ")", Map.of("pointer", pointer)));
+  }
+
+  /** Invalid input in query parameter {@code name}: the message names it, {@code details.parameter} too. */
+  public static ApiException invalidParameter(String name, String message) {
+    Objects.requireNonNull(name, "name");
+    return new ApiException(Problem.invalidInput(message, Map.of("parameter", name)));
   }
 
   /**

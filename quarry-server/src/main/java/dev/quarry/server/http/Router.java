@@ -119,7 +119,7 @@ public final class Router implements HttpHandler {
   public List<RouteDeclaration> routes() {
     return routes.stream()
         .map(r -> new RouteDeclaration(r.method(), r.template(), r.access(), r.doc(),
-            r.method().equals("POST") && r.access() instanceof Access.Scoped && idempotency.isPresent()))
+            r.method().equals("POST") && r.access().needsKey() && idempotency.isPresent()))
         .toList();
   }
 
@@ -231,6 +231,7 @@ public final class Router implements HttpHandler {
   private Optional<ApiKey> authorize(Access access, HttpExchange exchange) {
     return switch (access) {
       case Access.Open o -> Optional.empty();
+      case Access.AnyKey a -> Optional.of(authenticate(exchange.getRequestHeaders().getFirst("Authorization")));
       case Access.Scoped s -> {
         ApiKey key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
         if (!key.has(s.scope())) {

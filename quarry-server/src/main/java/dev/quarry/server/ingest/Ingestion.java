@@ -16,6 +16,7 @@ import dev.quarry.server.metrics.Metrics;
 import dev.quarry.server.observe.Tracing;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.Page;
 import dev.quarry.store.Store;
@@ -28,6 +29,7 @@ import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.DocumentSubmission;
 import dev.quarry.store.document.SubmitOutcome;
 import dev.quarry.store.job.IngestionJob;
+import dev.quarry.store.usage.Meter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,11 +74,12 @@ public final class Ingestion {
   private final IngestConfig settings;
   private final Metrics metrics;
   private final Tracing tracing;
+  private final UsageMeter usage;
   private volatile Runnable onSubmitted = () -> {};
 
   /** Ingestion that traces each batch the worker processes with {@code tracing}. */
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
-      IngestConfig settings, Metrics metrics, Tracing tracing) {
+      IngestConfig settings, Metrics metrics, Tracing tracing, UsageMeter usage) {
     this.store = store;
     this.collections = collections;
     this.locks = locks;
@@ -84,6 +87,7 @@ public final class Ingestion {
     this.settings = settings;
     this.metrics = metrics;
     this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
+    this.usage = usage;
   }
 
   public IngestConfig settings() {
@@ -128,6 +132,7 @@ public final class Ingestion {
     Collection collection = collections.existing(c);
     ensureStored(c, collection);
     SubmitOutcome out = store.documents().submit(submission.claimedFor(settings.lease()));
+    countSubmitted(c, List.of(submission));
     if (!out.changed()) {
       return new Processed(out.document(), 0);
     }
@@ -143,11 +148,22 @@ public final class Ingestion {
     IngestionJob job = store.jobs().create(key(c));
     try {
       store.documents().submitAll(submissions.stream().map(s -> s.inJob(job.id())).toList());
+      countSubmitted(c, submissions);
     } finally {
       finishIfDone(c.tenant(), job.id());
     }
     onSubmitted.run();
     return store.jobs().find(c.tenant(), job.id()).orElse(job);
+  }
+
+  /** Meters documents the store accepted: how many, and their content bytes. */
+  private void countSubmitted(TenantCollection c, List<DocumentSubmission> accepted) {
+    long bytes = 0;
+    for (DocumentSubmission s : accepted) {
+      bytes += s.content().map(content -> (long) content.body().length).orElse(0L);
+    }
+    usage.count(c.tenant(), Meter.DOCUMENTS_SUBMITTED, accepted.size());
+    usage.count(c.tenant(), Meter.BYTES_UPLOADED, bytes);
   }
 
   /**
@@ -250,8 +266,10 @@ public final class Ingestion {
             indexed.add(d.id());
           }
         }
-        advance(indexed, DocumentState.INDEXED).forEach(r -> out.put(r.key().id(), new Processed(r, chunksEach)));
+        List<DocumentRecord> advanced = advance(indexed, DocumentState.INDEXED);
+        advanced.forEach(r -> out.put(r.key().id(), new Processed(r, chunksEach)));
         metrics.documentsIndexed(report.indexed());
+        usage.count(c.tenant(), Meter.DOCUMENTS_INDEXED, advanced.size());
       } catch (RuntimeException e) {
         boolean retryable = !(e instanceof QuarryException q) || q.code().retryable();
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -30,6 +30,12 @@ public final class MetricNames {
   /** Counter of CPU seconds used by the whole process (every thread, GC and JIT included). */
   public static final String PROCESS_CPU = "process_cpu_seconds_total";
 
+  /** Gauge of documents in the store by ingestion state, all tenants, read at scrape time. */
+  public static final String INGEST_DOCUMENTS = "quarry_ingest_documents";
+
+  /** Gauge of documents a worker could claim now (not leased, backing off or expired), read at scrape time. */
+  public static final String INGEST_QUEUE_DUE = "quarry_ingest_queue_due";
+
   public static final String LABEL_ROUTE = "route";
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_STATUS = "status";
@@ -37,6 +43,7 @@ public final class MetricNames {
   public static final String LABEL_STAGE = "stage";
   public static final String LABEL_CACHE = "cache";
   public static final String LABEL_RESULT = "result";
+  public static final String LABEL_STATE = "state";
   public static final String RESULT_HIT = "hit";
   public static final String RESULT_MISS = "miss";
 

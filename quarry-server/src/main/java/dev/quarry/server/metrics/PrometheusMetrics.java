@@ -4,6 +4,8 @@ import dev.quarry.core.observe.CacheName;
 import dev.quarry.core.observe.CacheObserver;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.QueueCounts;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * An in-memory {@link Metrics} registry that renders the Prometheus text exposition format
@@ -26,8 +29,15 @@ import java.util.concurrent.atomic.LongAdder;
  * so the output is stable; every stage and cache series exists from the start (at zero) so rates
  * can be taken at once; label cardinality is bounded because routes are templates, methods and
  * statuses are few, codes come from the taxonomy, and stages and caches are enums.
+ *
+ * <p>The ingestion gauges are read from the store at each scrape ({@link QueueCounts}), one query
+ * over every document's state: what they show is never stale, and nothing has to be kept in step
+ * with the ingestion code. When the store does not answer they are left out of that scrape (and the
+ * failure logged), so a dashboard sees a gap rather than a wrong zero.
  */
 public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver {
+
+  private static final System.Logger LOG = System.getLogger(PrometheusMetrics.class.getName());
 
   /** The Content-Type of {@link #render()}. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -88,8 +98,20 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   private final AtomicLong documentsIndexed = new AtomicLong();
   private final Map<Stage, StageSeries> stages = new EnumMap<>(Stage.class);
   private final Map<CacheName, LongAdder[]> caches = new EnumMap<>(CacheName.class);
+  private final Optional<Supplier<QueueCounts>> ingestQueue;
 
+  /** A registry without ingestion gauges. */
   public PrometheusMetrics() {
+    this(Optional.empty());
+  }
+
+  /** A registry that renders the ingestion gauges from {@code ingestQueue}, called at each scrape. */
+  public PrometheusMetrics(Supplier<QueueCounts> ingestQueue) {
+    this(Optional.of(ingestQueue));
+  }
+
+  private PrometheusMetrics(Optional<Supplier<QueueCounts>> ingestQueue) {
+    this.ingestQueue = ingestQueue;
     for (Stage stage : Stage.values()) {
       stages.put(stage, new StageSeries());
     }
@@ -186,7 +208,30 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     out.append("# HELP ").append(MetricNames.DOCUMENTS_INDEXED).append(" Documents indexed since start.\n");
     out.append("# TYPE ").append(MetricNames.DOCUMENTS_INDEXED).append(" counter\n");
     out.append(MetricNames.DOCUMENTS_INDEXED).append(' ').append(documentsIndexed.get()).append('\n');
+    ingestQueue.ifPresent(source -> ingestGauges(out, source));
     return out.toString();
+  }
+
+  private static void ingestGauges(StringBuilder out, Supplier<QueueCounts> source) {
+    QueueCounts queue;
+    try {
+      queue = source.get();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "ingestion gauges left out of this scrape: " + e.getMessage());
+      return;
+    }
+    gauge(out, MetricNames.INGEST_DOCUMENTS, "Documents in the store by ingestion state, all tenants.");
+    for (DocumentState state : DocumentState.values()) {
+      out.append(MetricNames.INGEST_DOCUMENTS).append('{').append(label(MetricNames.LABEL_STATE, state.wireName()))
+          .append("} ").append(queue.states().get(state)).append('\n');
+    }
+    gauge(out, MetricNames.INGEST_QUEUE_DUE, "Documents a worker could claim now: pending, not leased, backing off or expired.");
+    out.append(MetricNames.INGEST_QUEUE_DUE).append(' ').append(queue.due()).append('\n');
+  }
+
+  private static void gauge(StringBuilder out, String name, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
   }
 
   private static void histogram(StringBuilder out, String name, String labels, Histogram histogram) {

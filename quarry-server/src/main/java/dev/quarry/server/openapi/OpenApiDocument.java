@@ -108,12 +108,15 @@ public final class OpenApiDocument {
     }
     String access = switch (route.access()) {
       case Access.Open o -> "Open: no key is needed.";
+      case Access.AnyKey a -> "Needs a key of the tenant, with any scope.";
       case Access.Scoped s -> "Needs a key with the `" + s.scope().wireName() + "` scope.";
     };
     op.put("description", doc == null || doc.description().isEmpty() ? access : doc.description().get() + "\n\n" + access);
     ArrayNode security = op.putArray("security");
-    if (route.access() instanceof Access.Scoped s) {
-      security.addObject().putArray("bearer").add(s.scope().wireName());
+    switch (route.access()) {
+      case Access.Open o -> { }
+      case Access.AnyKey a -> security.addObject().putArray("bearer");
+      case Access.Scoped s -> security.addObject().putArray("bearer").add(s.scope().wireName());
     }
     List<ApiDoc.Param> params = doc == null ? List.of() : doc.params();
     ArrayNode parameters = parameters(route, params);
@@ -262,14 +265,16 @@ public final class OpenApiDocument {
    */
   private static Map<Integer, List<Object>> errors(RouteDeclaration route, ApiDoc doc) {
     Map<Integer, List<Object>> out = new TreeMap<>();
-    boolean scoped = route.access() instanceof Access.Scoped;
+    boolean keyed = route.access().needsKey();
     boolean hasInput = route.template().contains("{")
         || (doc != null && (doc.body().isPresent() || doc.params().stream().anyMatch(p -> p.in() != ApiDoc.Param.In.PATH)));
     if (hasInput) {
       add(out, StandardError.INVALID_INPUT);
     }
-    if (scoped) {
+    if (keyed) {
       add(out, StandardError.UNAUTHENTICATED);
+    }
+    if (route.access() instanceof Access.Scoped) {
       add(out, StandardError.FORBIDDEN);
     }
     if (doc != null && doc.body().orElse(null) instanceof ApiDoc.Body.Json) {
@@ -284,7 +289,7 @@ public final class OpenApiDocument {
       doc.errors().forEach((status, meaning) -> out.computeIfAbsent(status, k -> new ArrayList<>()).add(meaning));
     }
     add(out, StandardError.INTERNAL);
-    if (scoped) {
+    if (keyed) {
       add(out, StandardError.STORAGE);
     }
     return out;
@@ -328,7 +333,7 @@ public final class OpenApiDocument {
     ObjectNode bearer = components.putObject("securitySchemes").putObject("bearer");
     bearer.put("type", "http");
     bearer.put("scheme", "bearer");
-    bearer.put("description", "An API key. The security requirement of each operation names the scope it needs.");
+    bearer.put("description", "An API key. The security requirement of each operation names the scope it needs (none: any key of the tenant).");
     return components;
   }
 

@@ -1,12 +1,18 @@
 package dev.quarry.server.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quarry.core.error.StorageException;
 import dev.quarry.core.observe.CacheName;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
+import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.QueueCounts;
+import dev.quarry.store.document.StateCounts;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PrometheusMetricsTest {
@@ -73,6 +79,37 @@ class PrometheusMetricsTest {
     assertTrue(text.contains("quarry_stage_duration_seconds_sum{" + s + "} 0.00348\n"), text);
     assertTrue(text.contains("quarry_stage_cpu_seconds_total{" + s + "} 0.00257\n"), text);
     assertTrue(text.contains("quarry_stage_cpu_unmeasured_total{" + s + "} 1\n"), text);
+  }
+
+  @Test
+  void ingestionGaugesAreReadAtEachScrapeAndLeftOutWhenTheStoreFails() {
+    java.util.concurrent.atomic.AtomicReference<QueueCounts> queue = new java.util.concurrent.atomic.AtomicReference<>(
+        new QueueCounts(new StateCounts(Map.of(DocumentState.RECEIVED, 4L, DocumentState.INDEXED, 9L)), 3));
+    PrometheusMetrics m = new PrometheusMetrics(() -> {
+      QueueCounts q = queue.get();
+      if (q == null) {
+        throw new StorageException("counting the ingestion queue failed: PostgreSQL is unavailable");
+      }
+      return q;
+    });
+    String text = m.render();
+    assertTrue(text.contains("# TYPE quarry_ingest_documents gauge\n"
+        + "quarry_ingest_documents{state=\"received\"} 4\n"
+        + "quarry_ingest_documents{state=\"parsed\"} 0\n"
+        + "quarry_ingest_documents{state=\"chunked\"} 0\n"
+        + "quarry_ingest_documents{state=\"embedded\"} 0\n"
+        + "quarry_ingest_documents{state=\"indexed\"} 9\n"
+        + "quarry_ingest_documents{state=\"failed\"} 0\n"), text);
+    assertTrue(text.contains("# TYPE quarry_ingest_queue_due gauge\nquarry_ingest_queue_due 3\n"), text);
+
+    queue.set(new QueueCounts(new StateCounts(Map.of(DocumentState.INDEXED, 13L)), 0));
+    assertTrue(m.render().contains("quarry_ingest_documents{state=\"indexed\"} 13\n"), "read again at the next scrape");
+
+    queue.set(null);
+    String failed = m.render();
+    assertFalse(failed.contains("quarry_ingest_"), failed);
+    assertTrue(failed.contains("quarry_documents_indexed_total 0\n"), "the rest is still served");
+    assertFalse(new PrometheusMetrics().render().contains("quarry_ingest_"), "no gauges without a source");
   }
 
   @Test

@@ -120,6 +120,7 @@ class OpenApiDocumentTest {
   void accessDecidesSecurityAndTheAuthErrors() {
     JsonNode doc = OpenApiDocument.generate(List.of(
         route("GET", "/healthz", Access.open(), ApiDoc.op("live", "Live")),
+        route("GET", "/v1/mine", Access.anyKey(), ApiDoc.op("getMine", "Mine")),
         new RouteDeclaration("POST", "/v1/things/{thing}", Access.scope(Scope.ADMIN),
             Optional.of(ApiDoc.op("make", "Make").responds(201, "Made").fails(409, "conflict: it exists")), true)), JSON);
 
@@ -127,6 +128,11 @@ class OpenApiDocumentTest {
     assertEquals("[]", open.get("security").toString());
     assertEquals(List.of("200", "500"), names(open.get("responses")));
     assertTrue(open.get("description").asText().contains("no key is needed"));
+
+    JsonNode mine = doc.at("/paths/~1v1~1mine/get");
+    assertEquals("[{\"bearer\":[]}]", mine.get("security").toString(), "a key, no scope");
+    assertTrue(mine.get("description").asText().contains("any scope"));
+    assertEquals(List.of("200", "401", "500", "503"), names(mine.get("responses")), "no 403: every valid key may call it");
 
     JsonNode post = doc.at("/paths/~1v1~1things~1{thing}/post");
     assertEquals("[{\"bearer\":[\"admin\"]}]", post.get("security").toString());

@@ -51,6 +51,16 @@ public interface DocumentStateStore {
 
   StateCounts counts(CollectionKey collection);
 
+  /** Bytes of content kept with the collection's documents (see {@link #content}). */
+  long contentBytes(CollectionKey collection);
+
+  /**
+   * Admin method (all tenants): documents by state and how many are due, read in one snapshot. It
+   * counts every document, so it costs a scan of the states; call it at scrape intervals, not per
+   * request.
+   */
+  QueueCounts queue();
+
   /**
    * Moves a document forward to {@code next} (any later stage up to {@link DocumentState#INDEXED}),
    * clearing its failure and attempts. A non-terminal document keeps its lease; an indexed one is no

@@ -13,6 +13,7 @@ import dev.quarry.store.document.DocumentRecord;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.DocumentStateStore;
 import dev.quarry.store.document.DocumentSubmission;
+import dev.quarry.store.document.QueueCounts;
 import dev.quarry.store.document.StateCounts;
 import dev.quarry.store.document.SubmitOutcome;
 import dev.quarry.store.tenant.TenantId;
@@ -186,6 +187,33 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     return db.read("counting documents of collection '" + collection.name() + "'", c -> counts(c,
         "SELECT state, COUNT(*) AS n FROM document_states WHERE tenant_id = ? AND collection = ? GROUP BY state",
         collection.tenant().value(), collection.name()));
+  }
+
+  @Override
+  public long contentBytes(CollectionKey collection) {
+    return db.read("measuring the content of collection '" + collection.name() + "'", c -> Jdbc.one(c,
+        "SELECT COALESCE(SUM(length(body)), 0) AS n FROM document_contents WHERE tenant_id = ? AND collection = ?",
+        rs -> rs.getLong("n"), collection.tenant().value(), collection.name()).orElse(0L));
+  }
+
+  @Override
+  public QueueCounts queue() {
+    Instant now = options.now();
+    // One statement, so states and due come from one snapshot on PostgreSQL too (read committed).
+    // Due is the condition of claimDue: what a worker would take now.
+    String sql = "SELECT state, COUNT(*) AS n, SUM(CASE WHEN next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+        + " AND (expires_at IS NULL OR expires_at > ?) THEN 1 ELSE 0 END) AS due"
+        + " FROM document_states GROUP BY state";
+    return db.read("counting the ingestion queue", c -> {
+      Map<DocumentState, Long> counts = new EnumMap<>(DocumentState.class);
+      long[] due = {0};
+      Jdbc.list(c, sql, rs -> {
+        counts.put(DocumentState.fromWire(rs.getString("state")), rs.getLong("n"));
+        due[0] += rs.getLong("due");
+        return null;
+      }, now, now);
+      return new QueueCounts(new StateCounts(counts), due[0]);
+    });
   }
 
   static StateCounts counts(Connection c, String sql, Object... params) throws SQLException {

@@ -9,6 +9,7 @@ import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.usage.UsageStore;
 
 /** The {@link Store} of one database: the concept stores over one {@link Database}. */
 final class JdbcStore implements Store {
@@ -22,6 +23,7 @@ final class JdbcStore implements Store {
   private final JobStore jobs;
   private final IdempotencyStore idempotency;
   private final ErasureStore erasures;
+  private final UsageStore usage;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -49,6 +51,7 @@ final class JdbcStore implements Store {
     this.jobs = new JdbcJobStore(db, options);
     this.idempotency = new JdbcIdempotencyStore(db, options);
     this.erasures = new JdbcErasureStore(db, options);
+    this.usage = new JdbcUsageStore(db);
   }
 
   @Override
@@ -84,6 +87,11 @@ final class JdbcStore implements Store {
   @Override
   public ErasureStore erasures() {
     return erasures;
+  }
+
+  @Override
+  public UsageStore usage() {
+    return usage;
   }
 
   @Override

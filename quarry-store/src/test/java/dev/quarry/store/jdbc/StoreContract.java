@@ -27,6 +27,7 @@ import dev.quarry.store.document.DocumentKey;
 import dev.quarry.store.document.DocumentRecord;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.DocumentSubmission;
+import dev.quarry.store.document.QueueCounts;
 import dev.quarry.store.document.RetryPolicy;
 import dev.quarry.store.document.StateCounts;
 import dev.quarry.store.document.SubmitOutcome;
@@ -41,6 +42,9 @@ import dev.quarry.store.key.IssuedKey;
 import dev.quarry.store.key.Scope;
 import dev.quarry.store.tenant.Tenant;
 import dev.quarry.store.tenant.TenantId;
+import dev.quarry.store.usage.DailyUsage;
+import dev.quarry.store.usage.Meter;
+import dev.quarry.store.usage.UsageDelta;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,9 +52,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -263,12 +269,16 @@ abstract class StoreContract {
       submit(docs, "d1", "h1");
       store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
       store.erasures().request(acme, "user", "u1");
+      LocalDate day = LocalDate.of(2026, 3, 1);
+      store.usage().add(List.of(new UsageDelta(acme, day, Meter.SEARCHES, 3)));
       assertTrue(store.tenants().delete(acme));
       assertFalse(store.tenants().delete(acme));
       assertTrue(store.collections().list(acme).isEmpty());
       assertTrue(store.apiKeys().list(acme).isEmpty());
       assertTrue(store.erasures().list(acme).isEmpty());
       assertEquals(0, store.documents().counts(docs).total());
+      store.tenants().create(acme);
+      assertEquals(List.of(), store.usage().days(acme, day, day), "a tenant of the same id starts from nothing");
     }
   }
 
@@ -631,6 +641,31 @@ abstract class StoreContract {
     }
 
     @Test
+    void contentBytesAreTheStoredContentOfTheCollectionOnly() {
+      assertEquals(0, store.documents().contentBytes(docs));
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "a"), "ha")
+          .withContent(DocumentContent.of("text/plain", new byte[1000])));
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "b"), "hb")
+          .withContent(DocumentContent.of("text/plain", new byte[24])));
+      submit(docs, "no-content", "h");
+      assertEquals(1024, store.documents().contentBytes(docs));
+
+      CollectionKey other = StoreContract.this.collection(acme, "other");
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(other, "a"), "ha")
+          .withContent(DocumentContent.of("text/plain", new byte[7])));
+      CollectionKey rivals = StoreContract.this.collection(tenant("rival"), "docs");
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(rivals, "a"), "ha")
+          .withContent(DocumentContent.of("text/plain", new byte[5])));
+      assertEquals(1024, store.documents().contentBytes(docs), "other collections and tenants are not counted");
+
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "a"), "ha2")
+          .withContent(DocumentContent.of("text/plain", new byte[10])));
+      assertEquals(34, store.documents().contentBytes(docs), "replaced content counts at its new size");
+      assertTrue(store.documents().delete(DocumentKey.of(docs, "b"), OptionalLong.empty()));
+      assertEquals(10, store.documents().contentBytes(docs), "deleted content is gone");
+    }
+
+    @Test
     void aBatchIsRecordedWhollyOrNotAtAll() {
       String job = store.jobs().create(docs).id();
       List<DocumentSubmission> batch = List.of(
@@ -777,6 +812,41 @@ abstract class StoreContract {
           () -> store.documents().advance(parsed.key(), parsed.version(), DocumentState.CHUNKED));
       assertEquals(DocumentState.CHUNKED,
           store.documents().advance(theirs.key(), theirs.version(), DocumentState.CHUNKED).state());
+    }
+
+    @Test
+    void theQueueCountsEveryTenantByStateAndWhatAWorkerCouldClaimNow() {
+      assertEquals(new QueueCounts(new StateCounts(Map.of()), 0), store.documents().queue());
+      CollectionKey betaDocs = StoreContract.this.collection(tenant("beta"), "docs");
+      for (String id : List.of("leased", "backing-off", "indexed", "failed")) {
+        submit(docs, id, "h");
+      }
+      List<DocumentRecord> claimed = store.documents().claimDue(10, Duration.ofSeconds(60));
+      DocumentRecord backingOff = claimed.stream().filter(d -> d.key().id().equals("backing-off")).findFirst().orElseThrow();
+      store.documents().fail(backingOff.key(), backingOff.version(), "timeout", Optional.of(Duration.ofSeconds(30)));
+      DocumentRecord indexed = claimed.stream().filter(d -> d.key().id().equals("indexed")).findFirst().orElseThrow();
+      store.documents().advance(indexed.key(), indexed.version(), DocumentState.INDEXED);
+      DocumentRecord failed = claimed.stream().filter(d -> d.key().id().equals("failed")).findFirst().orElseThrow();
+      store.documents().fail(failed.key(), failed.version(), "bad pdf", Optional.empty());
+      submit(betaDocs, "due", "h");
+      DocumentRecord parsed = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(betaDocs, "parsed"), "h").claimedFor(Duration.ofSeconds(60))).document();
+      store.documents().advance(parsed.key(), parsed.version(), DocumentState.PARSED);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(betaDocs, "expired"), "h").expiringAt(T0.plusSeconds(1)));
+
+      clock.advance(Duration.ofSeconds(1));
+      QueueCounts q = store.documents().queue();
+      assertEquals(4, q.states().get(DocumentState.RECEIVED), "leased, backing-off, due, expired, across tenants");
+      assertEquals(1, q.states().get(DocumentState.PARSED));
+      assertEquals(1, q.states().get(DocumentState.INDEXED));
+      assertEquals(1, q.states().get(DocumentState.FAILED));
+      assertEquals(5, q.states().pending());
+      assertEquals(1, q.due(), "only 'due': the others are leased, backing off or expired");
+      assertEquals(List.of("due"), ids(store.documents().claimDue(10, Duration.ofSeconds(120))), "due is what a worker claims");
+
+      clock.advance(Duration.ofSeconds(60));
+      assertEquals(3, store.documents().queue().due(), "the lapsed leases and the backoff are due again");
+      assertEquals(3, store.documents().claimDue(10, Duration.ofSeconds(60)).size());
     }
 
     @Test
@@ -1023,6 +1093,99 @@ abstract class StoreContract {
     }
   }
 
+  // ---- usage ------------------------------------------------------------------------------------
+
+  @Nested
+  class Usage {
+
+    static final LocalDate MAR1 = LocalDate.of(2026, 3, 1);
+    static final LocalDate MAR2 = MAR1.plusDays(1);
+    static final LocalDate MAR5 = MAR1.plusDays(4);
+
+    TenantId acme;
+
+    @BeforeEach
+    void tenant() {
+      acme = StoreContract.this.tenant("acme");
+    }
+
+    UsageDelta delta(LocalDate day, Meter meter, long amount) {
+      return new UsageDelta(acme, day, meter, amount);
+    }
+
+    @Test
+    void deltasAddUpPerDayAndMeterAndSurviveReopening() {
+      store.usage().add(List.of(delta(MAR1, Meter.SEARCHES, 3), delta(MAR1, Meter.BYTES_UPLOADED, 1000),
+          delta(MAR2, Meter.SEARCHES, 1)));
+      store.usage().add(List.of(delta(MAR1, Meter.SEARCHES, 2), delta(MAR1, Meter.SEARCHES, 1)));
+      store.close();
+      store = open(options);
+      List<DailyUsage> days = store.usage().days(acme, MAR1, MAR5);
+      assertEquals(List.of(MAR1, MAR2), days.stream().map(DailyUsage::day).toList(), "days without counts are left out");
+      assertEquals(6, days.get(0).get(Meter.SEARCHES));
+      assertEquals(1000, days.get(0).get(Meter.BYTES_UPLOADED));
+      assertEquals(0, days.get(0).get(Meter.DOCUMENTS_INDEXED));
+      assertEquals(1, days.get(1).get(Meter.SEARCHES));
+      store.usage().add(List.of());
+    }
+
+    @Test
+    void aRangeIncludesBothEndsAndOnlyThem() {
+      for (int i = 0; i < 5; i++) {
+        store.usage().add(List.of(delta(MAR1.plusDays(i), Meter.DOCUMENTS_SUBMITTED, i + 1)));
+      }
+      assertEquals(List.of(MAR2, MAR2.plusDays(1)),
+          store.usage().days(acme, MAR2, MAR2.plusDays(1)).stream().map(DailyUsage::day).toList());
+      assertEquals(List.of(5L), store.usage().days(acme, MAR5, MAR5).stream().map(d -> d.get(Meter.DOCUMENTS_SUBMITTED)).toList());
+      assertEquals(List.of(), store.usage().days(acme, MAR5.plusDays(1), MAR5.plusDays(30)));
+      InvalidInputException e = assertThrows(InvalidInputException.class, () -> store.usage().days(acme, MAR2, MAR1));
+      assertEquals("from (2026-03-02) must not be after to (2026-03-01)", e.getMessage());
+      assertThrows(InvalidInputException.class, () -> delta(LocalDate.of(10_000, 1, 1), Meter.SEARCHES, 1));
+      assertThrows(InvalidInputException.class, () -> delta(MAR1, Meter.SEARCHES, 0));
+    }
+
+    @Test
+    void deltasOfADeletedTenantAreDroppedAndTheOthersAdded() {
+      TenantId gone = StoreContract.this.tenant("gone");
+      store.tenants().delete(gone);
+      store.usage().add(List.of(new UsageDelta(gone, MAR1, Meter.SEARCHES, 5), delta(MAR1, Meter.SEARCHES, 2)));
+      assertEquals(2, store.usage().days(acme, MAR1, MAR1).getFirst().get(Meter.SEARCHES));
+      assertEquals(List.of(), store.usage().days(gone, MAR1, MAR1));
+    }
+
+    @Test
+    void concurrentAddersLoseNothing() throws InterruptedException {
+      int threads = 4;
+      int rounds = 25;
+      List<Object> results = race(threads, () -> {
+        for (int i = 0; i < rounds; i++) {
+          store.usage().add(List.of(delta(MAR1, Meter.SEARCHES, 1), delta(MAR1, Meter.DOCUMENTS_INDEXED, 2)));
+        }
+        return true;
+      });
+      for (Object r : results) {
+        if (r instanceof Throwable t) {
+          throw new AssertionError("an adder failed", t);
+        }
+      }
+      DailyUsage day = store.usage().days(acme, MAR1, MAR1).getFirst();
+      assertEquals(threads * rounds, day.get(Meter.SEARCHES));
+      assertEquals(2L * threads * rounds, day.get(Meter.DOCUMENTS_INDEXED));
+    }
+
+    @Test
+    void aMeterWrittenByANewerVersionIsLeftOut() throws SQLException {
+      store.usage().add(List.of(delta(MAR1, Meter.SEARCHES, 1)));
+      try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO usage_counters (tenant_id, day, meter, value) VALUES ('acme', '2026-03-01', 'gpu_seconds', 9)");
+        s.execute("INSERT INTO usage_counters (tenant_id, day, meter, value) VALUES ('acme', '2026-03-02', 'gpu_seconds', 9)");
+      }
+      List<DailyUsage> days = store.usage().days(acme, MAR1, MAR5);
+      assertEquals(1, days.size(), days.toString());
+      assertEquals(new DailyUsage(MAR1, Map.of(Meter.SEARCHES, 1L)), days.getFirst());
+    }
+  }
+
   // ---- tenant isolation -------------------------------------------------------------------------
 
   @Nested
@@ -1043,6 +1206,8 @@ abstract class StoreContract {
       StoredResponse acmeResponse = new StoredResponse(201, "{\"acme\":true}");
       store.idempotency().complete(acme, "idem", acmeResponse);
       ErasureReceipt acmeErasure = store.erasures().request(acme, "user", "alice");
+      LocalDate day = LocalDate.of(2026, 3, 1);
+      store.usage().add(List.of(new UsageDelta(acme, day, Meter.SEARCHES, 7)));
 
       // keys
       assertEquals(Optional.empty(), store.apiKeys().find(rival, acmeKey.key().id()));
@@ -1087,6 +1252,11 @@ abstract class StoreContract {
       assertThrows(NotFoundException.class, () -> store.erasures().markDeleted(rival, acmeErasure.id(), 1));
       assertThrows(NotFoundException.class, () -> store.erasures().markPurged(rival, acmeErasure.id()));
 
+      // usage
+      assertEquals(List.of(), store.usage().days(rival, day, day));
+      assertEquals(0, store.documents().contentBytes(rivalDocs));
+      store.usage().add(List.of(new UsageDelta(rival, day, Meter.SEARCHES, 1)));
+
       // the rival's deletes
       assertTrue(store.collections().delete(rivalDocs));
 
@@ -1100,6 +1270,7 @@ abstract class StoreContract {
       assertEquals(ErasureStatus.REQUESTED, store.erasures().find(acme, acmeErasure.id()).orElseThrow().status());
       assertEquals(1, store.jobs().find(acme, acmeJob.id()).orElseThrow().submitted());
       assertEquals(Optional.empty(), store.apiKeys().find(acme, acmeKey.key().id()).orElseThrow().revokedAt());
+      assertEquals(7, store.usage().days(acme, day, day).getFirst().get(Meter.SEARCHES));
     }
   }
 
