@@ -118,7 +118,7 @@ final class ClosedLoop {
       long left = until - System.nanoTime();
       if (left <= 0 || !t.join(Duration.ofNanos(left))) {
         t.interrupt();
-        error("unfinished", t.getName() + " was still waiting for an answer " + grace + " after the deadline");
+        error("unfinished", t.getName() + " was still waiting for an answer " + LoadOptions.format(grace) + " after the deadline");
         t.join(Duration.ofSeconds(5));
       }
     }

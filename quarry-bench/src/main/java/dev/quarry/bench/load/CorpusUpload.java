@@ -67,8 +67,8 @@ final class CorpusUpload {
       JsonNode job = api.call("POST", path + "/documents", "application/x-ndjson", body, Duration.ofMinutes(2), 202).body();
       jobs.add(job.path("id").asText());
     }
-    System.out.printf(Locale.ROOT, "index: uploading %,d documents to %s in %d jobs (%s documents were indexed)%n",
-        lines.size(), collection, jobs.size(), have < 0 ? "no collection, none" : Long.toString(have));
+    System.out.printf(Locale.ROOT, "index: uploaded %,d documents to %s in %d jobs (%s); waiting for them%n",
+        lines.size(), collection, jobs.size(), have < 0 ? "new collection" : String.format(Locale.ROOT, "%,d were indexed", have));
     long lastPrint = System.nanoTime();
     for (String job : jobs) {
       while (true) {
@@ -81,9 +81,9 @@ final class CorpusUpload {
           throw new IllegalStateException("job " + job + " finished with failures: " + j.path("failures"));
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the corpus was not indexed within " + timeout + "; job " + job + ": " + j);
+          throw new IllegalStateException("the corpus was not indexed within " + LoadOptions.format(timeout) + "; job " + job + ": " + j);
         }
-        if (System.nanoTime() - lastPrint > 15e9) {
+        if (System.nanoTime() - lastPrint > 30e9) {
           System.out.printf(Locale.ROOT, "index: %,d documents indexed so far%n", indexed(api, collection));
           lastPrint = System.nanoTime();
         }

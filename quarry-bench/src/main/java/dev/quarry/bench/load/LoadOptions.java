@@ -114,6 +114,12 @@ record LoadOptions(
     };
   }
 
+  /** In seconds, or milliseconds when not whole seconds: {@code 60s}, {@code 1500ms}. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   private static int integer(String option, String value) {
     try {
       return Integer.parseInt(value);

@@ -48,8 +48,7 @@ final class LoadReport {
     out.add(new Floor("zero errors, mixed phase", mixedErrors + " errors " + b.mixedSearch.errorsByKind()
         + b.mixedIngest.map(r -> " ingest " + r.errorsByKind()).orElse(""), mixedErrors == 0));
     out.add(new Floor("server RSS <= " + RSS_FLOOR_MIB + " MiB after the load",
-        String.format(Locale.ROOT, "VmRSS %.0f MiB (peak VmHWM %.0f MiB)", b.rssAfterMixed.currentMib(),
-            b.rssAfterMixed.peakMib()), b.rssAfterMixed.currentMib() <= RSS_FLOOR_MIB));
+        b.rssAfterMixed.toString(), b.rssAfterMixed.currentMib() <= RSS_FLOOR_MIB));
     return out;
   }
 
@@ -70,8 +69,8 @@ final class LoadReport {
         + "%.2f ms wall) -> %d cores / %.2f ms = %.1f queries/s%n", l.meanCpuMs(), l.model(), l.queries(), l.meanWallMs(),
         l.cores(), l.meanCpuMs(), l.perSecond()));
     ClosedLoop.Result r = b.search;
-    s.append(String.format(Locale.ROOT, "search phase: %d clients, hybrid k=%d, %s after %s warm-up [load %s]%n", r.clients(),
-        Workload.K, o.duration(), o.warmup(), b.searchLoad));
+    s.append(String.format(Locale.ROOT, "search phase: %d clients, hybrid k=%d, %s after %s of warm-up [load %s]%n", r.clients(),
+        Workload.K, LoadOptions.format(o.duration()), LoadOptions.format(o.warmup()), b.searchLoad));
     s.append(String.format(Locale.ROOT, "  %,d queries in %.1f s = %.1f queries/s (%.1f%% of the limit); %s; errors %d%n",
         r.succeeded(), r.seconds(), r.unitsPerSecond(), 100 * r.unitsPerSecond() / l.perSecond(),
         latencies(r), r.errors()));
@@ -86,11 +85,10 @@ final class LoadReport {
       s.append(String.format(Locale.ROOT, "  WARNING: %d search stage runs without CPU measurement, %d cache hits: "
           + "the breakdown is off%n", c.unmeasuredSearchRuns(), c.cacheHits()));
     }
-    s.append(String.format(Locale.ROOT, "  server RSS after the search phase: %.0f MiB (peak %.0f MiB)%n",
-        b.rssAfterSearch.currentMib(), b.rssAfterSearch.peakMib()));
+    s.append("  server memory after the search phase: ").append(b.rssAfterSearch).append('\n');
     ClosedLoop.Result m = b.mixedSearch;
     s.append(String.format(Locale.ROOT, "mixed phase: %d searching + %d ingesting clients, %s [load %s]%n", m.clients(),
-        b.mixedIngest.map(ClosedLoop.Result::clients).orElse(0), o.duration(), b.mixedLoad));
+        b.mixedIngest.map(ClosedLoop.Result::clients).orElse(0), LoadOptions.format(o.duration()), b.mixedLoad));
     s.append(String.format(Locale.ROOT, "  search: %,d queries = %.1f/s; %s; errors %d%n", m.succeeded(), m.unitsPerSecond(),
         latencies(m), m.errors()));
     b.mixedIngest.ifPresent(i -> s.append(String.format(Locale.ROOT,
@@ -99,8 +97,7 @@ final class LoadReport {
     for (ClosedLoop.Result e : results()) {
       e.errorSamples().forEach(x -> s.append("  error (").append(e.name()).append("): ").append(x).append('\n'));
     }
-    s.append(String.format(Locale.ROOT, "server RSS after the load: VmRSS %.0f MiB, peak VmHWM %.0f MiB%n",
-        b.rssAfterMixed.currentMib(), b.rssAfterMixed.peakMib()));
+    s.append("server memory after the load: ").append(b.rssAfterMixed).append('\n');
     s.append("floors:\n");
     for (Floor f : floors()) {
       s.append(f.passed() ? "  PASS " : "  FAIL ").append(f.name()).append(": ").append(f.measured()).append('\n');
@@ -144,7 +141,7 @@ final class LoadReport {
     search.put("unmeasured_search_stage_runs", b.cpu.unmeasuredSearchRuns());
     search.put("cache_hits", b.cpu.cacheHits());
     search.put("load_average", b.searchLoad);
-    search.put("server_rss_mib", b.rssAfterSearch.currentMib());
+    search.put("server_rss_mib", rss(b.rssAfterSearch));
     root.put("search", search);
     Map<String, Object> mixed = new LinkedHashMap<>();
     mixed.put("search", phase(b.mixedSearch));
@@ -156,7 +153,7 @@ final class LoadReport {
     });
     mixed.put("load_average", b.mixedLoad);
     root.put("mixed", mixed);
-    root.put("server_rss_mib", Map.of("vm_rss", b.rssAfterMixed.currentMib(), "vm_hwm", b.rssAfterMixed.peakMib()));
+    root.put("server_rss_mib", rss(b.rssAfterMixed));
     List<Map<String, Object>> floors = new ArrayList<>();
     for (Floor f : floors()) {
       floors.add(Map.of("floor", f.name(), "measured", f.measured(), "passed", f.passed()));
@@ -164,6 +161,15 @@ final class LoadReport {
     root.put("floors", floors);
     root.put("load_average_at_end", loadAfter);
     return root;
+  }
+
+  private static Map<String, Object> rss(ServeProcess.Rss r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vm_rss", r.currentMib());
+    m.put("rss_anon", r.anonMib());
+    m.put("rss_file", r.fileMib());
+    m.put("vm_hwm", r.peakMib());
+    return m;
   }
 
   private static Map<String, Object> phase(ClosedLoop.Result r) {

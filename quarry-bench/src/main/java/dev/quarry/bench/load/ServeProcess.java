@@ -75,7 +75,7 @@ final class ServeProcess implements AutoCloseable {
     }
     stop(p);
     Runtime.getRuntime().removeShutdownHook(hook);
-    throw new IllegalStateException("quarry serve did not report its port within " + timeout + "; its output (" + log
+    throw new IllegalStateException("quarry serve did not report its port within " + LoadOptions.format(timeout) + "; its output (" + log
         + "):\n" + tail(log, 20));
   }
 
@@ -132,13 +132,16 @@ final class ServeProcess implements AutoCloseable {
   }
 
   /**
-   * Resident set size of a process, now ({@code VmRSS}) and at its peak ({@code VmHWM}), in KiB.
+   * Resident set size of a process, in KiB: now ({@code VmRSS}), at its peak ({@code VmHWM}), and
+   * now split into anonymous memory ({@code RssAnon}: Java heap, native allocations such as the
+   * ONNX sessions, thread stacks) and file pages ({@code RssFile}: mapped index files, jars,
+   * libraries), which the kernel can drop under memory pressure.
    */
-  record Rss(long currentKib, long peakKib) {
+  record Rss(long currentKib, long peakKib, long anonKib, long fileKib) {
 
-    /** Reads the two fields from the text of {@code /proc/<pid>/status}. */
+    /** Reads the fields from the text of {@code /proc/<pid>/status}. */
     static Rss parse(String status) {
-      return new Rss(field(status, "VmRSS"), field(status, "VmHWM"));
+      return new Rss(field(status, "VmRSS"), field(status, "VmHWM"), field(status, "RssAnon"), field(status, "RssFile"));
     }
 
     private static long field(String status, String name) {
@@ -160,6 +163,20 @@ final class ServeProcess implements AutoCloseable {
 
     double peakMib() {
       return peakKib / 1024.0;
+    }
+
+    double anonMib() {
+      return anonKib / 1024.0;
+    }
+
+    double fileMib() {
+      return fileKib / 1024.0;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "VmRSS %.0f MiB (anonymous %.0f, file %.0f), peak VmHWM %.0f MiB",
+          currentMib(), anonMib(), fileMib(), peakMib());
     }
   }
 }

@@ -40,6 +40,15 @@ class LoadOptionsTest {
   }
 
   @Test
+  void durationsPrintInSecondsOrMilliseconds() {
+    for (String d : List.of("60s", "500ms", "90s", "1500ms")) {
+      assertEquals(d, LoadOptions.format(LoadOptions.duration("--duration", d)));
+    }
+    assertEquals("120s", LoadOptions.format(LoadOptions.duration("--duration", "2m")));
+    assertEquals("3600s", LoadOptions.format(LoadOptions.duration("--duration", "1h")));
+  }
+
+  @Test
   void badValuesSayWhichOptionAndWhatIsExpected() {
     assertEquals("--duration is a whole number and a unit (ms, s, m, h) such as 60s, got: '60'",
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--duration", "60")).getMessage());

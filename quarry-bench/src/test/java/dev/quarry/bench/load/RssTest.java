@@ -17,11 +17,17 @@ class RssTest {
         VmPeak:\t 9000000 kB
         VmHWM:\t  812344 kB
         VmRSS:\t  700416 kB
+        RssAnon:\t  600000 kB
+        RssFile:\t  100000 kB
+        RssShmem:\t     416 kB
         Threads:\t42
         """);
     assertEquals(700416, r.currentKib());
     assertEquals(812344, r.peakKib());
+    assertEquals(600000, r.anonKib());
+    assertEquals(100000, r.fileKib());
     assertEquals(684.0, r.currentMib());
+    assertEquals("VmRSS 684 MiB (anonymous 586, file 98), peak VmHWM 793 MiB", r.toString());
   }
 
   @Test
