@@ -111,13 +111,16 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "warm-up: %,d queries in %.1f s, %d errors%n", w.succeeded(), w.seconds(), w.errors());
     }
     PrometheusScrape before = api.metrics();
+    ThreadTimes threadsBefore = ThreadTimes.of(server.pid());
     long benchCpu0 = Machine.processCpuNanos();
     ClosedLoop.Result search = ClosedLoop.start("search", o.clients(), o.duration(),
         Workload.search(http, server.base(), collection, key, queries, o.clients())).await(GRACE);
     double benchCpuSeconds = (Machine.processCpuNanos() - benchCpu0) / 1e9;
+    ThreadTimes threadsAfter = ThreadTimes.of(server.pid());
     PrometheusScrape after = api.metrics();
     CpuPerQuery cpu = CpuPerQuery.between(before, after, Math.max(1, search.succeeded() + search.errors()));
-    report.search(search, cpu, benchCpuSeconds, server.rss(), Machine.loadAverage());
+    report.search(search, cpu, threadsAfter.secondsByGroupSince(threadsBefore), benchCpuSeconds, server.rss(),
+        Machine.loadAverage());
     System.out.printf(Locale.ROOT, "search: %,d queries in %.1f s = %.1f/s, %d errors [load %s]%n",
         search.succeeded(), search.seconds(), search.unitsPerSecond(), search.errors(), Machine.loadAverage());
   }

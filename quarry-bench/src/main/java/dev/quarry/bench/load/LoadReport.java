@@ -21,6 +21,7 @@ final class LoadReport {
   static final double P95_FLOOR_MS = 40;
   static final double LIMIT_SHARE_FLOOR = 0.70;
   static final long RSS_FLOOR_MIB = 1024;
+  static final int THREAD_GROUPS_SHOWN = 8;
 
   /** One floor and whether the run met it. */
   record Floor(String name, String measured, boolean passed) {}
@@ -78,6 +79,11 @@ final class LoadReport {
     s.append(String.format(Locale.ROOT, "  server CPU per query: embed %.2f, lexical %.2f, vector %.2f, fuse %.2f, load %.2f, "
         + "HTTP and other %.2f = %.2f ms%n", c.ms(Stage.EMBED_QUERY), c.ms(Stage.RETRIEVE_LEXICAL), c.ms(Stage.RETRIEVE_VECTOR),
         c.ms(Stage.FUSE), c.ms(Stage.LOAD), c.otherMs(), c.processMs()));
+    s.append("  server CPU per query by thread (ms):");
+    threadMs().entrySet().stream().limit(THREAD_GROUPS_SHOWN)
+        .forEach(e -> s.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+    s.setLength(s.length() - 1);
+    s.append('\n');
     s.append(String.format(Locale.ROOT, "  cores busy: server %.2f, this benchmark %.2f (%.2f CPU-ms per query) of %d%n",
         c.processMs() * c.queries() / 1000 / r.seconds(), b.benchCpuSeconds / r.seconds(),
         b.benchCpuSeconds * 1000 / c.queries(), l.cores()));
@@ -103,6 +109,15 @@ final class LoadReport {
       s.append(f.passed() ? "  PASS " : "  FAIL ").append(f.name()).append(": ").append(f.measured()).append('\n');
     }
     return s.toString();
+  }
+
+  /** Server CPU milliseconds per query by thread group, largest first. */
+  private Map<String, Double> threadMs() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    b.threadSeconds.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> out.put(e.getKey(), e.getValue() * 1000 / b.cpu.queries()));
+    return out;
   }
 
   private List<ClosedLoop.Result> results() {
@@ -138,6 +153,7 @@ final class LoadReport {
     cpu.put("process", b.cpu.processMs());
     cpu.put("bench_process", b.benchCpuSeconds * 1000 / b.cpu.queries());
     search.put("cpu_ms_per_query", cpu);
+    search.put("cpu_ms_per_query_by_thread", threadMs());
     search.put("unmeasured_search_stage_runs", b.cpu.unmeasuredSearchRuns());
     search.put("cache_hits", b.cpu.cacheHits());
     search.put("load_average", b.searchLoad);
@@ -203,6 +219,7 @@ final class LoadReport {
     private EmbeddingLimit limit;
     private ClosedLoop.Result search;
     private CpuPerQuery cpu;
+    private Map<String, Double> threadSeconds = Map.of();
     private double benchCpuSeconds;
     private ServeProcess.Rss rssAfterSearch;
     private String searchLoad;
@@ -231,9 +248,11 @@ final class LoadReport {
       this.limit = limit;
     }
 
-    void search(ClosedLoop.Result search, CpuPerQuery cpu, double benchCpuSeconds, ServeProcess.Rss rss, String load) {
+    void search(ClosedLoop.Result search, CpuPerQuery cpu, Map<String, Double> threadSeconds, double benchCpuSeconds,
+        ServeProcess.Rss rss, String load) {
       this.search = search;
       this.cpu = cpu;
+      this.threadSeconds = Map.copyOf(threadSeconds);
       this.benchCpuSeconds = benchCpuSeconds;
       this.rssAfterSearch = rss;
       this.searchLoad = load;
