@@ -30,7 +30,7 @@ record LoadOptions(
     Duration setupTimeout) {
 
   static final String USAGE = """
-      usage: quarry bench load [--dataset DIR] [--data-dir DIR] [--duration 60s] [--warmup 10s]
+      usage: quarry bench load [--dataset DIR] [--data-dir DIR] [--duration 60s] [--warmup 20s]
                                [--clients 8] [--mixed-search 6] [--mixed-ingest 2] [--ingest-batch 20]
                                [--out FILE] [--server-log FILE] [--server-java-opts "OPTS"] [--setup-timeout 30m]""";
 
@@ -54,7 +54,7 @@ record LoadOptions(
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     return new LoadOptions(Path.of("../shared/datasets/scifact"),
         Path.of(System.getProperty("user.home"), ".cache", "quarry-bench", "load"),
-        Duration.ofSeconds(60), Duration.ofSeconds(10), 8, 6, 2, 20,
+        Duration.ofSeconds(60), Duration.ofSeconds(20), 8, 6, 2, 20,
         tmp.resolve("quarry-bench-load.json"), tmp.resolve("quarry-bench-load-serve.log"), List.of(),
         Duration.ofMinutes(30));
   }
