@@ -1,6 +1,7 @@
 package dev.quarry.bench.load;
 
 import dev.quarry.bench.Machine;
+import dev.quarry.core.error.QuarryException;
 import dev.quarry.eval.dataset.BeirDataset;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -57,6 +58,16 @@ public final class LoadBenchmark {
       System.exit(2);
       return;
     }
+    try {
+      run(o);
+    } catch (QuarryException | IllegalStateException e) {
+      // the dataset, the server or a request went wrong: the message says which
+      System.err.println("quarry bench load: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(LoadOptions o) throws Exception {
     BeirDataset ds = BeirDataset.open(o.dataset());
     List<String> corpus = CorpusUpload.lines(ds.corpus());
     List<String> queries = queries(ds);
