@@ -1,5 +1,6 @@
 package dev.quarry.bench;
 
+import dev.quarry.bench.load.LoadBenchmark;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -13,6 +14,8 @@ import java.util.Arrays;
  *       BEIR dataset's queries.
  *   <li>{@code synthetic}: builds an index of {@code --chunks} (default 100,000) chunks derived from
  *       the corpus, then hybrid latency and ANN recall@10 against exact search.
+ *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
+ *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
  *
  * Each prints the machine's load average and this process's peak RSS beside its numbers.
@@ -25,7 +28,12 @@ public final class Bench {
     java.util.logging.Logger.getLogger("org.apache.lucene").setLevel(java.util.logging.Level.WARNING);
     if (args.length == 0) {
       System.err.println("usage: quarry bench ingest|latency|synthetic [--dataset DIR] [--data-dir DIR] [--chunks N]");
+      System.err.println(LoadBenchmark.USAGE);
       System.exit(2);
+    }
+    if (args[0].equals("load")) {
+      LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
     }
     Args a = Args.parse(Arrays.copyOfRange(args, 1, args.length));
     switch (args[0]) {
@@ -33,7 +41,7 @@ public final class Bench {
       case "latency" -> LatencyBenchmark.run(a);
       case "synthetic" -> SyntheticIndexBenchmark.run(a);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic)");
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, load)");
         System.exit(2);
       }
     }

@@ -6,24 +6,24 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** What a benchmark prints beside its numbers: cores, load average, this process's peak RSS. */
-final class Machine {
+public final class Machine {
 
   private Machine() {}
 
-  static String describe() {
+  public static String describe() {
     return String.format(Locale.ROOT, "machine: %d cores, load average %s, peak RSS %d MB, java %s",
         Runtime.getRuntime().availableProcessors(), loadAverage(), peakRssKb() / 1024,
         System.getProperty("java.version"));
   }
 
   /** CPU time this process has used, all threads, in nanoseconds. */
-  static long processCpuNanos() {
+  public static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
   /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "n/a" off Linux. */
-  static String loadAverage() {
+  public static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
