@@ -43,9 +43,9 @@ public record ServerConfig(
 
     /**
      * 8 MiB bodies, k up to 100, 4096-character queries, filters nested 8 deep; batches of up to
-     * 10,000 documents and 64 MiB.
+     * 10,000 documents and 32 MiB (the default heap of {@code quarry serve} is 512 MiB).
      */
-    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8, 10_000, 64L << 20);
+    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8, 10_000, 32L << 20);
 
     public Limits {
       positive("max body bytes", maxBodyBytes);

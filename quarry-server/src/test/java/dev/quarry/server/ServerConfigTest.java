@@ -60,7 +60,7 @@ class ServerConfigTest {
     ServerConfig c = ServerConfig.load(Optional.empty(), Map.of(), ServerConfig.Flags.NONE);
     assertEquals(ServerConfig.defaults(Path.of("data")), c);
     assertEquals(10_000, c.limits().maxBatchDocuments());
-    assertEquals(64L << 20, c.limits().maxBatchBytes());
+    assertEquals(32L << 20, c.limits().maxBatchBytes());
     assertEquals(RetryPolicy.DEFAULT, c.ingest().retry());
     assertEquals(Duration.ofMinutes(5), c.ingest().lease());
     assertEquals(Duration.ofSeconds(1), c.ingest().refreshInterval());

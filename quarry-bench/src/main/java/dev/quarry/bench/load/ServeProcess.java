@@ -23,9 +23,15 @@ import java.util.regex.Pattern;
  */
 final class ServeProcess implements AutoCloseable {
 
-  /** The options {@code ./quarry} starts every command with. */
-  static final List<String> LAUNCHER_JVM_OPTIONS =
-      List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC");
+  /**
+   * The options {@code ./quarry serve} runs with: the launcher passes them in {@code
+   * QUARRY_SERVE_JVM_OPTS} (one place for them); without the launcher, its defaults.
+   */
+  static final List<String> LAUNCHER_JVM_OPTIONS = java.util.Arrays.stream(
+          System.getenv().getOrDefault("QUARRY_SERVE_JVM_OPTS",
+              "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m -Xmx512m")
+              .trim().split("\\s+"))
+      .filter(o -> !o.isEmpty()).toList();
 
   private static final Pattern SERVING = Pattern.compile("quarry: serving on http://([^:\\s]+):(\\d+)");
 
