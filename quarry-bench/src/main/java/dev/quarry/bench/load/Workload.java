@@ -30,7 +30,7 @@ final class Workload {
    */
   static ClosedLoop.Request search(HttpClient http, URI base, String collection, String key, List<String> queries,
       int clients) throws IOException {
-    URI uri = base.resolve("/v1/collections/" + ApiClient.segment(collection) + "/search");
+    String path = "/v1/collections/" + ApiClient.segment(collection) + "/search";
     List<byte[]> bodies = new ArrayList<>(queries.size());
     for (String q : queries) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -40,13 +40,15 @@ final class Workload {
       bodies.add(ApiClient.JSON.writeValueAsBytes(body));
     }
     String auth = "Bearer " + key;
+    KeepAliveClient[] connections = new KeepAliveClient[clients];
+    for (int c = 0; c < clients; c++) {
+      connections[c] = new KeepAliveClient(base, SEARCH_TIMEOUT); // one per client: only its thread uses it
+    }
     return (client, n) -> {
       byte[] body = bodies.get((int) ((client * (long) bodies.size() / clients + n) % bodies.size()));
-      HttpRequest r = HttpRequest.newBuilder(uri).timeout(SEARCH_TIMEOUT).header("Authorization", auth)
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      HttpResponse<byte[]> answer = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-      if (answer.statusCode() != 200) {
-        throw new ClosedLoop.Failed("status " + answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8));
+      KeepAliveClient.Answer answer = connections[client].post(path, auth, body);
+      if (answer.status() != 200) {
+        throw new ClosedLoop.Failed("status " + answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
       }
       return 1;
     };
