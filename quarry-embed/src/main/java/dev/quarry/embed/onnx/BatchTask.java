@@ -2,23 +2,16 @@ package dev.quarry.embed.onnx;
 
 import dev.quarry.core.embed.InputKind;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 
-/**
- * One model call waiting for a worker, ordered by deadline: a query batch is due when it is
- * submitted, a document batch {@link #DOCUMENT_GRACE_NANOS} later. So a search overtakes the
- * document batches of a bulk ingest that arrived less than that before it, and is never stuck
- * behind them; but a document batch that has waited that long goes before newer queries, so
- * ingestion keeps moving under a steady search load instead of starving (it did: two 20-document
- * batches took 61 s under 6 searching clients when queries always went first). Equal deadlines
- * run in submission order.
- */
-final class BatchTask extends FutureTask<Void> implements Comparable<BatchTask> {
+/** One model call waiting for a worker: its kind, when it was submitted, in what order. */
+final class BatchTask extends FutureTask<Void> {
 
-  /** How long a document batch lets later queries overtake it. */
-  static final long DOCUMENT_GRACE_NANOS = 200_000_000L;
-
-  private final long deadline;
+  private final InputKind kind;
   private final long sequence;
+  private final long submittedNanos;
+  private volatile Consumer<BatchTask> onDone = t -> {};
+  private boolean handedOut; // guarded by the queue's lock
 
   BatchTask(Runnable work, InputKind kind, long sequence) {
     this(work, kind, sequence, System.nanoTime());
@@ -26,16 +19,41 @@ final class BatchTask extends FutureTask<Void> implements Comparable<BatchTask> 
 
   BatchTask(Runnable work, InputKind kind, long sequence, long submittedNanos) {
     super(work, null);
-    this.deadline = submittedNanos + switch (kind) {
-      case QUERY -> 0L;
-      case DOCUMENT -> DOCUMENT_GRACE_NANOS;
-    };
+    this.kind = kind;
     this.sequence = sequence;
+    this.submittedNanos = submittedNanos;
+  }
+
+  InputKind kind() {
+    return kind;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  /** Whether it has waited at least {@code nanos} by {@code now} ({@link System#nanoTime()} may wrap). */
+  boolean waited(long nanos, long now) {
+    return now - submittedNanos >= nanos;
+  }
+
+  /** Marks the task as given to a worker (under the queue's lock). */
+  void handOut() {
+    handedOut = true;
+  }
+
+  /** Whether it was given to a worker (under the queue's lock). */
+  boolean handedOut() {
+    return handedOut;
+  }
+
+  /** Called once the task finished or was cancelled. */
+  void onDone(Consumer<BatchTask> callback) {
+    this.onDone = callback;
   }
 
   @Override
-  public int compareTo(BatchTask other) {
-    int byDeadline = Long.compare(deadline - other.deadline, 0); // nanoTime may wrap: compare differences
-    return byDeadline != 0 ? byDeadline : Long.compare(sequence, other.sequence);
+  protected void done() {
+    onDone.accept(this);
   }
 }

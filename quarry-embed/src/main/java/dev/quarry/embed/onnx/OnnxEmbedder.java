@@ -36,7 +36,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -54,7 +53,7 @@ import java.util.stream.IntStream;
  *       ({@code quarry-embed-<model>-<n>}) of the same size, so at most that many model calls run
  *       at once however many callers there are.
  *   <li>Query batches overtake waiting document batches, so searches stay fast during a bulk
- *       ingest.
+ *       ingest, but not forever: see {@link BatchQueue} for how ingestion keeps moving.
  *   <li>The CPU time a worker spends on a batch is charged to the caller's {@link CpuAccount}
  *       when one is bound, so a timed stage counts the model's work and not just its own wait.
  *   <li>Inputs are sorted by token count before batching, so a batch holds texts of similar length
@@ -103,7 +102,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
     this.workers =
         new ThreadPoolExecutor(
-            sessions.size(), sessions.size(), 0, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
+            sessions.size(), sessions.size(), 0, TimeUnit.SECONDS, new BatchQueue(sessions.size() - 1, System::nanoTime),
             namedThreads(spec.id()));
     this.inputNames = List.copyOf(inputNames);
     this.outputName = outputName;

@@ -1,49 +1,64 @@
 package dev.quarry.embed.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.quarry.core.embed.InputKind;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The order in which {@link BatchQueue} gives batches to free sessions. */
 class BatchTaskTest {
 
   private static final long MS = 1_000_000L;
+  private final AtomicLong now = new AtomicLong(-50 * MS); // nanoTime may be negative
+  private long sequence;
 
-  private static List<BatchTask> drain(PriorityBlockingQueue<BatchTask> queue) {
-    List<BatchTask> order = new ArrayList<>();
-    while (!queue.isEmpty()) {
-      order.add(queue.poll());
-    }
-    return order;
+  private BatchTask task(BatchQueue queue, InputKind kind) {
+    BatchTask t = new BatchTask(() -> {}, kind, sequence++, now.get());
+    queue.offer(t);
+    return t;
   }
 
   @Test
-  void queriesOvertakeRecentDocumentsAndEachKindKeepsItsOrder() {
-    PriorityBlockingQueue<BatchTask> queue = new PriorityBlockingQueue<>();
-    List<BatchTask> tasks = new ArrayList<>();
-    InputKind[] kinds = {InputKind.DOCUMENT, InputKind.DOCUMENT, InputKind.QUERY, InputKind.DOCUMENT, InputKind.QUERY};
-    long t0 = 1_000 * MS;
-    for (int i = 0; i < kinds.length; i++) {
-      BatchTask task = new BatchTask(() -> {}, kinds[i], i, t0 + i * MS);
-      tasks.add(task);
-      queue.add(task);
-    }
-    assertEquals(List.of(tasks.get(2), tasks.get(4), tasks.get(0), tasks.get(1), tasks.get(3)), drain(queue));
+  void queriesGoFirstAndEachKindKeepsItsOrder() {
+    BatchQueue queue = new BatchQueue(1, now::get);
+    BatchTask d1 = task(queue, InputKind.DOCUMENT);
+    BatchTask q1 = task(queue, InputKind.QUERY);
+    BatchTask d2 = task(queue, InputKind.DOCUMENT);
+    BatchTask q2 = task(queue, InputKind.QUERY);
+    assertEquals(q1, queue.poll());
+    assertEquals(q2, queue.poll());
+    assertEquals(d1, queue.poll(), "no query waits: documents take every free session");
+    assertEquals(d2, queue.poll());
+    assertNull(queue.poll());
   }
 
   @Test
-  void aDocumentBatchThatWaitedItsGraceGoesBeforeNewerQueries() {
-    PriorityBlockingQueue<BatchTask> queue = new PriorityBlockingQueue<>();
-    long t0 = -5 * MS; // nanoTime may be negative or wrap
-    BatchTask document = new BatchTask(() -> {}, InputKind.DOCUMENT, 0, t0);
-    BatchTask earlyQuery = new BatchTask(() -> {}, InputKind.QUERY, 1, t0 + BatchTask.DOCUMENT_GRACE_NANOS - MS);
-    BatchTask lateQuery = new BatchTask(() -> {}, InputKind.QUERY, 2, t0 + BatchTask.DOCUMENT_GRACE_NANOS + MS);
-    queue.add(lateQuery);
-    queue.add(document);
-    queue.add(earlyQuery);
-    assertEquals(List.of(earlyQuery, document, lateQuery), drain(queue));
+  void aDocumentThatWaitedItsGraceGoesFirstButLeavesASessionToQueries() {
+    BatchQueue queue = new BatchQueue(1, now::get);
+    BatchTask d1 = task(queue, InputKind.DOCUMENT);
+    BatchTask d2 = task(queue, InputKind.DOCUMENT);
+    now.addAndGet(BatchQueue.DOCUMENT_GRACE_NANOS);
+    BatchTask q1 = task(queue, InputKind.QUERY);
+    BatchTask q2 = task(queue, InputKind.QUERY);
+    assertEquals(d1, queue.poll(), "waited its grace: before the newer query");
+    assertEquals(q1, queue.poll(), "one session runs a document: the next goes to a query");
+    d1.run(); // finishes: its session is free for documents again
+    assertEquals(d2, queue.poll());
+    assertEquals(q2, queue.poll());
+  }
+
+  @Test
+  void cancelledBatchesNeverTakeASessionNorCountAsRunning() {
+    BatchQueue queue = new BatchQueue(1, now::get);
+    BatchTask gone = task(queue, InputKind.DOCUMENT);
+    BatchTask d2 = task(queue, InputKind.DOCUMENT);
+    gone.cancel(false);
+    now.addAndGet(BatchQueue.DOCUMENT_GRACE_NANOS);
+    BatchTask q1 = task(queue, InputKind.QUERY);
+    assertEquals(d2, queue.poll(), "the cancelled one is skipped, the next document is due");
+    assertEquals(q1, queue.poll());
+    assertNull(queue.poll());
   }
 }
