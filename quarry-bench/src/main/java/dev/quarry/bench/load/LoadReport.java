@@ -76,6 +76,11 @@ final class LoadReport {
         r.succeeded(), r.seconds(), r.unitsPerSecond(), 100 * r.unitsPerSecond() / l.perSecond(),
         latencies(r), r.errors()));
     CpuPerQuery c = b.cpu;
+    double underLoad = c.ms(Stage.EMBED_QUERY) > 0 ? l.cores() * 1000.0 / c.ms(Stage.EMBED_QUERY) : 0;
+    if (underLoad > 0) {
+      s.append(String.format(Locale.ROOT, "  (against the embedding CPU the server measured under this load, %.2f ms per query:"
+          + " limit %.1f/s, throughput %.1f%% of it)%n", c.ms(Stage.EMBED_QUERY), underLoad, 100 * r.unitsPerSecond() / underLoad));
+    }
     s.append(String.format(Locale.ROOT, "  server CPU per query: embed %.2f, lexical %.2f, vector %.2f, fuse %.2f, load %.2f, "
         + "HTTP and other %.2f = %.2f ms%n", c.ms(Stage.EMBED_QUERY), c.ms(Stage.RETRIEVE_LEXICAL), c.ms(Stage.RETRIEVE_VECTOR),
         c.ms(Stage.FUSE), c.ms(Stage.LOAD), c.otherMs(), c.processMs()));
