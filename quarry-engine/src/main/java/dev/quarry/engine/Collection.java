@@ -125,6 +125,16 @@ public final class Collection {
     return index.purgeDeleted();
   }
 
+  /** How many segments a search of this collection visits. */
+  public int segments() {
+    return index.segments();
+  }
+
+  /** Merges the index into one segment (see {@link ChunkIndex#compact}). */
+  public void compact() {
+    index.compact(1);
+  }
+
   ChunkIndex index() {
     return index;
   }

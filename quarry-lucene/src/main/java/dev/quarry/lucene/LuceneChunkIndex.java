@@ -380,6 +380,26 @@ public final class LuceneChunkIndex implements ChunkIndex {
   }
 
   @Override
+  public int segments() {
+    requireOpen();
+    return searchers.read((searcher, generation) -> searcher.getIndexReader().leaves().size());
+  }
+
+  @Override
+  public void compact(int maxSegments) {
+    if (maxSegments < 1) {
+      throw new InvalidInputException("maxSegments must be at least 1, got: " + maxSegments);
+    }
+    requireOpen();
+    try {
+      writer.forceMerge(maxSegments, true);
+      commit();
+    } catch (IOException | AlreadyClosedException e) {
+      throw writeFailed("merging into " + maxSegments + " segments", e);
+    }
+  }
+
+  @Override
   public long purgeDeleted() {
     requireOpen();
     try {

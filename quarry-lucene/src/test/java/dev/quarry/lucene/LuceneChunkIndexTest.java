@@ -198,6 +198,23 @@ class LuceneChunkIndexTest {
     }
   }
 
+  @Test
+  void compactMergesIntoOneSegmentAndKeepsEveryDocumentSearchable() {
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      for (int i = 0; i < 6; i++) {
+        Document doc = Document.of("d" + i, "", "walrus" + i + " colony. more text.", Metadata.empty());
+        index.upsert(doc, Fixtures.chunks(doc, 14), Fixtures.units(random, 2, DIM));
+        index.commit(); // one segment per commit
+      }
+      assertTrue(index.segments() > 1, "segments before: " + index.segments());
+      index.compact(1);
+      assertEquals(1, index.segments());
+      assertEquals(6, index.stats().documents());
+      assertEquals(List.of("d3#0"), ids(index.lexical().retrieve(text("walrus3"), 10)));
+      assertEquals(12, index.vector().retrieve(vector(Fixtures.unit(random, DIM)), 100).items().size());
+    }
+  }
+
   /** Whether any segment of the committed index still holds {@code term} in its text field dictionary. */
   private boolean termInFiles(String term) throws IOException {
     try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);

@@ -39,6 +39,16 @@ public interface ChunkIndex extends Closeable {
    */
   long purgeDeleted();
 
+  /** How many segments (each with its own BM25 terms and HNSW graph) a search visits now. */
+  int segments();
+
+  /**
+   * Merges the index into at most {@code maxSegments} segments, then commits and refreshes. Writes
+   * may go on meanwhile. Costly (it rewrites the index and rebuilds vector graphs): for an index that
+   * stopped changing.
+   */
+  void compact(int maxSegments);
+
   /** Makes acknowledged writes visible to search; returns the generation now visible. */
   long refresh();
 

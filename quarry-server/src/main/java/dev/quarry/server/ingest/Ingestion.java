@@ -76,6 +76,7 @@ public final class Ingestion {
   private final Tracing tracing;
   private final UsageMeter usage;
   private volatile Runnable onSubmitted = () -> {};
+  private final Compaction compaction;
 
   /** Ingestion that traces each batch the worker processes with {@code tracing}. */
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
@@ -85,6 +86,7 @@ public final class Ingestion {
     this.locks = locks;
     this.contents = contents;
     this.settings = settings;
+    this.compaction = new Compaction(collections.engine(), locks);
     this.metrics = metrics;
     this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
     this.usage = usage;
@@ -101,6 +103,27 @@ public final class Ingestion {
   /** Called after every batch submission (the worker wakes up). */
   void onSubmitted(Runnable wake) {
     this.onSubmitted = wake;
+  }
+
+  /**
+   * At start-up: every collection in the store is a candidate for compaction once the server has
+   * been quiet for a while, since an earlier run may have stopped before compacting what it wrote.
+   */
+  void considerAllForCompaction() {
+    for (dev.quarry.store.tenant.Tenant t : store.tenants().list()) {
+      for (dev.quarry.store.collection.CollectionRecord c : store.collections().list(t.id())) {
+        try {
+          locks.assumeWritten(new TenantCollection(t.id(), c.key().name()).engineName());
+        } catch (dev.quarry.core.error.InvalidInputException notAnApiName) {
+          // not a collection the API serves (its tenant predates the API's naming rule)
+        }
+      }
+    }
+  }
+
+  /** Worker step: merges collections that stopped changing into one segment (see {@link Compaction}). */
+  public int compactQuiet() {
+    return compaction.run();
   }
 
   /** Makes the worker look for due work now (after a retry was requested, for example). */

@@ -36,6 +36,7 @@ public final class IngestionWorker implements AutoCloseable {
   public static IngestionWorker start(Ingestion ingestion, Erasures erasures) {
     IngestionWorker w = new IngestionWorker(ingestion, erasures);
     ingestion.onSubmitted(w::wake);
+    ingestion.considerAllForCompaction();
     w.threads.forEach(Thread::start);
     return w;
   }
@@ -58,6 +59,7 @@ public final class IngestionWorker implements AutoCloseable {
         if (System.nanoTime() - nextHousekeeping >= 0) {
           ingestion.expire(1000);
           erasures.advance();
+          ingestion.compactQuiet();
           nextHousekeeping = System.nanoTime() + poll.toNanos();
         }
         if (claimed == 0) {

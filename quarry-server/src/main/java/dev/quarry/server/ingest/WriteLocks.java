@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 public final class WriteLocks {
 
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> lastWrite = new ConcurrentHashMap<>();
 
   public <T> T with(String engineCollection, Supplier<T> work) {
     ReentrantLock lock = locks.computeIfAbsent(engineCollection, k -> new ReentrantLock(true));
@@ -24,7 +25,42 @@ public final class WriteLocks {
     try {
       return work.get();
     } finally {
+      lastWrite.put(engineCollection, System.nanoTime());
       lock.unlock();
     }
+  }
+
+  /**
+   * Counts {@code engineCollection} as written now (at start-up: what an earlier run wrote may not
+   * have been compacted), unless a write was already recorded.
+   */
+  void assumeWritten(String engineCollection) {
+    lastWrite.putIfAbsent(engineCollection, System.nanoTime());
+  }
+
+  /** Like {@link #with}, for work that is not a write (it does not restart the quiet spell). */
+  <T> T withoutRecording(String engineCollection, Supplier<T> work) {
+    ReentrantLock lock = locks.computeIfAbsent(engineCollection, k -> new ReentrantLock(true));
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Collections written to (under their lock) and then left alone for at least {@code quiet}:
+   * each is returned once per such quiet spell.
+   */
+  java.util.List<String> quietSince(java.time.Duration quiet) {
+    long now = System.nanoTime();
+    java.util.List<String> out = new java.util.ArrayList<>();
+    lastWrite.forEach((name, at) -> {
+      if (now - at >= quiet.toNanos() && lastWrite.remove(name, at)) {
+        out.add(name);
+      }
+    });
+    return out;
   }
 }
