@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.error.StorageException;
 import dev.quarry.server.config.StoreConfig;
+import dev.quarry.store.jdbc.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

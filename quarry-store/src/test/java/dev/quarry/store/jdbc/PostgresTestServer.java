@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A PostgreSQL server for tests, with a fresh database per test class.
+ * A PostgreSQL server for tests, with a fresh database per test class. The store's contract tests
+ * and the server's PostgreSQL tests use it (quarry-store's test jar).
  *
  * <p>Order of preference: the machine's server at 127.0.0.1:5432 (user postgres, trust auth,
  * database {@code test}; every development and CI machine runs one), then an embedded server from
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * and are reported as aborted (skipped, with the reason) elsewhere: never silently passed.
  * {@code QUARRY_TEST_POSTGRES=embedded} skips the machine's server, to exercise the fallback.
  */
-final class PostgresTestServer implements AutoCloseable {
+public final class PostgresTestServer implements AutoCloseable {
 
   private static final String LOCAL_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/test?connectTimeout=2";
 
@@ -37,7 +38,7 @@ final class PostgresTestServer implements AutoCloseable {
   }
 
   /** Starts or reaches a server and creates a database {@code quarry_test_<random>} on it. */
-  static PostgresTestServer start() {
+  public static PostgresTestServer start() {
     String database = "quarry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     StringBuilder failures = new StringBuilder();
     boolean embeddedOnly = "embedded".equals(System.getenv("QUARRY_TEST_POSTGRES"));
@@ -66,7 +67,7 @@ final class PostgresTestServer implements AutoCloseable {
         }
       }
     }
-    String message = "no PostgreSQL for the store contract tests: " + failures;
+    String message = "no PostgreSQL for the PostgreSQL tests: " + failures;
     if ("true".equals(System.getenv("CI"))) {
       Assertions.fail(message);
     }
@@ -82,16 +83,21 @@ final class PostgresTestServer implements AutoCloseable {
 
   /** Says on stderr which server the tests run against, so a CI log shows it. */
   private PostgresTestServer announce() {
-    System.err.println("[quarry-store] PostgreSQL contract tests run on " + via + " at " + jdbcUrl());
+    System.err.println("[quarry tests] PostgreSQL tests run on " + via + " at " + jdbcUrl());
     return this;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://" + host + "/" + database;
   }
 
   String via() {
     return via;
+  }
+
+  /** A raw connection to the test database. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), "postgres", "");
   }
 
   /** A raw connection to the test database with {@code schema} first on the search path. */
