@@ -26,7 +26,6 @@ import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.Page;
-import dev.quarry.store.PageRequest;
 import dev.quarry.store.Store;
 import dev.quarry.store.document.DocumentContent;
 import dev.quarry.store.document.DocumentKey;
@@ -300,11 +299,7 @@ public final class DocumentRoutes {
         throw new InvalidInputException("state must be one of received, parsed, chunked, embedded, indexed, failed; got: '" + s + "'");
       }
     });
-    int limit = r.query("limit").map(v -> intParam("limit", v)).orElse(100);
-    if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
-      throw new InvalidInputException("limit must be in 1.." + PageRequest.MAX_LIMIT + ", got: " + limit);
-    }
-    Page<DocumentRecord> page = store.documents().list(Ingestion.key(c), state, new PageRequest(limit, r.query("cursor")));
+    Page<DocumentRecord> page = store.documents().list(Ingestion.key(c), state, Paging.of(r, 100));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("documents", page.items().stream().map(DocumentRoutes::documentView).toList());
     out.put("next_cursor", page.next().orElse(null));
@@ -340,7 +335,7 @@ public final class DocumentRoutes {
         job = store.jobs().find(job.collection().tenant(), job.id()).orElse(job);
       }
       if (job.done()) {
-        return Response.ok(JobRoutes.view(JobRoutes.finished(store, job), clock.instant()));
+        return Response.ok(JobRoutes.view(Ingestion.stampIfDone(store, job), clock.instant()));
       }
     }
     return Response.accepted(JobRoutes.view(job, clock.instant())).withHeader("Location", "/v1/jobs/" + job.id());
@@ -517,14 +512,6 @@ public final class DocumentRoutes {
       }
     }
     return id;
-  }
-
-  private static int intParam(String name, String v) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name + " must be a whole number, got: '" + v + "'");
-    }
   }
 
   private static String strictUtf8(byte[] body) {

@@ -2,14 +2,13 @@ package dev.quarry.server.api;
 
 import static dev.quarry.server.tenancy.TenantCollections.caller;
 
-import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
+import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.store.Page;
-import dev.quarry.store.PageRequest;
 import dev.quarry.store.Store;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.job.IngestionJob;
@@ -43,8 +42,7 @@ public final class JobRoutes {
             .param(ApiDoc.Param.query("cursor", "`next_cursor` of the previous page."))
             .responds(200, "`jobs` (as in get), `next_cursor`"),
         (r, k) -> {
-      int limit = r.query("limit").map(JobRoutes::limit).orElse(50);
-      Page<IngestionJob> page = store.jobs().list(caller(k).tenant(), new PageRequest(limit, r.query("cursor")));
+      Page<IngestionJob> page = store.jobs().list(caller(k).tenant(), Paging.of(r, 50));
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("jobs", page.items().stream().map(j -> view(j, clock.instant())).toList());
       out.put("next_cursor", page.next().orElse(null));
@@ -58,29 +56,9 @@ public final class JobRoutes {
                 + "`failures` (id, reason, attempts, failed_at; the first 100)")
             .fails(404, "not_found: the tenant has no such job"),
         (r, k) -> Response.ok(view(
-        finished(store, store.jobs().find(caller(k).tenant(), r.path("job"))
+        Ingestion.stampIfDone(store, store.jobs().find(caller(k).tenant(), r.path("job"))
             .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist"))),
         clock.instant())));
-  }
-
-  /**
-   * The job, stamped finished when its last document has just finished but the worker has not
-   * stamped it yet (the first stamp's time is kept), so a done job always has its finish time.
-   */
-  static IngestionJob finished(Store store, IngestionJob job) {
-    return job.done() && job.finishedAt().isEmpty() ? store.jobs().finish(job.collection().tenant(), job.id()) : job;
-  }
-
-  private static int limit(String v) {
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1 && n <= PageRequest.MAX_LIMIT) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidInputException("limit must be a whole number in 1.." + PageRequest.MAX_LIMIT + ", got: '" + v + "'");
   }
 
   /**

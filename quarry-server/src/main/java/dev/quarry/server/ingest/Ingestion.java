@@ -220,8 +220,16 @@ public final class Ingestion {
   }
 
   private void finishIfDone(dev.quarry.store.tenant.TenantId tenant, String jobId) {
-    store.jobs().find(tenant, jobId).filter(j -> j.done() && j.finishedAt().isEmpty())
-        .ifPresent(j -> store.jobs().finish(tenant, jobId));
+    store.jobs().find(tenant, jobId).ifPresent(j -> stampIfDone(store, j));
+  }
+
+  /**
+   * The job, stamped finished if its last document has finished and nobody stamped it yet (the
+   * first stamp's time is kept). The worker stamps after each batch; readers stamp too, so a done
+   * job read in between still shows its finish time.
+   */
+  public static IngestionJob stampIfDone(Store store, IngestionJob job) {
+    return job.done() && job.finishedAt().isEmpty() ? store.jobs().finish(job.collection().tenant(), job.id()) : job;
   }
 
   /** One locked pass over claimed documents of one collection. */

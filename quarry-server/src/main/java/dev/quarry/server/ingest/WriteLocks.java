@@ -20,14 +20,7 @@ public final class WriteLocks {
   private final ConcurrentHashMap<String, Long> lastWrite = new ConcurrentHashMap<>();
 
   public <T> T with(String engineCollection, Supplier<T> work) {
-    ReentrantLock lock = locks.computeIfAbsent(engineCollection, k -> new ReentrantLock(true));
-    lock.lock();
-    try {
-      return work.get();
-    } finally {
-      lastWrite.put(engineCollection, System.nanoTime());
-      lock.unlock();
-    }
+    return locked(engineCollection, work, true);
   }
 
   /**
@@ -40,11 +33,18 @@ public final class WriteLocks {
 
   /** Like {@link #with}, for work that is not a write (it does not restart the quiet spell). */
   <T> T withoutRecording(String engineCollection, Supplier<T> work) {
+    return locked(engineCollection, work, false);
+  }
+
+  private <T> T locked(String engineCollection, Supplier<T> work, boolean write) {
     ReentrantLock lock = locks.computeIfAbsent(engineCollection, k -> new ReentrantLock(true));
     lock.lock();
     try {
       return work.get();
     } finally {
+      if (write) {
+        lastWrite.put(engineCollection, System.nanoTime());
+      }
       lock.unlock();
     }
   }
