@@ -4,12 +4,10 @@ import dev.quarry.core.chunk.Chunk;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.ScoredChunkRef;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.IndexSearcher;
 
@@ -26,32 +24,25 @@ final class ChunkRefs {
   static List<ScoredChunkRef> resolve(IndexSearcher searcher, int[] docs, float[] scores)
       throws IOException {
     ScoredChunkRef[] refs = new ScoredChunkRef[docs.length];
-    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-    Integer[] byDoc = new Integer[docs.length];
-    for (int i = 0; i < byDoc.length; i++) {
-      byDoc[i] = i;
-    }
-    Arrays.sort(byDoc, (a, b) -> Integer.compare(docs[a], docs[b]));
-    int currentLeaf = -1;
-    SortedDocValues ids = null;
-    NumericDocValues ordinals = null;
-    LeafReaderContext leaf = null;
-    for (int i : byDoc) {
-      int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
-      if (leafIndex != currentLeaf) {
-        currentLeaf = leafIndex;
-        leaf = leaves.get(leafIndex);
+    LeafOrder.visit(searcher, docs, new LeafOrder.Visitor() {
+      private SortedDocValues ids;
+      private NumericDocValues ordinals;
+
+      @Override
+      public void leaf(LeafReaderContext leaf) throws IOException {
         ids = DocValues.getSorted(leaf.reader(), IndexFields.DOC_ID);
         ordinals = DocValues.getNumeric(leaf.reader(), IndexFields.ORDINAL);
       }
-      int local = docs[i] - leaf.docBase;
-      if (!ids.advanceExact(local) || !ordinals.advanceExact(local)) {
-        throw new StorageException("hit " + docs[i] + " is not a chunk: it has no document id or ordinal");
+
+      @Override
+      public void hit(int index, int local) throws IOException {
+        if (!ids.advanceExact(local) || !ordinals.advanceExact(local)) {
+          throw new StorageException("hit " + docs[index] + " is not a chunk: it has no document id or ordinal");
+        }
+        String documentId = ids.lookupOrd(ids.ordValue()).utf8ToString();
+        refs[index] = new ScoredChunkRef(Chunk.id(documentId, (int) ordinals.longValue()), documentId, scores[index]);
       }
-      String documentId = ids.lookupOrd(ids.ordValue()).utf8ToString();
-      int ordinal = (int) ordinals.longValue();
-      refs[i] = new ScoredChunkRef(Chunk.id(documentId, ordinal), documentId, scores[i]);
-    }
+    });
     return List.of(refs);
   }
 }

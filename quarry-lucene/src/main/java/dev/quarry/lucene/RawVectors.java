@@ -2,12 +2,9 @@ package dev.quarry.lucene;
 
 import dev.quarry.core.error.StorageException;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.VectorUtil;
 
@@ -23,30 +20,24 @@ final class RawVectors {
   /** {@code query · vector(docs[i])} for each global doc id, in the order given. */
   static float[] dotProducts(IndexSearcher searcher, int[] docs, float[] query) throws IOException {
     float[] out = new float[docs.length];
-    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-    Integer[] byDoc = new Integer[docs.length];
-    for (int i = 0; i < byDoc.length; i++) {
-      byDoc[i] = i;
-    }
-    Arrays.sort(byDoc, (a, b) -> Integer.compare(docs[a], docs[b]));
-    int currentLeaf = -1;
-    LeafReaderContext leaf = null;
-    FloatVectorValues values = null;
-    KnnVectorValues.DocIndexIterator iterator = null;
-    for (int i : byDoc) {
-      int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
-      if (leafIndex != currentLeaf) {
-        currentLeaf = leafIndex;
-        leaf = leaves.get(leafIndex);
+    LeafOrder.visit(searcher, docs, new LeafOrder.Visitor() {
+      private FloatVectorValues values;
+      private KnnVectorValues.DocIndexIterator iterator;
+
+      @Override
+      public void leaf(LeafReaderContext leaf) throws IOException {
         values = leaf.reader().getFloatVectorValues(IndexFields.VECTOR);
         iterator = values == null ? null : values.iterator();
       }
-      int local = docs[i] - leaf.docBase;
-      if (iterator == null || iterator.advance(local) != local) {
-        throw new StorageException("hit " + docs[i] + " has no vector to rescore");
+
+      @Override
+      public void hit(int index, int local) throws IOException {
+        if (iterator == null || iterator.advance(local) != local) {
+          throw new StorageException("hit " + docs[index] + " has no vector to rescore");
+        }
+        out[index] = VectorUtil.dotProduct(query, values.vectorValue(iterator.index()));
       }
-      out[i] = VectorUtil.dotProduct(query, values.vectorValue(iterator.index()));
-    }
+    });
     return out;
   }
 }
