@@ -6,7 +6,8 @@ import picocli.CommandLine;
 
 /**
  * The one place where failures become exit codes: 0 success, 1 unexpected failure, 2 invalid
- * input (picocli usage errors too), 3 not found, 4 conflict, 5 storage. The message goes to
+ * input (picocli usage errors too), 3 not found, 4 conflict, 5 storage, 6 model provider unavailable,
+ * 7 model provider rejected the request. The message goes to
  * stderr as {@code quarry: <code>: <message>}.
  */
 final class ExitCodes {
@@ -21,6 +22,8 @@ final class ExitCodes {
       case NOT_FOUND -> 3;
       case CONFLICT -> 4;
       case STORAGE -> 5;
+      case UPSTREAM_UNAVAILABLE -> 6;
+      case UPSTREAM_REJECTED -> 7;
     };
   }
 

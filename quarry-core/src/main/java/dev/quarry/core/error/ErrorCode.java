@@ -9,7 +9,11 @@ public enum ErrorCode {
   /** The request contradicts existing state, e.g. an index built with another embedder. */
   CONFLICT(false),
   /** Disk or index I/O failed; the operation may succeed when retried. */
-  STORAGE(true);
+  STORAGE(true),
+  /** A model provider could not answer now (connection, timeout, 429, 5xx); retrying may succeed. */
+  UPSTREAM_UNAVAILABLE(true),
+  /** A model provider refused the request or answered something unreadable; retrying will not help. */
+  UPSTREAM_REJECTED(false);
 
   private final boolean retryable;
 

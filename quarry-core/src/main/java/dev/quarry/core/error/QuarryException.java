@@ -6,7 +6,7 @@ package dev.quarry.core.error;
  * {@link #code()}.
  */
 public abstract sealed class QuarryException extends RuntimeException
-    permits InvalidInputException, NotFoundException, ConflictException, StorageException {
+    permits InvalidInputException, NotFoundException, ConflictException, StorageException, ModelException {
 
   protected QuarryException(String message, Throwable cause) {
     super(message, cause);

@@ -31,6 +31,8 @@ public record Problem(int status, String code, String message, boolean retryable
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case STORAGE -> 503;
+      case UPSTREAM_UNAVAILABLE -> 503;
+      case UPSTREAM_REJECTED -> 502;
     };
   }
 
