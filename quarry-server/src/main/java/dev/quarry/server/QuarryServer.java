@@ -69,6 +69,7 @@ public final class QuarryServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final IngestionWorker worker;
+  private final Ingestion ingestion;
   private final UsageMeter usage;
   private final DataDirLock lock;
   private final Store store;
@@ -77,8 +78,9 @@ public final class QuarryServer implements AutoCloseable {
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, UsageMeter usage, Store store,
-      Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
+      UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+    this.ingestion = ingestion;
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
@@ -209,7 +211,7 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, usage, store, engine, router, tracing, lock);
+      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock);
     } catch (IOException e) {
       closeAll(worker, usage, engine, store);
       lock.close();
@@ -241,14 +243,16 @@ public final class QuarryServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting requests, lets running ones finish for up to a second, then closes everything;
-   * last, exports the spans not yet exported (waiting up to 10 s for the collector).
+   * Ends requests waiting for ingestion jobs (they answer a retryable 503), stops accepting
+   * requests, lets running ones finish for up to a second, then closes everything; last, exports
+   * the spans not yet exported (waiting up to 10 s for the collector).
    */
   @Override
   public synchronized void close() {
     if (closed.getCount() == 0) {
       return;
     }
+    ingestion.endWaits();
     http.stop(1);
     executor.close();
     try {

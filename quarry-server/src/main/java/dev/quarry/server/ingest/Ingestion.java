@@ -80,6 +80,7 @@ public final class Ingestion {
   private volatile Runnable onSubmitted = () -> {};
   private final Compaction compaction;
   private final ClaimTurns turns;
+  private final JobWaits waits = new JobWaits(System::nanoTime, JobWaits.RECHECK);
 
   /** Ingestion that traces each batch the worker processes with {@code tracing}. */
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
@@ -214,6 +215,19 @@ public final class Ingestion {
     return due.size();
   }
 
+  /**
+   * Waits until {@code job} is done (signalled by the worker when it finishes the job's last
+   * document), {@code timeout} passes, or the server shuts down ({@link #endWaits}).
+   */
+  public JobWait awaitJob(IngestionJob job, Duration timeout) {
+    return waits.await(job, timeout, j -> store.jobs().find(j.collection().tenant(), j.id()).orElse(j));
+  }
+
+  /** At shutdown: every {@link #awaitJob} ends now, and later ones at once. */
+  public void endWaits() {
+    waits.close();
+  }
+
   private Map<String, Processed> process(TenantCollection c, Collection collection, List<DocumentRecord> claimed) {
     Map<String, Processed> out = locks.with(c.engineName(), () -> new Batch(c, collection).run(claimed));
     Set<String> jobs = new HashSet<>();
@@ -223,7 +237,8 @@ public final class Ingestion {
   }
 
   private void finishIfDone(dev.quarry.store.tenant.TenantId tenant, String jobId) {
-    store.jobs().find(tenant, jobId).ifPresent(j -> stampIfDone(store, j));
+    store.jobs().find(tenant, jobId).map(j -> stampIfDone(store, j)).filter(IngestionJob::done)
+        .ifPresent(j -> waits.finished(tenant, jobId));
   }
 
   /**
