@@ -69,6 +69,7 @@ public final class QuarryServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final IngestionWorker worker;
+  private final Ingestion ingestion;
   private final UsageMeter usage;
   private final DataDirLock lock;
   private final Store store;
@@ -77,8 +78,9 @@ public final class QuarryServer implements AutoCloseable {
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, UsageMeter usage, Store store,
-      Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
+      UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+    this.ingestion = ingestion;
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
@@ -96,11 +98,20 @@ public final class QuarryServer implements AutoCloseable {
   }
 
   /**
+   * Starts serving with {@code clock} as the time of everything the server stamps, expires and
+   * schedules (records, expiry, leases, usage days, access log, compaction's quiet spells); tests
+   * pass a clock they move.
+   */
+  public static QuarryServer start(ServerConfig config, Clock clock, PrintStream notices) {
+    return start(config, caches(config.cache()), Tracing.start(config.telemetry()), clock, notices);
+  }
+
+  /**
    * Starts serving with {@code tracing} instead of the one section {@code telemetry} configures (a
    * test's in-memory exporter, for example). The server owns it and closes it on {@link #close}.
    */
   public static QuarryServer start(ServerConfig config, Tracing tracing, PrintStream notices) {
-    return start(config, caches(config.cache()), tracing, notices);
+    return start(config, caches(config.cache()), tracing, Clock.systemUTC(), notices);
   }
 
   /** The engine's cache sizes from section {@code cache}: a disabled cache has size 0. */
@@ -115,7 +126,7 @@ public final class QuarryServer implements AutoCloseable {
    * {@code cache}).
    */
   public static QuarryServer start(ServerConfig config, CacheSettings caches, PrintStream notices) {
-    return start(config, caches, Tracing.start(config.telemetry()), notices);
+    return start(config, caches, Tracing.start(config.telemetry()), Clock.systemUTC(), notices);
   }
 
   /**
@@ -123,21 +134,22 @@ public final class QuarryServer implements AutoCloseable {
    * registry {@code /metrics} serves, and its stages to {@code tracing} as spans under the request
    * or ingestion batch they ran for. {@code tracing} is closed if starting fails.
    */
-  private static QuarryServer start(ServerConfig config, CacheSettings caches, Tracing tracing, PrintStream notices) {
+  private static QuarryServer start(ServerConfig config, CacheSettings caches, Tracing tracing, Clock clock,
+      PrintStream notices) {
     try {
-      return startTraced(config, caches, tracing, notices);
+      return startTraced(config, caches, tracing, clock, notices);
     } catch (RuntimeException e) {
       tracing.close();
       throw e;
     }
   }
 
-  private static QuarryServer startTraced(ServerConfig config, CacheSettings caches, Tracing tracing,
+  private static QuarryServer startTraced(ServerConfig config, CacheSettings caches, Tracing tracing, Clock clock,
       PrintStream notices) {
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
     Store store;
     try {
-      store = StoreFactory.open(config.store(), config.dataDir(), StoreOptions.defaults());
+      store = StoreFactory.open(config.store(), config.dataDir(), StoreOptions.defaults().withClock(clock));
       if (config.store() instanceof StoreConfig.Sqlite) {
         // The embedded store belongs to this process alone (the lock): claims of a previous run,
         // which may have crashed, cannot still be running, so its documents are due again now.
@@ -158,7 +170,7 @@ public final class QuarryServer implements AutoCloseable {
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
-          .accessLog(AccessLog.to(System.err, java.time.Clock.systemUTC()))
+          .accessLog(AccessLog.to(System.err, clock))
           .tracing(tracing);
       router.route("GET", "/healthz", Access.open(),
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
@@ -166,13 +178,12 @@ public final class QuarryServer implements AutoCloseable {
       OpenApiRoute.register(router, json);
       new TenantRoutes(store).register(router);
       TenantCollections collections = new TenantCollections(engine);
-      WriteLocks locks = new WriteLocks();
-      Clock clock = Clock.systemUTC();
+      WriteLocks locks = new WriteLocks(clock);
       usage = UsageMeter.start(store.usage(), clock, UsageMeter.FLUSH_INTERVAL);
       Ingestion ingestion = new Ingestion(store, collections, locks, new Contents(json, engine),
           config.ingest(), metrics, tracing, usage);
       Erasures erasures = new Erasures(store, collections, ingestion, locks);
-      worker = IngestionWorker.start(ingestion, erasures);
+      worker = IngestionWorker.start(ingestion, erasures, clock);
       IngestionWorker ingestWorker = worker;
       Quarry readyEngine = engine;
       router.route("GET", "/readyz", Access.open(),
@@ -200,7 +211,7 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, usage, store, engine, router, tracing, lock);
+      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock);
     } catch (IOException e) {
       closeAll(worker, usage, engine, store);
       lock.close();
@@ -232,14 +243,16 @@ public final class QuarryServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting requests, lets running ones finish for up to a second, then closes everything;
-   * last, exports the spans not yet exported (waiting up to 10 s for the collector).
+   * Ends requests waiting for ingestion jobs (they answer a retryable 503), stops accepting
+   * requests, lets running ones finish for up to a second, then closes everything; last, exports
+   * the spans not yet exported (waiting up to 10 s for the collector).
    */
   @Override
   public synchronized void close() {
     if (closed.getCount() == 0) {
       return;
     }
+    ingestion.endWaits();
     http.stop(1);
     executor.close();
     try {

@@ -64,6 +64,7 @@ class ServerConfigTest {
     assertEquals(RetryPolicy.DEFAULT, c.ingest().retry());
     assertEquals(Duration.ofMinutes(5), c.ingest().lease());
     assertEquals(Duration.ofSeconds(1), c.ingest().refreshInterval());
+    assertEquals(Duration.ofSeconds(60), c.ingest().waitTimeout());
     assertEquals(new CacheConfig.Cache(true, 10_000), c.cache().queryEmbeddings());
     assertFalse(c.telemetry().exportEnabled());
     assertEquals("quarry", c.telemetry().serviceName());
@@ -102,6 +103,7 @@ class ServerConfigTest {
           lease: 90s
           retry: {max_attempts: 3, initial_delay: 500ms, max_delay: 1m, multiplier: 1.5}
           refresh_interval: 250ms
+          wait_timeout: 15s
         cache:
           results: {enabled: false, max_entries: 5}
           query_embeddings: {max_entries: 7}
@@ -120,6 +122,7 @@ class ServerConfigTest {
     assertEquals(Duration.ofSeconds(90), c.ingest().lease());
     assertEquals(new RetryPolicy(3, Duration.ofMillis(500), Duration.ofMinutes(1), 1.5), c.ingest().retry());
     assertEquals(Duration.ofMillis(250), c.ingest().refreshInterval());
+    assertEquals(Duration.ofSeconds(15), c.ingest().waitTimeout());
     assertEquals(new CacheConfig.Cache(false, 5), c.cache().results());
     assertEquals(new CacheConfig.Cache(true, 7), c.cache().queryEmbeddings());
     assertEquals(Optional.of(URI.create("http://127.0.0.1:4318")), c.telemetry().otlpEndpoint());
@@ -216,6 +219,7 @@ class ServerConfigTest {
         Arguments.of("ingest: {lease: 5 minutes}", "ingest.lease: expected a duration such as 500ms, 1s, 5m or 2h, got \"5 minutes\""),
         Arguments.of("ingest: {lease: 500ms}", "ingest.lease: must be in 1s..24h, got 500ms"),
         Arguments.of("ingest: {workers: 0}", "ingest.workers: must be in 1..256, got 0"),
+        Arguments.of("ingest: {wait_timeout: 1h}", "ingest.wait_timeout: must be in 0ms..10m, got 1h"),
         Arguments.of("ingest: {retry: {initial_delay: 1m, max_delay: 1s}}", "ingest.retry.max_delay: must be at least initial_delay (1m), got 1s"),
         Arguments.of("ingest: {retry: {multiplier: 0.5}}", "ingest.retry.multiplier: must be in 1..100, got 0.5"),
         Arguments.of("ingest: {retry: {jitter: true}}", "ingest.retry.jitter: unknown key; the keys of ingest.retry are initial_delay, max_attempts, max_delay, multiplier"),
@@ -243,7 +247,7 @@ class ServerConfigTest {
   @Test
   void aValueOfTheWrongTypeIsRefusedAtEveryKeyWithItsPath() {
     List<ConfigSection.Key> keys = ServerConfig.keys();
-    assertEquals(32, keys.size(), keys.toString());
+    assertEquals(33, keys.size(), keys.toString());
     for (ConfigSection.Key key : keys) {
       String yaml = nest(key.path(), "[1, 2]");
       String message = error(yaml);

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,12 +37,14 @@ public final class TestApi implements AutoCloseable {
 
   private final Path dataDir;
   private final ServerConfig config;
+  private final Clock clock;
   private QuarryServer server;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private TestApi(Path dataDir, ServerConfig config, QuarryServer server) {
+  private TestApi(Path dataDir, ServerConfig config, Clock clock, QuarryServer server) {
     this.dataDir = dataDir;
     this.config = config;
+    this.clock = clock;
     this.server = server;
   }
 
@@ -51,22 +54,27 @@ public final class TestApi implements AutoCloseable {
 
   /** A server on the default test configuration changed by {@code configure}. */
   public static TestApi start(UnaryOperator<ServerConfig> configure) throws IOException {
+    return start(Clock.systemUTC(), configure);
+  }
+
+  /** A server whose time is {@code clock}, on the default test configuration changed by {@code configure}. */
+  public static TestApi start(Clock clock, UnaryOperator<ServerConfig> configure) throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = configure.apply(ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN)));
-    return new TestApi(dir, config, QuarryServer.start(config, System.err));
+    return new TestApi(dir, config, clock, QuarryServer.start(config, clock, System.err));
   }
 
   /** A server that traces with {@code tracing} (and closes it). */
   public static TestApi start(Tracing tracing) throws IOException {
     Path dir = Files.createTempDirectory("quarry-server-test");
     ServerConfig config = ServerConfig.defaults(dir).withPort(0).withAdminKey(Optional.of(ADMIN));
-    return new TestApi(dir, config, QuarryServer.start(config, tracing, System.err));
+    return new TestApi(dir, config, Clock.systemUTC(), QuarryServer.start(config, tracing, System.err));
   }
 
   /** Closes the server and starts a new one on the same data directory (and a new port). */
   public void restart() {
     server.close();
-    server = QuarryServer.start(config, System.err);
+    server = QuarryServer.start(config, clock, System.err);
   }
 
   /** The text of {@code GET /metrics}. */

@@ -56,14 +56,15 @@ final class Workload {
 
   /**
    * Batches of {@code batch} corpus documents uploaded to {@code collection} with {@code
-   * ?refresh=wait_for} (the answer comes when the job is done), each document under a new id and
+   * ?refresh=wait_for} and the client's own timeout (the answer comes when the job is done), each document under a new id and
    * with a marker in front of its text that is new to this run, so its chunks are embedded and not
    * found in the server's embedding cache. Returns the documents indexed; a job that is not done,
    * or done with failures, is an error.
    */
   static ClosedLoop.Request ingest(HttpClient http, URI base, String collection, String key, List<String> corpusLines,
       int batch, String runTag) throws IOException {
-    URI uri = base.resolve("/v1/collections/" + ApiClient.segment(collection) + "/documents?refresh=wait_for");
+    URI uri = base.resolve("/v1/collections/" + ApiClient.segment(collection) + "/documents?refresh=wait_for&timeout="
+        + INGEST_TIMEOUT.toMinutes() + "m");
     List<ObjectNode> docs = new ArrayList<>(corpusLines.size());
     for (String line : corpusLines) {
       docs.add((ObjectNode) ApiClient.JSON.readTree(line));

@@ -12,6 +12,8 @@ import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.index.Filter;
 import dev.quarry.server.ServerConfig;
+import dev.quarry.server.config.ConfigSection;
+import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
@@ -23,6 +25,7 @@ import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.server.ingest.JobWait;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.Page;
@@ -58,8 +61,9 @@ import java.util.Set;
  * <p>Freshness: a single upsert or delete is processed before it is answered, and the engine
  * refreshes at the end of it, so the next search sees it whether or not {@code ?refresh=wait_for}
  * is given. A batch is visible document batch by document batch as the worker indexes it; with
- * {@code ?refresh=wait_for} the call returns only once the whole job is done (or after {@link
- * #MAX_WAIT}, answering 202 with the job as it stands).
+ * {@code ?refresh=wait_for} the call returns once the whole job is done (the worker signals it), or
+ * after {@code ?timeout=} (default {@code ingest.wait_timeout}) answering 202 with the job as it
+ * stands, or at once with a retryable 503 when the server shuts down.
  *
  * <p>Versions: every document response carries {@code version} and an {@code ETag}; {@code
  * If-Match: <version>} on upsert and delete makes the write conditional (412 when the document is at
@@ -74,15 +78,20 @@ public final class DocumentRoutes {
 
   record DeleteByFilter(JsonNode filter) {}
 
-  static final Duration MAX_WAIT = Duration.ofMinutes(10);
   private static final int MAX_DOCUMENT_ID = 256;
   private static final Set<String> JSONL = Set.of("application/x-ndjson", "application/jsonl", "application/json-lines");
 
   /** {@code ?refresh=}, accepted on writes; every write is visible on return whatever its value. */
   static final ApiDoc.Param REFRESH = ApiDoc.Param.query("refresh",
       "wait_for: return once the write is visible to search. Single-document writes always are; "
-          + "for a batch, the call waits until its job is done (up to 10 minutes).",
+          + "for a batch, the call waits until its job is done, up to `timeout`.",
       "wait_for", "true", "false");
+
+  /** {@code ?timeout=}, how long a batch with {@code refresh=wait_for} waits for its job. */
+  static final ApiDoc.Param TIMEOUT = ApiDoc.Param.query("timeout",
+      "With refresh=wait_for: how long to wait for the job before answering 202 with the job as it stands, "
+          + "e.g. 500ms, 10s, 2m (at most " + ConfigSection.format(IngestConfig.MAX_WAIT_TIMEOUT)
+          + "; default: the server's ingest.wait_timeout).");
 
   static final ApiDoc.Param IF_MATCH = ApiDoc.Param.header("If-Match",
       "Write only if the document is at this version (its ETag, e.g. \"3\").");
@@ -163,11 +172,14 @@ public final class DocumentRoutes {
                 + "(BEIR corpus lines work as they are); a bad line rejects the whole batch, naming the line. "
                 + "Multipart: one file per part, parsed by its file name's type (txt, md, html, pdf); the file name is the "
                 + "document id. The batch is stored before the answer; the job then runs in the background.")
-            .param(collection).param(REFRESH)
+            .param(collection).param(REFRESH).param(TIMEOUT)
             .rawBody("JSONL documents or multipart files", "application/x-ndjson", "multipart/form-data")
             .responds(200, "With refresh=wait_for: the finished job")
-            .responds(202, "The job (see GET /v1/jobs/{job}); Location header")
-            .fails(404, "not_found: the collection does not exist"),
+            .responds(202, "The job (see GET /v1/jobs/{job}); Location header. With refresh=wait_for: "
+                + "the timeout passed first, the job runs on")
+            .fails(404, "not_found: the collection does not exist")
+            .fails(503, "shutting_down: the server is shutting down while the request waited for its job; "
+                + "the job is stored (retryable)"),
         (r, k) -> batch(r, named(r, k)));
     router.bodyLimit("POST", all, limits.maxBatchBytes());
     router.route("POST", "/v1/collections/{collection}/deletions", ingest,
@@ -308,6 +320,7 @@ public final class DocumentRoutes {
 
   private Response batch(Request r, TenantCollection c) throws IOException {
     refresh(r);
+    Optional<Duration> wait = waitTimeout(r);
     collections.existing(c);
     String type = r.mediaType();
     List<DocumentSubmission> submissions;
@@ -323,19 +336,15 @@ public final class DocumentRoutes {
       throw ApiException.invalidAt("", "the batch holds no document");
     }
     IngestionJob job = ingestion.submitBatch(c, submissions);
-    if (r.query("refresh").filter(v -> v.equals("wait_for") || v.equals("true")).isPresent()) {
-      Instant deadline = Instant.now().plus(MAX_WAIT);
-      while (!job.done() && Instant.now().isBefore(deadline)) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+    if (wait.isPresent()) {
+      switch (ingestion.awaitJob(job, wait.get())) {
+        case JobWait.Finished f -> {
+          return Response.ok(JobRoutes.view(Ingestion.stampIfDone(store, f.job()), clock.instant()));
         }
-        job = store.jobs().find(job.collection().tenant(), job.id()).orElse(job);
-      }
-      if (job.done()) {
-        return Response.ok(JobRoutes.view(Ingestion.stampIfDone(store, job), clock.instant()));
+        case JobWait.TimedOut t -> job = t.job();
+        case JobWait.ShuttingDown s -> throw ApiException.of(ServerErrorCode.SHUTTING_DOWN,
+            "the server is shutting down; job '" + s.job().id() + "' is stored and runs on when it is back: "
+                + "see GET /v1/jobs/" + s.job().id() + ", or send the batch again");
       }
     }
     return Response.accepted(JobRoutes.view(job, clock.instant())).withHeader("Location", "/v1/jobs/" + job.id());
@@ -487,6 +496,29 @@ public final class DocumentRoutes {
 
   private static NotFoundException notFound(TenantCollection c, String id) {
     return new NotFoundException("document '" + id + "' does not exist in collection '" + c.name() + "'");
+  }
+
+  /**
+   * How long a batch waits for its job: empty without {@code refresh=wait_for} (or {@code true}),
+   * else {@code ?timeout=} or the configured default. Read before anything is stored.
+   */
+  private Optional<Duration> waitTimeout(Request r) {
+    boolean waits = r.query("refresh").filter(v -> v.equals("wait_for") || v.equals("true")).isPresent();
+    Optional<String> asked = r.query("timeout");
+    if (asked.isEmpty()) {
+      return waits ? Optional.of(ingestion.settings().waitTimeout()) : Optional.empty();
+    }
+    if (!waits) {
+      throw ApiException.invalidParameter("timeout", "timeout applies only with refresh=wait_for, got timeout="
+          + asked.get() + " without it");
+    }
+    Duration d = ConfigSection.parseDuration(asked.get()).orElseThrow(() -> ApiException.invalidParameter("timeout",
+        "timeout must be a duration such as 500ms, 10s or 2m, got: '" + asked.get() + "'"));
+    if (d.compareTo(IngestConfig.MAX_WAIT_TIMEOUT) > 0) {
+      throw ApiException.invalidParameter("timeout", "timeout must be at most "
+          + ConfigSection.format(IngestConfig.MAX_WAIT_TIMEOUT) + ", got: " + ConfigSection.format(d));
+    }
+    return Optional.of(d);
   }
 
   static void refresh(Request r) {

@@ -214,21 +214,31 @@ public final class ConfigSection {
   /** A duration written as a whole number and a unit: {@code 500ms}, {@code 1s}, {@code 5m}, {@code 2h}. */
   public Optional<Duration> duration(String key, Duration min, Duration max, String... legacyEnv) {
     return raw(key, legacyEnv).map(r -> {
-      Matcher m = r.node().isTextual() ? DURATION.matcher(r.node().textValue().trim()) : null;
-      if (m == null || !m.matches()) {
-        throw r.fail("expected a duration such as 500ms, 1s, 5m or 2h, got " + describe(r.node()));
-      }
-      long amount = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
-      };
+      Duration d = (r.node().isTextual() ? parseDuration(r.node().textValue()) : Optional.<Duration>empty())
+          .orElseThrow(() -> r.fail("expected a duration such as 500ms, 1s, 5m or 2h, got " + describe(r.node())));
       if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
         throw r.fail("must be in " + format(min) + ".." + format(max) + ", got " + format(d));
       }
       return d;
+    });
+  }
+
+  /**
+   * {@code text} read as a duration the way this configuration writes one (a whole number and a
+   * unit: {@code 500ms}, {@code 1s}, {@code 5m}, {@code 2h}), or empty when it is not one. Query
+   * parameters that take a duration use the same syntax.
+   */
+  public static Optional<Duration> parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long amount = Long.parseLong(m.group(1));
+    return Optional.of(switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
     });
   }
 

@@ -8,20 +8,30 @@ import java.util.Objects;
 /**
  * Background ingestion (section {@code ingest}): how many workers claim documents, how many each
  * claims at once, how long a claim (lease) lasts before another worker may take it over, how
- * transient failures are retried, and {@code refreshInterval}, the bound within which a write that
- * was not waited for becomes visible to search.
+ * transient failures are retried, {@code refreshInterval}, the bound within which a write that
+ * was not waited for becomes visible to search, and {@code waitTimeout}, how long a batch request
+ * with {@code ?refresh=wait_for} waits for its job unless it asks for another timeout (at most
+ * {@link #MAX_WAIT_TIMEOUT}).
  */
 public record IngestConfig(
-    int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval) {
+    int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval,
+    Duration waitTimeout) {
 
-  /** 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s. */
-  public static final IngestConfig DEFAULT =
-      new IngestConfig(1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1));
+  /** The longest a request may wait for its job, whatever it or the configuration asks. */
+  public static final Duration MAX_WAIT_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
+   * 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s,
+   * waiting for a job up to 60 s.
+   */
+  public static final IngestConfig DEFAULT = new IngestConfig(
+      1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
   public IngestConfig {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
+    Objects.requireNonNull(waitTimeout, "waitTimeout");
     if (workers < 1) {
       throw new InvalidInputException("ingest workers must be at least 1, got: " + workers);
     }
@@ -34,6 +44,19 @@ public record IngestConfig(
     if (refreshInterval.isNegative() || refreshInterval.isZero()) {
       throw new InvalidInputException("ingest refreshInterval must be positive, got: " + refreshInterval);
     }
+    if (waitTimeout.isNegative() || waitTimeout.compareTo(MAX_WAIT_TIMEOUT) > 0) {
+      throw new InvalidInputException("ingest waitTimeout must be in 0.." + MAX_WAIT_TIMEOUT + ", got: " + waitTimeout);
+    }
+  }
+
+  /** This configuration with {@code newWaitTimeout} as the default wait for a job. */
+  public IngestConfig withWaitTimeout(Duration newWaitTimeout) {
+    return new IngestConfig(workers, batchDocuments, lease, retry, refreshInterval, newWaitTimeout);
+  }
+
+  /** This configuration with batches of {@code newBatchDocuments}. */
+  public IngestConfig withBatchDocuments(int newBatchDocuments) {
+    return new IngestConfig(workers, newBatchDocuments, lease, retry, refreshInterval, waitTimeout);
   }
 
   /** Binds section {@code ingest} (and its {@code retry}). */
@@ -45,8 +68,9 @@ public record IngestConfig(
     RetryPolicy retry = retry(s.section("retry"), d.retry());
     Duration refresh = s.duration("refresh_interval", Duration.ofMillis(1), Duration.ofHours(1))
         .orElse(d.refreshInterval());
+    Duration wait = s.duration("wait_timeout", Duration.ZERO, MAX_WAIT_TIMEOUT).orElse(d.waitTimeout());
     s.done();
-    return new IngestConfig(workers, batch, lease, retry, refresh);
+    return new IngestConfig(workers, batch, lease, retry, refresh, wait);
   }
 
   private static RetryPolicy retry(ConfigSection s, RetryPolicy d) {

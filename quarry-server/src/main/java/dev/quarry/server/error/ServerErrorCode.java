@@ -23,6 +23,11 @@ public enum ServerErrorCode {
   IDEMPOTENCY_CONFLICT(422),
   /** The request with this {@code Idempotency-Key} is still running; retry after it finishes. */
   IDEMPOTENCY_IN_PROGRESS(409, true),
+  /**
+   * The server is shutting down and ended a request that was waiting (for an ingestion job, say);
+   * what the request stored is kept. Retry, against this server once it is back or another one.
+   */
+  SHUTTING_DOWN(503, true),
   /** A bug: the request failed in a way the taxonomy does not name. */
   INTERNAL(500),
   /** The route is part of the API but this build does not serve it yet. */

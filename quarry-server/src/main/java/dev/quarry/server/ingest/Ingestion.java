@@ -26,6 +26,7 @@ import dev.quarry.store.document.DocumentContent;
 import dev.quarry.store.document.DocumentKey;
 import dev.quarry.store.document.DocumentRecord;
 import dev.quarry.store.document.DocumentState;
+import dev.quarry.store.document.ClaimTurns;
 import dev.quarry.store.document.DocumentSubmission;
 import dev.quarry.store.document.SubmitOutcome;
 import dev.quarry.store.job.IngestionJob;
@@ -48,8 +49,9 @@ import java.util.function.LongConsumer;
  * acknowledged, then moves through received, parsed, chunked, embedded and indexed (or failed with a
  * reason), each state persisted as it is reached.
  *
- * <p>Batches are queued and processed by the {@link IngestionWorker}; a synchronous upsert claims
- * its document at submission and processes it on the request's thread. Either way processing runs
+ * <p>Batches are queued and processed by the {@link IngestionWorker}, which claims them in turns
+ * over tenants and their collections ({@link ClaimTurns}); a synchronous upsert claims its document
+ * at submission and processes it on the request's thread. Either way processing runs
  * under the collection's {@link WriteLocks write lock} and first re-reads its claims: a document
  * deleted or resubmitted since it was claimed is left alone, so an acknowledged delete is never
  * undone and the newest content wins.
@@ -77,6 +79,8 @@ public final class Ingestion {
   private final UsageMeter usage;
   private volatile Runnable onSubmitted = () -> {};
   private final Compaction compaction;
+  private final ClaimTurns turns;
+  private final JobWaits waits = new JobWaits(System::nanoTime, JobWaits.RECHECK);
 
   /** Ingestion that traces each batch the worker processes with {@code tracing}. */
   public Ingestion(Store store, TenantCollections collections, WriteLocks locks, Contents contents,
@@ -87,6 +91,7 @@ public final class Ingestion {
     this.contents = contents;
     this.settings = settings;
     this.compaction = new Compaction(collections.engine(), locks);
+    this.turns = new ClaimTurns(store.documents());
     this.metrics = metrics;
     this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
     this.usage = usage;
@@ -190,25 +195,37 @@ public final class Ingestion {
   }
 
   /**
-   * Worker step: claims up to a batch of due documents (any tenant) and processes them per
-   * collection, each collection's pass traced as one root span. Returns how many were claimed.
+   * Worker step: claims up to a batch of due documents of the collection whose turn it is ({@link
+   * ClaimTurns}: round-robin over tenants, then over each tenant's collections) and processes them,
+   * traced as one root span. Returns how many were claimed.
    */
   public int processDue() {
-    List<DocumentRecord> due = store.documents().claimDue(settings.batchDocuments(), settings.lease());
-    Map<CollectionKey, List<DocumentRecord>> byCollection = new LinkedHashMap<>();
-    for (DocumentRecord d : due) {
-      byCollection.computeIfAbsent(d.key().collection(), k -> new ArrayList<>()).add(d);
+    List<DocumentRecord> due = turns.claim(settings.batchDocuments(), settings.lease());
+    if (due.isEmpty()) {
+      return 0;
     }
-    byCollection.forEach((key, docs) -> {
-      TenantCollection c = new TenantCollection(key.tenant(), key.name());
-      Optional<Collection> collection = collections.engine().find(c.engineName());
-      if (collection.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "collection " + c.engineName() + " has queued documents but no index");
-        return;
-      }
-      tracing.ingestBatch(c.tenant().value(), c.name(), docs.size(), () -> process(c, collection.get(), docs));
-    });
+    CollectionKey key = due.getFirst().key().collection();
+    TenantCollection c = new TenantCollection(key.tenant(), key.name());
+    Optional<Collection> collection = collections.engine().find(c.engineName());
+    if (collection.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "collection " + c.engineName() + " has queued documents but no index");
+    } else {
+      tracing.ingestBatch(c.tenant().value(), c.name(), due.size(), () -> process(c, collection.get(), due));
+    }
     return due.size();
+  }
+
+  /**
+   * Waits until {@code job} is done (signalled by the worker when it finishes the job's last
+   * document), {@code timeout} passes, or the server shuts down ({@link #endWaits}).
+   */
+  public JobWait awaitJob(IngestionJob job, Duration timeout) {
+    return waits.await(job, timeout, j -> store.jobs().find(j.collection().tenant(), j.id()).orElse(j));
+  }
+
+  /** At shutdown: every {@link #awaitJob} ends now, and later ones at once. */
+  public void endWaits() {
+    waits.close();
   }
 
   private Map<String, Processed> process(TenantCollection c, Collection collection, List<DocumentRecord> claimed) {
@@ -220,7 +237,8 @@ public final class Ingestion {
   }
 
   private void finishIfDone(dev.quarry.store.tenant.TenantId tenant, String jobId) {
-    store.jobs().find(tenant, jobId).ifPresent(j -> stampIfDone(store, j));
+    store.jobs().find(tenant, jobId).map(j -> stampIfDone(store, j)).filter(IngestionJob::done)
+        .ifPresent(j -> waits.finished(tenant, jobId));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.quarry.server.ingest;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -8,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  * The background threads that drain the ingestion queue ({@code ingest.workers}, default 1: the
  * embedder already uses every core). Each processes due documents batch after batch while there
  * are any, and otherwise sleeps until a submission wakes it or {@code ingest.refresh_interval}
- * passes. Between batches, at most once per interval, it deletes expired documents and advances
- * erasures, so an expired document disappears within about one interval of its expiry.
+ * passes. Before a batch, at most once per interval ({@code clock}), it deletes expired documents and
+ * advances erasures, so an expired document disappears within about one interval of its expiry.
+ * Batches are claimed in turns over tenants and collections ({@link Ingestion#processDue}).
  * Concurrent workers never share a document (the store's claims) and take turns on a collection
  * (its write lock).
  */
@@ -20,21 +23,23 @@ public final class IngestionWorker implements AutoCloseable {
   private final Ingestion ingestion;
   private final Erasures erasures;
   private final Duration poll;
+  private final Clock clock;
   private final Semaphore wake = new Semaphore(0);
   private final java.util.List<Thread> threads;
   private volatile boolean running = true;
 
-  private IngestionWorker(Ingestion ingestion, Erasures erasures) {
+  private IngestionWorker(Ingestion ingestion, Erasures erasures, Clock clock) {
     this.ingestion = ingestion;
     this.erasures = erasures;
+    this.clock = clock;
     this.poll = ingestion.settings().refreshInterval();
     this.threads = java.util.stream.IntStream.range(0, ingestion.settings().workers())
         .mapToObj(i -> Thread.ofPlatform().name("quarry-ingest-worker-" + i).daemon().unstarted(this::loop))
         .toList();
   }
 
-  public static IngestionWorker start(Ingestion ingestion, Erasures erasures) {
-    IngestionWorker w = new IngestionWorker(ingestion, erasures);
+  public static IngestionWorker start(Ingestion ingestion, Erasures erasures, Clock clock) {
+    IngestionWorker w = new IngestionWorker(ingestion, erasures, clock);
     ingestion.onSubmitted(w::wake);
     ingestion.considerAllForCompaction();
     w.threads.forEach(Thread::start);
@@ -52,16 +57,16 @@ public final class IngestionWorker implements AutoCloseable {
   }
 
   private void loop() {
-    long nextHousekeeping = 0;
+    Instant nextHousekeeping = Instant.MIN;
     while (running) {
       try {
-        int claimed = ingestion.processDue();
-        if (System.nanoTime() - nextHousekeeping >= 0) {
+        if (!clock.instant().isBefore(nextHousekeeping)) {
           ingestion.expire(1000);
           erasures.advance();
           ingestion.compactQuiet();
-          nextHousekeeping = System.nanoTime() + poll.toNanos();
+          nextHousekeeping = clock.instant().plus(poll);
         }
+        int claimed = ingestion.processDue();
         if (claimed == 0) {
           wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -1,5 +1,8 @@
 package dev.quarry.server.ingest;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -13,11 +16,18 @@ import java.util.function.Supplier;
  * delete was acknowledged. Under the lock the worker re-reads its claims from the store and drops
  * what was deleted or superseded, and a delete waits for a running batch, so an acknowledged delete
  * is never undone. The cost is that a delete waits for at most one batch.
+ *
+ * <p>It also remembers when each collection was last written ({@code clock}), for {@link Compaction}.
  */
 public final class WriteLocks {
 
   private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Long> lastWrite = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Instant> lastWrite = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  public WriteLocks(Clock clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+  }
 
   public <T> T with(String engineCollection, Supplier<T> work) {
     return locked(engineCollection, work, true);
@@ -28,7 +38,7 @@ public final class WriteLocks {
    * have been compacted), unless a write was already recorded.
    */
   void assumeWritten(String engineCollection) {
-    lastWrite.putIfAbsent(engineCollection, System.nanoTime());
+    lastWrite.putIfAbsent(engineCollection, clock.instant());
   }
 
   /** Like {@link #with}, for work that is not a write (it does not restart the quiet spell). */
@@ -43,7 +53,7 @@ public final class WriteLocks {
       return work.get();
     } finally {
       if (write) {
-        lastWrite.put(engineCollection, System.nanoTime());
+        lastWrite.put(engineCollection, clock.instant());
       }
       lock.unlock();
     }
@@ -53,11 +63,11 @@ public final class WriteLocks {
    * Collections written to (under their lock) and then left alone for at least {@code quiet}:
    * each is returned once per such quiet spell.
    */
-  java.util.List<String> quietSince(java.time.Duration quiet) {
-    long now = System.nanoTime();
+  java.util.List<String> quietSince(Duration quiet) {
+    Instant now = clock.instant();
     java.util.List<String> out = new java.util.ArrayList<>();
     lastWrite.forEach((name, at) -> {
-      if (now - at >= quiet.toNanos() && lastWrite.remove(name, at)) {
+      if (!at.plus(quiet).isAfter(now) && lastWrite.remove(name, at)) {
         out.add(name);
       }
     });

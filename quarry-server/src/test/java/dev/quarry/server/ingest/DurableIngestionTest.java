@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.server.MovableClock;
 import dev.quarry.server.TestApi;
 import dev.quarry.server.TestApi.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,13 +25,14 @@ class DurableIngestionTest {
   static final Duration WAIT = Duration.ofSeconds(90);
   static final String NDJSON = "application/x-ndjson";
 
+  final MovableClock clock = new MovableClock();
   TestApi api;
   String acme;
   String globex;
 
   @BeforeAll
   void start() throws Exception {
-    api = TestApi.start();
+    api = TestApi.start(clock, c -> c);
     acme = api.tenantKey("acme", "ingest", "search");
     globex = api.tenantKey("globex", "ingest", "search");
   }
@@ -270,16 +271,23 @@ class DurableIngestionTest {
   @Test
   void anExpiredDocumentDisappears() throws Exception {
     collection("ttl");
-    String soon = Instant.now().plusSeconds(2).toString();
+    String inAnHour = clock.instant().plus(Duration.ofHours(1)).toString();
     assertEquals(200, api.json("PUT", "/v1/collections/ttl/documents/brief", acme,
-        "{\"text\":\"an ephemeral quokka sighting\",\"expires_at\":\"" + soon + "\"}").status());
+        "{\"text\":\"an ephemeral quokka sighting\",\"expires_at\":\"" + inAnHour + "\"}").status());
     assertEquals(200, api.json("PUT", "/v1/collections/ttl/documents/lasting", acme,
         "{\"text\":\"a lasting quokka census\"}").status());
     String q = "{\"query\":\"quokka\",\"mode\":\"lexical\"}";
     assertEquals(2, api.search(acme, "ttl", q).size());
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (api.search(acme, "ttl", q).contains("brief") && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
+
+    clock.advance(Duration.ofHours(2)); // the server's time, not the test's: nothing sleeps
+    assertEquals(404, api.json("GET", "/v1/collections/ttl/documents/brief", acme, null).status(), "expired on read");
+    // The worker deletes expired documents at the start of a pass (at most once per refresh interval
+    // of the server's clock, which just moved two hours). The second job is taken by a pass that
+    // started after the first job was done, so after the clock moved: it expired 'brief' first.
+    for (String id : List.of("wake-1", "wake-2")) {
+      Reply done = api.call("POST", "/v1/collections/ttl/documents?refresh=wait_for", acme, NDJSON,
+          line(id, "", "a job that wakes the worker", "{}"));
+      assertEquals(200, done.status(), done.body().toString());
     }
     assertEquals(List.of("lasting"), api.search(acme, "ttl", q));
     assertEquals(404, api.json("GET", "/v1/collections/ttl/documents/brief", acme, null).status());

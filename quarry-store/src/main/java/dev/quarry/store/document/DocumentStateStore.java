@@ -3,6 +3,7 @@ package dev.quarry.store.document;
 import dev.quarry.store.Page;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.collection.CollectionKey;
+import dev.quarry.store.tenant.TenantId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +14,10 @@ import java.util.OptionalLong;
  * a stale version is a {@code ConflictException} naming both versions, a missing document a {@code
  * NotFoundException}.
  *
- * <p>Workers take work with {@link #claimDue}: it leases due documents atomically (PostgreSQL:
- * {@code FOR UPDATE SKIP LOCKED}; SQLite: its single writer), so concurrent workers never get the
- * same document. A worker that dies simply lets its lease lapse and the document becomes due again,
+ * <p>Workers take work with {@link #claimDue}, one collection at a time, taking turns over tenants
+ * and their collections ({@link #nextTenantDue}, {@link #nextCollectionDue}). A claim leases due
+ * documents atomically (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}; SQLite: its single writer), so
+ * concurrent workers never get the same document. A worker that dies simply lets its lease lapse and the document becomes due again,
  * resuming from its last persisted stage.
  */
 public interface DocumentStateStore {
@@ -96,12 +98,27 @@ public interface DocumentStateStore {
   boolean delete(DocumentKey key, OptionalLong ifVersion);
 
   /**
-   * Worker method (all tenants): leases up to {@code limit} due documents, oldest due first. Each
-   * claimed document's attempts and version grow by one and it is not due again until {@code lease}
-   * has passed. The returned records carry the new version, to pass to {@link #advance} or {@link
-   * #fail}.
+   * Worker method (all tenants): whose turn it is after {@code after} in a round-robin over the
+   * tenants that have due documents: the first such tenant by id after {@code after}, else,
+   * wrapping around, the first such tenant (possibly {@code after} itself). Empty when nothing is
+   * due. Workers take turns this way so that one tenant's large job delays another tenant's work by
+   * at most one batch.
    */
-  List<DocumentRecord> claimDue(int limit, Duration lease);
+  Optional<TenantId> nextTenantDue(Optional<TenantId> after);
+
+  /**
+   * Worker method: like {@link #nextTenantDue}, over the collections of {@code tenant} that have due
+   * documents (by name).
+   */
+  Optional<String> nextCollectionDue(TenantId tenant, Optional<String> after);
+
+  /**
+   * Worker method: leases up to {@code limit} due documents of {@code collection}, oldest due first,
+   * returned by id. Each claimed document's attempts and version grow by one and it is not due
+   * again until {@code lease} has passed. The returned records carry the new version, to pass to
+   * {@link #advance} or {@link #fail}. Concurrent claims never return the same document.
+   */
+  List<DocumentRecord> claimDue(CollectionKey collection, int limit, Duration lease);
 
   /**
    * Start-up method for a store that only one process works on (the embedded SQLite default):

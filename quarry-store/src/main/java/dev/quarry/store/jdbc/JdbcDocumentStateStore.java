@@ -38,6 +38,9 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
       + " attempts, next_attempt_at, expires_at, job_id, created_at, updated_at";
   private static final String BY_KEY = " WHERE tenant_id = ? AND collection = ? AND doc_id = ?";
   private static final int MAX_CLAIM = 1000;
+  /** A document a worker may claim now (parameters: now, now): due, not leased, not expired. */
+  private static final String DUE =
+      "next_attempt_at IS NOT NULL AND next_attempt_at <= ? AND (expires_at IS NULL OR expires_at > ?)";
 
   private final Database db;
   private final StoreOptions options;
@@ -201,8 +204,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     Instant now = options.now();
     // One statement, so states and due come from one snapshot on PostgreSQL too (read committed).
     // Due is the condition of claimDue: what a worker would take now.
-    String sql = "SELECT state, COUNT(*) AS n, SUM(CASE WHEN next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
-        + " AND (expires_at IS NULL OR expires_at > ?) THEN 1 ELSE 0 END) AS due"
+    String sql = "SELECT state, COUNT(*) AS n, SUM(CASE WHEN " + DUE + " THEN 1 ELSE 0 END) AS due"
         + " FROM document_states GROUP BY state";
     return db.read("counting the ingestion queue", c -> {
       Map<DocumentState, Long> counts = new EnumMap<>(DocumentState.class);
@@ -340,7 +342,36 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
-  public List<DocumentRecord> claimDue(int limit, Duration lease) {
+  public Optional<TenantId> nextTenantDue(Optional<TenantId> after) {
+    Instant now = options.now();
+    String sql = "SELECT tenant_id FROM document_states WHERE " + DUE + " AND tenant_id > ? ORDER BY tenant_id LIMIT 1";
+    return db.read("finding the next tenant with due documents", c -> {
+      Optional<String> next = Jdbc.one(c, sql, rs -> rs.getString("tenant_id"), now, now,
+          after.map(TenantId::value).orElse(""));
+      if (next.isEmpty() && after.isPresent()) {
+        next = Jdbc.one(c, sql, rs -> rs.getString("tenant_id"), now, now, "");
+      }
+      return next.map(TenantId::new);
+    });
+  }
+
+  @Override
+  public Optional<String> nextCollectionDue(TenantId tenant, Optional<String> after) {
+    Instant now = options.now();
+    String sql = "SELECT collection FROM document_states WHERE tenant_id = ? AND " + DUE
+        + " AND collection > ? ORDER BY collection LIMIT 1";
+    return db.read("finding the next collection of tenant '" + tenant + "' with due documents", c -> {
+      Optional<String> next = Jdbc.one(c, sql, rs -> rs.getString("collection"), tenant.value(), now, now,
+          after.orElse(""));
+      if (next.isEmpty() && after.isPresent()) {
+        next = Jdbc.one(c, sql, rs -> rs.getString("collection"), tenant.value(), now, now, "");
+      }
+      return next;
+    });
+  }
+
+  @Override
+  public List<DocumentRecord> claimDue(CollectionKey collection, int limit, Duration lease) {
     if (limit < 1 || limit > MAX_CLAIM) {
       throw new InvalidInputException("claim limit must be in 1.." + MAX_CLAIM + ", got: " + limit);
     }
@@ -352,15 +383,15 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
         + " next_attempt_at = ?, updated_at = ?"
         + " WHERE (tenant_id, collection, doc_id) IN ("
         + "SELECT tenant_id, collection, doc_id FROM document_states"
-        + " WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
-        + " AND (expires_at IS NULL OR expires_at > ?)"
-        + " ORDER BY next_attempt_at, tenant_id, collection, doc_id LIMIT ?"
+        + " WHERE tenant_id = ? AND collection = ? AND " + DUE
+        + " ORDER BY next_attempt_at, doc_id LIMIT ?"
         + db.dialect().forUpdateSkipLocked() + ")"
         + " RETURNING " + COLUMNS;
-    List<DocumentRecord> claimed = new ArrayList<>(db.write("claiming due documents",
-        c -> Jdbc.list(c, sql, JdbcDocumentStateStore::row, now.plus(lease), now, now, now, limit)));
-    claimed.sort(Comparator.comparing((DocumentRecord d) -> d.key().tenant().value())
-        .thenComparing(d -> d.key().collection().name()).thenComparing(d -> d.key().id()));
+    List<DocumentRecord> claimed = new ArrayList<>(db.write(
+        "claiming due documents of collection '" + collection.name() + "'",
+        c -> Jdbc.list(c, sql, JdbcDocumentStateStore::row, now.plus(lease), now,
+            collection.tenant().value(), collection.name(), now, now, limit)));
+    claimed.sort(Comparator.comparing(d -> d.key().id()));
     return claimed;
   }
 

@@ -22,6 +22,7 @@ import dev.quarry.store.collection.CollectionKey;
 import dev.quarry.store.collection.CollectionPut;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.collection.SettingsJson;
+import dev.quarry.store.document.ClaimTurns;
 import dev.quarry.store.document.DocumentContent;
 import dev.quarry.store.document.DocumentKey;
 import dev.quarry.store.document.DocumentRecord;
@@ -616,7 +617,7 @@ abstract class StoreContract {
       assertEquals(List.of(), store.documents().expired(10));
       clock.advance(Duration.ofSeconds(10));
       assertEquals(List.of("short"), ids(store.documents().expired(10)));
-      assertEquals(List.of("forever", "long"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+      assertEquals(List.of("forever", "long"), ids(store.documents().claimDue(docs, 10, Duration.ofMinutes(1))));
     }
 
     @Test
@@ -718,9 +719,9 @@ abstract class StoreContract {
       DocumentRecord done = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(docs, "done"), "h").claimedFor(Duration.ofMinutes(5))).document();
       store.documents().advance(done.key(), done.version(), DocumentState.INDEXED);
-      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+      assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
       assertEquals(1, store.documents().releaseClaims());
-      assertEquals(List.of("claimed"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+      assertEquals(List.of("claimed"), ids(store.documents().claimDue(docs, 10, Duration.ofMinutes(1))));
       assertEquals(2, store.documents().find(claimed.key()).orElseThrow().attempts());
     }
 
@@ -730,16 +731,16 @@ abstract class StoreContract {
           DocumentSubmission.of(DocumentKey.of(docs, "sync"), "h").claimedFor(Duration.ofSeconds(30))).document();
       assertEquals(1, d.attempts());
       assertEquals(Optional.of(T0.plusSeconds(30)), d.nextAttemptAt());
-      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+      assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
       // the submitter advances it with the version it got back
       store.documents().advance(d.key(), d.version(), DocumentState.INDEXED);
       clock.advance(Duration.ofSeconds(31));
-      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofMinutes(1)));
+      assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
 
       DocumentRecord crashed = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(docs, "crashed"), "h").claimedFor(Duration.ofSeconds(30))).document();
       clock.advance(Duration.ofSeconds(31));
-      assertEquals(List.of("crashed"), ids(store.documents().claimDue(10, Duration.ofMinutes(1))));
+      assertEquals(List.of("crashed"), ids(store.documents().claimDue(docs, 10, Duration.ofMinutes(1))));
       assertEquals(2, store.documents().find(crashed.key()).orElseThrow().attempts());
     }
   }
@@ -764,14 +765,14 @@ abstract class StoreContract {
       for (String id : List.of("a", "b", "c")) {
         submit(docs, id, "h");
       }
-      List<DocumentRecord> first = store.documents().claimDue(10, Duration.ofSeconds(60));
+      List<DocumentRecord> first = store.documents().claimDue(docs, 10, Duration.ofSeconds(60));
       assertEquals(List.of("a", "b", "c"), ids(first));
       for (DocumentRecord d : first) {
         assertEquals(1, d.attempts());
         assertEquals(2, d.version(), "a claim bumps the version, fencing out earlier holders");
         assertEquals(Optional.of(T0.plusSeconds(60)), d.nextAttemptAt());
       }
-      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofSeconds(60)), "leased work is not due");
+      assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofSeconds(60)), "leased work is not due");
 
       DocumentRecord a = first.get(0);
       DocumentRecord b = first.get(1);
@@ -779,9 +780,9 @@ abstract class StoreContract {
       store.documents().advance(b.key(), b.version(), DocumentState.INDEXED);
 
       clock.advance(Duration.ofSeconds(9));
-      assertEquals(List.of(), store.documents().claimDue(10, Duration.ofSeconds(60)));
+      assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofSeconds(60)));
       clock.advance(Duration.ofSeconds(1));
-      List<DocumentRecord> retry = store.documents().claimDue(10, Duration.ofSeconds(60));
+      List<DocumentRecord> retry = store.documents().claimDue(docs, 10, Duration.ofSeconds(60));
       assertEquals(List.of("a"), ids(retry), "due again after the backoff");
       assertEquals(2, retry.getFirst().attempts());
       assertEquals(Optional.of("timeout"), retry.getFirst().failureReason());
@@ -791,7 +792,7 @@ abstract class StoreContract {
       assertEquals(Optional.of(T0.plusSeconds(10 + 15)), a3.nextAttemptAt(), "the delay is capped at 15 s");
 
       clock.advance(Duration.ofSeconds(50));
-      List<DocumentRecord> lapsed = store.documents().claimDue(10, Duration.ofSeconds(60));
+      List<DocumentRecord> lapsed = store.documents().claimDue(docs, 10, Duration.ofSeconds(60));
       assertEquals(List.of("a", "c"), ids(lapsed), "c's lease lapsed: it is due again");
       DocumentRecord a4 = lapsed.getFirst();
       assertEquals(3, a4.attempts());
@@ -803,11 +804,11 @@ abstract class StoreContract {
     @Test
     void aWorkerWhoseLeaseLapsedCannotWriteAnyMore() {
       submit(docs, "a", "h");
-      DocumentRecord mine = store.documents().claimDue(1, Duration.ofSeconds(30)).getFirst();
+      DocumentRecord mine = store.documents().claimDue(docs, 1, Duration.ofSeconds(30)).getFirst();
       DocumentRecord parsed = store.documents().advance(mine.key(), mine.version(), DocumentState.PARSED);
       assertEquals(mine.nextAttemptAt(), parsed.nextAttemptAt(), "advancing keeps the lease");
       clock.advance(Duration.ofSeconds(30));
-      DocumentRecord theirs = store.documents().claimDue(1, Duration.ofSeconds(30)).getFirst();
+      DocumentRecord theirs = store.documents().claimDue(docs, 1, Duration.ofSeconds(30)).getFirst();
       assertEquals(DocumentState.PARSED, theirs.state(), "work resumes from the last persisted stage");
       assertThrows(ConflictException.class,
           () -> store.documents().advance(parsed.key(), parsed.version(), DocumentState.CHUNKED));
@@ -822,7 +823,7 @@ abstract class StoreContract {
       for (String id : List.of("leased", "backing-off", "indexed", "failed")) {
         submit(docs, id, "h");
       }
-      List<DocumentRecord> claimed = store.documents().claimDue(10, Duration.ofSeconds(60));
+      List<DocumentRecord> claimed = store.documents().claimDue(docs, 10, Duration.ofSeconds(60));
       DocumentRecord backingOff = claimed.stream().filter(d -> d.key().id().equals("backing-off")).findFirst().orElseThrow();
       store.documents().fail(backingOff.key(), backingOff.version(), "timeout", Optional.of(Duration.ofSeconds(30)));
       DocumentRecord indexed = claimed.stream().filter(d -> d.key().id().equals("indexed")).findFirst().orElseThrow();
@@ -843,42 +844,116 @@ abstract class StoreContract {
       assertEquals(1, q.states().get(DocumentState.FAILED));
       assertEquals(5, q.states().pending());
       assertEquals(1, q.due(), "only 'due': the others are leased, backing off or expired");
-      assertEquals(List.of("due"), ids(store.documents().claimDue(10, Duration.ofSeconds(120))), "due is what a worker claims");
+      assertEquals(Optional.of(betaDocs.tenant()), store.documents().nextTenantDue(Optional.empty()));
+      assertEquals(List.of("due"), ids(new ClaimTurns(store.documents()).claim(10, Duration.ofSeconds(120))),
+          "due is what a worker claims");
 
       clock.advance(Duration.ofSeconds(60));
       assertEquals(3, store.documents().queue().due(), "the lapsed leases and the backoff are due again");
-      assertEquals(3, store.documents().claimDue(10, Duration.ofSeconds(60)).size());
+      assertEquals(2, store.documents().claimDue(docs, 10, Duration.ofSeconds(60)).size());
+      assertEquals(1, store.documents().claimDue(betaDocs, 10, Duration.ofSeconds(60)).size());
     }
 
     @Test
-    void claimsTakeTheOldestDueFirstAcrossTenants() {
-      TenantId beta = tenant("beta");
-      CollectionKey betaDocs = StoreContract.this.collection(beta, "docs");
+    void aClaimTakesOneCollectionsOldestDueDocumentsFirst() {
+      CollectionKey other = StoreContract.this.collection(acme, "other");
       submit(docs, "late", "h");
       clock.advance(Duration.ofSeconds(-5));
-      submit(betaDocs, "early", "h");
+      submit(docs, "early", "h");
+      submit(other, "elsewhere", "h");
       clock.advance(Duration.ofSeconds(5));
-      List<DocumentRecord> one = store.documents().claimDue(1, Duration.ofSeconds(30));
-      assertEquals(List.of(DocumentKey.of(betaDocs, "early")), one.stream().map(DocumentRecord::key).toList());
-      assertThrows(InvalidInputException.class, () -> store.documents().claimDue(0, Duration.ofSeconds(1)));
+      assertEquals(List.of("early"), ids(store.documents().claimDue(docs, 1, Duration.ofSeconds(30))));
+      assertEquals(List.of("late"), ids(store.documents().claimDue(docs, 5, Duration.ofSeconds(30))));
+      assertEquals(List.of("elsewhere"), ids(store.documents().claimDue(other, 5, Duration.ofSeconds(30))));
+      assertThrows(InvalidInputException.class, () -> store.documents().claimDue(docs, 0, Duration.ofSeconds(1)));
+      assertThrows(InvalidInputException.class, () -> store.documents().claimDue(docs, 1, Duration.ZERO));
     }
 
     @Test
-    void concurrentClaimersNeverGetTheSameDocument() throws InterruptedException {
-      int total = 120;
-      for (int i = 0; i < total; i++) {
-        submit(docs, String.format("d%03d", i), "h");
+    void turnsGoRoundTheTenantsWithDueWorkThenRoundEachTenantsCollections() {
+      CollectionKey more = StoreContract.this.collection(acme, "more");
+      CollectionKey betaDocs = StoreContract.this.collection(tenant("beta"), "docs");
+      CollectionKey gammaDocs = StoreContract.this.collection(tenant("gamma"), "docs");
+      submit(docs, "a1", "h");
+      submit(more, "m1", "h");
+      submit(betaDocs, "b1", "h");
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(gammaDocs, "leased"), "h").claimedFor(Duration.ofMinutes(1)));
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(gammaDocs, "gone"), "h").expiringAt(T0));
+      TenantId beta = betaDocs.tenant();
+
+      assertEquals(Optional.of(acme), store.documents().nextTenantDue(Optional.empty()));
+      assertEquals(Optional.of(beta), store.documents().nextTenantDue(Optional.of(acme)));
+      assertEquals(Optional.of(acme), store.documents().nextTenantDue(Optional.of(beta)),
+          "gamma has nothing due (leased, expired): the turn wraps around to acme");
+      assertEquals(Optional.of("docs"), store.documents().nextCollectionDue(acme, Optional.empty()));
+      assertEquals(Optional.of("more"), store.documents().nextCollectionDue(acme, Optional.of("docs")));
+      assertEquals(Optional.of("docs"), store.documents().nextCollectionDue(acme, Optional.of("more")));
+      assertEquals(Optional.of("docs"), store.documents().nextCollectionDue(beta, Optional.of("docs")), "its only one");
+      assertEquals(Optional.empty(), store.documents().nextCollectionDue(gammaDocs.tenant(), Optional.empty()));
+
+      // a worker taking turns: acme/docs, beta/docs, acme/more, then nothing is due
+      ClaimTurns turns = new ClaimTurns(store.documents());
+      List<String> order = new ArrayList<>();
+      for (List<DocumentRecord> claimed = turns.claim(10, Duration.ofMinutes(1)); !claimed.isEmpty();
+          claimed = turns.claim(10, Duration.ofMinutes(1))) {
+        claimed.forEach(d -> order.add(d.key().id()));
       }
-      List<Object> results = race(4, () -> {
-        List<DocumentKey> mine = new ArrayList<>();
-        while (true) {
-          List<DocumentRecord> batch = store.documents().claimDue(7, Duration.ofMinutes(5));
-          if (batch.isEmpty()) {
-            return mine;
-          }
-          batch.forEach(d -> mine.add(d.key()));
+      assertEquals(List.of("a1", "b1", "m1"), order);
+      assertEquals(Optional.empty(), store.documents().nextTenantDue(Optional.of(acme)));
+    }
+
+    @Test
+    void aLargeJobOfOneTenantDelaysAnotherTenantsDocumentByAtMostOneBatch() {
+      for (int i = 0; i < 100; i++) {
+        submit(docs, String.format("bulk-%03d", i), "h");
+      }
+      ClaimTurns turns = new ClaimTurns(store.documents());
+      assertEquals(10, turns.claim(10, Duration.ofMinutes(1)).size(), "acme's first batch");
+      clock.advance(Duration.ofSeconds(1));
+      CollectionKey late = StoreContract.this.collection(tenant("aaa-late"), "docs");
+      submit(late, "single", "h");
+      assertEquals(List.of("single"), ids(turns.claim(10, Duration.ofMinutes(1))),
+          "the next turn is the other tenant's, though acme's documents are older");
+      assertEquals(10, turns.claim(10, Duration.ofMinutes(1)).size());
+    }
+
+    @Test
+    void concurrentWorkersOnSeparateConnectionsClaimEveryDocumentOnce() throws InterruptedException {
+      int perCollection = 30;
+      List<CollectionKey> collections = new ArrayList<>(List.of(docs, StoreContract.this.collection(acme, "more")));
+      for (String t : List.of("beta", "gamma")) {
+        TenantId tenant = tenant(t);
+        collections.add(StoreContract.this.collection(tenant, "docs"));
+        collections.add(StoreContract.this.collection(tenant, "more"));
+      }
+      for (CollectionKey c : collections) {
+        for (int i = 0; i < perCollection; i++) {
+          submit(c, String.format("d%03d", i), "h");
         }
-      });
+      }
+      int total = collections.size() * perCollection;
+      int workers = 4;
+      List<Store> stores = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        stores.add(open(options)); // a worker each: its own connections, as separate processes would have
+      }
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      List<Object> results;
+      try {
+        results = race(workers, () -> {
+          ClaimTurns turns = new ClaimTurns(stores.get(next.getAndIncrement()).documents());
+          List<DocumentKey> mine = new ArrayList<>();
+          while (true) {
+            List<DocumentRecord> batch = turns.claim(7, Duration.ofMinutes(5));
+            if (batch.isEmpty()) {
+              return mine;
+            }
+            batch.forEach(d -> mine.add(d.key()));
+          }
+        });
+      } finally {
+        stores.forEach(Store::close);
+      }
       List<DocumentKey> all = new ArrayList<>();
       for (Object r : results) {
         if (r instanceof Throwable t) {
@@ -888,10 +963,13 @@ abstract class StoreContract {
         List<DocumentKey> keys = (List<DocumentKey>) r;
         all.addAll(keys);
       }
-      assertEquals(total, all.size(), "every document claimed once, none twice");
-      assertEquals(total, new HashSet<>(all).size());
-      assertTrue(store.documents().list(docs, Optional.empty(), PageRequest.first(1000)).items().stream()
-          .allMatch(d -> d.attempts() == 1));
+      assertEquals(total, new HashSet<>(all).size(), "none lost");
+      assertEquals(total, all.size(), "none claimed twice");
+      for (CollectionKey c : collections) {
+        assertTrue(store.documents().list(c, Optional.empty(), PageRequest.first(1000)).items().stream()
+            .allMatch(d -> d.attempts() == 1), "each claimed exactly once");
+      }
+      assertEquals(0, store.documents().queue().due());
     }
   }
 
