@@ -180,7 +180,16 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     for (int i = 0; i < inputs.length; i++) {
       int index = i;
       String text = Objects.requireNonNull(texts.get(i), () -> "texts[" + index + "] is null");
-      inputs[i] = tokenizer.encode(prefix.isEmpty() ? text : prefix + text);
+      try {
+        inputs[i] = tokenizer.encode(prefix.isEmpty() ? text : prefix + text);
+      } catch (IllegalStateException e) {
+        // close() frees the tokenizer while a caller still tokenizes: the caller sees the embedder
+        // closed, as it would had close() come a moment earlier (seen under load in CI runs)
+        if (closed) {
+          throw new IllegalStateException("embedder '" + spec.id() + "' is closed", e);
+        }
+        throw e;
+      }
     }
     int[] order =
         IntStream.range(0, inputs.length)
