@@ -63,8 +63,13 @@ import java.util.Set;
  *
  * <p>Versions: every document response carries {@code version} and an {@code ETag}; {@code
  * If-Match: <version>} on upsert and delete makes the write conditional (412 when the document is at
- * another version), {@code If-None-Match: *} on upsert creates only. The version moves with every
- * ingestion state, so condition on a version read after the document was indexed.
+ * another version), {@code If-None-Match: *} on upsert creates only. The version is 1 when the
+ * document is created and moves only when a client changes it (new title, text or metadata, another
+ * expiry); ingestion does not move it, so the version a write answered still matches once the
+ * document is indexed.
+ *
+ * <p>A rejected write changes nothing: the body is checked (text, metadata, expiry, size) before
+ * anything is stored, and a batch with one bad line or file stores none of it.
  */
 public final class DocumentRoutes {
 
@@ -124,9 +129,11 @@ public final class DocumentRoutes {
                 + "unchanged content is not indexed again.")
             .param(collection).param(DOCUMENT_ID).param(REFRESH).param(IF_MATCH).param(IF_NONE_MATCH)
             .jsonBody(UpsertDocument.class, "text")
-            .responds(200, "`id`, `version`, `state`, `status` (indexed or unchanged), `chunks`, `generation`; "
-                + "ETag header; visible to search on return")
+            .responds(200, "The document as in get, without content (`state` indexed), and `changed` (false when this "
+                + "content was already indexed and nothing was done), `chunks`, `generation`; ETag header; visible to "
+                + "search on return")
             .responds(202, "Another writer is processing this document: its state so far")
+            .fails(400, "invalid_input: no text, too much text, bad metadata or expiry; nothing is stored")
             .fails(404, "not_found: the collection does not exist")
             .fails(412, "precondition_failed: the document is at another version"),
         (r, k) -> upsert(r, named(r, k)));
@@ -196,6 +203,9 @@ public final class DocumentRoutes {
     }
     Metadata metadata = MetadataJson.read(body.metadata(), "/metadata");
     Document doc = Document.of(id, body.title(), body.text(), metadata);
+    ingestion.contents().problem(doc).ifPresent(problem -> {
+      throw ApiException.invalidAt("/text", problem);
+    });
     DocumentSubmission s = submission(c, id, doc, body.expiresAt(), "/expires_at");
     s = conditional(r, s);
     Ingestion.Processed p;
@@ -215,10 +225,9 @@ public final class DocumentRoutes {
             + d.failureReason().get() + "); it will be retried, see GET " + "/v1/collections/" + c.name()
             + "/documents/" + id);
       }
-      out.put("status", "accepted");
       return Response.accepted(out).withHeader("ETag", etag(d));
     }
-    out.put("status", p.chunks() > 0 ? "indexed" : "unchanged");
+    out.put("changed", p.chunks() > 0);
     out.put("chunks", p.chunks());
     out.put("generation", collections.existing(c).stats().generation());
     return Response.ok(out).withHeader("ETag", etag(d));
@@ -368,6 +377,9 @@ public final class DocumentRoutes {
           throw ApiException.invalidAt("/_id", "document '" + id + "' appears twice in this batch");
         }
         Document doc = Document.of(id, b.title(), b.text(), MetadataJson.read(b.metadata(), "/metadata"));
+        ingestion.contents().problem(doc).ifPresent(problem -> {
+          throw ApiException.invalidAt("/text", problem);
+        });
         out.add(submission(c, id, doc, b.expiresAt(), "/expires_at"));
       } catch (IOException | RuntimeException e) {
         throw ApiException.invalidLine(number, e);
@@ -389,6 +401,9 @@ public final class DocumentRoutes {
       if (!ids.add(id)) {
         throw new InvalidInputException("file '" + id + "' appears twice in this batch");
       }
+      ingestion.contents().problem(name, part.body().length).ifPresent(problem -> {
+        throw new InvalidInputException("part '" + part.name() + "': " + problem);
+      });
       DocumentKey key = DocumentKey.of(Ingestion.key(c), id);
       out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, part.body()))
           .withContent(new DocumentContent(part.mediaType(), Optional.of(name), part.body())));

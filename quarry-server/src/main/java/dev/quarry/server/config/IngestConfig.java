@@ -8,20 +8,26 @@ import java.util.Objects;
 /**
  * Background ingestion (section {@code ingest}): how many workers claim documents, how many each
  * claims at once, how long a claim (lease) lasts before another worker may take it over, how
- * transient failures are retried, and {@code refreshInterval}, the bound within which a write that
- * was not waited for becomes visible to search.
+ * transient failures are retried, {@code refreshInterval}, the bound within which a write that
+ * was not waited for becomes visible to search, and {@code jobRetention}, how long a finished job
+ * stays readable ({@code GET /v1/jobs/{id}}), also after its collection was deleted.
  */
 public record IngestConfig(
-    int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval) {
+    int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval,
+    Duration jobRetention) {
 
-  /** 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s. */
+  /**
+   * 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s,
+   * finished jobs kept 7 days.
+   */
   public static final IngestConfig DEFAULT =
-      new IngestConfig(1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1));
+      new IngestConfig(1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1), Duration.ofDays(7));
 
   public IngestConfig {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
+    Objects.requireNonNull(jobRetention, "jobRetention");
     if (workers < 1) {
       throw new InvalidInputException("ingest workers must be at least 1, got: " + workers);
     }
@@ -34,6 +40,13 @@ public record IngestConfig(
     if (refreshInterval.isNegative() || refreshInterval.isZero()) {
       throw new InvalidInputException("ingest refreshInterval must be positive, got: " + refreshInterval);
     }
+    if (jobRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new InvalidInputException("ingest jobRetention must be at least 1s, got: " + jobRetention);
+    }
+  }
+
+  public IngestConfig withJobRetention(Duration retention) {
+    return new IngestConfig(workers, batchDocuments, lease, retry, refreshInterval, retention);
   }
 
   /** Binds section {@code ingest} (and its {@code retry}). */
@@ -45,8 +58,10 @@ public record IngestConfig(
     RetryPolicy retry = retry(s.section("retry"), d.retry());
     Duration refresh = s.duration("refresh_interval", Duration.ofMillis(1), Duration.ofHours(1))
         .orElse(d.refreshInterval());
+    Duration jobRetention = s.duration("job_retention", Duration.ofSeconds(1), Duration.ofDays(3650))
+        .orElse(d.jobRetention());
     s.done();
-    return new IngestConfig(workers, batch, lease, retry, refresh);
+    return new IngestConfig(workers, batch, lease, retry, refresh, jobRetention);
   }
 
   private static RetryPolicy retry(ConfigSection s, RetryPolicy d) {

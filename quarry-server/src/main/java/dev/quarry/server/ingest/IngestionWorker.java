@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * The background threads that drain the ingestion queue ({@code ingest.workers}, default 1: the
  * embedder already uses every core). Each processes due documents batch after batch while there
  * are any, and otherwise sleeps until a submission wakes it or {@code ingest.refresh_interval}
- * passes. Between batches, at most once per interval, it deletes expired documents and advances
- * erasures, so an expired document disappears within about one interval of its expiry.
+ * passes. Between batches, at most once per interval, it deletes expired documents and jobs past
+ * their retention and advances erasures, so an expired document disappears within about one interval of its expiry.
  * Concurrent workers never share a document (the store's claims) and take turns on a collection
  * (its write lock).
  */
@@ -58,6 +58,7 @@ public final class IngestionWorker implements AutoCloseable {
         int claimed = ingestion.processDue();
         if (System.nanoTime() - nextHousekeeping >= 0) {
           ingestion.expire(1000);
+          ingestion.deleteOldJobs(1000);
           erasures.advance();
           ingestion.compactQuiet();
           nextHousekeeping = System.nanoTime() + poll.toNanos();
