@@ -80,6 +80,8 @@ public final class DocumentRoutes {
   record DeleteByFilter(JsonNode filter) {}
 
   static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  /** Uploaded file content a batch request holds in memory while it is read; the rest waits in temporary files. */
+  static final int UPLOAD_MEMORY_BYTES = 4 << 20;
   private static final int MAX_DOCUMENT_ID = 256;
   private static final Set<String> JSONL = Set.of("application/x-ndjson", "application/jsonl", "application/json-lines");
 
@@ -323,7 +325,11 @@ public final class DocumentRoutes {
     if (JSONL.contains(type)) {
       submissions = jsonLines(c, r.rawBody());
     } else if (type.equals("multipart/form-data")) {
-      submissions = files(c, r.header("Content-Type").orElse(""), r.rawBody());
+      Multipart.Budget budget = new Multipart.Budget(UPLOAD_MEMORY_BYTES, limits.maxBatchBytes(),
+          limits.maxBatchDocuments(), Optional.empty());
+      try (Multipart upload = Multipart.read(r.header("Content-Type").orElse(""), r.bodyStream(), budget)) {
+        submissions = files(c, upload);
+      }
     } else {
       throw ApiException.of(ServerErrorCode.UNSUPPORTED_MEDIA_TYPE, "a batch is application/x-ndjson (one JSON document per line)"
           + " or multipart/form-data (one file per part), got: " + (type.isEmpty() ? "no Content-Type" : "'" + type + "'"));
@@ -391,25 +397,23 @@ public final class DocumentRoutes {
     return out;
   }
 
-  private List<DocumentSubmission> files(TenantCollection c, String contentType, byte[] body) {
+  private List<DocumentSubmission> files(TenantCollection c, Multipart upload) {
     List<DocumentSubmission> out = new ArrayList<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
-    for (Multipart.Part part : Multipart.parse(contentType, body)) {
+    for (Multipart.Part part : upload.parts()) {
       String name = part.fileName().orElseThrow(() -> new InvalidInputException(
           "multipart part '" + part.name() + "' is not a file: every part must carry a filename"));
       String id = checkId(name, "part '" + part.name() + "'");
       if (!ids.add(id)) {
         throw new InvalidInputException("file '" + id + "' appears twice in this batch");
       }
-      ingestion.contents().problem(name, part.body().length).ifPresent(problem -> {
+      ingestion.contents().problem(name, part.size()).ifPresent(problem -> {
         throw new InvalidInputException("part '" + part.name() + "': " + problem);
       });
       DocumentKey key = DocumentKey.of(Ingestion.key(c), id);
-      out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, part.body()))
-          .withContent(new DocumentContent(part.mediaType(), Optional.of(name), part.body())));
-      if (out.size() > limits.maxBatchDocuments()) {
-        throw new InvalidInputException("a batch holds at most " + limits.maxBatchDocuments() + " documents");
-      }
+      byte[] bytes = part.bytes();
+      out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, bytes))
+          .withContent(new DocumentContent(part.mediaType(), Optional.of(name), bytes)));
     }
     return out;
   }

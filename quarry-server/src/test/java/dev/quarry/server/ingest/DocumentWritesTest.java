@@ -125,6 +125,30 @@ class DocumentWritesTest {
     assertEquals(before, usageTotals());
   }
 
+  @Test
+  void anUploadIsParsedAsItStreamsAndATruncatedOneIsRefusedWhole() throws Exception {
+    collection("uploads");
+    String quoted = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"minutes; \\\"final\\\".txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nThe committee approved the lighthouse budget.\r\n";
+    String body = quoted + file("second.txt", "A second uploaded file.") + "--" + BOUNDARY + "--\r\n";
+    Reply ok = api.call("POST", "/v1/collections/uploads/documents?refresh=wait_for", acme,
+        "multipart/form-data; boundary=" + BOUNDARY, body);
+    assertEquals(200, ok.status(), ok.body().toString());
+    assertEquals(2, ok.body().get("counts").get("indexed").asInt(), ok.body().toString());
+    JsonNode doc = api.json("GET", "/v1/collections/uploads/documents/" + java.net.URLEncoder.encode(
+        "minutes; \"final\".txt", StandardCharsets.UTF_8).replace("+", "%20"), acme, null).body();
+    assertEquals("minutes; \"final\".txt", doc.get("file").get("name").asText(), doc.toString());
+
+    JsonNode before = usageTotals();
+    String whole = file("third.txt", "x".repeat(100_000)) + "--" + BOUNDARY + "--\r\n";
+    Reply cut = api.call("POST", "/v1/collections/uploads/documents", acme, "multipart/form-data; boundary=" + BOUNDARY,
+        whole.substring(0, whole.length() / 2));
+    assertEquals(400, cut.status(), cut.body().toString());
+    assertTrue(cut.body().get("message").asText().contains("truncated"), cut.body().toString());
+    assertEquals(404, api.json("GET", "/v1/collections/uploads/documents/third.txt", acme, null).status());
+    assertEquals(before, usageTotals());
+  }
+
   // ---- item 11: the version a client sees moves only with the client's changes ----------------------
 
   @Test
