@@ -247,7 +247,7 @@ class ServerConfigTest {
   @Test
   void aValueOfTheWrongTypeIsRefusedAtEveryKeyWithItsPath() {
     List<ConfigSection.Key> keys = ServerConfig.keys();
-    assertEquals(33, keys.size(), keys.toString());
+    assertEquals(34, keys.size(), keys.toString());
     for (ConfigSection.Key key : keys) {
       String yaml = nest(key.path(), "[1, 2]");
       String message = error(yaml);

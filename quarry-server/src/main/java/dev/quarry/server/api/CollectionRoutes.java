@@ -111,7 +111,9 @@ public final class CollectionRoutes {
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> get(named(r, k)));
     router.route("DELETE", "/v1/collections/{collection}", ingest,
-        ApiDoc.op("deleteCollection", "Delete a collection: its documents, jobs and index").param(TenantCollections.COLLECTION)
+        ApiDoc.op("deleteCollection", "Delete a collection: its documents and index")
+            .describe("Its jobs stay readable for `ingest.job_retention` (7 days by default), in state `collection_deleted`.")
+            .param(TenantCollections.COLLECTION)
             .responds(200, "`name`, `deleted: true`").fails(404, "not_found: the collection does not exist"),
         (r, k) -> drop(named(r, k)));
   }
@@ -180,8 +182,8 @@ public final class CollectionRoutes {
   }
 
   /**
-   * Deletes the collection: its documents' store records and content, its jobs, and its index
-   * files, under the collection's write lock so no batch is half-way through it.
+   * Deletes the collection: its documents' store records and content and its index files, under
+   * the collection's write lock so no batch is half-way through it. Its jobs remain, marked.
    */
   private Response drop(TenantCollection c) {
     existing(c);

@@ -67,8 +67,13 @@ import java.util.Set;
  *
  * <p>Versions: every document response carries {@code version} and an {@code ETag}; {@code
  * If-Match: <version>} on upsert and delete makes the write conditional (412 when the document is at
- * another version), {@code If-None-Match: *} on upsert creates only. The version moves with every
- * ingestion state, so condition on a version read after the document was indexed.
+ * another version), {@code If-None-Match: *} on upsert creates only. The version is 1 when the
+ * document is created and moves only when a client changes it (new title, text or metadata, another
+ * expiry); ingestion does not move it, so the version a write answered still matches once the
+ * document is indexed.
+ *
+ * <p>A rejected write changes nothing: the body is checked (text, metadata, expiry, size) before
+ * anything is stored, and a batch with one bad line or file stores none of it.
  */
 public final class DocumentRoutes {
 
@@ -78,6 +83,8 @@ public final class DocumentRoutes {
 
   record DeleteByFilter(JsonNode filter) {}
 
+  /** Uploaded file content a batch request holds in memory while it is read; the rest waits in temporary files. */
+  static final int UPLOAD_MEMORY_BYTES = 4 << 20;
   private static final int MAX_DOCUMENT_ID = 256;
   private static final Set<String> JSONL = Set.of("application/x-ndjson", "application/jsonl", "application/json-lines");
 
@@ -133,9 +140,11 @@ public final class DocumentRoutes {
                 + "unchanged content is not indexed again.")
             .param(collection).param(DOCUMENT_ID).param(REFRESH).param(IF_MATCH).param(IF_NONE_MATCH)
             .jsonBody(UpsertDocument.class, "text")
-            .responds(200, "`id`, `version`, `state`, `status` (indexed or unchanged), `chunks`, `generation`; "
-                + "ETag header; visible to search on return")
+            .responds(200, "The document as in get, without content (`state` indexed), and `changed` (false when this "
+                + "content was already indexed and nothing was done), `chunks`, `generation`; ETag header; visible to "
+                + "search on return")
             .responds(202, "Another writer is processing this document: its state so far")
+            .fails(400, "invalid_input: no text, too much text, bad metadata or expiry; nothing is stored")
             .fails(404, "not_found: the collection does not exist")
             .fails(412, "precondition_failed: the document is at another version"),
         (r, k) -> upsert(r, named(r, k)));
@@ -208,6 +217,9 @@ public final class DocumentRoutes {
     }
     Metadata metadata = MetadataJson.read(body.metadata(), "/metadata");
     Document doc = Document.of(id, body.title(), body.text(), metadata);
+    ingestion.contents().problem(doc).ifPresent(problem -> {
+      throw ApiException.invalidAt("/text", problem);
+    });
     DocumentSubmission s = submission(c, id, doc, body.expiresAt(), "/expires_at");
     s = conditional(r, s);
     Ingestion.Processed p;
@@ -227,10 +239,9 @@ public final class DocumentRoutes {
             + d.failureReason().get() + "); it will be retried, see GET " + "/v1/collections/" + c.name()
             + "/documents/" + id);
       }
-      out.put("status", "accepted");
       return Response.accepted(out).withHeader("ETag", etag(d));
     }
-    out.put("status", p.chunks() > 0 ? "indexed" : "unchanged");
+    out.put("changed", p.chunks() > 0);
     out.put("chunks", p.chunks());
     out.put("generation", collections.existing(c).stats().generation());
     return Response.ok(out).withHeader("ETag", etag(d));
@@ -327,7 +338,11 @@ public final class DocumentRoutes {
     if (JSONL.contains(type)) {
       submissions = jsonLines(c, r.rawBody());
     } else if (type.equals("multipart/form-data")) {
-      submissions = files(c, r.header("Content-Type").orElse(""), r.rawBody());
+      Multipart.Budget budget = new Multipart.Budget(UPLOAD_MEMORY_BYTES, limits.maxBatchBytes(),
+          limits.maxBatchDocuments(), Optional.empty());
+      try (Multipart upload = Multipart.read(r.header("Content-Type").orElse(""), r.bodyStream(), budget)) {
+        submissions = files(c, upload);
+      }
     } else {
       throw ApiException.of(ServerErrorCode.UNSUPPORTED_MEDIA_TYPE, "a batch is application/x-ndjson (one JSON document per line)"
           + " or multipart/form-data (one file per part), got: " + (type.isEmpty() ? "no Content-Type" : "'" + type + "'"));
@@ -377,6 +392,9 @@ public final class DocumentRoutes {
           throw ApiException.invalidAt("/_id", "document '" + id + "' appears twice in this batch");
         }
         Document doc = Document.of(id, b.title(), b.text(), MetadataJson.read(b.metadata(), "/metadata"));
+        ingestion.contents().problem(doc).ifPresent(problem -> {
+          throw ApiException.invalidAt("/text", problem);
+        });
         out.add(submission(c, id, doc, b.expiresAt(), "/expires_at"));
       } catch (IOException | RuntimeException e) {
         throw ApiException.invalidLine(number, e);
@@ -388,22 +406,23 @@ public final class DocumentRoutes {
     return out;
   }
 
-  private List<DocumentSubmission> files(TenantCollection c, String contentType, byte[] body) {
+  private List<DocumentSubmission> files(TenantCollection c, Multipart upload) {
     List<DocumentSubmission> out = new ArrayList<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
-    for (Multipart.Part part : Multipart.parse(contentType, body)) {
+    for (Multipart.Part part : upload.parts()) {
       String name = part.fileName().orElseThrow(() -> new InvalidInputException(
           "multipart part '" + part.name() + "' is not a file: every part must carry a filename"));
       String id = checkId(name, "part '" + part.name() + "'");
       if (!ids.add(id)) {
         throw new InvalidInputException("file '" + id + "' appears twice in this batch");
       }
+      ingestion.contents().problem(name, part.size()).ifPresent(problem -> {
+        throw new InvalidInputException("part '" + part.name() + "': " + problem);
+      });
       DocumentKey key = DocumentKey.of(Ingestion.key(c), id);
-      out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, part.body()))
-          .withContent(new DocumentContent(part.mediaType(), Optional.of(name), part.body())));
-      if (out.size() > limits.maxBatchDocuments()) {
-        throw new InvalidInputException("a batch holds at most " + limits.maxBatchDocuments() + " documents");
-      }
+      byte[] bytes = part.bytes();
+      out.add(DocumentSubmission.of(key, Contents.hashOfFile(name, bytes))
+          .withContent(new DocumentContent(part.mediaType(), Optional.of(name), bytes)));
     }
     return out;
   }

@@ -22,7 +22,9 @@ import java.util.Map;
 
 /**
  * Ingestion jobs of the calling key's tenant: state, counts by document state, rate, ETA and the
- * first failures. Counts are live (computed from the documents), so they cannot drift.
+ * first failures. Counts are live (computed from the documents), so they cannot drift. A job stays
+ * readable for {@code ingest.job_retention} after it finished, also when its collection was deleted:
+ * it then says so ({@code state: collection_deleted}) and keeps the counts it had at that moment.
  */
 public final class JobRoutes {
 
@@ -51,10 +53,11 @@ public final class JobRoutes {
     router.route("GET", "/v1/jobs/{job}", ingest,
         ApiDoc.op("getJob", "An ingestion job's progress")
             .param(ApiDoc.Param.path("job", "The job id returned by the batch upload."))
-            .responds(200, "`id`, `collection`, `state` (running, done, done_with_failures), `submitted`, `counts` by "
-                + "document state, `superseded`, `rate_per_second`, `eta_seconds`, `created_at`, `finished_at`, "
-                + "`failures` (id, reason, attempts, failed_at; the first 100)")
-            .fails(404, "not_found: the tenant has no such job"),
+            .responds(200, "`id`, `collection`, `state` (running, done, done_with_failures, or collection_deleted: "
+                + "its documents were deleted with the collection), `submitted`, `counts` by document state (as they were "
+                + "when the collection was deleted), `superseded`, `rate_per_second`, `eta_seconds`, `created_at`, "
+                + "`finished_at`, `collection_deleted_at`, `failures` (id, reason, attempts, failed_at; the first 100)")
+            .fails(404, "not_found: the tenant has no such job, or it finished more than ingest.job_retention ago"),
         (r, k) -> Response.ok(view(
         Ingestion.stampIfDone(store, store.jobs().find(caller(k).tenant(), r.path("job"))
             .orElseThrow(() -> new NotFoundException("job '" + r.path("job") + "' does not exist"))),
@@ -76,7 +79,8 @@ public final class JobRoutes {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", job.id());
     out.put("collection", job.collection().name());
-    out.put("state", job.done() ? (failed > 0 ? "done_with_failures" : "done") : "running");
+    out.put("state", job.collectionDeletedAt().isPresent() ? "collection_deleted"
+        : job.done() ? (failed > 0 ? "done_with_failures" : "done") : "running");
     out.put("submitted", job.submitted());
     Map<String, Object> counts = new LinkedHashMap<>();
     for (DocumentState s : DocumentState.values()) {
@@ -85,10 +89,11 @@ public final class JobRoutes {
     out.put("counts", counts);
     out.put("superseded", job.superseded());
     out.put("rate_per_second", Math.round(rate * 100) / 100.0);
-    Long eta = pending == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(pending / rate)) : null;
+    Long eta = job.done() ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(pending / rate)) : null;
     out.put("eta_seconds", eta);
     out.put("created_at", job.createdAt().toString());
     out.put("finished_at", job.finishedAt().map(Instant::toString).orElse(null));
+    out.put("collection_deleted_at", job.collectionDeletedAt().map(Instant::toString).orElse(null));
     out.put("failures", job.failures().stream().map(JobRoutes::failure).toList());
     return out;
   }

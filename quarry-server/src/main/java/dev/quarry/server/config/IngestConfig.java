@@ -9,29 +9,31 @@ import java.util.Objects;
  * Background ingestion (section {@code ingest}): how many workers claim documents, how many each
  * claims at once, how long a claim (lease) lasts before another worker may take it over, how
  * transient failures are retried, {@code refreshInterval}, the bound within which a write that
- * was not waited for becomes visible to search, and {@code waitTimeout}, how long a batch request
+ * was not waited for becomes visible to search, {@code waitTimeout}, how long a batch request
  * with {@code ?refresh=wait_for} waits for its job unless it asks for another timeout (at most
- * {@link #MAX_WAIT_TIMEOUT}).
+ * {@link #MAX_WAIT_TIMEOUT}), and {@code jobRetention}, how long a finished job stays readable
+ * ({@code GET /v1/jobs/{id}}), also after its collection was deleted.
  */
 public record IngestConfig(
     int workers, int batchDocuments, Duration lease, RetryPolicy retry, Duration refreshInterval,
-    Duration waitTimeout) {
+    Duration waitTimeout, Duration jobRetention) {
 
   /** The longest a request may wait for its job, whatever it or the configuration asks. */
   public static final Duration MAX_WAIT_TIMEOUT = Duration.ofMinutes(10);
 
   /**
    * 1 worker, batches of 32, 5 minute leases, {@link RetryPolicy#DEFAULT}, visible within 1 s,
-   * waiting for a job up to 60 s.
+   * waiting for a job up to 60 s, finished jobs kept 7 days.
    */
-  public static final IngestConfig DEFAULT = new IngestConfig(
-      1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT, Duration.ofSeconds(1), Duration.ofSeconds(60));
+  public static final IngestConfig DEFAULT = new IngestConfig(1, 32, Duration.ofMinutes(5), RetryPolicy.DEFAULT,
+      Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofDays(7));
 
   public IngestConfig {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
     Objects.requireNonNull(waitTimeout, "waitTimeout");
+    Objects.requireNonNull(jobRetention, "jobRetention");
     if (workers < 1) {
       throw new InvalidInputException("ingest workers must be at least 1, got: " + workers);
     }
@@ -47,16 +49,24 @@ public record IngestConfig(
     if (waitTimeout.isNegative() || waitTimeout.compareTo(MAX_WAIT_TIMEOUT) > 0) {
       throw new InvalidInputException("ingest waitTimeout must be in 0.." + MAX_WAIT_TIMEOUT + ", got: " + waitTimeout);
     }
+    if (jobRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new InvalidInputException("ingest jobRetention must be at least 1s, got: " + jobRetention);
+    }
   }
 
   /** This configuration with {@code newWaitTimeout} as the default wait for a job. */
   public IngestConfig withWaitTimeout(Duration newWaitTimeout) {
-    return new IngestConfig(workers, batchDocuments, lease, retry, refreshInterval, newWaitTimeout);
+    return new IngestConfig(workers, batchDocuments, lease, retry, refreshInterval, newWaitTimeout, jobRetention);
   }
 
   /** This configuration with batches of {@code newBatchDocuments}. */
   public IngestConfig withBatchDocuments(int newBatchDocuments) {
-    return new IngestConfig(workers, newBatchDocuments, lease, retry, refreshInterval, waitTimeout);
+    return new IngestConfig(workers, newBatchDocuments, lease, retry, refreshInterval, waitTimeout, jobRetention);
+  }
+
+  /** This configuration keeping finished jobs for {@code retention}. */
+  public IngestConfig withJobRetention(Duration retention) {
+    return new IngestConfig(workers, batchDocuments, lease, retry, refreshInterval, waitTimeout, retention);
   }
 
   /** Binds section {@code ingest} (and its {@code retry}). */
@@ -69,8 +79,10 @@ public record IngestConfig(
     Duration refresh = s.duration("refresh_interval", Duration.ofMillis(1), Duration.ofHours(1))
         .orElse(d.refreshInterval());
     Duration wait = s.duration("wait_timeout", Duration.ZERO, MAX_WAIT_TIMEOUT).orElse(d.waitTimeout());
+    Duration jobRetention = s.duration("job_retention", Duration.ofSeconds(1), Duration.ofDays(3650))
+        .orElse(d.jobRetention());
     s.done();
-    return new IngestConfig(workers, batch, lease, retry, refresh, wait);
+    return new IngestConfig(workers, batch, lease, retry, refresh, wait, jobRetention);
   }
 
   private static RetryPolicy retry(ConfigSection s, RetryPolicy d) {

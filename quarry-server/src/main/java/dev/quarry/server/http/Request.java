@@ -5,7 +5,9 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -146,6 +148,55 @@ public final class Request {
     }
     raw = bytes;
     return bytes;
+  }
+
+  /**
+   * The body as a stream, for bodies parsed as they arrive (multipart uploads): read under the same
+   * size limit as {@link #rawBody}, a read past it throws {@link BodyTooLarge}. The kept bytes when
+   * {@link #rawBody} already read them.
+   */
+  public InputStream bodyStream() throws IOException {
+    if (raw != null) {
+      return new ByteArrayInputStream(raw);
+    }
+    InputStream in = exchange.getRequestBody();
+    if (header("Content-Length").map(Request::parseLength).orElse(-1L) > maxBodyBytes) {
+      throw tooLarge(in);
+    }
+    return new FilterInputStream(in) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        read += Math.max(0, n);
+        if (read > maxBodyBytes) {
+          throw new BodyTooLarge(tooLarge(in));
+        }
+        return n;
+      }
+    };
+  }
+
+  /** A streamed body went past the limit; {@code answer} is the 413 to give. */
+  public static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient ApiException answer;
+
+    BodyTooLarge(ApiException answer) {
+      super(answer.getMessage());
+      this.answer = answer;
+    }
+
+    public ApiException answer() {
+      return answer;
+    }
   }
 
   private void requireJson() {

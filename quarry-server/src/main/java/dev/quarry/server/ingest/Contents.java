@@ -47,6 +47,38 @@ public final class Contents {
     return DocumentContent.of(DOCUMENT_JSON, json.write(body));
   }
 
+  /**
+   * Why the engine would reject a document given as fields, checked before anything is stored so
+   * that a rejected write changes nothing: no text (empty or only whitespace), or more text than
+   * the engine indexes per document. Empty when it is acceptable.
+   */
+  public Optional<String> problem(Document document) {
+    if (document.text().isBlank()) {
+      return Optional.of("a document needs text: 'text' is " + (document.text().isEmpty() ? "empty" : "only whitespace"));
+    }
+    int max = engine.config().limits().maxDocumentChars();
+    if (document.text().length() > max) {
+      return Optional.of("'text' has " + document.text().length() + " characters, more than the " + max
+          + " a document may have");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why the engine would reject an uploaded file before parsing it: an empty file, or one larger
+   * than the engine reads from one source. Empty when it is acceptable.
+   */
+  public Optional<String> problem(String fileName, long bytes) {
+    if (bytes == 0) {
+      return Optional.of("file '" + fileName + "' is empty");
+    }
+    int max = engine.config().limits().maxSourceBytes();
+    if (bytes > max) {
+      return Optional.of("file '" + fileName + "' has more than the " + max + " bytes a file may have");
+    }
+    return Optional.empty();
+  }
+
   /** The content hash the store compares: the engine's for fields, SHA-256 of name and bytes for files. */
   public static String hashOfFile(String fileName, byte[] bytes) {
     try {

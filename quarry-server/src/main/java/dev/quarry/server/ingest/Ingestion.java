@@ -154,19 +154,35 @@ public final class Ingestion {
 
   /**
    * Records one document and ingests it on this thread. Unchanged content is not processed again;
-   * a document another writer is already processing is left to it.
+   * a document another writer is already processing is left to it. The caller checked the content
+   * ({@link Contents#problem}); should the engine still reject it (state failed), a document this
+   * call created is deleted again, so the rejected write leaves nothing behind, and a rejected
+   * document is not metered.
    */
   public Processed submitAndProcess(TenantCollection c, DocumentSubmission submission) {
     Collection collection = collections.existing(c);
     ensureStored(c, collection);
     SubmitOutcome out = store.documents().submit(submission.claimedFor(settings.lease()));
-    countSubmitted(c, List.of(submission));
     if (!out.changed()) {
+      countSubmitted(c, List.of(submission));
       return new Processed(out.document(), 0);
     }
     Map<String, Processed> done = process(c, collection, List.of(out.document()));
     Processed p = done.get(submission.key().id());
-    return p != null ? p : new Processed(store.documents().find(submission.key()).orElse(out.document()), 0);
+    p = p != null ? p : new Processed(store.documents().find(submission.key()).orElse(out.document()), 0);
+    if (p.document().state() != DocumentState.FAILED) {
+      countSubmitted(c, List.of(submission));
+    } else if (out.created()) {
+      DocumentRecord rejected = p.document();
+      locks.with(c.engineName(), () -> {
+        try {
+          return store.documents().delete(rejected.key(), OptionalLong.of(rejected.version()));
+        } catch (ConflictException changedSince) {
+          return false; // written again meanwhile: that write decides
+        }
+      });
+    }
+    return p;
   }
 
   /** Records a batch as a new job (all or nothing) and wakes the worker; returns the job. */
@@ -254,7 +270,7 @@ public final class Ingestion {
   private final class Batch {
     private final TenantCollection c;
     private final Collection collection;
-    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private final Map<String, Long> revisions = new ConcurrentHashMap<>();
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final Map<String, DocumentState> states = new ConcurrentHashMap<>();
     private final Set<String> gone = ConcurrentHashMap.newKeySet();
@@ -269,11 +285,11 @@ public final class Ingestion {
       List<Document> docs = new ArrayList<>();
       for (DocumentRecord claim : claimed) {
         Optional<DocumentRecord> now = store.documents().find(claim.key());
-        if (now.isEmpty() || now.get().version() != claim.version()) {
+        if (now.isEmpty() || now.get().revision() != claim.revision()) {
           continue; // deleted or resubmitted since it was claimed: the newer state wins
         }
         String id = claim.key().id();
-        versions.put(id, claim.version());
+        revisions.put(id, claim.revision());
         attempts.put(id, claim.attempts());
         states.put(id, claim.state());
         Optional<DocumentContent> content = store.documents().content(claim.key());
@@ -345,7 +361,7 @@ public final class Ingestion {
       for (String id : ids) {
         DocumentState current = states.get(id);
         if (!gone.contains(id) && (current == null || current.ordinal() < next.ordinal())) {
-          expected.put(DocumentKey.of(key(c), id), versions.get(id));
+          expected.put(DocumentKey.of(key(c), id), revisions.get(id));
         }
       }
       Map<DocumentKey, DocumentRecord> moved = store.documents().advanceAll(expected, next);
@@ -354,7 +370,7 @@ public final class Ingestion {
         if (r == null) {
           gone.add(k.id());
         } else {
-          versions.put(k.id(), r.version());
+          revisions.put(k.id(), r.revision());
           states.put(k.id(), r.state());
         }
       }
@@ -370,8 +386,8 @@ public final class Ingestion {
         return;
       }
       try {
-        DocumentRecord r = store.documents().fail(DocumentKey.of(key(c), id), versions.get(id), reason, retryAfter);
-        versions.put(id, r.version());
+        DocumentRecord r = store.documents().fail(DocumentKey.of(key(c), id), revisions.get(id), reason, retryAfter);
+        revisions.put(id, r.revision());
         out.put(id, new Processed(r, 0));
       } catch (ConflictException | NotFoundException e) {
         gone.add(id);
@@ -461,6 +477,14 @@ public final class Ingestion {
       }
       page = page.next(p);
     }
+  }
+
+  /**
+   * Deletes jobs that finished more than {@code ingest.job_retention} ago (up to {@code limit},
+   * every tenant); returns how many.
+   */
+  public int deleteOldJobs(int limit) {
+    return store.jobs().deleteFinishedOlderThan(settings.jobRetention(), limit);
   }
 
   /** Deletes documents whose expiry has passed (up to {@code limit}); returns how many. */

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  * embedder already uses every core). Each processes due documents batch after batch while there
  * are any, and otherwise sleeps until a submission wakes it or {@code ingest.refresh_interval}
  * passes. Before a batch, at most once per interval ({@code clock}), it deletes expired documents and
- * advances erasures, so an expired document disappears within about one interval of its expiry.
- * Batches are claimed in turns over tenants and collections ({@link Ingestion#processDue}).
+ * jobs past their retention and advances erasures, so an expired document disappears within about
+ * one interval of its expiry. Batches are claimed in turns over tenants and collections
+ * ({@link Ingestion#processDue}).
  * Concurrent workers never share a document (the store's claims) and take turns on a collection
  * (its write lock).
  */
@@ -62,6 +63,7 @@ public final class IngestionWorker implements AutoCloseable {
       try {
         if (!clock.instant().isBefore(nextHousekeeping)) {
           ingestion.expire(1000);
+          ingestion.deleteOldJobs(1000);
           erasures.advance();
           ingestion.compactQuiet();
           nextHousekeeping = clock.instant().plus(poll);

@@ -158,8 +158,8 @@ class DurableIngestionTest {
         + "Content-Disposition: form-data; name=\"file\"; filename=\"notes.md\"\r\nContent-Type: text/markdown\r\n\r\n"
         + "# Glaciers\n\nGlaciers carve valleys as the ice slowly flows downhill.\r\n"
         + "--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"file\"; filename=\"empty.txt\"\r\nContent-Type: text/plain\r\n\r\n"
-        + "\r\n"
+        + "Content-Disposition: form-data; name=\"file\"; filename=\"blank.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        + " \n \n\r\n"
         + "--" + boundary + "--\r\n";
     Reply r = api.call("POST", "/v1/collections/files/documents", acme, "multipart/form-data; boundary=" + boundary, body);
     assertEquals(202, r.status(), r.body().toString());
@@ -167,14 +167,14 @@ class DurableIngestionTest {
     assertEquals("done_with_failures", job.get("state").asText(), job.toString());
     assertEquals(1, job.get("counts").get("indexed").asInt());
     assertEquals(1, job.get("counts").get("failed").asInt());
-    assertEquals("empty.txt", job.get("failures").get(0).get("id").asText());
+    assertEquals("blank.txt", job.get("failures").get(0).get("id").asText());
     assertFalse(job.get("failures").get(0).get("reason").asText().isBlank());
 
     assertEquals(List.of("notes.md"), api.search(acme, "files", "{\"query\":\"glaciers carve valleys\",\"mode\":\"lexical\"}"));
     Reply doc = api.json("GET", "/v1/collections/files/documents/notes.md", acme, null);
     assertEquals("text/markdown", doc.body().get("file").get("media_type").asText());
     Reply failed = api.json("GET", "/v1/collections/files/documents?state=failed", acme, null);
-    assertEquals("empty.txt", failed.body().get("documents").get(0).get("id").asText());
+    assertEquals("blank.txt", failed.body().get("documents").get(0).get("id").asText());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.quarry.server.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,13 +77,13 @@ class UsageApiTest {
         + "Content-Disposition: form-data; name=\"file\"; filename=\"notes.md\"\r\nContent-Type: text/markdown\r\n\r\n"
         + MARKDOWN + "\r\n"
         + "--" + BOUNDARY + "\r\n"
-        + "Content-Disposition: form-data; name=\"file\"; filename=\"empty.txt\"\r\nContent-Type: text/plain\r\n\r\n"
-        + "\r\n"
+        + "Content-Disposition: form-data; name=\"file\"; filename=\"blank.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        + " \n \n\r\n"
         + "--" + BOUNDARY + "--\r\n";
     Reply upload = api.call("POST", "/v1/collections/" + collection + "/documents?refresh=wait_for", key,
         "multipart/form-data; boundary=" + BOUNDARY, files);
     assertEquals(200, upload.status(), upload.body().toString());
-    assertEquals("done_with_failures", upload.body().get("state").asText(), "empty.txt fails: it holds no text");
+    assertEquals("done_with_failures", upload.body().get("state").asText(), "blank.txt fails: it holds no text");
   }
 
   @Test
@@ -104,7 +105,7 @@ class UsageApiTest {
     JsonNode after = usage(acme);
     JsonNode holdings = after.get("holdings");
     long content = holdings.get("content_bytes").asLong();
-    // 2 upserts + 3 JSONL lines + 2 files submitted; the empty file failed, the rest were indexed
+    // 2 upserts + 3 JSONL lines + 2 files submitted; the blank file failed, the rest were indexed
     assertEquals(meters(3, 7, 6, content), totals(after), after.toString());
     assertTrue(content > MARKDOWN.length(), "the markdown file and the JSON of the other documents");
     assertEquals(1, holdings.get("collections").asInt());
@@ -124,7 +125,7 @@ class UsageApiTest {
     // unchanged content is submitted and uploaded again, but not indexed again
     Reply again = api.json("PUT", "/v1/collections/docs/documents/d1", acme,
         "{\"title\":\"Harbour d1\",\"text\":\"The harbour master logs every ship, d1.\"}");
-    assertEquals("unchanged", again.body().get("status").asText(), again.body().toString());
+    assertFalse(again.body().get("changed").asBoolean(), again.body().toString());
     Map<String, Long> beforeRestart = totals(usage(acme));
     assertEquals(8, beforeRestart.get("documents_submitted"));
     assertEquals(6, beforeRestart.get("documents_indexed"));

@@ -22,8 +22,10 @@ public interface CollectionStore {
   List<CollectionRecord> list(TenantId tenant);
 
   /**
-   * Deletes a collection with, in the same transaction, its document states and jobs. False when
-   * there was no such collection.
+   * Deletes a collection with, in the same transaction, its document states. Its jobs remain
+   * readable until their retention ends ({@link dev.quarry.store.job.JobStore#deleteFinishedOlderThan}):
+   * each is stamped finished and {@code collectionDeletedAt}, with its counts as they were. False
+   * when there was no such collection.
    */
   boolean delete(CollectionKey key);
 }

@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Durable ingestion state per document. Writers that change a document pass the version they read;
- * a stale version is a {@code ConflictException} naming both versions, a missing document a {@code
+ * Durable ingestion state per document. Clients condition their writes on the document's {@code
+ * version} ({@link DocumentSubmission#ifVersion}, {@link #delete}); workers condition theirs on its
+ * {@code revision}, which every state change moves (see {@link DocumentRecord}). A stale version or
+ * revision is a {@code ConflictException} naming both, a missing document a {@code
  * NotFoundException}.
  *
  * <p>Workers take work with {@link #claimDue}, one collection at a time, taking turns over tenants
@@ -27,9 +29,10 @@ public interface DocumentStateStore {
 
   /**
    * Records a document as received. New or changed content (or a resubmitted failed document) gets
-   * the next version, state {@link DocumentState#RECEIVED}, zero attempts and is due now. Unchanged
-   * content keeps its state and version ({@code changed == false}); only its job and expiry are
-   * updated. A job's submitted count grows either way. {@code NotFoundException} when the collection
+   * the next revision, state {@link DocumentState#RECEIVED}, zero attempts and is due now. Unchanged
+   * content keeps its state and revision ({@code changed == false}); only its job and expiry are
+   * updated. The version moves when the content or the expiry differs from what was stored. A job's
+   * submitted count grows either way. {@code NotFoundException} when the collection
    * or job does not exist in the document's tenant; {@code ConflictException} when {@code ifVersion}
    * does not match.
    */
@@ -68,22 +71,22 @@ public interface DocumentStateStore {
    * clearing its failure and attempts. A non-terminal document keeps its lease; an indexed one is no
    * longer due. Moving backwards, sideways or to {@code FAILED} is a {@code ConflictException}.
    */
-  DocumentRecord advance(DocumentKey key, long expectedVersion, DocumentState next);
+  DocumentRecord advance(DocumentKey key, long expectedRevision, DocumentState next);
 
   /**
    * {@link #advance} for many documents in one transaction, for workers moving a batch: each
-   * document whose version is the expected one and whose state is before {@code next} moves there;
+   * document whose revision is the expected one and whose state is before {@code next} moves there;
    * the others (changed, deleted, or already at or past {@code next}) are left as they are and out
    * of the result. Returns the advanced records by key.
    */
-  java.util.Map<DocumentKey, DocumentRecord> advanceAll(java.util.Map<DocumentKey, Long> expectedVersions, DocumentState next);
+  java.util.Map<DocumentKey, DocumentRecord> advanceAll(java.util.Map<DocumentKey, Long> expectedRevisions, DocumentState next);
 
   /**
    * Records a failed attempt. With {@code retryAfter} the document stays in its stage and becomes
    * due again after that delay (see {@link RetryPolicy#delayAfter}); without it the document is
    * {@link DocumentState#FAILED}. The reason is kept (cut to {@value #MAX_REASON_LENGTH} characters).
    */
-  DocumentRecord fail(DocumentKey key, long expectedVersion, String reason, Optional<Duration> retryAfter);
+  DocumentRecord fail(DocumentKey key, long expectedRevision, String reason, Optional<Duration> retryAfter);
 
   /** Puts a failed document back to {@code RECEIVED}, due now; {@code ConflictException} if not failed. */
   DocumentRecord retry(DocumentKey key);
@@ -114,8 +117,8 @@ public interface DocumentStateStore {
 
   /**
    * Worker method: leases up to {@code limit} due documents of {@code collection}, oldest due first,
-   * returned by id. Each claimed document's attempts and version grow by one and it is not due
-   * again until {@code lease} has passed. The returned records carry the new version, to pass to
+   * returned by id. Each claimed document's attempts and revision grow by one and it is not due
+   * again until {@code lease} has passed. The returned records carry the new revision, to pass to
    * {@link #advance} or {@link #fail}. Concurrent claims never return the same document.
    */
   List<DocumentRecord> claimDue(CollectionKey collection, int limit, Duration lease);

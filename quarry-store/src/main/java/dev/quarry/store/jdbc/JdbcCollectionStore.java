@@ -70,8 +70,12 @@ final class JdbcCollectionStore implements CollectionStore {
 
   @Override
   public boolean delete(CollectionKey key) {
-    return db.write("deleting collection '" + key.name() + "'", c -> Jdbc.update(c,
-        "DELETE FROM collections WHERE tenant_id = ? AND name = ?", key.tenant().value(), key.name()) > 0);
+    Instant now = options.now();
+    return db.write("deleting collection '" + key.name() + "'", c -> {
+      JdbcJobStore.markCollectionDeleted(c, key, now);
+      return Jdbc.update(c, "DELETE FROM collections WHERE tenant_id = ? AND name = ?",
+          key.tenant().value(), key.name()) > 0;
+    });
   }
 
   /** Inserts the collection unless it exists; whether it was inserted. */

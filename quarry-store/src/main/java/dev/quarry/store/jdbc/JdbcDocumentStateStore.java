@@ -34,7 +34,7 @@ import java.util.OptionalLong;
 
 final class JdbcDocumentStateStore implements DocumentStateStore {
 
-  static final String COLUMNS = "tenant_id, collection, doc_id, version, content_hash, state, failure_reason,"
+  static final String COLUMNS = "tenant_id, collection, doc_id, version, revision, content_hash, state, failure_reason,"
       + " attempts, next_attempt_at, expires_at, job_id, created_at, updated_at";
   private static final String BY_KEY = " WHERE tenant_id = ? AND collection = ? AND doc_id = ?";
   private static final int MAX_CLAIM = 1000;
@@ -95,7 +95,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     if (current.isEmpty()) {
       checkVersion(key, 0, s.ifVersion());
       boolean inserted = Jdbc.update(c, "INSERT INTO document_states (" + COLUMNS + ")"
-              + " VALUES (?, ?, ?, 1, ?, 'received', NULL, 0, ?, ?, ?, ?, ?)"
+              + " VALUES (?, ?, ?, 1, 1, ?, 'received', NULL, 0, ?, ?, ?, ?, ?)"
               + " ON CONFLICT (tenant_id, collection, doc_id) DO NOTHING",
           key.tenant().value(), key.collection().name(), key.id(), s.contentHash(), now,
           s.expiresAt(), s.jobId(), now, now) == 1;
@@ -105,21 +105,26 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
       }
     }
     boolean changed;
-    if (current.isEmpty()) {
+    boolean created = current.isEmpty();
+    if (created) {
       changed = true;
     } else {
       DocumentRecord doc = current.get();
       checkVersion(key, doc.version(), s.ifVersion());
-      changed = !doc.contentHash().equals(s.contentHash()) || doc.state() == DocumentState.FAILED;
+      boolean newContent = !doc.contentHash().equals(s.contentHash());
+      // The client's version moves only with what the client changed: content or expiry.
+      int clientChange = newContent || !doc.expiresAt().equals(s.expiresAt()) ? 1 : 0;
+      changed = newContent || doc.state() == DocumentState.FAILED;
       if (!changed) {
-        Jdbc.update(c, "UPDATE document_states SET job_id = ?, expires_at = ?" + BY_KEY,
-            s.jobId().or(doc::jobId), s.expiresAt(),
+        Jdbc.update(c, "UPDATE document_states SET job_id = ?, expires_at = ?, version = version + ?,"
+                + " updated_at = CASE WHEN ? = 1 THEN ? ELSE updated_at END" + BY_KEY,
+            s.jobId().or(doc::jobId), s.expiresAt(), clientChange, clientChange, now,
             key.tenant().value(), key.collection().name(), key.id());
       } else {
-        Jdbc.update(c, "UPDATE document_states SET version = version + 1, content_hash = ?,"
+        Jdbc.update(c, "UPDATE document_states SET version = version + ?, revision = revision + 1, content_hash = ?,"
                 + " state = 'received', failure_reason = NULL, attempts = 0, next_attempt_at = ?,"
                 + " expires_at = ?, job_id = ?, updated_at = ?" + BY_KEY,
-            s.contentHash(), now, s.expiresAt(), s.jobId(), now,
+            clientChange, s.contentHash(), now, s.expiresAt(), s.jobId(), now,
             key.tenant().value(), key.collection().name(), key.id());
       }
     }
@@ -144,7 +149,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
       Jdbc.update(c, "UPDATE ingestion_jobs SET submitted = submitted + 1 WHERE tenant_id = ? AND id = ?",
           key.tenant().value(), s.jobId().get());
     }
-    return new SubmitOutcome(require(c, key), changed);
+    return new SubmitOutcome(require(c, key), changed, created);
   }
 
   @Override
@@ -225,17 +230,17 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
-  public DocumentRecord advance(DocumentKey key, long expectedVersion, DocumentState next) {
+  public DocumentRecord advance(DocumentKey key, long expectedRevision, DocumentState next) {
     Instant now = options.now();
     return db.write("moving document '" + key.id() + "' to " + next.wireName(), c -> {
-      DocumentRecord doc = requireVersion(c, key, expectedVersion);
+      DocumentRecord doc = requireRevision(c, key, expectedRevision);
       if (next == DocumentState.FAILED || doc.state().terminal() || next.ordinal() <= doc.state().ordinal()) {
         throw new ConflictException("cannot move document '" + key.id() + "' from "
             + doc.state().wireName() + " to " + next.wireName()
             + (next == DocumentState.FAILED ? ": record failures with fail()" : ""));
       }
       Optional<Instant> due = next.terminal() ? Optional.empty() : doc.nextAttemptAt();
-      Jdbc.update(c, "UPDATE document_states SET state = ?, version = version + 1, failure_reason = NULL,"
+      Jdbc.update(c, "UPDATE document_states SET state = ?, revision = revision + 1, failure_reason = NULL,"
               + " next_attempt_at = ?, updated_at = ?" + BY_KEY,
           next.wireName(), due, now, key.tenant().value(), key.collection().name(), key.id());
       return require(c, key);
@@ -243,25 +248,25 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
-  public Map<DocumentKey, DocumentRecord> advanceAll(Map<DocumentKey, Long> expectedVersions, DocumentState next) {
+  public Map<DocumentKey, DocumentRecord> advanceAll(Map<DocumentKey, Long> expectedRevisions, DocumentState next) {
     if (next == DocumentState.FAILED) {
       throw new ConflictException("cannot move documents to failed: record failures with fail()");
     }
-    if (expectedVersions.isEmpty()) {
+    if (expectedRevisions.isEmpty()) {
       return Map.of();
     }
     Instant now = options.now();
-    return db.write("moving " + expectedVersions.size() + " documents to " + next.wireName(), c -> {
+    return db.write("moving " + expectedRevisions.size() + " documents to " + next.wireName(), c -> {
       Map<DocumentKey, DocumentRecord> out = new java.util.LinkedHashMap<>();
-      for (Map.Entry<DocumentKey, Long> e : expectedVersions.entrySet()) {
+      for (Map.Entry<DocumentKey, Long> e : expectedRevisions.entrySet()) {
         DocumentKey key = e.getKey();
         Optional<DocumentRecord> doc = select(c, key, db.dialect().forUpdate());
-        if (doc.isEmpty() || doc.get().version() != e.getValue() || doc.get().state().terminal()
+        if (doc.isEmpty() || doc.get().revision() != e.getValue() || doc.get().state().terminal()
             || next.ordinal() <= doc.get().state().ordinal()) {
           continue;
         }
         Optional<Instant> due = next.terminal() ? Optional.empty() : doc.get().nextAttemptAt();
-        Jdbc.update(c, "UPDATE document_states SET state = ?, version = version + 1, failure_reason = NULL,"
+        Jdbc.update(c, "UPDATE document_states SET state = ?, revision = revision + 1, failure_reason = NULL,"
                 + " next_attempt_at = ?, updated_at = ?" + BY_KEY,
             next.wireName(), due, now, key.tenant().value(), key.collection().name(), key.id());
         out.put(key, require(c, key));
@@ -271,24 +276,24 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
   }
 
   @Override
-  public DocumentRecord fail(DocumentKey key, long expectedVersion, String reason, Optional<Duration> retryAfter) {
+  public DocumentRecord fail(DocumentKey key, long expectedRevision, String reason, Optional<Duration> retryAfter) {
     String why = reason(reason);
     if (retryAfter.isPresent() && retryAfter.get().isNegative()) {
       throw new InvalidInputException("retry delay must be >= 0, got: " + retryAfter.get());
     }
     Instant now = options.now();
     return db.write("recording a failure of document '" + key.id() + "'", c -> {
-      DocumentRecord doc = requireVersion(c, key, expectedVersion);
+      DocumentRecord doc = requireRevision(c, key, expectedRevision);
       if (doc.state().terminal()) {
         throw new ConflictException("document '" + key.id() + "' is already " + doc.state().wireName()
             + "; a failure can only be recorded while it is in progress");
       }
       if (retryAfter.isPresent()) {
-        Jdbc.update(c, "UPDATE document_states SET version = version + 1, failure_reason = ?,"
+        Jdbc.update(c, "UPDATE document_states SET revision = revision + 1, failure_reason = ?,"
                 + " next_attempt_at = ?, updated_at = ?" + BY_KEY,
             why, now.plus(retryAfter.get()), now, key.tenant().value(), key.collection().name(), key.id());
       } else {
-        Jdbc.update(c, "UPDATE document_states SET version = version + 1, state = 'failed', failure_reason = ?,"
+        Jdbc.update(c, "UPDATE document_states SET revision = revision + 1, state = 'failed', failure_reason = ?,"
                 + " next_attempt_at = NULL, updated_at = ?" + BY_KEY,
             why, now, key.tenant().value(), key.collection().name(), key.id());
       }
@@ -319,7 +324,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     });
   }
 
-  private static final String RESET = "version = version + 1, state = 'received', failure_reason = NULL,"
+  private static final String RESET = "revision = revision + 1, state = 'received', failure_reason = NULL,"
       + " attempts = 0, next_attempt_at = ?, updated_at = ?";
 
   @Override
@@ -379,7 +384,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
       throw new InvalidInputException("claim lease must be positive, got: " + lease);
     }
     Instant now = options.now();
-    String sql = "UPDATE document_states SET attempts = attempts + 1, version = version + 1,"
+    String sql = "UPDATE document_states SET attempts = attempts + 1, revision = revision + 1,"
         + " next_attempt_at = ?, updated_at = ?"
         + " WHERE (tenant_id, collection, doc_id) IN ("
         + "SELECT tenant_id, collection, doc_id FROM document_states"
@@ -435,9 +440,12 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     }
   }
 
-  private DocumentRecord requireVersion(Connection c, DocumentKey key, long expected) throws SQLException {
+  private DocumentRecord requireRevision(Connection c, DocumentKey key, long expected) throws SQLException {
     DocumentRecord doc = select(c, key, db.dialect().forUpdate()).orElseThrow(() -> notFound(key));
-    checkVersion(key, doc.version(), OptionalLong.of(expected));
+    if (doc.revision() != expected) {
+      throw new ConflictException("document '" + key.id() + "' is at revision " + doc.revision()
+          + ", not the expected " + expected + ": it changed since it was read");
+    }
     return doc;
   }
 
@@ -460,6 +468,7 @@ final class JdbcDocumentStateStore implements DocumentStateStore {
     return new DocumentRecord(
         new DocumentKey(collection, rs.getString("doc_id")),
         rs.getLong("version"),
+        rs.getLong("revision"),
         rs.getString("content_hash"),
         DocumentState.fromWire(rs.getString("state")),
         Jdbc.optionalText(rs, "failure_reason"),

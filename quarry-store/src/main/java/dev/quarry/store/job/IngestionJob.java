@@ -15,6 +15,10 @@ import java.util.Optional;
  * a document resubmitted by a later job leaves this one: {@link #superseded()} counts those.
  * {@code failures} lists at most {@link JobStore#MAX_FAILURES_LISTED} failed documents (by id); all
  * of them are in {@code counts}.
+ *
+ * <p>A job outlives its collection: when the collection is deleted, its documents go with it and
+ * the job keeps {@code collectionDeletedAt} and its counts as they were at that moment (no
+ * failures: their documents are gone).
  */
 public record IngestionJob(
     String id,
@@ -23,7 +27,8 @@ public record IngestionJob(
     Optional<Instant> finishedAt,
     long submitted,
     StateCounts counts,
-    List<JobFailure> failures) {
+    List<JobFailure> failures,
+    Optional<Instant> collectionDeletedAt) {
 
   public IngestionJob {
     Objects.requireNonNull(id, "id");
@@ -31,6 +36,7 @@ public record IngestionJob(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(finishedAt, "finishedAt");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(collectionDeletedAt, "collectionDeletedAt");
     failures = List.copyOf(failures);
     if (submitted < 0) {
       throw new IllegalArgumentException("submitted must be >= 0, got: " + submitted);
@@ -42,8 +48,8 @@ public record IngestionJob(
     return Math.max(0, submitted - counts.total());
   }
 
-  /** No document of the job is still in progress. */
+  /** No document of the job is still in progress (or its collection, and so they, were deleted). */
   public boolean done() {
-    return counts.pending() == 0;
+    return counts.pending() == 0 || collectionDeletedAt.isPresent();
   }
 }

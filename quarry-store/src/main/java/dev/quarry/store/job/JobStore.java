@@ -4,6 +4,7 @@ import dev.quarry.store.Page;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.collection.CollectionKey;
 import dev.quarry.store.tenant.TenantId;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -29,4 +30,11 @@ public interface JobStore {
    * tenant has no such job.
    */
   IngestionJob finish(TenantId tenant, String jobId);
+
+  /**
+   * Admin method (all tenants): deletes jobs that finished more than {@code retention} ago, at most
+   * {@code limit} of them, oldest first; their documents keep no reference to them. Returns how many
+   * were deleted. Jobs still running are kept whatever their age.
+   */
+  int deleteFinishedOlderThan(Duration retention, int limit);
 }

@@ -417,16 +417,62 @@ abstract class StoreContract {
     }
 
     @Test
-    void deletingACollectionDeletesItsDocumentsAndJobs() {
+    void deletingACollectionDeletesItsDocumentsAndKeepsItsJobsWithTheirCounts() {
       TenantId acme = tenant("acme");
       CollectionKey docs = collection(acme, "docs");
       IngestionJob job = store.jobs().create(docs);
-      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(job.id()));
+      DocumentRecord d1 = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(job.id())).document();
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d2"), "h").inJob(job.id()));
+      store.documents().advance(d1.key(), d1.revision(), DocumentState.INDEXED);
+      clock.advance(Duration.ofSeconds(5));
       store.collections().delete(docs);
       assertEquals(Optional.empty(), store.documents().find(DocumentKey.of(docs, "d1")));
-      assertEquals(Optional.empty(), store.jobs().find(acme, job.id()));
+
+      IngestionJob kept = store.jobs().find(acme, job.id()).orElseThrow();
+      assertEquals(Optional.of(T0.plusSeconds(5)), kept.collectionDeletedAt());
+      assertEquals(Optional.of(T0.plusSeconds(5)), kept.finishedAt());
+      assertEquals(1, kept.counts().get(DocumentState.INDEXED), "counts as they were when the collection went");
+      assertEquals(1, kept.counts().get(DocumentState.RECEIVED));
+      assertEquals(2, kept.submitted());
+      assertTrue(kept.done(), "nothing of it can still run");
+      assertEquals(List.of(job.id()), store.jobs().list(acme, PageRequest.first(10)).items().stream()
+          .map(IngestionJob::id).toList());
+
       collection(acme, "docs");
       assertEquals(0, store.documents().counts(docs).total(), "a recreated collection starts empty");
+      IngestionJob next = store.jobs().create(docs);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(next.id()));
+      assertEquals(kept, store.jobs().find(acme, job.id()).orElseThrow(), "the old job is not the new one");
+      assertEquals(Optional.empty(), store.jobs().find(acme, next.id()).orElseThrow().collectionDeletedAt());
+    }
+
+    @Test
+    void finishedJobsAreDeletedOnceOlderThanTheRetentionAndRunningOnesAreKept() {
+      TenantId acme = tenant("acme");
+      CollectionKey docs = collection(acme, "docs");
+      IngestionJob old = store.jobs().create(docs);
+      DocumentRecord d1 = store.documents().submit(
+          DocumentSubmission.of(DocumentKey.of(docs, "d1"), "h").inJob(old.id())).document();
+      store.documents().advance(d1.key(), d1.revision(), DocumentState.INDEXED);
+      store.jobs().finish(acme, old.id());
+      IngestionJob running = store.jobs().create(docs);
+      store.documents().submit(DocumentSubmission.of(DocumentKey.of(docs, "d2"), "h").inJob(running.id()));
+      IngestionJob dropped = store.jobs().create(collection(acme, "gone"));
+      store.collections().delete(CollectionKey.of(acme, "gone"));
+      clock.advance(Duration.ofDays(3));
+      IngestionJob young = store.jobs().create(docs);
+      store.jobs().finish(acme, young.id());
+
+      clock.advance(Duration.ofDays(5));
+      assertEquals(2, store.jobs().deleteFinishedOlderThan(Duration.ofDays(7), 100));
+      assertEquals(Optional.empty(), store.jobs().find(acme, old.id()));
+      assertEquals(Optional.empty(), store.jobs().find(acme, dropped.id()));
+      assertTrue(store.jobs().find(acme, running.id()).isPresent(), "a running job is kept whatever its age");
+      assertTrue(store.jobs().find(acme, young.id()).isPresent(), "finished 5 days ago: kept");
+      assertEquals(Optional.empty(), store.documents().find(d1.key()).orElseThrow().jobId(),
+          "a document names no job that is gone");
+      assertEquals(0, store.jobs().deleteFinishedOlderThan(Duration.ofDays(7), 100));
     }
   }
 
@@ -459,10 +505,47 @@ abstract class StoreContract {
     }
 
     @Test
+    void theVersionMovesOnlyWithClientChangesAndTheRevisionWithEveryChange() {
+      DocumentKey key = DocumentKey.of(docs, "d1");
+      SubmitOutcome created = store.documents().submit(DocumentSubmission.of(key, "h1"));
+      assertTrue(created.created());
+      DocumentRecord d = store.documents().claimDue(10, Duration.ofMinutes(1)).getFirst();
+      d = store.documents().advance(key, d.revision(), DocumentState.PARSED);
+      d = store.documents().fail(key, d.revision(), "timeout", Optional.of(Duration.ofSeconds(1)));
+      d = store.documents().advance(key, d.revision(), DocumentState.INDEXED);
+      assertEquals(1, d.version(), "ingestion is no client change");
+      assertEquals(5, d.revision());
+
+      SubmitOutcome same = store.documents().submit(DocumentSubmission.of(key, "h1").ifVersion(1));
+      assertFalse(same.changed());
+      assertFalse(same.created());
+      assertEquals(1, same.document().version(), "If-Match with the version read at creation still holds");
+      SubmitOutcome expiring = store.documents().submit(DocumentSubmission.of(key, "h1").expiringAt(T0.plusSeconds(60)));
+      assertFalse(expiring.changed(), "a new expiry needs no indexing");
+      assertEquals(2, expiring.document().version(), "but it is a client change");
+      assertEquals(5, expiring.document().revision());
+      SubmitOutcome replaced = store.documents().submit(
+          DocumentSubmission.of(key, "h2").expiringAt(T0.plusSeconds(60)).ifVersion(2));
+      assertTrue(replaced.changed());
+      assertEquals(3, replaced.document().version());
+      assertEquals(6, replaced.document().revision());
+
+      DocumentRecord failed = store.documents().fail(key, replaced.document().revision(), "bad", Optional.empty());
+      SubmitOutcome again = store.documents().submit(DocumentSubmission.of(key, "h2").expiringAt(T0.plusSeconds(60)));
+      assertTrue(again.changed(), "a failed document sent again is processed again");
+      assertEquals(3, again.document().version(), "with the same content it is the same version");
+      assertEquals(failed.revision() + 1, again.document().revision());
+      store.documents().fail(key, again.document().revision(), "bad again", Optional.empty());
+      DocumentRecord retried = store.documents().retry(key);
+      assertEquals(3, retried.version(), "a retry is no client change");
+      assertEquals(again.document().revision() + 2, retried.revision());
+    }
+
+    @Test
     void unchangedContentCostsNothingAndChangedContentStartsOver() {
       DocumentKey key = DocumentKey.of(docs, "d1");
       DocumentRecord v1 = submit(docs, "d1", "h1");
-      DocumentRecord indexed = store.documents().advance(key, v1.version(), DocumentState.INDEXED);
+      DocumentRecord indexed = store.documents().advance(key, v1.revision(), DocumentState.INDEXED);
 
       SubmitOutcome same = store.documents().submit(DocumentSubmission.of(key, "h1"));
       assertFalse(same.changed());
@@ -491,8 +574,8 @@ abstract class StoreContract {
       assertEquals(2, v2.version());
 
       ConflictException e = assertThrows(ConflictException.class,
-          () -> store.documents().advance(key, v1.version(), DocumentState.PARSED));
-      assertEquals("document 'd1' is at version 2, not the expected 1", e.getMessage());
+          () -> store.documents().advance(key, v1.revision(), DocumentState.PARSED));
+      assertEquals("document 'd1' is at revision 2, not the expected 1: it changed since it was read", e.getMessage());
       assertThrows(ConflictException.class, () -> store.documents().delete(key, OptionalLong.of(v1.version())));
       assertTrue(store.documents().find(key).isPresent(), "a refused delete deletes nothing");
       assertTrue(store.documents().delete(key, OptionalLong.of(v2.version())));
@@ -502,28 +585,28 @@ abstract class StoreContract {
     @Test
     void ofConcurrentWritersHoldingOneVersionExactlyOneWins() throws InterruptedException {
       DocumentRecord v1 = submit(docs, "d1", "h1");
-      List<Object> results = race(6, () -> store.documents().advance(v1.key(), v1.version(), DocumentState.PARSED));
+      List<Object> results = race(6, () -> store.documents().advance(v1.key(), v1.revision(), DocumentState.PARSED));
       long won = results.stream().filter(DocumentRecord.class::isInstance).count();
       long conflicts = results.stream().filter(ConflictException.class::isInstance).count();
       assertEquals(1, won, () -> "results: " + results);
       assertEquals(5, conflicts, () -> "results: " + results);
-      assertEquals(2, store.documents().find(v1.key()).orElseThrow().version());
+      assertEquals(2, store.documents().find(v1.key()).orElseThrow().revision());
     }
 
     @Test
     void stagesOnlyMoveForward() {
       DocumentRecord d = submit(docs, "d1", "h1");
-      DocumentRecord parsed = store.documents().advance(d.key(), d.version(), DocumentState.PARSED);
+      DocumentRecord parsed = store.documents().advance(d.key(), d.revision(), DocumentState.PARSED);
       assertEquals(DocumentState.PARSED, parsed.state());
       ConflictException back = assertThrows(ConflictException.class,
-          () -> store.documents().advance(d.key(), parsed.version(), DocumentState.RECEIVED));
+          () -> store.documents().advance(d.key(), parsed.revision(), DocumentState.RECEIVED));
       assertEquals("cannot move document 'd1' from parsed to received", back.getMessage());
       assertThrows(ConflictException.class,
-          () -> store.documents().advance(d.key(), parsed.version(), DocumentState.FAILED));
-      DocumentRecord indexed = store.documents().advance(d.key(), parsed.version(), DocumentState.INDEXED);
+          () -> store.documents().advance(d.key(), parsed.revision(), DocumentState.FAILED));
+      DocumentRecord indexed = store.documents().advance(d.key(), parsed.revision(), DocumentState.INDEXED);
       assertEquals(Optional.empty(), indexed.nextAttemptAt(), "an indexed document is not due");
       assertThrows(ConflictException.class,
-          () -> store.documents().fail(d.key(), indexed.version(), "late", Optional.empty()));
+          () -> store.documents().fail(d.key(), indexed.revision(), "late", Optional.empty()));
       assertThrows(NotFoundException.class,
           () -> store.documents().advance(DocumentKey.of(docs, "ghost"), 1, DocumentState.PARSED));
     }
@@ -531,13 +614,13 @@ abstract class StoreContract {
     @Test
     void failuresBackOffOrFailAndFailedDocumentsCanBeRetried() {
       DocumentRecord d = submit(docs, "d1", "h1");
-      DocumentRecord backedOff = store.documents().fail(d.key(), d.version(), "embedder timed out",
+      DocumentRecord backedOff = store.documents().fail(d.key(), d.revision(), "embedder timed out",
           Optional.of(Duration.ofSeconds(30)));
       assertEquals(DocumentState.RECEIVED, backedOff.state(), "a transient failure keeps the stage");
       assertEquals(Optional.of("embedder timed out"), backedOff.failureReason());
       assertEquals(Optional.of(T0.plusSeconds(30)), backedOff.nextAttemptAt());
 
-      DocumentRecord failed = store.documents().fail(d.key(), backedOff.version(), "x".repeat(5000), Optional.empty());
+      DocumentRecord failed = store.documents().fail(d.key(), backedOff.revision(), "x".repeat(5000), Optional.empty());
       assertEquals(DocumentState.FAILED, failed.state());
       assertEquals(Optional.empty(), failed.nextAttemptAt());
       assertEquals(2000, failed.failureReason().orElseThrow().length(), "long reasons are cut");
@@ -551,8 +634,8 @@ abstract class StoreContract {
 
       DocumentRecord e1 = submit(docs, "e1", "h");
       DocumentRecord e2 = submit(docs, "e2", "h");
-      store.documents().fail(e1.key(), e1.version(), "bad pdf", Optional.empty());
-      store.documents().fail(e2.key(), e2.version(), "bad pdf", Optional.empty());
+      store.documents().fail(e1.key(), e1.revision(), "bad pdf", Optional.empty());
+      store.documents().fail(e2.key(), e2.revision(), "bad pdf", Optional.empty());
       assertEquals(2, store.documents().retryFailed(docs));
       assertEquals(0, store.documents().counts(docs).get(DocumentState.FAILED));
     }
@@ -562,9 +645,9 @@ abstract class StoreContract {
       for (int i = 0; i < 25; i++) {
         DocumentRecord d = submit(docs, String.format("doc-%03d", i), "h" + i);
         if (i % 5 == 0) {
-          store.documents().fail(d.key(), d.version(), "broken " + i, Optional.empty());
+          store.documents().fail(d.key(), d.revision(), "broken " + i, Optional.empty());
         } else if (i % 2 == 0) {
-          store.documents().advance(d.key(), d.version(), DocumentState.INDEXED);
+          store.documents().advance(d.key(), d.revision(), DocumentState.INDEXED);
         }
       }
       List<String> seen = new ArrayList<>();
@@ -697,16 +780,16 @@ abstract class StoreContract {
       DocumentRecord a = submit(docs, "a", "h");
       DocumentRecord b = submit(docs, "b", "h");
       DocumentRecord c = submit(docs, "c", "h");
-      DocumentRecord parsedC = store.documents().advance(c.key(), c.version(), DocumentState.EMBEDDED);
+      DocumentRecord parsedC = store.documents().advance(c.key(), c.revision(), DocumentState.EMBEDDED);
       java.util.Map<DocumentKey, Long> expected = new java.util.LinkedHashMap<>();
-      expected.put(a.key(), a.version());
-      expected.put(b.key(), b.version() + 7); // stale
-      expected.put(c.key(), parsedC.version()); // already past chunked
+      expected.put(a.key(), a.revision());
+      expected.put(b.key(), b.revision() + 7); // stale
+      expected.put(c.key(), parsedC.revision()); // already past chunked
       expected.put(DocumentKey.of(docs, "missing"), 1L);
       java.util.Map<DocumentKey, DocumentRecord> moved = store.documents().advanceAll(expected, DocumentState.CHUNKED);
       assertEquals(List.of(a.key()), List.copyOf(moved.keySet()));
       assertEquals(DocumentState.CHUNKED, moved.get(a.key()).state());
-      assertEquals(a.version() + 1, moved.get(a.key()).version());
+      assertEquals(a.revision() + 1, moved.get(a.key()).revision());
       assertEquals(DocumentState.RECEIVED, store.documents().find(b.key()).orElseThrow().state());
       assertEquals(DocumentState.EMBEDDED, store.documents().find(c.key()).orElseThrow().state());
       assertThrows(ConflictException.class, () -> store.documents().advanceAll(expected, DocumentState.FAILED));
@@ -718,7 +801,7 @@ abstract class StoreContract {
           DocumentSubmission.of(DocumentKey.of(docs, "claimed"), "h").claimedFor(Duration.ofMinutes(5))).document();
       DocumentRecord done = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(docs, "done"), "h").claimedFor(Duration.ofMinutes(5))).document();
-      store.documents().advance(done.key(), done.version(), DocumentState.INDEXED);
+      store.documents().advance(done.key(), done.revision(), DocumentState.INDEXED);
       assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
       assertEquals(1, store.documents().releaseClaims());
       assertEquals(List.of("claimed"), ids(store.documents().claimDue(docs, 10, Duration.ofMinutes(1))));
@@ -733,7 +816,7 @@ abstract class StoreContract {
       assertEquals(Optional.of(T0.plusSeconds(30)), d.nextAttemptAt());
       assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
       // the submitter advances it with the version it got back
-      store.documents().advance(d.key(), d.version(), DocumentState.INDEXED);
+      store.documents().advance(d.key(), d.revision(), DocumentState.INDEXED);
       clock.advance(Duration.ofSeconds(31));
       assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofMinutes(1)));
 
@@ -769,15 +852,16 @@ abstract class StoreContract {
       assertEquals(List.of("a", "b", "c"), ids(first));
       for (DocumentRecord d : first) {
         assertEquals(1, d.attempts());
-        assertEquals(2, d.version(), "a claim bumps the version, fencing out earlier holders");
+        assertEquals(2, d.revision(), "a claim bumps the revision, fencing out earlier holders");
+        assertEquals(1, d.version(), "a claim is no client change");
         assertEquals(Optional.of(T0.plusSeconds(60)), d.nextAttemptAt());
       }
       assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofSeconds(60)), "leased work is not due");
 
       DocumentRecord a = first.get(0);
       DocumentRecord b = first.get(1);
-      store.documents().fail(a.key(), a.version(), "timeout", policy.delayAfter(a.attempts()));
-      store.documents().advance(b.key(), b.version(), DocumentState.INDEXED);
+      store.documents().fail(a.key(), a.revision(), "timeout", policy.delayAfter(a.attempts()));
+      store.documents().advance(b.key(), b.revision(), DocumentState.INDEXED);
 
       clock.advance(Duration.ofSeconds(9));
       assertEquals(List.of(), store.documents().claimDue(docs, 10, Duration.ofSeconds(60)));
@@ -788,7 +872,7 @@ abstract class StoreContract {
       assertEquals(Optional.of("timeout"), retry.getFirst().failureReason());
 
       DocumentRecord a2 = retry.getFirst();
-      DocumentRecord a3 = store.documents().fail(a2.key(), a2.version(), "timeout", policy.delayAfter(a2.attempts()));
+      DocumentRecord a3 = store.documents().fail(a2.key(), a2.revision(), "timeout", policy.delayAfter(a2.attempts()));
       assertEquals(Optional.of(T0.plusSeconds(10 + 15)), a3.nextAttemptAt(), "the delay is capped at 15 s");
 
       clock.advance(Duration.ofSeconds(50));
@@ -797,7 +881,7 @@ abstract class StoreContract {
       DocumentRecord a4 = lapsed.getFirst();
       assertEquals(3, a4.attempts());
       assertEquals(Optional.empty(), policy.delayAfter(a4.attempts()));
-      DocumentRecord gaveUp = store.documents().fail(a4.key(), a4.version(), "timeout", policy.delayAfter(a4.attempts()));
+      DocumentRecord gaveUp = store.documents().fail(a4.key(), a4.revision(), "timeout", policy.delayAfter(a4.attempts()));
       assertEquals(DocumentState.FAILED, gaveUp.state());
     }
 
@@ -805,15 +889,15 @@ abstract class StoreContract {
     void aWorkerWhoseLeaseLapsedCannotWriteAnyMore() {
       submit(docs, "a", "h");
       DocumentRecord mine = store.documents().claimDue(docs, 1, Duration.ofSeconds(30)).getFirst();
-      DocumentRecord parsed = store.documents().advance(mine.key(), mine.version(), DocumentState.PARSED);
+      DocumentRecord parsed = store.documents().advance(mine.key(), mine.revision(), DocumentState.PARSED);
       assertEquals(mine.nextAttemptAt(), parsed.nextAttemptAt(), "advancing keeps the lease");
       clock.advance(Duration.ofSeconds(30));
       DocumentRecord theirs = store.documents().claimDue(docs, 1, Duration.ofSeconds(30)).getFirst();
       assertEquals(DocumentState.PARSED, theirs.state(), "work resumes from the last persisted stage");
       assertThrows(ConflictException.class,
-          () -> store.documents().advance(parsed.key(), parsed.version(), DocumentState.CHUNKED));
+          () -> store.documents().advance(parsed.key(), parsed.revision(), DocumentState.CHUNKED));
       assertEquals(DocumentState.CHUNKED,
-          store.documents().advance(theirs.key(), theirs.version(), DocumentState.CHUNKED).state());
+          store.documents().advance(theirs.key(), theirs.revision(), DocumentState.CHUNKED).state());
     }
 
     @Test
@@ -825,15 +909,15 @@ abstract class StoreContract {
       }
       List<DocumentRecord> claimed = store.documents().claimDue(docs, 10, Duration.ofSeconds(60));
       DocumentRecord backingOff = claimed.stream().filter(d -> d.key().id().equals("backing-off")).findFirst().orElseThrow();
-      store.documents().fail(backingOff.key(), backingOff.version(), "timeout", Optional.of(Duration.ofSeconds(30)));
+      store.documents().fail(backingOff.key(), backingOff.revision(), "timeout", Optional.of(Duration.ofSeconds(30)));
       DocumentRecord indexed = claimed.stream().filter(d -> d.key().id().equals("indexed")).findFirst().orElseThrow();
-      store.documents().advance(indexed.key(), indexed.version(), DocumentState.INDEXED);
+      store.documents().advance(indexed.key(), indexed.revision(), DocumentState.INDEXED);
       DocumentRecord failed = claimed.stream().filter(d -> d.key().id().equals("failed")).findFirst().orElseThrow();
-      store.documents().fail(failed.key(), failed.version(), "bad pdf", Optional.empty());
+      store.documents().fail(failed.key(), failed.revision(), "bad pdf", Optional.empty());
       submit(betaDocs, "due", "h");
       DocumentRecord parsed = store.documents().submit(
           DocumentSubmission.of(DocumentKey.of(betaDocs, "parsed"), "h").claimedFor(Duration.ofSeconds(60))).document();
-      store.documents().advance(parsed.key(), parsed.version(), DocumentState.PARSED);
+      store.documents().advance(parsed.key(), parsed.revision(), DocumentState.PARSED);
       store.documents().submit(DocumentSubmission.of(DocumentKey.of(betaDocs, "expired"), "h").expiringAt(T0.plusSeconds(1)));
 
       clock.advance(Duration.ofSeconds(1));
@@ -995,10 +1079,10 @@ abstract class StoreContract {
         submitted.add(store.documents().submit(
             DocumentSubmission.of(DocumentKey.of(docs, "d" + i), "h").inJob(job.id())).document());
       }
-      store.documents().advance(submitted.get(0).key(), submitted.get(0).version(), DocumentState.INDEXED);
-      store.documents().advance(submitted.get(1).key(), submitted.get(1).version(), DocumentState.INDEXED);
-      store.documents().advance(submitted.get(2).key(), submitted.get(2).version(), DocumentState.EMBEDDED);
-      store.documents().fail(submitted.get(3).key(), submitted.get(3).version(), "unsupported format", Optional.empty());
+      store.documents().advance(submitted.get(0).key(), submitted.get(0).revision(), DocumentState.INDEXED);
+      store.documents().advance(submitted.get(1).key(), submitted.get(1).revision(), DocumentState.INDEXED);
+      store.documents().advance(submitted.get(2).key(), submitted.get(2).revision(), DocumentState.EMBEDDED);
+      store.documents().fail(submitted.get(3).key(), submitted.get(3).revision(), "unsupported format", Optional.empty());
 
       IngestionJob report = store.jobs().find(acme, job.id()).orElseThrow();
       assertEquals(5, report.submitted());
@@ -1280,7 +1364,7 @@ abstract class StoreContract {
       DocumentRecord secret = submit(acmeDocs, "secret", "h-acme");
       IngestionJob acmeJob = store.jobs().create(acmeDocs);
       store.documents().submit(DocumentSubmission.of(DocumentKey.of(acmeDocs, "in-job"), "h").inJob(acmeJob.id()));
-      store.documents().fail(secret.key(), secret.version(), "acme's reason", Optional.empty());
+      store.documents().fail(secret.key(), secret.revision(), "acme's reason", Optional.empty());
       store.idempotency().begin(acme, "idem", "acme-body");
       StoredResponse acmeResponse = new StoredResponse(201, "{\"acme\":true}");
       store.idempotency().complete(acme, "idem", acmeResponse);
