@@ -3,6 +3,7 @@ package dev.quarry.cli;
 import dev.quarry.core.document.MetadataValue;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.index.Filter;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,17 +18,20 @@ import java.util.regex.Pattern;
  * The command line's filter syntax. One expression per {@code --filter}; several are all required:
  *
  * <ul>
- *   <li>{@code field=value} — equals (or the list contains) the value; {@code field=a|b} is any-of;
+ *   <li>{@code field=value} — equals (or the list contains) the value; {@code field=a|b} is any of
+ *       them;
+ *   <li>{@code field!=value}, {@code field!=a|b} — none of them (documents without the field too);
  *   <li>{@code field>=x}, {@code field>x}, {@code field<=x}, {@code field<x} — a range over a
  *       number ({@code 2015}, {@code 0.5}) or a date ({@code 2020-01-31} or an ISO instant).
  * </ul>
  *
- * A value that reads as a number or date in an equality also matches that typed value, so {@code
- * year=2015} finds {@code "year": 2015} as well as {@code "year": "2015"}.
+ * Equality matches by value ({@link dev.quarry.core.index.TermValue}), so {@code year=2015} finds
+ * {@code "year": 2015} as well as {@code "year": "2015"}; {@code at=2020-01-31} finds that text and
+ * that day's midnight UTC as a date.
  */
 public final class FilterExpression {
 
-  private static final Pattern EXPR = Pattern.compile("^\\s*([^=<>\\s]+)\\s*(>=|<=|=|>|<)\\s*(.*?)\\s*$");
+  private static final Pattern EXPR = Pattern.compile("^\\s*([^=<>!\\s]+)\\s*(>=|<=|!=|=|>|<)\\s*(.*?)\\s*$");
 
   private FilterExpression() {}
 
@@ -47,7 +51,7 @@ public final class FilterExpression {
   public static Filter parse(String expression) {
     Matcher m = EXPR.matcher(expression);
     if (!m.matches()) {
-      throw invalid(expression, "expected FIELD=VALUE, FIELD=A|B or FIELD>=, >, <=, < VALUE");
+      throw invalid(expression, "expected FIELD=VALUE, FIELD=A|B, FIELD!=VALUE or FIELD>=, >, <=, < VALUE");
     }
     String field = m.group(1);
     String op = m.group(2);
@@ -55,16 +59,17 @@ public final class FilterExpression {
     if (value.isEmpty()) {
       throw invalid(expression, "missing value after '" + op + "'");
     }
-    if (op.equals("=")) {
-      List<Filter> alternatives = new ArrayList<>();
+    if (op.equals("=") || op.equals("!=")) {
+      List<MetadataValue> alternatives = new ArrayList<>();
       for (String v : value.split("\\|", -1)) {
         if (v.isBlank()) {
           throw invalid(expression, "empty alternative in '" + value + "'");
         }
-        alternatives.add(new Filter.Term(field, v.strip()));
-        typed(v.strip()).ifPresent(t -> alternatives.add(new Filter.Range(field, t, t, true, true)));
+        alternatives.addAll(equalTo(v.strip()));
       }
-      return alternatives.size() == 1 ? alternatives.getFirst() : new Filter.AnyOf(alternatives);
+      Filter equal = alternatives.size() == 1
+          ? new Filter.Term(field, alternatives.getFirst()) : new Filter.In(field, alternatives);
+      return op.equals("=") ? equal : new Filter.Not(equal);
     }
     MetadataValue bound = typed(value).orElseThrow(() ->
         invalid(expression, "'" + value + "' is neither a number nor a date (YYYY-MM-DD or ISO instant)"));
@@ -77,14 +82,24 @@ public final class FilterExpression {
     };
   }
 
+  /**
+   * The text (which also matches the number, instant or boolean it spells), and for {@code
+   * YYYY-MM-DD} also that day's midnight UTC as a date.
+   */
+  private static List<MetadataValue> equalTo(String v) {
+    try {
+      return List.of(new MetadataValue.Text(v),
+          new MetadataValue.Date(LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()));
+    } catch (DateTimeParseException notADay) {
+      return List.of(new MetadataValue.Text(v));
+    }
+  }
+
   private static Optional<MetadataValue> typed(String v) {
     try {
-      double d = Double.parseDouble(v);
-      if (Double.isFinite(d)) {
-        return Optional.of(new MetadataValue.Number(d));
-      }
-    } catch (NumberFormatException ignored) {
-      // not a number; try a date
+      return Optional.of(new MetadataValue.Number(new BigDecimal(v)));
+    } catch (IllegalArgumentException ignored) {
+      // not a finite number (NumberFormatException is one); try a date
     }
     try {
       return Optional.of(new MetadataValue.Date(LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()));

@@ -68,7 +68,8 @@ final class Json {
     Map<String, Object> out = new LinkedHashMap<>();
     metadata.values().forEach((k, v) -> out.put(k, switch (v) {
       case MetadataValue.Text t -> t.value();
-      case MetadataValue.Number n -> n.value();
+      case MetadataValue.Number n -> n.exact();
+      case MetadataValue.Bool b -> b.value();
       case MetadataValue.Date d -> d.value().toString();
       case MetadataValue.TextList l -> l.values();
     }));

@@ -39,7 +39,7 @@ final class SearchCommand implements Callable<Integer> {
   int offset;
 
   @Option(names = "--filter", paramLabel = "EXPR",
-      description = "Metadata filter: FIELD=VALUE, FIELD=A|B, FIELD>=X, FIELD<X ... Repeat to require several.")
+      description = "Metadata filter: FIELD=VALUE, FIELD=A|B, FIELD!=VALUE, FIELD>=X, FIELD<X ... Repeat to require several.")
   List<String> filters = new ArrayList<>();
 
   @Option(names = "--fusion", description = "Hybrid fusion: rrf or weighted (default: Quarry's default, see docs/evaluation.md).")

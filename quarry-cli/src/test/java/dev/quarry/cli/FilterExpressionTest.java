@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quarry.core.document.Metadata;
 import dev.quarry.core.document.MetadataValue;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.index.Filter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FilterExpressionTest {
@@ -19,18 +21,33 @@ class FilterExpressionTest {
   }
 
   @Test
-  void alternativesBecomeAnyOf() {
-    assertEquals(
-        new Filter.AnyOf(List.of(new Filter.Term("lang", "en"), new Filter.Term("lang", "de"))),
+  void alternativesBecomeIn() {
+    assertEquals(new Filter.In("lang", List.of(new MetadataValue.Text("en"), new MetadataValue.Text("de"))),
         FilterExpression.parse("lang=en|de"));
   }
 
   @Test
-  void numericEqualityAlsoMatchesTheNumber() {
-    var n = new MetadataValue.Number(2015);
-    assertEquals(
-        new Filter.AnyOf(List.of(new Filter.Term("year", "2015"), new Filter.Range("year", n, n, true, true))),
-        FilterExpression.parse("year=2015"));
+  void numericEqualityIsATermThatMatchesTheNumberByValue() {
+    Filter f = FilterExpression.parse("year=2015");
+    assertEquals(new Filter.Term("year", "2015"), f);
+    assertTrue(f.matches(new Metadata(Map.of("year", new MetadataValue.Number(2015)))));
+    assertTrue(f.matches(new Metadata(Map.of("year", new MetadataValue.Number(2015.0)))));
+    assertTrue(f.matches(new Metadata(Map.of("year", new MetadataValue.Text("2015")))));
+  }
+
+  @Test
+  void aDayMatchesItsTextAndItsMidnight() {
+    Filter f = FilterExpression.parse("at=2020-01-31");
+    assertTrue(f.matches(new Metadata(Map.of("at", new MetadataValue.Text("2020-01-31")))));
+    assertTrue(f.matches(new Metadata(Map.of("at", new MetadataValue.Date(Instant.parse("2020-01-31T00:00:00Z"))))));
+  }
+
+  @Test
+  void notEqualIsNotAndTakesAlternatives() {
+    assertEquals(new Filter.Not(new Filter.Term("lang", "en")), FilterExpression.parse("lang!=en"));
+    assertEquals(new Filter.Not(new Filter.In("lang", List.of(new MetadataValue.Text("en"), new MetadataValue.Text("de")))),
+        FilterExpression.parse("lang != en|de"));
+    assertTrue(FilterExpression.parse("lang!=en").matches(Metadata.empty()), "no lang at all is not en");
   }
 
   @Test

@@ -96,7 +96,9 @@ final class ChunkDocuments {
       case MetadataValue.Number n ->
           d.add(new DoublePoint(IndexFields.metadataNumber(key), FilterQueries.normalise(n.value())));
       case MetadataValue.Date date ->
-          d.add(new LongPoint(IndexFields.metadataDate(key), FilterQueries.epochMillis(date.value())));
+          d.add(new LongPoint(IndexFields.metadataDate(key), date.epochMillis()));
+      case MetadataValue.Bool b ->
+          d.add(new StringField(IndexFields.metadataBool(key), Boolean.toString(b.value()), Field.Store.NO));
     }
   }
 

@@ -49,6 +49,7 @@ final class IndexFields {
   private static final String TEXT_PREFIX = "m.t.";
   private static final String NUMBER_PREFIX = "m.n.";
   private static final String DATE_PREFIX = "m.d.";
+  private static final String BOOL_PREFIX = "m.b.";
 
   private IndexFields() {}
 
@@ -65,5 +66,10 @@ final class IndexFields {
   /** Long point field (epoch milliseconds) of a date metadata key. */
   static String metadataDate(String key) {
     return DATE_PREFIX + key;
+  }
+
+  /** Keyword field ({@code true} or {@code false}) of a boolean metadata key. */
+  static String metadataBool(String key) {
+    return BOOL_PREFIX + key;
   }
 }

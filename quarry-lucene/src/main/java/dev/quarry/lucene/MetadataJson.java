@@ -1,13 +1,17 @@
 package dev.quarry.lucene;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.core.document.Metadata;
 import dev.quarry.core.document.MetadataValue;
 import dev.quarry.core.error.StorageException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -18,12 +22,18 @@ import java.util.Map;
 /**
  * Typed metadata as the JSON stored with every chunk, so a loaded chunk gets its metadata back with
  * the types it was written with: {@code {"lang":{"text":"en"},"year":{"number":2024},
- * "published":{"date":"2024-05-01T00:00:00Z"},"tags":{"list":["a","b"]}}}. Dates keep their full
- * {@link Instant} precision here (filters compare them at millisecond precision).
+ * "score":{"number":0.5},"open":{"bool":true},"published":{"date":"2024-05-01T00:00:00Z"},
+ * "tags":{"list":["a","b"]}}}. Numbers keep their exact spelling (an integer stays an integer, a
+ * decimal keeps its digits); dates keep their full {@link Instant} precision here (filters compare
+ * them at millisecond precision).
  */
 final class MetadataJson {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads decimals exactly, trailing zeros included, so {@code 2024.0} does not become {@code 2024}. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .build();
 
   private MetadataJson() {}
 
@@ -33,7 +43,8 @@ final class MetadataJson {
       ObjectNode typed = root.putObject(key);
       switch (value) {
         case MetadataValue.Text t -> typed.put("text", t.value());
-        case MetadataValue.Number n -> typed.put("number", n.value());
+        case MetadataValue.Number n -> typed.put("number", n.exact());
+        case MetadataValue.Bool b -> typed.put("bool", b.value());
         case MetadataValue.Date d -> typed.put("date", d.value().toString());
         case MetadataValue.TextList l -> {
           ArrayNode array = typed.putArray("list");
@@ -67,7 +78,12 @@ final class MetadataJson {
       return new MetadataValue.Text(typed.get("text").asText());
     }
     if (typed.has("number")) {
-      return new MetadataValue.Number(typed.get("number").asDouble());
+      JsonNode n = typed.get("number");
+      BigDecimal exact = n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : n.decimalValue();
+      return new MetadataValue.Number(exact);
+    }
+    if (typed.has("bool")) {
+      return new MetadataValue.Bool(typed.get("bool").asBoolean());
     }
     if (typed.has("date")) {
       try {

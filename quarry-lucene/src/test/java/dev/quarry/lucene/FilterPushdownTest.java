@@ -84,7 +84,12 @@ class FilterPushdownTest {
         Arguments.of("all of", new Filter.AllOf(List.of(new Filter.Term("tier", "gold"),
             new Filter.Range("score", null, new MetadataValue.Number(500), true, false))), (IntPredicate) i -> i % 10 == 3 && i < 500),
         Arguments.of("any of", new Filter.AnyOf(List.of(new Filter.Term("lang", "fr"), new Filter.Term("tags", "blue"))),
-            (IntPredicate) i -> i % 40 == 1 || i % 40 == 2));
+            (IntPredicate) i -> i % 40 == 1 || i % 40 == 2),
+        Arguments.of("in, numbers by value and as text", new Filter.In("score", IntStream.range(0, 50)
+            .mapToObj(k -> k % 2 == 0 ? (MetadataValue) new MetadataValue.Number(k * 20.0) : new MetadataValue.Text(k * 20 + ""))
+            .toList()), (IntPredicate) i -> i % 20 == 0),
+        Arguments.of("not", new Filter.Not(new Filter.In("lang", List.of(new MetadataValue.Text("en"), new MetadataValue.Text("fr")))),
+            (IntPredicate) i -> i % 20 == 0));
   }
 
   private static int number(ScoredChunkRef ref) {
@@ -143,7 +148,9 @@ class FilterPushdownTest {
     return Stream.of(
         Arguments.of("number range on a text key", new Filter.Range("lang", new MetadataValue.Number(0), null, true, true)),
         Arguments.of("date range on a number key", new Filter.Range("score", new MetadataValue.Date(EPOCH), null, true, true)),
-        Arguments.of("term on a number key", new Filter.Term("score", "5")),
+        Arguments.of("term on a number key, no such value", new Filter.Term("score", "5.5")),
+        Arguments.of("number term on a text key", new Filter.Term("lang", new MetadataValue.Number(5))),
+        Arguments.of("boolean term on a number key", new Filter.Term("score", new MetadataValue.Bool(true))),
         Arguments.of("term on a missing key", new Filter.Term("nope", "de")),
         Arguments.of("empty exclusive range", new Filter.Range("score",
             new MetadataValue.Number(5), new MetadataValue.Number(5), false, true)),

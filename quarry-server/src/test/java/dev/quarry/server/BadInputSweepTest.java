@@ -267,6 +267,48 @@ class BadInputSweepTest {
     out.add(bad("a filter as text", post(SEARCH, acme, "{\"query\":\"x\",\"filter\":\"lang=en\"}"), 400, "invalid_input", "/filter"));
     out.add(bad("a range over text", post(SEARCH, acme,
         "{\"query\":\"x\",\"filter\":{\"range\":{\"field\":\"year\",\"gte\":\"last week\"}}}"), 400, "invalid_input", "/filter/range/gte"));
+    // numeric filters and erasures: a value that cannot be matched is refused, saying why, never matched silently
+    out.add(bad("a range bound that is a quoted number", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"range\":{\"field\":\"year\",\"gte\":\"2020\"}}}"), 400, "invalid_input",
+        "/filter/range/gte", "without quotes"));
+    out.add(bad("a term value that is a list", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"term\":{\"field\":\"year\",\"value\":[2020]}}}"), 400, "invalid_input",
+        "/filter/term/value", "string, number or boolean"));
+    out.add(bad("a null term value", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"term\":{\"field\":\"year\",\"value\":null}}}"), 400, "invalid_input",
+        "/filter/term/value"));
+    out.add(bad("a term number beyond a double", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"term\":{\"field\":\"year\",\"value\":1e999}}}"), 400, "invalid_input",
+        "/filter/term/value", "finite"));
+    out.add(bad("an empty in", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"in\":{\"field\":\"year\",\"values\":[]}}}"), 400, "invalid_input",
+        "/filter/in/values", "non-empty array"));
+    out.add(bad("an in value that is an object", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"in\":{\"field\":\"year\",\"values\":[2020,{\"n\":1}]}}}"), 400, "invalid_input",
+        "/filter/in/values/1"));
+    out.add(bad("in with a single value", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"in\":{\"field\":\"year\",\"value\":2020}}}"), 400, "invalid_input",
+        "/filter/in/value", "unknown field"));
+    out.add(bad("not over a list", post(SEARCH, acme,
+        "{\"query\":\"x\",\"filter\":{\"not\":[{\"term\":{\"field\":\"year\",\"value\":2020}}]}}"), 400, "invalid_input",
+        "/filter/not"));
+    out.add(bad("delete by an empty in", post("/v1/collections/docs/deletions", acme,
+        "{\"filter\":{\"in\":{\"field\":\"year\",\"values\":[]}}}"), 400, "invalid_input", "/filter/in/values"));
+    out.add(bad("delete by a quoted range bound", post("/v1/collections/docs/deletions", acme,
+        "{\"filter\":{\"range\":{\"field\":\"year\",\"lt\":\"2021\"}}}"), 400, "invalid_input", "/filter/range/lt"));
+    out.add(bad("a metadata number beyond a double", put("/v1/collections/docs/documents/d9", acme,
+        "{\"text\":\"t\",\"metadata\":{\"year\":1e999}}"), 400, "invalid_input", "/metadata/year", "finite"));
+    out.add(bad("an erasure value that is an object", post("/v1/erasures", acme, "{\"key\":\"uid\",\"value\":{\"id\":42}}"),
+        400, "invalid_input", "/value", "string, number or boolean"));
+    out.add(bad("an erasure value that is a list", post("/v1/erasures", acme, "{\"key\":\"uid\",\"value\":[42]}"),
+        400, "invalid_input", "/value"));
+    out.add(bad("a null erasure value", post("/v1/erasures", acme, "{\"key\":\"uid\",\"value\":null}"),
+        400, "invalid_input", "/value"));
+    out.add(bad("a blank erasure value", post("/v1/erasures", acme, "{\"key\":\"uid\",\"value\":\" \"}"),
+        400, "invalid_input", "/value"));
+    out.add(bad("an erasure number beyond a double", post("/v1/erasures", acme, "{\"key\":\"uid\",\"value\":1e999}"),
+        400, "invalid_input", "/value", "finite"));
+    out.add(bad("an erasure without a key", post("/v1/erasures", acme, "{\"value\":42}"), 400, "invalid_input", "/key"));
     out.add(bad("a vector weight out of range", post(SEARCH, acme, "{\"query\":\"x\",\"fusion\":\"weighted\",\"vector_weight\":7}"),
         400, "invalid_input", "/vector_weight"));
     out.add(bad("document text as an object", put("/v1/collections/docs/documents/d9", acme, "{\"text\":{\"a\":1}}"), 400,

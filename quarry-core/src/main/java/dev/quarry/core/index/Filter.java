@@ -10,11 +10,42 @@ import java.util.Objects;
  */
 public sealed interface Filter {
 
-  /** Matches documents whose {@code field} equals {@code value} (or whose list contains it). */
-  record Term(String field, String value) implements Filter {
+  /**
+   * Matches documents whose {@code field} equals {@code value} by value, or whose list contains it:
+   * see {@link TermValue} for what equal means across types ({@code 2023}, {@code 2023.0} and
+   * {@code "2023"} all match the number 2023). The value is a string, number, boolean or date.
+   */
+  record Term(String field, MetadataValue value) implements Filter {
     public Term {
       requireField(field);
-      Objects.requireNonNull(value, "value");
+      requireScalar(field, value);
+    }
+
+    /** A term on a string value (which also matches the number, date or boolean it spells). */
+    public Term(String field, String value) {
+      this(field, new MetadataValue.Text(Objects.requireNonNull(value, "value")));
+    }
+
+    /** What the value matches. */
+    public TermValue match() {
+      return TermValue.of(value);
+    }
+  }
+
+  /** Matches documents whose {@code field} equals any of {@code values}, each as a {@link Term}. */
+  record In(String field, List<MetadataValue> values) implements Filter {
+    public In {
+      requireField(field);
+      values = List.copyOf(values);
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException("in on '" + field + "' needs at least one value");
+      }
+      values.forEach(v -> requireScalar(field, v));
+    }
+
+    /** What each value matches. */
+    public List<TermValue> matches() {
+      return values.stream().map(TermValue::of).toList();
     }
   }
 
@@ -62,11 +93,23 @@ public sealed interface Filter {
     }
   }
 
+  /**
+   * Matches when {@code clause} does not, including documents without the clause's field (so
+   * {@code not(term(lang, en))} keeps documents with no {@code lang}).
+   */
+  record Not(Filter clause) implements Filter {
+    public Not {
+      Objects.requireNonNull(clause, "clause");
+    }
+  }
+
   /** Nesting depth: 1 for a leaf. Callers bound it to refuse pathological filters. */
   default int depth() {
     return switch (this) {
       case Term t -> 1;
+      case In in -> 1;
       case Range r -> 1;
+      case Not not -> 1 + not.clause().depth();
       case AllOf a -> 1 + a.clauses().stream().mapToInt(Filter::depth).max().orElse(0);
       case AnyOf a -> 1 + a.clauses().stream().mapToInt(Filter::depth).max().orElse(0);
     };
@@ -74,19 +117,18 @@ public sealed interface Filter {
 
   /**
    * Whether a document with {@code metadata} matches, by the same rules the index applies (terms
-   * match text or a list element; ranges compare numbers with numbers and dates with dates, dates
-   * at millisecond precision). For documents not yet indexed, such as those still in ingestion.
+   * by value as {@link TermValue} says; ranges compare numbers with numbers and dates with dates,
+   * dates at millisecond precision). For documents not yet indexed, such as those still in
+   * ingestion.
    */
   default boolean matches(dev.quarry.core.document.Metadata metadata) {
     return switch (this) {
-      case Term t -> switch (metadata.values().get(t.field())) {
-        case MetadataValue.Text text -> text.value().equals(t.value());
-        case MetadataValue.TextList list -> list.values().contains(t.value());
-        case null, default -> false;
-      };
+      case Term t -> metadata.get(t.field()).map(t.match()::matches).orElse(false);
+      case In in -> metadata.get(in.field()).map(v -> TermValue.anyMatches(in.matches(), v)).orElse(false);
       case Range r -> inRange(r, metadata.values().get(r.field()));
       case AllOf a -> a.clauses().stream().allMatch(c -> c.matches(metadata));
       case AnyOf a -> a.clauses().stream().anyMatch(c -> c.matches(metadata));
+      case Not not -> !not.clause().matches(metadata);
     };
   }
 
@@ -95,26 +137,34 @@ public sealed interface Filter {
     if (value == null || value.getClass() != bound.getClass()) {
       return false;
     }
-    double v = comparable(value);
     if (r.lower() != null) {
-      double lo = comparable(r.lower());
-      if (v < lo || (v == lo && !r.includeLower())) {
+      int c = compare(value, r.lower());
+      if (c < 0 || (c == 0 && !r.includeLower())) {
         return false;
       }
     }
     if (r.upper() != null) {
-      double hi = comparable(r.upper());
-      return v < hi || (v == hi && r.includeUpper());
+      int c = compare(value, r.upper());
+      return c < 0 || (c == 0 && r.includeUpper());
     }
     return true;
   }
 
-  private static double comparable(MetadataValue value) {
+  /** Compares two numbers (as doubles) or two dates (at millisecond precision). */
+  private static int compare(MetadataValue value, MetadataValue bound) {
     return switch (value) {
-      case MetadataValue.Number n -> n.value();
-      case MetadataValue.Date d -> d.value().toEpochMilli();
+      case MetadataValue.Number n -> Double.compare(n.value(), ((MetadataValue.Number) bound).value());
+      case MetadataValue.Date d -> Long.compare(d.epochMillis(), ((MetadataValue.Date) bound).epochMillis());
       default -> throw new IllegalArgumentException("not a number or date: " + value);
     };
+  }
+
+  private static void requireScalar(String field, MetadataValue value) {
+    Objects.requireNonNull(value, "value of '" + field + "'");
+    if (value instanceof MetadataValue.TextList) {
+      throw new IllegalArgumentException(
+          "a value to match on '" + field + "' is a string, number, boolean or date, not a list");
+    }
   }
 
   private static void requireField(String field) {

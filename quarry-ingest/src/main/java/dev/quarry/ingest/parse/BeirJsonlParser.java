@@ -13,6 +13,7 @@ import dev.quarry.core.parse.ParseOutcome.Rejected;
 import dev.quarry.core.parse.Parser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,8 +46,8 @@ import java.util.function.Consumer;
  * title-only records; dropping them would change scores); blank both is an empty document. In
  * {@code metadata}, a string becomes {@link MetadataValue.Text}, or {@link MetadataValue.Date} when
  * the whole string is an ISO-8601 instant, offset date-time, local date-time (taken as UTC) or
- * date (midnight UTC); a number becomes {@link MetadataValue.Number}; a boolean becomes the text
- * {@code "true"}/{@code "false"} (metadata has no boolean type); an array of strings and numbers
+ * date (midnight UTC); a number becomes {@link MetadataValue.Number} (an integer stays an integer); a
+ * boolean becomes {@link MetadataValue.Bool}; an array of strings and numbers
  * becomes a {@link MetadataValue.TextList}. A {@code null}, a nested object or an array holding
  * anything else is skipped (the key is dropped, the document kept): metadata is auxiliary, and
  * losing a whole document over one exotic field is the worse failure.
@@ -168,12 +169,16 @@ public final class BeirJsonlParser implements Parser {
       return Optional.of(date(s).<MetadataValue>map(MetadataValue.Date::new).orElse(new MetadataValue.Text(s)));
     }
     if (node.isNumber()) {
-      double d = node.doubleValue();
-      return Optional.of(
-          Double.isFinite(d) ? new MetadataValue.Number(d) : new MetadataValue.Text(node.asText()));
+      try {
+        return Optional.of(node.isIntegralNumber()
+            ? new MetadataValue.Number(new BigDecimal(node.bigIntegerValue()))
+            : new MetadataValue.Number(node.doubleValue()));
+      } catch (IllegalArgumentException notFinite) {
+        return Optional.of(new MetadataValue.Text(node.asText()));
+      }
     }
     if (node.isBoolean()) {
-      return Optional.of(new MetadataValue.Text(node.asText()));
+      return Optional.of(new MetadataValue.Bool(node.booleanValue()));
     }
     if (node.isArray()) {
       List<String> items = new ArrayList<>(node.size());

@@ -69,7 +69,7 @@ class BeirJsonlParserTest {
             Map.entry("local", new MetadataValue.Date(Instant.parse("2020-03-01T10:15:30Z"))),
             Map.entry("zoned", new MetadataValue.Date(Instant.parse("2020-03-01T08:15:30Z"))),
             Map.entry("tags", new MetadataValue.TextList(List.of("a", "3"))),
-            Map.entry("open", new MetadataValue.Text("true")),
+            Map.entry("open", new MetadataValue.Bool(true)),
             Map.entry("empty", new MetadataValue.TextList(List.of())),
             Map.entry("notADate", new MetadataValue.Text("2020-13-45")));
     assertEquals(expected, doc.metadata().values());

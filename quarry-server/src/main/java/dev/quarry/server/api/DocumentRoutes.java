@@ -134,7 +134,8 @@ public final class DocumentRoutes {
     ApiDoc.Param collection = TenantCollections.COLLECTION;
     router.route("PUT", one, ingest,
         ApiDoc.op("upsertDocument", "Create or replace a document, synchronously")
-            .describe("`metadata` is an object whose values are strings, numbers, ISO-8601 instants or arrays of strings; "
+            .describe("`metadata` is an object whose values are strings, numbers, booleans, ISO-8601 instants or arrays of "
+                + "strings, returned as sent (2021 stays 2021, 2021.0 stays 2021.0); "
                 + "search filters on it. `expires_at` (RFC 3339) makes the document disappear once it passes. "
                 + "The document is stored, then parsed, chunked, embedded and indexed before the call returns; "
                 + "unchanged content is not indexed again.")
@@ -193,7 +194,8 @@ public final class DocumentRoutes {
     router.bodyLimit("POST", all, limits.maxBatchBytes());
     router.route("POST", "/v1/collections/{collection}/deletions", ingest,
         ApiDoc.op("deleteByFilter", "Delete every document matching a metadata filter")
-            .describe("Deletes indexed documents and those still in ingestion; none of them can appear later.")
+            .describe("`filter` as in search. Deletes indexed documents and those still in ingestion; none of them can "
+                + "appear later.")
             .param(collection).param(REFRESH)
             .jsonBody(DeleteByFilter.class, "filter")
             .responds(200, "`deleted` (how many), `generation`; gone from search on return")

@@ -2,6 +2,7 @@ package dev.quarry.server.api;
 
 import static dev.quarry.server.tenancy.TenantCollections.caller;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.http.Access;
@@ -20,10 +21,16 @@ import java.util.Map;
  * {"key": "user_id", "value": "u-42"}} issues a receipt (202); the worker deletes every matching
  * document of every collection and purges them from the index files; {@code GET} shows the receipt
  * as its status moves from requested to deleted to purged.
+ *
+ * <p>The value may be a string, number or boolean, and matches the subject by value whatever type
+ * their metadata holds it in: {@code 42} and {@code "42"} both erase {@code {"uid": 42}} and {@code
+ * {"uid": "42"}} ({@link dev.quarry.core.index.TermValue}). The receipt keeps it as text: a number
+ * as its canonical text ({@code 42.0} as {@code "42"}), a boolean as {@code "true"} or {@code
+ * "false"}.
  */
 public final class ErasureRoutes {
 
-  record EraseBody(String key, String value) {}
+  record EraseBody(String key, JsonNode value) {}
 
   private final Store store;
   private final Runnable wake;
@@ -40,7 +47,9 @@ public final class ErasureRoutes {
         + "`requested_at`, `deleted_at`, `purged_at`";
     router.route("POST", "/v1/erasures", ingest,
         ApiDoc.op("requestErasure", "Erase a data subject: every document whose metadata key equals the value")
-            .describe("Covers every collection of the tenant, indexed documents and those still in ingestion. The "
+            .describe("`value` is a string, number or boolean and matches by value, whatever type the metadata holds "
+                + "it in (42 and \"42\" both erase {\"uid\": 42}); the receipt keeps it as text. "
+                + "Covers every collection of the tenant, indexed documents and those still in ingestion. The "
                 + "status reaches `deleted` once none can be found and `purged` once the index files no longer hold them.")
             .jsonBody(EraseBody.class, "key", "value")
             .responds(202, "The receipt: " + receipt + "; Location header"),
@@ -49,10 +58,7 @@ public final class ErasureRoutes {
       if (b.key() == null || b.key().isBlank()) {
         throw ApiException.invalidAt("/key", "the metadata key that identifies the subject is required");
       }
-      if (b.value() == null || b.value().isBlank()) {
-        throw ApiException.invalidAt("/value", "the subject's value is required");
-      }
-      ErasureReceipt issued = store.erasures().request(caller(k).tenant(), b.key(), b.value());
+      ErasureReceipt issued = store.erasures().request(caller(k).tenant(), b.key(), subject(b.value()));
       wake.run();
       return Response.accepted(view(issued)).withHeader("Location", "/v1/erasures/" + issued.id());
     });
@@ -69,6 +75,23 @@ public final class ErasureRoutes {
         (r, k) -> Response.ok(view(
         store.erasures().find(caller(k).tenant(), r.path("erasure"))
             .orElseThrow(() -> new NotFoundException("erasure '" + r.path("erasure") + "' does not exist")))));
+  }
+
+  /** The subject's value as the receipt keeps it and erasure matches it (as a string term). */
+  private static String subject(JsonNode value) {
+    if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
+      throw ApiException.invalidAt("/value", "the subject's value is required");
+    }
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    if (value.isNumber()) {
+      return MetadataJson.number(value, "/value", "the subject's value must be a finite number").canonicalText();
+    }
+    if (value.isBoolean()) {
+      return Boolean.toString(value.booleanValue());
+    }
+    throw ApiException.invalidAt("/value", "the subject's value is a string, number or boolean");
   }
 
   static Map<String, Object> view(ErasureReceipt e) {

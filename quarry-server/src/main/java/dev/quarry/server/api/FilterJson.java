@@ -3,6 +3,7 @@ package dev.quarry.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.core.document.MetadataValue;
 import dev.quarry.core.index.Filter;
+import dev.quarry.core.index.TermValue;
 import dev.quarry.server.error.ApiException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,15 +17,22 @@ import java.util.Set;
  * Reads a filter from JSON, pointing at the offending node on any mistake:
  *
  * <pre>
- * {"term":  {"field": "lang", "value": "en"}}
+ * {"term":  {"field": "lang", "value": "en"}}                  a string, number or boolean
+ * {"in":    {"field": "lang", "values": ["en", "de"]}}          any of them
  * {"range": {"field": "year", "gte": 2020, "lt": 2024}}        numbers, or ISO-8601 instants
- * {"all_of": [filter, ...]}     {"any_of": [filter, ...]}
+ * {"all_of": [filter, ...]}     {"any_of": [filter, ...]}     {"not": filter}
  * </pre>
+ *
+ * Terms match by value ({@link dev.quarry.core.index.TermValue}): {@code 2023}, {@code 2023.0} and
+ * {@code "2023"} all match the number 2023, and {@code "2024-05-01T00:00:00Z"} the date. A range's
+ * bounds must be numbers or instants; a string that spells a number is refused there, saying so.
  *
  * Depth is checked while descending, so a pathologically nested filter is refused before it is
  * built (and before it can exhaust the stack).
  */
 final class FilterJson {
+
+  private static final String KINDS = "term, in, range, all_of, any_of, not";
 
   private final int maxDepth;
 
@@ -41,17 +49,19 @@ final class FilterJson {
       throw ApiException.invalidAt(pointer, "filter nested deeper than the limit of " + maxDepth);
     }
     if (!node.isObject() || node.size() != 1) {
-      throw ApiException.invalidAt(pointer, "a filter is an object with exactly one of: term, range, all_of, any_of");
+      throw ApiException.invalidAt(pointer, "a filter is an object with exactly one of: " + KINDS);
     }
     Map.Entry<String, JsonNode> e = node.properties().iterator().next();
     String at = pointer + "/" + e.getKey();
     JsonNode body = e.getValue();
     return switch (e.getKey()) {
       case "term" -> term(body, at);
+      case "in" -> in(body, at);
       case "range" -> range(body, at);
       case "all_of" -> new Filter.AllOf(clauses(body, at, depth));
       case "any_of" -> new Filter.AnyOf(clauses(body, at, depth));
-      default -> throw ApiException.invalidAt(at, "unknown filter '" + e.getKey() + "': use term, range, all_of or any_of");
+      case "not" -> new Filter.Not(read(body, at, depth + 1));
+      default -> throw ApiException.invalidAt(at, "unknown filter '" + e.getKey() + "': use one of " + KINDS);
     };
   }
 
@@ -69,11 +79,35 @@ final class FilterJson {
   private static Filter term(JsonNode body, String at) {
     requireFields(body, at, Set.of("field", "value"));
     String field = text(body, at, "field");
-    JsonNode v = body.get("value");
-    if (v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())) {
-      throw ApiException.invalidAt(at + "/value", "expected a string, number or boolean");
+    return new Filter.Term(field, value(body.get("value"), at + "/value"));
+  }
+
+  private static Filter in(JsonNode body, String at) {
+    requireFields(body, at, Set.of("field", "values"));
+    String field = text(body, at, "field");
+    JsonNode values = body.get("values");
+    if (values == null || !values.isArray() || values.isEmpty()) {
+      throw ApiException.invalidAt(at + "/values", "expected a non-empty array of strings, numbers or booleans");
     }
-    return new Filter.Term(field, v.asText());
+    List<MetadataValue> out = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      out.add(value(values.get(i), at + "/values/" + i));
+    }
+    return new Filter.In(field, out);
+  }
+
+  /** A value to match: a string (which also matches what it spells), a number or a boolean. */
+  private static MetadataValue value(JsonNode v, String at) {
+    if (v != null && v.isTextual()) {
+      return new MetadataValue.Text(v.asText());
+    }
+    if (v != null && v.isNumber()) {
+      return MetadataJson.number(v, at, "expected a finite number");
+    }
+    if (v != null && v.isBoolean()) {
+      return new MetadataValue.Bool(v.booleanValue());
+    }
+    throw ApiException.invalidAt(at, "expected a string, number or boolean");
   }
 
   private static Filter range(JsonNode body, String at) {
@@ -101,16 +135,16 @@ final class FilterJson {
       return null;
     }
     if (v.isNumber()) {
-      double d = v.asDouble();
-      if (!Double.isFinite(d)) {
-        throw ApiException.invalidAt(at + "/" + key, "expected a finite number");
-      }
-      return new MetadataValue.Number(d);
+      return MetadataJson.number(v, at + "/" + key, "expected a finite number");
     }
     if (v.isTextual()) {
       try {
         return new MetadataValue.Date(Instant.parse(v.asText()));
       } catch (DateTimeParseException e) {
+        if (TermValue.of(new MetadataValue.Text(v.asText())).number().isPresent()) {
+          throw ApiException.invalidAt(at + "/" + key, "expected a number or an ISO-8601 instant; \""
+              + v.asText() + "\" is a string: write the number without quotes");
+        }
         throw ApiException.invalidAt(at + "/" + key, "expected a number or an ISO-8601 instant such as 2024-01-31T00:00:00Z");
       }
     }

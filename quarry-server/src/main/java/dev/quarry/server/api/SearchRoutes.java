@@ -83,8 +83,10 @@ public final class SearchRoutes {
     router.route("POST", "/v1/collections/{collection}/search", Access.scope(Scope.SEARCH),
         ApiDoc.op("searchCollection", "Search a collection")
             .describe("`mode` is hybrid by default; `k` defaults to 10 and `offset` to 0. `filter` is "
-                + "{\"term\": {\"field\", \"value\"}}, {\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
-                + "(numbers or ISO-8601 instants), {\"all_of\": [filters]} or {\"any_of\": [filters]}. "
+                + "{\"term\": {\"field\", \"value\"}} (a string, number or boolean, matched by value: 2023, 2023.0 and "
+                + "\"2023\" all match 2023), {\"in\": {\"field\", \"values\": [...]}}, "
+                + "{\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
+                + "(numbers or ISO-8601 instants), {\"all_of\": [filters]}, {\"any_of\": [filters]} or {\"not\": filter}. "
                 + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
