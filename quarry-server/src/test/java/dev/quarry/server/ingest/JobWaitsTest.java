@@ -42,7 +42,7 @@ class JobWaitsTest {
   static IngestionJob job(String id, long pending) {
     return new IngestionJob(id, CollectionKey.of(ACME, "docs"), Instant.parse("2026-03-01T10:00:00Z"),
         Optional.empty(), 3, new StateCounts(Map.of(DocumentState.RECEIVED, pending, DocumentState.INDEXED, 3 - pending)),
-        List.of());
+        List.of(), Optional.empty());
   }
 
   private CompletableFuture<JobWait> waitInBackground(IngestionJob job) {

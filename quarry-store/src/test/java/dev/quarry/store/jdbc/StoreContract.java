@@ -509,7 +509,7 @@ abstract class StoreContract {
       DocumentKey key = DocumentKey.of(docs, "d1");
       SubmitOutcome created = store.documents().submit(DocumentSubmission.of(key, "h1"));
       assertTrue(created.created());
-      DocumentRecord d = store.documents().claimDue(10, Duration.ofMinutes(1)).getFirst();
+      DocumentRecord d = store.documents().claimDue(docs, 10, Duration.ofMinutes(1)).getFirst();
       d = store.documents().advance(key, d.revision(), DocumentState.PARSED);
       d = store.documents().fail(key, d.revision(), "timeout", Optional.of(Duration.ofSeconds(1)));
       d = store.documents().advance(key, d.revision(), DocumentState.INDEXED);
