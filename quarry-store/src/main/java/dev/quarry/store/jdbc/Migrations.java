@@ -31,7 +31,8 @@ final class Migrations {
   }
 
   static final List<Script> ALL = List.of(
-      new Script(1, "initial"), new Script(2, "document_contents"), new Script(3, "usage_counters"));
+      new Script(1, "initial"), new Script(2, "document_contents"), new Script(3, "usage_counters"),
+      new Script(4, "api_key_management"));
 
   static int latest() {
     return ALL.getLast().version();
