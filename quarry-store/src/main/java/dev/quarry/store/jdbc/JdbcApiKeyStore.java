@@ -164,11 +164,14 @@ final class JdbcApiKeyStore implements ApiKeyStore {
       PlaintextKey fresh = PlaintextKey.withNewSecret(keyId);
       KeyHash hash = KeyHash.of(fresh.value());
       Optional<KeyHash> previous = grace.isZero() ? Optional.empty() : Optional.of(stored.hash());
+      Optional<Instant> previousUntil = previous.map(p -> now.plus(grace));
       Jdbc.update(c, "UPDATE api_keys SET salt = ?, hash = ?, previous_salt = ?, previous_hash = ?, "
               + "previous_valid_until = ? WHERE tenant_id = ? AND id = ?",
           hash.salt(), hash.hash(), previous.map(KeyHash::salt), previous.map(KeyHash::hash),
-          previous.map(p -> now.plus(grace)), tenant.value(), keyId);
-      return new IssuedKey(stored.key(), fresh.value());
+          previousUntil, tenant.value(), keyId);
+      ApiKey k = stored.key();
+      return new IssuedKey(new ApiKey(k.id(), k.tenant(), k.scopes(), k.createdAt(), k.lastUsedAt(), k.revokedAt(),
+          k.expiresAt(), previousUntil), fresh.value());
     });
   }
 
@@ -176,7 +179,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
       Instant now, Optional<Instant> expiresAt) throws SQLException {
     Jdbc.update(c, "INSERT INTO api_keys (id, tenant_id, scopes, salt, hash, created_at, expires_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, tenant.value(), scopes, hash.salt(), hash.hash(), now, expiresAt);
-    return new ApiKey(id, tenant, parseScopes(scopes), now, Optional.empty(), Optional.empty(), expiresAt);
+    return new ApiKey(id, tenant, parseScopes(scopes), now, Optional.empty(), Optional.empty(), expiresAt,
+        Optional.empty());
   }
 
   private static Optional<StoredKey> byId(Connection c, String id) throws SQLException {
@@ -184,6 +188,7 @@ final class JdbcApiKeyStore implements ApiKeyStore {
   }
 
   private static StoredKey row(ResultSet rs) throws SQLException {
+    Optional<Instant> previousUntil = Jdbc.optionalInstant(rs, "previous_valid_until");
     ApiKey key = new ApiKey(
         rs.getString("id"),
         new TenantId(rs.getString("tenant_id")),
@@ -191,8 +196,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
         Jdbc.instant(rs, "created_at"),
         Jdbc.optionalInstant(rs, "last_used_at"),
         Jdbc.optionalInstant(rs, "revoked_at"),
-        Jdbc.optionalInstant(rs, "expires_at"));
-    Optional<Instant> previousUntil = Jdbc.optionalInstant(rs, "previous_valid_until");
+        Jdbc.optionalInstant(rs, "expires_at"),
+        previousUntil);
     Optional<Previous> previous = Optional.empty();
     if (previousUntil.isPresent()) {
       previous = Optional.of(new Previous(

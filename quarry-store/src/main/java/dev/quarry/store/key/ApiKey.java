@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param lastUsedAt when the key last authenticated, to the minute ({@link
  *     ApiKeyStore#LAST_USED_RESOLUTION}); empty when it never did
+ * @param previousSecretValidUntil after a {@link ApiKeyStore#rotate rotation} with a grace period,
+ *     when the previous secret stops working (it may have passed); empty otherwise
  */
 public record ApiKey(
     String id,
@@ -22,7 +24,8 @@ public record ApiKey(
     Instant createdAt,
     Optional<Instant> lastUsedAt,
     Optional<Instant> revokedAt,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    Optional<Instant> previousSecretValidUntil) {
 
   public ApiKey {
     Objects.requireNonNull(id, "id");
@@ -31,6 +34,7 @@ public record ApiKey(
     Objects.requireNonNull(lastUsedAt, "lastUsedAt");
     Objects.requireNonNull(revokedAt, "revokedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(previousSecretValidUntil, "previousSecretValidUntil");
     scopes = requireScopes(scopes);
   }
 

@@ -396,7 +396,7 @@ abstract class StoreContract {
       TenantId acme = tenant("acme");
       IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.of(T0.plusSeconds(3600)));
       IssuedKey rotated = store.apiKeys().rotate(acme, issued.key().id(), Duration.ZERO);
-      assertEquals(issued.key(), rotated.key(), "the id, scopes and expiry stay");
+      assertEquals(issued.key(), rotated.key(), "the id, scopes and expiry stay; no previous secret works");
       assertNotEquals(issued.plaintext(), rotated.plaintext());
       assertTrue(rotated.plaintext().startsWith("qk_" + issued.key().id() + "_"), rotated.plaintext());
       assertEquals(Optional.empty(), store.apiKeys().authenticate(issued.plaintext()));
@@ -409,6 +409,8 @@ abstract class StoreContract {
       TenantId acme = tenant("acme");
       IssuedKey first = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
       IssuedKey second = store.apiKeys().rotate(acme, first.key().id(), Duration.ofMinutes(10));
+      assertEquals(Optional.of(T0.plusSeconds(600)), second.key().previousSecretValidUntil());
+      assertEquals(second.key(), store.apiKeys().find(acme, first.key().id()).orElseThrow());
       clock.advance(Duration.ofMinutes(9));
       assertTrue(store.apiKeys().authenticate(first.plaintext()).isPresent(), "within the grace period");
       assertTrue(store.apiKeys().authenticate(second.plaintext()).isPresent());
