@@ -1,6 +1,8 @@
 package dev.quarry.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.quarry.core.error.ConflictException;
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
@@ -36,6 +38,7 @@ import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import java.io.IOException;
+import java.net.BindException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.net.InetSocketAddress;
@@ -163,7 +166,6 @@ public final class QuarryServer implements AutoCloseable {
     IngestionWorker worker = null;
     UsageMeter usage = null;
     try {
-      AdminKeys.ensure(store, config.adminKey(), notices);
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
           tracing.engineStages(metrics), metrics);
@@ -176,7 +178,7 @@ public final class QuarryServer implements AutoCloseable {
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
           (r, k) -> Response.ok(Map.of("status", "alive")));
       OpenApiRoute.register(router, json);
-      new TenantRoutes(store).register(router);
+      new TenantRoutes(store, clock).register(router);
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks(clock);
       usage = UsageMeter.start(store.usage(), clock, UsageMeter.FLUSH_INTERVAL);
@@ -205,21 +207,46 @@ public final class QuarryServer implements AutoCloseable {
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
       new UsageRoutes(store, collections, usage).register(router);
-      HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+      HttpServer http = listen(config.host(), config.port());
+      // only now, with the port bound: a start that fails generates no key, so the next one prints it
+      AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
       return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock);
-    } catch (IOException e) {
-      closeAll(worker, usage, engine, store);
-      lock.close();
-      throw new StorageException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
+    }
+  }
+
+  /**
+   * Binds {@code host:port} (the JDK's server binds when created). A failure says what it is: an
+   * address in use is a conflict with another process, one this process may not or cannot bind
+   * (a privileged port, an address not of this machine) is an invalid setting.
+   */
+  static HttpServer listen(String host, int port) {
+    String where = host + ":" + port;
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new InvalidInputException("cannot listen on " + where + ": the host does not resolve to an address; "
+          + "set server.host (QUARRY_HOST, --host) to an address of this machine");
+    }
+    try {
+      return HttpServer.create(address, 0);
+    } catch (BindException e) {
+      String reason = String.valueOf(e.getMessage());
+      if (reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+        throw new ConflictException("cannot listen on " + where + ": the address is already in use by another process "
+            + "(another Quarry server?); stop it or choose another port (server.port, QUARRY_PORT, --port)");
+      }
+      throw new InvalidInputException("cannot listen on " + where + ": " + reason
+          + "; choose another address or port (server.host/server.port, QUARRY_HOST/QUARRY_PORT, --host/--port)");
+    } catch (IOException e) {
+      throw new StorageException("cannot listen on " + where + ": " + e.getMessage(), e);
     }
   }
 

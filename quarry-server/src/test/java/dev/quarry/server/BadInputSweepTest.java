@@ -14,6 +14,7 @@ import dev.quarry.store.jdbc.SqliteSettings;
 import dev.quarry.store.jdbc.SqliteStore;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.IssuedKey;
+import dev.quarry.store.key.PlaintextKey;
 import dev.quarry.store.key.Scope;
 import dev.quarry.store.tenant.Tenant;
 import dev.quarry.store.tenant.TenantId;
@@ -68,6 +69,8 @@ class BadInputSweepTest {
   String acmeSearchOnly;
   String acmeIngestOnly;
   String globex;
+  String globexAdmin;
+  String acmeKeyId;
   String revoked;
   String expired;
 
@@ -102,6 +105,8 @@ class BadInputSweepTest {
     acmeSearchOnly = key("acme", "[\"search\"]");
     acmeIngestOnly = key("acme", "[\"ingest\"]");
     globex = key("globex", "[\"ingest\",\"search\"]");
+    globexAdmin = key("globex", "[\"admin\"]");
+    acmeKeyId = PlaintextKey.parse(acme).id();
     ok(send("PUT", "/v1/collections/docs", acme, "{}"));
     ok(send("PUT", "/v1/collections/docs/documents/d1", acme,
         "{\"title\":\"Lighthouses\",\"text\":\"The lighthouse keeper lit the lamp at dusk.\",\"metadata\":{\"lang\":\"en\",\"year\":2020}}"));
@@ -363,9 +368,53 @@ class BadInputSweepTest {
     out.add(bad("search-only key dropping", request("DELETE", "/v1/collections/docs", acmeSearchOnly, Optional.empty(), null), 403,
         "forbidden", "'ingest'"));
     out.add(bad("ingest-only key searching", post(SEARCH, acmeIngestOnly, GOOD_SEARCH), 403, "forbidden", "'search'"));
-    out.add(bad("a tenant key creating tenants", post("/v1/tenants", acme, "{\"id\":\"evil\"}"), 403, "forbidden", "'admin'"));
+    out.add(bad("a tenant key creating tenants", post("/v1/tenants", acme, "{\"id\":\"evil\"}"), 403, "forbidden", "operator key"));
     out.add(bad("a tenant key minting keys", post("/v1/tenants/acme/keys", acme, "{\"scopes\":[\"admin\"]}"), 403, "forbidden", "'admin'"));
     out.add(bad("the admin key searching", post(SEARCH, ADMIN, GOOD_SEARCH), 403, "forbidden", "'search'"));
+    // the admin scope across tenants: a tenant's admin key acts in its own tenant only
+    String acmeKeys = "/v1/tenants/acme/keys";
+    out.add(bad("another tenant's admin key minting keys", post(acmeKeys, globexAdmin, "{\"scopes\":[\"admin\"]}"), 403,
+        "forbidden", "tenant 'globex'", "acts in it only"));
+    out.add(bad("another tenant's admin key listing keys", request("GET", acmeKeys, globexAdmin, Optional.empty(), null), 403,
+        "forbidden", "tenant 'globex'"));
+    out.add(bad("another tenant's admin key revoking a key", request("DELETE", acmeKeys + "/" + acmeKeyId, globexAdmin,
+        Optional.empty(), null), 403, "forbidden", "tenant 'globex'"));
+    out.add(bad("another tenant's admin key rotating a key", post(acmeKeys + "/" + acmeKeyId + "/rotate", globexAdmin, "{}"),
+        403, "forbidden", "tenant 'globex'"));
+    out.add(bad("another tenant's admin key reading usage", request("GET", "/v1/tenants/acme/usage", globexAdmin,
+        Optional.empty(), null), 403, "forbidden", "operator key"));
+    out.add(bad("a tenant's admin key creating tenants", post("/v1/tenants", globexAdmin, "{\"id\":\"evil\"}"), 403,
+        "forbidden", "operator key"));
+    out.add(bad("a tenant's admin key listing tenants", request("GET", "/v1/tenants", globexAdmin, Optional.empty(), null), 403,
+        "forbidden", "operator key"));
+    out.add(bad("a tenant's admin key minting operator keys", post("/v1/tenants/quarry-admin/keys", globexAdmin,
+        "{\"scopes\":[\"admin\"]}"), 403, "forbidden", "tenant 'globex'"));
+    out.add(bad("a tenant's admin key for a tenant that does not exist", post("/v1/tenants/nobody/keys", globexAdmin,
+        "{\"scopes\":[\"search\"]}"), 403, "forbidden", "tenant 'globex'"));
+    // key management
+    out.add(bad("a key expiring in the past", post(acmeKeys, ADMIN, "{\"scopes\":[\"search\"],\"expires_at\":\"2020-01-01T00:00:00Z\"}"),
+        400, "invalid_input", "expires_at", "in the future"));
+    out.add(bad("a key expiring 'next week'", post(acmeKeys, ADMIN, "{\"scopes\":[\"search\"],\"expires_at\":\"next week\"}"),
+        400, "invalid_input", "RFC 3339", "next week"));
+    out.add(bad("a key expiry as a number", post(acmeKeys, ADMIN, "{\"scopes\":[\"search\"],\"expires_at\":1700000000}"),
+        400, "invalid_input", "/expires_at"));
+    out.add(bad("a rotation grace over a day", post(acmeKeys + "/" + acmeKeyId + "/rotate", ADMIN, "{\"grace_seconds\":86401}"),
+        400, "invalid_input", "grace_seconds", "86400"));
+    out.add(bad("a rotation grace as text", post(acmeKeys + "/" + acmeKeyId + "/rotate", ADMIN, "{\"grace_seconds\":\"60\"}"),
+        400, "invalid_input", "/grace_seconds"));
+    out.add(bad("a negative rotation grace", post(acmeKeys + "/" + acmeKeyId + "/rotate", ADMIN, "{\"grace_seconds\":-1}"),
+        400, "invalid_input", "grace_seconds"));
+    out.add(bad("revoking no key", request("DELETE", acmeKeys + "/0123456789abcdef", ADMIN, Optional.empty(), null), 404,
+        "not_found", "'0123456789abcdef'"));
+    out.add(bad("rotating no key", post(acmeKeys + "/0123456789abcdef/rotate", ADMIN, "{}"), 404, "not_found",
+        "'0123456789abcdef'"));
+    out.add(bad("rotating another tenant's key by its id", post("/v1/tenants/globex/keys/" + acmeKeyId + "/rotate", ADMIN, "{}"),
+        404, "not_found", acmeKeyId));
+    String operatorKeyId = PlaintextKey.parse(ADMIN).id();
+    out.add(bad("revoking the operator's last key", request("DELETE", "/v1/tenants/quarry-admin/keys/" + operatorKeyId, ADMIN,
+        Optional.empty(), null), 409, "conflict", "last active key"));
+    out.add(bad("rotating the operator's chosen key", post("/v1/tenants/quarry-admin/keys/" + operatorKeyId + "/rotate", ADMIN,
+        "{}"), 400, "invalid_input", "chosen"));
     // bad path ids
     out.add(bad("a collection name with '!'", put("/v1/collections/Bad!Name", acme, "{}"), 400, "invalid_input", "'Bad!Name'"));
     out.add(bad("a collection name of 40 characters", put("/v1/collections/" + "c".repeat(40), acme, "{}"), 400,

@@ -5,30 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.server.TestApi.Reply;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every endpoint of the API, called with another tenant's key on acme's collection, document, job
- * and erasure ids: nothing of acme's leaks (no acme id or text in any answer) and nothing of acme's
- * changes. The endpoints are taken from the served OpenAPI document, which the drift test keeps
- * equal to the router's routes, so a new endpoint is covered the day it is added.
+ * Every endpoint of the API, called with a key of another tenant (globex) of each scope on acme's
+ * collection, document, job, erasure, key and tenant ids. The endpoints are taken from the served
+ * OpenAPI document, which the drift test keeps equal to the router's routes, so a new endpoint is
+ * covered the day it is added; the operator routes are among them.
+ *
+ * <p>Each probe must be refused (403 when the key lacks the route's scope or the route names a
+ * tenant, else 404: acme's ids are nobody's in globex), unless the route acts in the caller's own
+ * tenant without naming any of acme's resources (a list, or creating globex's own collection of
+ * the same name). No answer may hold acme's data, and acme's state, read before and after every
+ * probe (its tenants' list, keys, collections, every document's version and text, jobs, erasures
+ * and search results), must not change: a cross-tenant write is seen, not only a leak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
 
   static final String SECRET = "zanzibarquokka";
+  static final String COLLECTION = "vault";
 
   TestApi api;
   String acme;
+  String acmeAdmin;
+  String acmeKeyId;
+  /** globex's keys by the scopes they hold: one per scope, and one with all three. */
+  final Map<String, String> globexKeys = new LinkedHashMap<>();
   String globex;
   String job;
   String erasure;
@@ -36,20 +53,37 @@ class TenantIsolationTest {
   @BeforeAll
   void start() throws Exception {
     api = TestApi.start();
-    acme = api.tenantKey("acme", "ingest", "search");
-    globex = api.tenantKey("globex", "ingest", "search");
-    assertEquals(201, api.json("PUT", "/v1/collections/vault", acme, "{}").status());
+    JsonNode acmeIssued = createTenantWithKey("acme", "ingest", "search");
+    acme = acmeIssued.get("key").asText();
+    acmeKeyId = acmeIssued.get("id").asText();
+    acmeAdmin = api.key("acme", "admin");
+    assertEquals(201, api.json("POST", "/v1/tenants", TestApi.ADMIN, "{\"id\":\"globex\"}").status());
+    for (String scope : List.of("admin", "ingest", "search")) {
+      globexKeys.put(scope, api.key("globex", scope));
+    }
+    globex = api.key("globex", "admin", "ingest", "search");
+    globexKeys.put("admin+ingest+search", globex);
+
+    assertEquals(201, api.json("PUT", "/v1/collections/" + COLLECTION, acme, "{}").status());
     String lines = "{\"_id\":\"acme-doc\",\"title\":\"Plans\",\"text\":\"The " + SECRET + " plan for next year.\","
         + "\"metadata\":{\"owner\":\"acme-owner\"}}\n"
         + "{\"_id\":\"acme-other\",\"text\":\"Another " + SECRET + " note.\",\"metadata\":{\"owner\":\"someone\"}}\n";
-    Reply batch = api.call("POST", "/v1/collections/vault/documents?refresh=wait_for", acme, "application/x-ndjson", lines);
+    Reply batch = api.call("POST", "/v1/collections/" + COLLECTION + "/documents?refresh=wait_for", acme,
+        "application/x-ndjson", lines);
     assertEquals(200, batch.status(), batch.body().toString());
     job = batch.body().get("id").asText();
+    // a second version of one document, so that a probe resetting it would be seen
+    assertEquals(200, api.json("PUT", "/v1/collections/" + COLLECTION + "/documents/acme-doc", acme,
+        "{\"title\":\"Plans\",\"text\":\"The " + SECRET + " plan for next year, revised.\",\"metadata\":{\"owner\":\"acme-owner\"}}")
+        .status());
     Reply e = api.json("POST", "/v1/erasures", acme, "{\"key\":\"owner\",\"value\":\"nobody-" + SECRET + "\"}");
     assertEquals(202, e.status());
     erasure = e.body().get("id").asText();
+    // acme's state must stand still while probed: its erasure done, its job stamped as finished
+    api.awaitBody("/v1/erasures/" + erasure, acme, b -> b.get("status").asText().equals("purged"), Duration.ofSeconds(60));
+    api.awaitBody("/v1/jobs/" + job, acme, b -> !b.get("finished_at").isNull(), Duration.ofSeconds(60));
     // acme's query is now in the caches
-    assertEquals(2, api.search(acme, "vault", "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
+    assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
 
   @AfterAll
@@ -58,49 +92,52 @@ class TenantIsolationTest {
   }
 
   @Test
-  void noEndpointLetsAnotherTenantSeeOrChangeAcmesData() throws Exception {
+  void noEndpointLetsAnotherTenantsKeyOfAnyScopeSeeOrChangeAcmesData() throws Exception {
     JsonNode doc = api.document("/v1/openapi.json");
+    JsonNode before = victim();
+    assertEquals(before, victim(), "acme's state reads the same twice: the comparison below can only see probes");
     List<String> probed = new ArrayList<>();
     for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
-      if (path.getKey().equals("/v1/openapi.json")) {
-        continue; // the public API description itself
+      String template = path.getKey();
+      if (template.equals("/v1/openapi.json")) {
+        continue; // the public API description itself, served without a request id
       }
-      for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
-        String method = methods.next().toUpperCase(java.util.Locale.ROOT);
+      for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+        String method = op.getKey().toUpperCase(Locale.ROOT);
         if (!List.of("GET", "PUT", "POST", "DELETE").contains(method)) {
           continue;
         }
-        String uri = path.getKey().replace("{collection}", "vault").replace("{id}", "acme-doc")
-            .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme");
-        Reply r = send(method, uri, bodyFor(method, path.getKey()));
-        probed.add(method + " " + path.getKey() + " -> " + r.status());
-        String text = r.raw().body();
-        // acme's data that globex never sends (an error may echo what the caller sent: its own input)
-        List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone"));
-        if (r.status() < 300) {
-          leaks.addAll(List.of(job, erasure)); // a success never names acme's job or erasure
-        }
-        for (String leak : leaks) {
-          assertFalse(text.contains(leak), method + " " + uri + " leaked '" + leak + "': " + text);
+        for (Map.Entry<String, String> attacker : globexKeys.entrySet()) {
+          dropGlobexsOwnCollection();
+          Reply r = send(method, template, attacker.getValue());
+          String what = method + " " + template + " with globex's " + attacker.getKey() + " key -> " + r.status() + " "
+              + r.raw().body();
+          probed.add(what);
+          assertRefusedOrOwn(method, template, op.getValue(), Set.of(attacker.getKey().split("\\+")), r, what);
+          assertNoLeak(r, what);
+          JsonNode after;
+          try {
+            after = victim();
+          } catch (AssertionError e) {
+            throw new AssertionError("acme's data cannot be read after " + what, e);
+          }
+          assertEquals(before, after, "acme's data changed after " + what);
         }
       }
     }
-    assertTrue(probed.size() >= 20, "the API document lists the endpoints: " + probed);
+    assertTrue(probed.size() >= 4 * 25, "the API document lists the endpoints, each probed with 4 keys: " + probed.size());
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants with")), "operator routes are probed");
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants/{tenant}/keys/{key}/rotate")));
 
-    // acme's data is intact: every document, the job and the erasure, and its search results
-    Reply collection = api.json("GET", "/v1/collections/vault", acme, null);
-    assertEquals(200, collection.status(), String.join("\n", probed));
-    assertEquals(2, collection.body().get("documents").asInt(), String.join("\n", probed));
-    assertEquals(200, api.json("GET", "/v1/collections/vault/documents/acme-doc", acme, null).status());
-    assertEquals(200, api.json("GET", "/v1/jobs/" + job, acme, null).status());
-    assertEquals(200, api.json("GET", "/v1/erasures/" + erasure, acme, null).status());
-    assertEquals(List.of("acme-doc", "acme-other").stream().sorted().toList(),
-        api.search(acme, "vault", "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().toList());
+    // and acme's data still answers acme, search included
+    assertEquals(200, api.json("GET", "/v1/collections/" + COLLECTION + "/documents/acme-doc", acme, null).status());
+    assertEquals(List.of("acme-doc", "acme-other"),
+        api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().toList());
   }
 
   @Test
   void aSameNamedCollectionOfAnotherTenantSharesNothingNotEvenCachedResults() throws Exception {
-    // the other test may already have made globex's own "vault" while probing
+    // the other test may have left globex's own "vault" behind
     assertTrue(List.of(200, 201).contains(api.json("PUT", "/v1/collections/vault", globex, "{}").status()));
     assertEquals(200, api.json("PUT", "/v1/collections/vault/documents/g1", globex,
         "{\"text\":\"globex keeps a list of ferries\",\"metadata\":{\"owner\":\"acme-owner\"}}").status());
@@ -120,12 +157,65 @@ class TenantIsolationTest {
     assertEquals(2, api.search(acme, "vault", query).size(), "globex's erasure does not touch acme");
   }
 
-  private Reply send(String method, String uri, String body) throws Exception {
-    if (body == null) {
-      return api.call(method, uri, globex, null, (byte[]) null, Map.of());
+  // ---- what a probe may answer --------------------------------------------------------------------
+
+  /**
+   * Open routes hold nothing of a tenant's. A route naming a tenant (and the operator's) refuses
+   * every key of globex: 403. A key without the route's scope: 403. A route naming one of acme's
+   * resources: 404, since globex has none by that id (its own same-named collection is dropped
+   * before each probe), except creating that collection, which makes globex's own. Routes naming
+   * no resource act in globex's own tenant and may succeed.
+   */
+  private static void assertRefusedOrOwn(String method, String template, JsonNode op, Set<String> scopes, Reply r,
+      String what) {
+    JsonNode security = op.get("security");
+    if (security.isEmpty()) {
+      return; // open: /healthz, /readyz
     }
-    String type = uri.endsWith("/documents") && method.equals("POST") ? "application/x-ndjson" : "application/json";
-    return api.call(method, uri, globex, type, body);
+    if (template.startsWith("/v1/tenants")) {
+      assertEquals(403, r.status(), what);
+      return;
+    }
+    JsonNode needed = security.get(0).get("bearer");
+    if (!needed.isEmpty() && !scopes.contains(needed.get(0).asText())) {
+      assertEquals(403, r.status(), what);
+      return;
+    }
+    boolean namesAResource = template.contains("{");
+    boolean createsItsOwn = method.equals("PUT") && template.equals("/v1/collections/{collection}");
+    if (namesAResource && !createsItsOwn) {
+      assertTrue(r.status() == 404 || r.status() == 403, what);
+    } else {
+      assertTrue(r.status() < 300 || r.status() == 404 || r.status() == 403, what);
+    }
+  }
+
+  /** acme's data that globex never sends (an error may echo what the caller sent: its own input). */
+  private void assertNoLeak(Reply r, String what) {
+    String text = r.raw().body();
+    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
+    if (r.status() < 300) {
+      leaks.addAll(List.of(job, erasure)); // a success never names acme's job or erasure
+    }
+    for (String leak : leaks) {
+      assertFalse(text.contains(leak), what + " leaked '" + leak + "'");
+    }
+  }
+
+  private void dropGlobexsOwnCollection() throws Exception {
+    int status = api.json("DELETE", "/v1/collections/" + COLLECTION, globex, null).status();
+    assertTrue(status == 200 || status == 404, "dropping globex's own collection: " + status);
+  }
+
+  private Reply send(String method, String template, String key) throws Exception {
+    String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
+        .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId);
+    String body = bodyFor(method, template);
+    if (body == null) {
+      return api.call(method, uri, key, null, (byte[]) null, Map.of());
+    }
+    String type = template.endsWith("/documents") && method.equals("POST") ? "application/x-ndjson" : "application/json";
+    return api.call(method, uri, key, type, body.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   /** A well-formed body for each kind of route, aimed at acme's data. */
@@ -152,8 +242,55 @@ class TenantIsolationTest {
       return "{\"id\":\"acme\"}";
     }
     if (template.endsWith("/keys")) {
-      return "{\"scopes\":[\"search\"]}";
+      return "{\"scopes\":[\"admin\",\"ingest\",\"search\"]}";
+    }
+    if (template.endsWith("/rotate")) {
+      return "{\"grace_seconds\":0}";
     }
     return "{}";
+  }
+
+  // ---- acme's state -------------------------------------------------------------------------------
+
+  /**
+   * Everything of acme's a probe could change, read with acme's keys and the operator's: the
+   * tenants, acme's keys (without when each was last used: reading this uses them), its
+   * collections (without the index generation, which a background merge may move), every
+   * document with its version, state and text, its jobs and erasures, and a search's hits.
+   */
+  private JsonNode victim() throws Exception {
+    ObjectNode state = TestApi.JSON.createObjectNode();
+    state.set("tenants", read("/v1/tenants", TestApi.ADMIN));
+    JsonNode keys = read("/v1/tenants/acme/keys", acmeAdmin);
+    keys.get("keys").forEach(k -> ((ObjectNode) k).remove("last_used_at"));
+    state.set("keys", keys);
+    JsonNode collections = read("/v1/collections", acme);
+    collections.get("collections").forEach(c -> ((ObjectNode) c).remove("generation"));
+    state.set("collections", collections);
+    JsonNode documents = read("/v1/collections/" + COLLECTION + "/documents?limit=1000", acme);
+    ArrayNode full = state.putArray("documents");
+    for (JsonNode d : documents.get("documents")) {
+      full.add(read("/v1/collections/" + COLLECTION + "/documents/" + d.get("id").asText(), acme));
+    }
+    state.set("document_list", documents);
+    state.set("jobs", read("/v1/jobs", acme));
+    state.set("job", read("/v1/jobs/" + job, acme));
+    state.set("erasures", read("/v1/erasures", acme));
+    ArrayNode hits = state.putArray("hits");
+    api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
+    return state;
+  }
+
+  private JsonNode read(String path, String key) throws Exception {
+    Reply r = api.json("GET", path, key, null);
+    assertEquals(200, r.status(), path + ": " + r.body());
+    ObjectNode body = r.body().deepCopy();
+    body.remove("request_id");
+    return body;
+  }
+
+  private JsonNode createTenantWithKey(String tenant, String... scopes) throws Exception {
+    assertEquals(201, api.json("POST", "/v1/tenants", TestApi.ADMIN, "{\"id\":\"" + tenant + "\"}").status());
+    return api.issueKey(tenant, scopes);
   }
 }

@@ -88,10 +88,20 @@ public final class TestApi implements AutoCloseable {
   /** A new tenant and a key for it with the given scopes. */
   public String tenantKey(String tenant, String... scopes) throws Exception {
     assertEquals(201, call("POST", "/v1/tenants", ADMIN, "application/json", "{\"id\":\"" + tenant + "\"}").status());
+    return key(tenant, scopes);
+  }
+
+  /** Another key, made by the operator, for an existing tenant. */
+  public String key(String tenant, String... scopes) throws Exception {
+    return issueKey(tenant, scopes).get("key").asText();
+  }
+
+  /** A key made by the operator for an existing tenant: the create response (`key`, `id`, ...). */
+  public JsonNode issueKey(String tenant, String... scopes) throws Exception {
     String list = String.join(",", java.util.Arrays.stream(scopes).map(s -> "\"" + s + "\"").toList());
     Reply k = call("POST", "/v1/tenants/" + tenant + "/keys", ADMIN, "application/json", "{\"scopes\":[" + list + "]}");
     assertEquals(201, k.status(), k.body().toString());
-    return k.body().get("key").asText();
+    return k.body();
   }
 
   public Reply json(String method, String path, String key, String body) throws Exception {

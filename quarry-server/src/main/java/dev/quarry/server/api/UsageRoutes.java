@@ -19,7 +19,6 @@ import dev.quarry.store.Store;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.StateCounts;
-import dev.quarry.store.key.Scope;
 import dev.quarry.store.tenant.TenantId;
 import dev.quarry.store.usage.DailyUsage;
 import dev.quarry.store.usage.Meter;
@@ -36,7 +35,7 @@ import java.util.Optional;
 
 /**
  * What a tenant holds and what it used: {@code GET /v1/usage} for the calling key's tenant (any
- * scope), {@code GET /v1/tenants/{tenant}/usage} for administrators.
+ * scope), {@code GET /v1/tenants/{tenant}/usage} for the operator.
  *
  * <p>Holdings are read now: collections, documents by ingestion state and the bytes of their stored
  * content (store), indexed chunks and index bytes on disk (engine). Metered counts come per UTC day
@@ -76,7 +75,7 @@ public final class UsageRoutes {
             .param(FROM).param(TO)
             .responds(200, VIEW),
         (r, k) -> Response.ok(usage(caller(k).tenant(), r)));
-    router.route("GET", "/v1/tenants/{tenant}/usage", Access.scope(Scope.ADMIN),
+    router.route("GET", "/v1/tenants/{tenant}/usage", Access.operator(),
         ApiDoc.op("getTenantUsage", "A tenant's holdings and usage per day, for operators")
             .param(ApiDoc.Param.path("tenant", "The tenant's id."))
             .param(FROM).param(TO)

@@ -15,6 +15,7 @@ import dev.quarry.server.observe.Tracing;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.key.Scope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -96,7 +97,7 @@ public final class Router implements HttpHandler {
    * served, but the OpenAPI drift test fails until it has a descriptor.
    */
   public Router route(String method, String path, Access access, Handler handler) {
-    routes.add(new Route(method, path, segments(path), access, Optional.empty(), handler));
+    routes.add(checked(new Route(method, path, segments(path), access, Optional.empty(), handler)));
     return this;
   }
 
@@ -111,8 +112,18 @@ public final class Router implements HttpHandler {
 
   /** Declares a route and what the API description says about it. */
   public Router route(String method, String path, Access access, ApiDoc doc, Handler handler) {
-    routes.add(new Route(method, path, segments(path), access, Optional.of(doc), handler));
+    routes.add(checked(new Route(method, path, segments(path), access, Optional.of(doc), handler)));
     return this;
+  }
+
+  /** The route, after checking that an access naming a path parameter has it. */
+  private static Route checked(Route route) {
+    if (route.access() instanceof Access.TenantAdmin
+        && !route.segments().contains("{" + Access.TENANT_PARAMETER + "}")) {
+      throw new IllegalArgumentException(route.method() + " " + route.template()
+          + ": a tenant-admin route names its tenant in the path as {" + Access.TENANT_PARAMETER + "}");
+    }
+    return route;
   }
 
   /** The routes declared so far, in declaration order. */
@@ -209,7 +220,7 @@ public final class Router implements HttpHandler {
         continue;
       }
       matched.template = route.template();
-      Optional<ApiKey> caller = authorize(route.access(), exchange);
+      Optional<ApiKey> caller = authorize(route.access(), exchange, params.get());
       matched.tenant = caller.map(k -> k.tenant().value());
       long limit = bodyLimits.getOrDefault(route.method() + " " + route.template(), maxBodyBytes);
       Request request = new Request(exchange, params.get(), requestId, limit, json);
@@ -228,19 +239,39 @@ public final class Router implements HttpHandler {
     throw new NotFoundException("no route for " + method + " " + exchange.getRequestURI().getRawPath());
   }
 
-  private Optional<ApiKey> authorize(Access access, HttpExchange exchange) {
-    return switch (access) {
-      case Access.Open o -> Optional.empty();
-      case Access.AnyKey a -> Optional.of(authenticate(exchange.getRequestHeaders().getFirst("Authorization")));
-      case Access.Scoped s -> {
-        ApiKey key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (!key.has(s.scope())) {
-          throw ApiException.of(ServerErrorCode.FORBIDDEN,
-              "this key lacks the '" + s.scope().wireName() + "' scope this route needs");
+  /** The caller's key when {@code access} lets it call the route, see {@link Access} for the model. */
+  private Optional<ApiKey> authorize(Access access, HttpExchange exchange, Map<String, String> params) {
+    if (access instanceof Access.Open) {
+      return Optional.empty();
+    }
+    ApiKey key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+    switch (access) {
+      case Access.Open o -> { }
+      case Access.AnyKey a -> { }
+      case Access.Scoped s -> requireScope(key, s.scope());
+      case Access.Operator o -> {
+        if (!Access.isOperator(key)) {
+          throw ApiException.of(ServerErrorCode.FORBIDDEN, "only the operator key (QUARRY_ADMIN_KEY, or the key "
+              + "generated at first start) may call this route; a tenant's keys act in their own tenant only");
         }
-        yield Optional.of(key);
       }
-    };
+      case Access.TenantAdmin t -> {
+        if (!Access.isOperator(key)) {
+          if (!key.tenant().value().equals(params.get(Access.TENANT_PARAMETER))) {
+            throw ApiException.of(ServerErrorCode.FORBIDDEN, "this key belongs to tenant '" + key.tenant()
+                + "' and acts in it only; another tenant is managed with the operator key");
+          }
+          requireScope(key, Scope.ADMIN);
+        }
+      }
+    }
+    return Optional.of(key);
+  }
+
+  private static void requireScope(ApiKey key, Scope scope) {
+    if (!key.has(scope)) {
+      throw ApiException.of(ServerErrorCode.FORBIDDEN, "this key lacks the '" + scope.wireName() + "' scope this route needs");
+    }
   }
 
   private ApiKey authenticate(String authorization) {

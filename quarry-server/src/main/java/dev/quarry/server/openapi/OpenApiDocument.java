@@ -14,6 +14,7 @@ import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.RouteDeclaration;
+import dev.quarry.store.key.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +69,9 @@ public final class OpenApiDocument {
     info.put("title", "Quarry API");
     info.put("version", "v1");
     info.put("description", """
-        Quarry's HTTP API. Authenticate with an API key as `Authorization: Bearer <key>`; each \
-        route needs one scope (admin, ingest or search) and acts in the key's tenant. Every \
+        Quarry's HTTP API. Authenticate with an API key as `Authorization: Bearer <key>`. The \
+        operator key alone manages tenants; a tenant's keys act in their own tenant only, each \
+        route needing one scope (admin, ingest or search). Every \
         response carries `X-Request-Id` (an inbound one of 1-64 characters [A-Za-z0-9._-] is kept), \
         and every JSON body except this document carries the same id as `request_id`. Failures \
         answer the Problem body; `retryable` says whether the same request may succeed later.""");
@@ -110,6 +112,10 @@ public final class OpenApiDocument {
       case Access.Open o -> "Open: no key is needed.";
       case Access.AnyKey a -> "Needs a key of the tenant, with any scope.";
       case Access.Scoped s -> "Needs a key with the `" + s.scope().wireName() + "` scope.";
+      case Access.Operator o -> "Needs the operator key (`QUARRY_ADMIN_KEY`, or the key generated at first start); "
+          + "a tenant's keys get 403 whatever their scopes.";
+      case Access.TenantAdmin t -> "Needs the operator key, or a key with the `admin` scope of the tenant `{tenant}` "
+          + "names; a key of any other tenant gets 403 whatever its scopes.";
     };
     op.put("description", doc == null || doc.description().isEmpty() ? access : doc.description().get() + "\n\n" + access);
     ArrayNode security = op.putArray("security");
@@ -117,6 +123,8 @@ public final class OpenApiDocument {
       case Access.Open o -> { }
       case Access.AnyKey a -> security.addObject().putArray("bearer");
       case Access.Scoped s -> security.addObject().putArray("bearer").add(s.scope().wireName());
+      case Access.Operator o -> security.addObject().putArray("bearer").add(Scope.ADMIN.wireName());
+      case Access.TenantAdmin t -> security.addObject().putArray("bearer").add(Scope.ADMIN.wireName());
     }
     List<ApiDoc.Param> params = doc == null ? List.of() : doc.params();
     ArrayNode parameters = parameters(route, params);
@@ -238,7 +246,8 @@ public final class OpenApiDocument {
     INVALID_INPUT(400, "InvalidInput", "invalid_input: a malformed or out-of-range parameter or field; "
         + "`details.pointer` is the JSON pointer of the field when it is in the body"),
     UNAUTHENTICATED(401, "Unauthenticated", "unauthenticated: no key, or a key that is wrong, revoked or expired"),
-    FORBIDDEN(403, "Forbidden", "forbidden: the key lacks the scope this route needs"),
+    FORBIDDEN(403, "Forbidden", "forbidden: the key lacks the scope this route needs, or is not the operator's "
+        + "or the named tenant's"),
     IDEMPOTENCY_IN_PROGRESS(409, "IdempotencyInProgress",
         "idempotency_in_progress: a request with this Idempotency-Key is still running (retryable)"),
     PAYLOAD_TOO_LARGE(413, "PayloadTooLarge", "payload_too_large: the body exceeds the configured limit"),
@@ -274,7 +283,7 @@ public final class OpenApiDocument {
     if (keyed) {
       add(out, StandardError.UNAUTHENTICATED);
     }
-    if (route.access() instanceof Access.Scoped) {
+    if (route.access().refusesSomeKeys()) {
       add(out, StandardError.FORBIDDEN);
     }
     if (doc != null && doc.body().orElse(null) instanceof ApiDoc.Body.Json) {

@@ -14,6 +14,7 @@ import dev.quarry.store.tenant.TenantId;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
 
 final class JdbcApiKeyStore implements ApiKeyStore {
 
-  private static final String COLUMNS = "id, tenant_id, scopes, salt, hash, created_at, revoked_at, expires_at";
+  private static final String COLUMNS = "id, tenant_id, scopes, salt, hash, created_at, last_used_at, revoked_at, "
+      + "expires_at, previous_salt, previous_hash, previous_valid_until";
   /** Compared against when a key id is unknown, so that unknown and wrong keys cost the same. */
   private static final KeyHash DECOY = KeyHash.of("decoy");
 
@@ -36,8 +38,21 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     this.options = options;
   }
 
-  /** A row: the key and its hash. */
-  private record StoredKey(ApiKey key, KeyHash hash) {}
+  /**
+   * A row: the key, its secret's hash, and the hash of the secret it had before its last rotation
+   * with the end of that secret's grace period.
+   */
+  private record StoredKey(ApiKey key, KeyHash hash, Optional<Previous> previous) {
+
+    /** Whether {@code plaintext} is this key's secret, or its previous one still in its grace period. */
+    boolean matches(String plaintext, Instant now) {
+      boolean current = hash.matches(plaintext);
+      return current || previous.filter(p -> now.isBefore(p.validUntil())).map(p -> p.hash().matches(plaintext))
+          .orElse(false);
+    }
+  }
+
+  private record Previous(KeyHash hash, Instant validUntil) {}
 
   @Override
   public IssuedKey create(TenantId tenant, Set<Scope> scopes, Optional<Instant> expiresAt) {
@@ -88,9 +103,18 @@ final class JdbcApiKeyStore implements ApiKeyStore {
       DECOY.matches(key.value());
       return Optional.empty();
     }
-    boolean matches = stored.get().hash().matches(key.value());
+    Instant now = options.now();
     ApiKey apiKey = stored.get().key();
-    return matches && apiKey.activeAt(options.now()) ? Optional.of(apiKey) : Optional.empty();
+    if (!stored.get().matches(key.value(), now) || !apiKey.activeAt(now)) {
+      return Optional.empty();
+    }
+    Instant staleBefore = now.minus(LAST_USED_RESOLUTION);
+    if (apiKey.lastUsedAt().map(t -> !t.isAfter(staleBefore)).orElse(true)) {
+      db.write("recording the use of API key '" + apiKey.id() + "'", c -> Jdbc.update(c,
+          "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+          now, apiKey.id(), staleBefore));
+    }
+    return Optional.of(apiKey);
   }
 
   @Override
@@ -122,11 +146,41 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     });
   }
 
+  @Override
+  public IssuedKey rotate(TenantId tenant, String keyId, Duration grace) {
+    if (grace.isNegative() || grace.compareTo(MAX_ROTATION_GRACE) > 0) {
+      throw new InvalidInputException("a rotation's grace period must be 0 to " + MAX_ROTATION_GRACE.toSeconds()
+          + " seconds, got: " + grace.toSeconds());
+    }
+    Instant now = options.now();
+    return db.write("rotating API key '" + keyId + "'", c -> {
+      StoredKey stored = Jdbc.one(c, "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND id = ?",
+          JdbcApiKeyStore::row, tenant.value(), keyId)
+          .orElseThrow(() -> new NotFoundException("API key '" + keyId + "' does not exist in tenant '" + tenant + "'"));
+      if (!stored.key().activeAt(now)) {
+        throw new ConflictException("API key '" + keyId + "' is " + (stored.key().revokedAt().isPresent() ? "revoked" : "expired")
+            + " and cannot be rotated; create a new key");
+      }
+      PlaintextKey fresh = PlaintextKey.withNewSecret(keyId);
+      KeyHash hash = KeyHash.of(fresh.value());
+      Optional<KeyHash> previous = grace.isZero() ? Optional.empty() : Optional.of(stored.hash());
+      Optional<Instant> previousUntil = previous.map(p -> now.plus(grace));
+      Jdbc.update(c, "UPDATE api_keys SET salt = ?, hash = ?, previous_salt = ?, previous_hash = ?, "
+              + "previous_valid_until = ? WHERE tenant_id = ? AND id = ?",
+          hash.salt(), hash.hash(), previous.map(KeyHash::salt), previous.map(KeyHash::hash),
+          previousUntil, tenant.value(), keyId);
+      ApiKey k = stored.key();
+      return new IssuedKey(new ApiKey(k.id(), k.tenant(), k.scopes(), k.createdAt(), k.lastUsedAt(), k.revokedAt(),
+          k.expiresAt(), previousUntil), fresh.value());
+    });
+  }
+
   private static ApiKey insert(Connection c, String id, TenantId tenant, String scopes, KeyHash hash,
       Instant now, Optional<Instant> expiresAt) throws SQLException {
-    Jdbc.update(c, "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        id, tenant.value(), scopes, hash.salt(), hash.hash(), now, Optional.empty(), expiresAt);
-    return new ApiKey(id, tenant, parseScopes(scopes), now, Optional.empty(), expiresAt);
+    Jdbc.update(c, "INSERT INTO api_keys (id, tenant_id, scopes, salt, hash, created_at, expires_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?)", id, tenant.value(), scopes, hash.salt(), hash.hash(), now, expiresAt);
+    return new ApiKey(id, tenant, parseScopes(scopes), now, Optional.empty(), Optional.empty(), expiresAt,
+        Optional.empty());
   }
 
   private static Optional<StoredKey> byId(Connection c, String id) throws SQLException {
@@ -134,14 +188,22 @@ final class JdbcApiKeyStore implements ApiKeyStore {
   }
 
   private static StoredKey row(ResultSet rs) throws SQLException {
+    Optional<Instant> previousUntil = Jdbc.optionalInstant(rs, "previous_valid_until");
     ApiKey key = new ApiKey(
         rs.getString("id"),
         new TenantId(rs.getString("tenant_id")),
         parseScopes(rs.getString("scopes")),
         Jdbc.instant(rs, "created_at"),
+        Jdbc.optionalInstant(rs, "last_used_at"),
         Jdbc.optionalInstant(rs, "revoked_at"),
-        Jdbc.optionalInstant(rs, "expires_at"));
-    return new StoredKey(key, new KeyHash(rs.getString("salt"), rs.getString("hash")));
+        Jdbc.optionalInstant(rs, "expires_at"),
+        previousUntil);
+    Optional<Previous> previous = Optional.empty();
+    if (previousUntil.isPresent()) {
+      previous = Optional.of(new Previous(
+          new KeyHash(rs.getString("previous_salt"), rs.getString("previous_hash")), previousUntil.get()));
+    }
+    return new StoredKey(key, new KeyHash(rs.getString("salt"), rs.getString("hash")), previous);
   }
 
   private static void requireFuture(Optional<Instant> expiresAt, Instant now) {

@@ -11,21 +11,30 @@ import java.util.Set;
 /**
  * A stored API key, without its secret: only a salted hash is kept, so a key cannot be shown
  * again. {@code id} is the non-secret part of the plaintext (see {@link PlaintextKey}), safe to log.
+ *
+ * @param lastUsedAt when the key last authenticated, to the minute ({@link
+ *     ApiKeyStore#LAST_USED_RESOLUTION}); empty when it never did
+ * @param previousSecretValidUntil after a {@link ApiKeyStore#rotate rotation} with a grace period,
+ *     when the previous secret stops working (it may have passed); empty otherwise
  */
 public record ApiKey(
     String id,
     TenantId tenant,
     Set<Scope> scopes,
     Instant createdAt,
+    Optional<Instant> lastUsedAt,
     Optional<Instant> revokedAt,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    Optional<Instant> previousSecretValidUntil) {
 
   public ApiKey {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(lastUsedAt, "lastUsedAt");
     Objects.requireNonNull(revokedAt, "revokedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(previousSecretValidUntil, "previousSecretValidUntil");
     scopes = requireScopes(scopes);
   }
 

@@ -1,6 +1,7 @@
 package dev.quarry.store.key;
 
 import dev.quarry.store.tenant.TenantId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,15 @@ import java.util.Set;
  * {@link #authenticate} is the one method that takes no tenant, because the key names it.
  */
 public interface ApiKeyStore {
+
+  /**
+   * How fresh {@link ApiKey#lastUsedAt} is: a use is recorded when the last recorded one is at
+   * least this old, so a busy key costs one write a minute, not one a request.
+   */
+  Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+  /** The longest grace period a {@link #rotate rotation} may give the previous secret. */
+  Duration MAX_ROTATION_GRACE = Duration.ofHours(24);
 
   /**
    * Creates a random key for {@code tenant}. The returned plaintext is not stored and cannot be
@@ -27,8 +37,10 @@ public interface ApiKeyStore {
   ApiKey register(TenantId tenant, Set<Scope> scopes, String plaintext, Optional<Instant> expiresAt);
 
   /**
-   * The key whose plaintext this is, when it is neither revoked nor expired. Wrong, unknown, revoked
-   * and expired keys all give empty, so a caller cannot tell which.
+   * The key whose plaintext this is, when it is neither revoked nor expired, as it was before this
+   * use; records the use ({@link #LAST_USED_RESOLUTION}). After a {@link #rotate rotation} the
+   * previous secret is accepted too until its grace period ends. Wrong, unknown, revoked and expired
+   * keys all give empty, so a caller cannot tell which.
    */
   Optional<ApiKey> authenticate(String plaintext);
 
@@ -42,4 +54,14 @@ public interface ApiKeyStore {
    * when the tenant has no such key.
    */
   ApiKey revoke(TenantId tenant, String keyId);
+
+  /**
+   * Gives a key of {@code tenant} a new random secret; the id, scopes and expiry stay. The previous
+   * secret keeps working for {@code grace} (zero: it stops at once; at most {@link
+   * #MAX_ROTATION_GRACE}); a secret older than that stops at once, so at most two work at a time.
+   * {@code NotFoundException} when the tenant has no such key, {@code ConflictException} when it is
+   * revoked or expired, {@code InvalidInputException} for an operator-chosen key (it has no
+   * generated secret to replace) or a grace out of range.
+   */
+  IssuedKey rotate(TenantId tenant, String keyId, Duration grace);
 }

@@ -28,6 +28,7 @@ public record PlaintextKey(String id, String value) {
   public static final int MAX_LENGTH = 256;
 
   private static final Pattern GENERATED = Pattern.compile("qk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
+  private static final Pattern GENERATED_ID = Pattern.compile("[0-9a-f]{16}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public PlaintextKey {
@@ -38,12 +39,27 @@ public record PlaintextKey(String id, String value) {
   /** A fresh random key. */
   public static PlaintextKey generate() {
     byte[] id = new byte[8];
-    byte[] secret = new byte[32];
     RANDOM.nextBytes(id);
+    return withNewSecret(HexFormat.of().formatHex(id));
+  }
+
+  /**
+   * A fresh random secret for the generated key {@code id} (a rotation keeps the id); {@link
+   * InvalidInputException} when {@code id} is not a generated key's id.
+   */
+  public static PlaintextKey withNewSecret(String id) {
+    if (!isGeneratedId(id)) {
+      throw new InvalidInputException("API key '" + id + "' was chosen by an operator, not generated: "
+          + "it cannot be given a new secret; register another key instead");
+    }
+    byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    String hexId = HexFormat.of().formatHex(id);
-    return new PlaintextKey(
-        hexId, PREFIX + hexId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return new PlaintextKey(id, PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+  }
+
+  /** Whether {@code id} is a generated key's (16 hex digits), not an operator-chosen key's. */
+  public static boolean isGeneratedId(String id) {
+    return id != null && GENERATED_ID.matcher(id).matches();
   }
 
   /**

@@ -371,6 +371,89 @@ abstract class StoreContract {
     }
 
     @Test
+    void aKeysLastUseIsRecordedToTheMinute() {
+      TenantId acme = tenant("acme");
+      IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      assertEquals(Optional.empty(), store.apiKeys().find(acme, issued.key().id()).orElseThrow().lastUsedAt());
+      clock.advance(Duration.ofSeconds(10));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(issued.plaintext()).orElseThrow().lastUsedAt(),
+          "authenticate answers the key as it was before this use");
+      assertEquals(Optional.of(T0.plusSeconds(10)), store.apiKeys().find(acme, issued.key().id()).orElseThrow().lastUsedAt());
+      clock.advance(Duration.ofSeconds(59));
+      store.apiKeys().authenticate(issued.plaintext()).orElseThrow();
+      assertEquals(Optional.of(T0.plusSeconds(10)), store.apiKeys().list(acme).getFirst().lastUsedAt(),
+          "a use within a minute of the recorded one is not written");
+      clock.advance(Duration.ofSeconds(1));
+      store.apiKeys().authenticate(issued.plaintext()).orElseThrow();
+      assertEquals(Optional.of(T0.plusSeconds(70)), store.apiKeys().list(acme).getFirst().lastUsedAt());
+      clock.advance(Duration.ofMinutes(5));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate("qk_" + issued.key().id() + "_" + "A".repeat(43)));
+      assertEquals(Optional.of(T0.plusSeconds(70)), store.apiKeys().list(acme).getFirst().lastUsedAt(),
+          "a wrong secret is no use of the key");
+    }
+
+    @Test
+    void rotationGivesANewSecretAndTheOldOneStopsAtOnce() {
+      TenantId acme = tenant("acme");
+      IssuedKey issued = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.of(T0.plusSeconds(3600)));
+      IssuedKey rotated = store.apiKeys().rotate(acme, issued.key().id(), Duration.ZERO);
+      assertEquals(issued.key(), rotated.key(), "the id, scopes and expiry stay; no previous secret works");
+      assertNotEquals(issued.plaintext(), rotated.plaintext());
+      assertTrue(rotated.plaintext().startsWith("qk_" + issued.key().id() + "_"), rotated.plaintext());
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(issued.plaintext()));
+      assertEquals(issued.key().id(), store.apiKeys().authenticate(rotated.plaintext()).orElseThrow().id());
+      assertEquals(1, store.apiKeys().list(acme).size(), "a rotation makes no new key");
+    }
+
+    @Test
+    void afterARotationWithGraceBothSecretsWorkUntilTheGraceEnds() {
+      TenantId acme = tenant("acme");
+      IssuedKey first = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      IssuedKey second = store.apiKeys().rotate(acme, first.key().id(), Duration.ofMinutes(10));
+      assertEquals(Optional.of(T0.plusSeconds(600)), second.key().previousSecretValidUntil());
+      assertEquals(second.key(), store.apiKeys().find(acme, first.key().id()).orElseThrow());
+      clock.advance(Duration.ofMinutes(9));
+      assertTrue(store.apiKeys().authenticate(first.plaintext()).isPresent(), "within the grace period");
+      assertTrue(store.apiKeys().authenticate(second.plaintext()).isPresent());
+      clock.advance(Duration.ofMinutes(1));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(first.plaintext()), "the grace period is over");
+      assertTrue(store.apiKeys().authenticate(second.plaintext()).isPresent());
+
+      IssuedKey third = store.apiKeys().rotate(acme, first.key().id(), Duration.ofMinutes(10));
+      IssuedKey fourth = store.apiKeys().rotate(acme, first.key().id(), Duration.ofMinutes(10));
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(second.plaintext()),
+          "a secret two rotations old stops at once, whatever its grace");
+      assertTrue(store.apiKeys().authenticate(third.plaintext()).isPresent());
+      assertTrue(store.apiKeys().authenticate(fourth.plaintext()).isPresent());
+      store.apiKeys().revoke(acme, first.key().id());
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(third.plaintext()), "revoking stops every secret");
+      assertEquals(Optional.empty(), store.apiKeys().authenticate(fourth.plaintext()));
+    }
+
+    @Test
+    void revokedExpiredChosenAndOtherTenantsKeysAreNotRotated() {
+      TenantId acme = tenant("acme");
+      TenantId rival = tenant("rival");
+      IssuedKey revoked = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      store.apiKeys().revoke(acme, revoked.key().id());
+      ConflictException r = assertThrows(ConflictException.class,
+          () -> store.apiKeys().rotate(acme, revoked.key().id(), Duration.ZERO));
+      assertTrue(r.getMessage().contains("revoked"), r.getMessage());
+      IssuedKey expiring = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.of(T0.plusSeconds(1)));
+      clock.advance(Duration.ofSeconds(1));
+      assertThrows(ConflictException.class, () -> store.apiKeys().rotate(acme, expiring.key().id(), Duration.ZERO));
+      ApiKey chosen = store.apiKeys().register(acme, Set.of(Scope.ADMIN), "operator-chosen-admin-key-0123456789",
+          Optional.empty());
+      assertThrows(InvalidInputException.class, () -> store.apiKeys().rotate(acme, chosen.id(), Duration.ZERO));
+      IssuedKey live = store.apiKeys().create(acme, Set.of(Scope.SEARCH), Optional.empty());
+      assertThrows(NotFoundException.class, () -> store.apiKeys().rotate(rival, live.key().id(), Duration.ZERO));
+      assertThrows(InvalidInputException.class, () -> store.apiKeys().rotate(acme, live.key().id(), Duration.ofSeconds(-1)));
+      assertThrows(InvalidInputException.class,
+          () -> store.apiKeys().rotate(acme, live.key().id(), Duration.ofHours(24).plusSeconds(1)));
+      assertTrue(store.apiKeys().authenticate(live.plaintext()).isPresent(), "refused rotations change nothing");
+    }
+
+    @Test
     void keysNeedAnExistingTenantAndAScope() {
       assertThrows(NotFoundException.class,
           () -> store.apiKeys().create(TenantId.of("ghost"), Set.of(Scope.SEARCH), Optional.empty()));
