@@ -14,6 +14,8 @@ import java.util.Arrays;
  *       BEIR dataset's queries.
  *   <li>{@code synthetic}: builds an index of {@code --chunks} (default 100,000) chunks derived from
  *       the corpus, then hybrid latency and ANN recall@10 against exact search.
+ *   <li>{@code purge}: how long an erasure's purge of one document takes on a collection of {@code
+ *       --chunks} chunks ({@link PurgeBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
@@ -27,7 +29,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     java.util.logging.Logger.getLogger("org.apache.lucene").setLevel(java.util.logging.Level.WARNING);
     if (args.length == 0) {
-      System.err.println("usage: quarry bench ingest|latency|synthetic [--dataset DIR] [--data-dir DIR] [--chunks N]");
+      System.err.println("usage: quarry bench ingest|latency|synthetic|purge [--dataset DIR] [--data-dir DIR] [--chunks N]");
       System.err.println(LoadBenchmark.USAGE);
       System.exit(2);
     }
@@ -40,8 +42,9 @@ public final class Bench {
       case "ingest" -> IngestBenchmark.run(a);
       case "latency" -> LatencyBenchmark.run(a);
       case "synthetic" -> SyntheticIndexBenchmark.run(a);
+      case "purge" -> PurgeBenchmark.run(a);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, load)");
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, load)");
         System.exit(2);
       }
     }

@@ -16,13 +16,15 @@ import dev.quarry.engine.ingest.IngestPipeline;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.IngestSettings;
 import dev.quarry.engine.ingest.ProgressListener;
+import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.search.Searcher;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * An open collection: its index with the embedder and chunker its manifest names. Searches go
- * through the engine's search-result cache when it is on.
+ * An open collection: its index with the embedder and chunker its manifest names, and its own
+ * cache of passage vectors when that is on. Searches go through the engine's search-result cache
+ * when it is on.
  */
 public final class Collection {
 
@@ -37,9 +39,10 @@ public final class Collection {
   private final StageObserver stages;
   private final Searcher searcher;
   private final Optional<CachedResults> results;
+  private final Optional<EmbeddingCache> passageVectors;
 
   Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest,
-      StageObserver stages, Optional<CachedResults> results) {
+      StageObserver stages, Optional<CachedResults> results, Optional<EmbeddingCache> passageVectors) {
     this.name = name;
     this.index = index;
     this.chunker = chunker;
@@ -48,6 +51,7 @@ public final class Collection {
     this.stages = stages;
     this.searcher = new Searcher(index, embedder, stages);
     this.results = results;
+    this.passageVectors = passageVectors;
   }
 
   public CollectionName name() {
@@ -118,11 +122,16 @@ public final class Collection {
   }
 
   /**
-   * Rewrites the index files so deleted documents are gone from them, not only hidden; returns the
-   * deleted records still in the files (0 when the purge is complete).
+   * Rewrites the index files so deleted documents are gone from them, not only hidden, and empties
+   * the collection's passage-vector cache, which may hold their vectors (its entries are keyed by
+   * text, so it cannot tell whose they are); cached search results of the collection are dropped
+   * too. Returns what is left in the index files (0 when the purge is complete).
    */
   public long purgeDeleted() {
-    return index.purgeDeleted();
+    long left = index.purgeDeleted();
+    passageVectors.ifPresent(EmbeddingCache::clear);
+    results.ifPresent(r -> r.cache().forget(name.value()));
+    return left;
   }
 
   /** How many segments a search of this collection visits. */
@@ -137,5 +146,16 @@ public final class Collection {
 
   ChunkIndex index() {
     return index;
+  }
+
+  /** Closes the index (committing it) and the passage-vector cache. */
+  void close() throws java.io.IOException {
+    try {
+      index.close();
+    } finally {
+      if (passageVectors.isPresent()) {
+        passageVectors.get().close();
+      }
+    }
   }
 }

@@ -4,14 +4,11 @@ import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.EmbeddingModelInfo;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.observe.CacheObserver;
-import dev.quarry.embed.cache.CachingEmbedder;
-import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.embed.cache.QueryVectorCache;
 import dev.quarry.embed.model.EmbeddingModels;
 import dev.quarry.embed.onnx.OnnxEmbedder;
 import dev.quarry.embed.onnx.OnnxEmbedderConfig;
 import java.io.Closeable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,41 +16,36 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Loads each in-process model once per engine and hands out its embedder (behind the persistent
- * embedding cache and the in-memory query-vector cache when enabled) and tokenizer. Models load on
- * first use, not at start-up.
+ * Loads each in-process model once per engine and hands out its embedder (queries behind the
+ * in-memory query-vector cache when enabled) and tokenizer. Models load on first use, not at
+ * start-up. Passage vectors are cached per collection (see {@link Quarry}), not here.
  */
 final class Models implements Closeable {
 
   /**
-   * A loaded model: what embeds passages, the query-vector cache shared by the collections using
-   * the model (if on), and the model itself (its tokenizer is what chunkers measure with).
+   * A loaded model: the query-vector cache shared by the collections using the model (if on), and
+   * the model itself (its tokenizer is what chunkers measure with).
    */
-  record Loaded(Embedder passages, Optional<QueryVectorCache> queries, OnnxEmbedder model) {
+  record Loaded(Optional<QueryVectorCache> queries, OnnxEmbedder model) {
 
-    /** The embedder of one collection: its queries are cached under its name only. */
-    Embedder embedderFor(String collection) {
+    /**
+     * The embedder of one collection: passages through {@code passages} (the model, or the
+     * collection's own passage cache over it), queries cached under the collection's name only.
+     */
+    Embedder embedderFor(String collection, Embedder passages) {
       return new ByKind(passages, queries.map(q -> q.scopedTo(collection)).orElse(model));
     }
   }
 
   private final EmbedderSettings settings;
-  private final Path cacheDir;
-  private final boolean passageCache;
   private final int queryCacheEntries;
   private final CacheObserver cacheObserver;
   private final Map<String, Loaded> loaded = new HashMap<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
-  /**
-   * @param passageCache whether passage vectors go through the persistent cache in {@code cacheDir}
-   * @param queryCacheEntries query vectors kept in memory per model; 0 turns that cache off
-   */
-  Models(EmbedderSettings settings, Path cacheDir, boolean passageCache, int queryCacheEntries,
-      CacheObserver cacheObserver) {
+  /** @param queryCacheEntries query vectors kept in memory per model; 0 turns that cache off */
+  Models(EmbedderSettings settings, int queryCacheEntries, CacheObserver cacheObserver) {
     this.settings = settings;
-    this.cacheDir = cacheDir;
-    this.passageCache = passageCache;
     this.queryCacheEntries = queryCacheEntries;
     this.cacheObserver = cacheObserver;
   }
@@ -92,16 +84,10 @@ final class Models implements Closeable {
     }
     OnnxEmbedder model = OnnxEmbedder.open(config);
     toClose.add(model);
-    Embedder passages = model;
-    if (passageCache) {
-      EmbeddingCache c = EmbeddingCache.open(cacheDir, model.info());
-      toClose.add(c);
-      passages = new CachingEmbedder(model, c);
-    }
     Optional<QueryVectorCache> queries = queryCacheEntries > 0
         ? Optional.of(new QueryVectorCache(model, queryCacheEntries, cacheObserver))
         : Optional.empty();
-    l = new Loaded(passages, queries, model);
+    l = new Loaded(queries, model);
     loaded.put(modelId, l);
     return l;
   }

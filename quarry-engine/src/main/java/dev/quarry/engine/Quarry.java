@@ -1,6 +1,7 @@
 package dev.quarry.engine;
 
 import dev.quarry.core.chunk.Chunker;
+import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.error.StorageException;
@@ -11,6 +12,8 @@ import dev.quarry.core.observe.StageObserver;
 import dev.quarry.engine.collection.CollectionName;
 import dev.quarry.engine.collection.CollectionSettings;
 import dev.quarry.engine.ingest.DocumentSource;
+import dev.quarry.embed.cache.CachingEmbedder;
+import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.ingest.chunk.Chunkers;
 import dev.quarry.lucene.LuceneChunkIndex;
 import dev.quarry.core.parse.ParseOutcome;
@@ -32,8 +35,15 @@ import java.util.stream.Stream;
 
 /**
  * The composition root of the embedded engine: one data directory holding a Lucene index per
- * collection ({@code collections/<name>/}) and the embedding cache ({@code cache/embeddings/}).
- * Every object of the engine is built here, explicitly.
+ * collection ({@code collections/<name>/}) and each collection's cache of passage vectors ({@code
+ * cache/embeddings/<name>/}). Every object of the engine is built here, explicitly.
+ *
+ * <p>Decision: the passage cache is per collection, not shared. A shared cache keyed by text let
+ * any collection (any tenant) learn, by timing an ingestion, whether another had ingested a text,
+ * and kept an erased document's vectors with no owner to erase them for. Per collection it goes
+ * with the collection when it is dropped and is emptied by {@link Collection#purgeDeleted()}; the
+ * cost is that two collections embed the same text twice. The shared files of earlier versions
+ * ({@code cache/embeddings/<model>.emb-v1}) are deleted at start for the same reason.
  */
 public final class Quarry implements Closeable {
 
@@ -41,7 +51,10 @@ public final class Quarry implements Closeable {
   public record CollectionSummary(String name, IndexManifest manifest, IndexStats stats) {}
 
   private final EngineConfig config;
+  private static final System.Logger LOG = System.getLogger(Quarry.class.getName());
+
   private final Path collectionsDir;
+  private final Path passageCachesDir;
   private final Models models;
   private final StageObserver stages;
   private final Optional<SearchResultCache> results;
@@ -53,8 +66,8 @@ public final class Quarry implements Closeable {
     this.config = config;
     this.collectionsDir = config.dataDir().resolve("collections");
     this.parsers = ParserRegistry.standard(config.limits());
-    this.models = new Models(config.embedder(), config.dataDir().resolve("cache").resolve("embeddings"),
-        config.embeddingCache(), config.caches().queryVectors(), caches);
+    this.passageCachesDir = config.dataDir().resolve("cache").resolve("embeddings");
+    this.models = new Models(config.embedder(), config.caches().queryVectors(), caches);
     this.stages = stages;
     this.results = config.caches().searchResults() > 0
         ? Optional.of(new SearchResultCache(config.caches().searchResults(), caches))
@@ -78,7 +91,27 @@ public final class Quarry implements Closeable {
     } catch (IOException e) {
       throw new StorageException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    return new Quarry(config, stages, caches);
+    Quarry quarry = new Quarry(config, stages, caches);
+    quarry.deleteSharedPassageCaches();
+    return quarry;
+  }
+
+  /** Deletes the passage caches earlier versions shared between collections (see the class comment). */
+  private void deleteSharedPassageCaches() {
+    if (!Files.isDirectory(passageCachesDir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(passageCachesDir)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (file.getFileName().toString().endsWith("." + EmbeddingCache.FORMAT_NAME)) {
+          Files.delete(file);
+          LOG.log(System.Logger.Level.INFO, "deleted " + file + ": passage vectors are now cached per collection");
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot delete the shared embedding cache in " + passageCachesDir + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**
@@ -169,21 +202,30 @@ public final class Quarry implements Closeable {
     CollectionName n = new CollectionName(name);
     Collection c = open.remove(n.value());
     if (c != null) {
-      closeQuietly(c.index());
+      closeQuietly(c);
     }
     results.ifPresent(r -> r.forget(n.value()));
+    // the cache first: a crash in between leaves a collection without cached vectors, never the reverse
+    deleteTree(name, passageCacheOf(n));
     Path dir = dirOf(n);
     if (!Files.exists(dir)) {
       return false;
+    }
+    deleteTree(name, dir);
+    return true;
+  }
+
+  private static void deleteTree(String collection, Path dir) {
+    if (!Files.exists(dir)) {
+      return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     } catch (IOException e) {
-      throw new StorageException("cannot delete collection '" + name + "' at " + dir + ": " + e.getMessage(), e);
+      throw new StorageException("cannot delete collection '" + collection + "' at " + dir + ": " + e.getMessage(), e);
     }
-    return true;
   }
 
   private List<String> names() {
@@ -198,12 +240,27 @@ public final class Quarry implements Closeable {
   }
 
   private Collection register(CollectionName n, LuceneChunkIndex index, Models.Loaded model) {
+    Optional<EmbeddingCache> passageVectors;
+    try {
+      passageVectors = config.embeddingCache()
+          ? Optional.of(EmbeddingCache.open(passageCacheOf(n), model.model().info()))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      closeQuietly(index);
+      throw e;
+    }
+    Embedder passages = passageVectors.<Embedder>map(v -> new CachingEmbedder(model.model(), v)).orElse(model.model());
     Chunker chunker = Chunkers.create(index.manifest().chunker(), model.model().tokenizer());
     Optional<Collection.CachedResults> cached =
         results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
-    Collection c = new Collection(n, index, chunker, model.embedderFor(n.value()), config.ingest(), stages, cached);
+    Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,
+        cached, passageVectors);
     open.put(n.value(), c);
     return c;
+  }
+
+  private Path passageCacheOf(CollectionName n) {
+    return passageCachesDir.resolve(n.value());
   }
 
   private static void requireSame(CollectionName n, IndexManifest m, CollectionSettings r) {
@@ -227,9 +284,17 @@ public final class Quarry implements Closeable {
     }
   }
 
+  private static void closeQuietly(Collection c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing or shutting down
+    }
+  }
+
   @Override
   public synchronized void close() {
-    open.values().forEach(c -> closeQuietly(c.index()));
+    open.values().forEach(Quarry::closeQuietly);
     open.clear();
     models.close();
   }

@@ -30,9 +30,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
@@ -222,8 +225,13 @@ public final class LuceneChunkIndex implements ChunkIndex {
     try {
       directory = FSDirectory.open(dir);
       analyzer = LexicalAnalysis.analyzer();
+      TieredMergePolicy merges = new TieredMergePolicy();
+      // purgeDeleted rewrites every segment holding a deleted document, however few: Lucene's default
+      // (10%) leaves one erased document in a large segment in the files for good
+      merges.setForceMergeDeletesPctAllowed(0);
       IndexWriterConfig config = new IndexWriterConfig(analyzer)
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          .setMergePolicy(merges)
           .setCodec(new VectorCodec(file.manifest().vectorEncoding(), file.hnsw()))
           .setSimilarity(LexicalAnalysis.similarity())
           .setRAMBufferSizeMB(RAM_BUFFER_MB)
@@ -399,6 +407,15 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every segment with a deleted document is rewritten (a single large segment too, so the cost
+   * is that of rewriting those segments, vector graphs included), the result committed and made
+   * visible, and the files of the old segments deleted. What is left counts deleted records in
+   * the current segments and index files on disk that neither the last commit nor the current
+   * searcher uses (those of old segments a search still held, or of a merge still running).
+   */
   @Override
   public long purgeDeleted() {
     requireOpen();
@@ -407,10 +424,29 @@ public final class LuceneChunkIndex implements ChunkIndex {
       writer.forceMergeDeletes(true);
       writer.commit();
       refresh();
+      writer.deleteUnusedFiles();
+      Set<String> committed = new HashSet<>(SegmentInfos.readLatestCommit(directory).files(true));
+      return searchers.read((searcher, generation) -> {
+        DirectoryReader reader = (DirectoryReader) searcher.getIndexReader();
+        Set<String> used = new HashSet<>(committed);
+        used.addAll(reader.getIndexCommit().getFileNames());
+        long stale = 0;
+        for (String file : directory.listAll()) {
+          if (isIndexFile(file) && !used.contains(file)) {
+            stale++;
+          }
+        }
+        return reader.numDeletedDocs() + stale;
+      });
     } catch (IOException | AlreadyClosedException e) {
       throw writeFailed("purging deleted documents", e);
     }
-    return searchers.read((searcher, generation) -> (long) searcher.getIndexReader().numDeletedDocs());
+  }
+
+  /** Files Lucene writes (segments and commit points), not the manifest or the write lock. */
+  private static boolean isIndexFile(String file) {
+    return file.startsWith("_") || file.startsWith(IndexFileNames.SEGMENTS)
+        || file.startsWith(IndexFileNames.PENDING_SEGMENTS);
   }
 
   @Override

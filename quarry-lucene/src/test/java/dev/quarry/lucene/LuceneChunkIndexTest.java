@@ -198,6 +198,54 @@ class LuceneChunkIndexTest {
     }
   }
 
+  /**
+   * Issue 7, item 4: one erased document in a collection of SciFact's size was never purged, since
+   * Lucene's merge policy only rewrites a segment for its deletes above 10% of it.
+   */
+  @Test
+  void purgeRemovesOneDocumentOfTenThousandChunksFromTheFiles() throws IOException {
+    int dim = 32;
+    String marker = "qzxvw7erasedmarker";
+    try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(dim))) {
+      for (int i = 0; i < 5_000; i++) {
+        String text = (i == 2_500 ? marker : "common" + i) + " words about topic " + (i % 97) + ". Second part of note " + i + ".";
+        Document doc = Document.of("d" + i, "", text, Metadata.empty());
+        index.upsert(doc, Fixtures.chunks(doc, text.indexOf('.') + 1), Fixtures.units(random, 2, dim));
+        if (i % 1_000 == 999) {
+          index.commit(); // several segments, as the server's batch commits leave them
+        }
+      }
+      assertEquals(10_000, index.stats().chunks());
+      assertTrue(index.segments() > 1, "segments: " + index.segments());
+      assertTrue(index.delete("d2500"));
+      index.commit();
+      assertTrue(bytesInFiles(marker), "a delete only hides: the text is still in the files");
+
+      assertEquals(0, index.purgeDeleted());
+      assertFalse(bytesInFiles(marker), "purged: the text is in no file of the index");
+      assertEquals(4_999, index.stats().documents());
+      assertEquals(9_998, index.stats().chunks());
+      assertEquals(List.of("d2501#0"), ids(index.lexical().retrieve(text("common2501"), 10)));
+      assertEquals(0, index.purgeDeleted(), "nothing left: a second purge is a no-op");
+    }
+  }
+
+  /** Whether any file in the index directory holds {@code text}'s UTF-8 bytes. */
+  private boolean bytesInFiles(String text) throws IOException {
+    byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+          if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   @Test
   void compactMergesIntoOneSegmentAndKeepsEveryDocumentSearchable() {
     try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {

@@ -42,6 +42,16 @@ public interface Store extends AutoCloseable {
 
   UsageStore usage();
 
+  /**
+   * Moves the bytes of deleted rows out of the database's files as far as this database can (see
+   * {@link #deletedRows()}). False when it could not finish now (a reader kept SQLite's log in use):
+   * call again later. Administrators and background workers only (all tenants).
+   */
+  boolean purgeDeleted();
+
+  /** What {@link #purgeDeleted()} achieves on this database. */
+  DeletedRows deletedRows();
+
   /** The highest migration applied to the database, e.g. 1. */
   int schemaVersion();
 

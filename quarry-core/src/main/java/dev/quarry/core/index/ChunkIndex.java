@@ -33,9 +33,9 @@ public interface ChunkIndex extends Closeable {
   List<String> documentIds(Filter filter, int limit);
 
   /**
-   * Rewrites the index files so that deleted documents are gone from them, not only hidden, and
-   * commits. Returns the number of deleted chunk records still in the files afterwards: 0 once the
-   * purge is complete.
+   * Rewrites the index files so that deleted documents are gone from them, not only hidden, however
+   * few they are, and commits. Returns what is left to purge afterwards (deleted records still in
+   * the files, or files of old segments still on disk): 0 once the purge is complete.
    */
   long purgeDeleted();
 

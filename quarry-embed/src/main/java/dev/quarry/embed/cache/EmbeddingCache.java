@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
@@ -45,7 +47,8 @@ import java.util.zip.CRC32C;
  * anything after it is dropped and the file truncated there, so a crash mid-write costs the entries
  * being written, never the cache. Writes go to the OS at once (a crashed process loses nothing);
  * {@link #flush()} and {@link #close()} also force them to the device. A file lock keeps a second
- * process out. Thread-safe.
+ * process out. {@link #clear()} cuts the file back to its header, so erased vectors leave the file
+ * (not only the map). Thread-safe.
  */
 public final class EmbeddingCache implements AutoCloseable {
 
@@ -66,6 +69,9 @@ public final class EmbeddingCache implements AutoCloseable {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final Object writeLock = new Object();
+  /** Lookups and appends share it; {@link #clear()} takes it alone, so no offset outlives its record. */
+  private final ReentrantReadWriteLock clearing = new ReentrantReadWriteLock();
+  private final long headerBytes;
   private long end;
   private volatile boolean closed;
 
@@ -78,6 +84,7 @@ public final class EmbeddingCache implements AutoCloseable {
     this.lock = lock;
     this.recordBytes = recordBytes(model.dimension());
     this.offsets = offsets;
+    this.headerBytes = header(model).length;
     this.end = end;
   }
 
@@ -129,16 +136,20 @@ public final class EmbeddingCache implements AutoCloseable {
 
   Optional<float[]> get(ContentKey key) {
     requireOpen();
-    Long offset = offsets.get(key);
-    if (offset == null) {
-      misses.increment();
-      return Optional.empty();
-    }
     ByteBuffer bytes = ByteBuffer.allocate(model.dimension() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    Lock shared = clearing.readLock();
+    shared.lock();
     try {
+      Long offset = offsets.get(key);
+      if (offset == null) {
+        misses.increment();
+        return Optional.empty();
+      }
       readFully(channel, bytes, offset);
     } catch (IOException e) {
       throw new StorageException("cannot read embedding cache " + file + ": " + e.getMessage(), e);
+    } finally {
+      shared.unlock();
     }
     float[] vector = new float[model.dimension()];
     bytes.flip().asFloatBuffer().get(vector);
@@ -174,6 +185,16 @@ public final class EmbeddingCache implements AutoCloseable {
       out.putInt((int) crc.getValue());
     }
     out.flip();
+    Lock shared = clearing.readLock();
+    shared.lock();
+    try {
+      append(keys, out);
+    } finally {
+      shared.unlock();
+    }
+  }
+
+  private void append(List<ContentKey> keys, ByteBuffer out) {
     synchronized (writeLock) {
       requireOpen();
       long recordStart = end;
@@ -193,6 +214,33 @@ public final class EmbeddingCache implements AutoCloseable {
       for (int i = 0; i < keys.size(); i++) {
         offsets.put(keys.get(i), recordStart + (long) i * recordBytes + 1 + ContentKey.HASH_BYTES);
       }
+    }
+  }
+
+  /**
+   * Removes every entry: the file is cut back to its header and forced to the device, so the
+   * vectors (and the hashes of their texts) are no longer in it. Blocks the file system frees are
+   * not overwritten by this. Returns how many entries were removed.
+   */
+  public long clear() {
+    Lock exclusive = clearing.writeLock();
+    exclusive.lock();
+    try {
+      synchronized (writeLock) {
+        requireOpen();
+        long removed = offsets.size();
+        try {
+          channel.truncate(headerBytes);
+          channel.force(true);
+        } catch (IOException e) {
+          throw new StorageException("cannot clear embedding cache " + file + ": " + e.getMessage(), e);
+        }
+        offsets.clear();
+        end = headerBytes;
+        return removed;
+      }
+    } finally {
+      exclusive.unlock();
     }
   }
 

@@ -50,6 +50,45 @@ class EmbeddingCacheTest {
     }
   }
 
+  /** Issue 7, item 24: an erased text's vector must leave the file, not only the cache's map. */
+  @Test
+  void clearRemovesEveryVectorFromTheFileAndTheCacheKeepsWorking() throws IOException {
+    float[] erased = {0.123f, -4.5678f, 9.0001f, 0.5f};
+    byte[] erasedBytes = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putFloat(erased[0]).putFloat(erased[1]).putFloat(erased[2]).putFloat(erased[3]).array();
+    Path file;
+    long empty;
+    try (EmbeddingCache cache = EmbeddingCache.open(dir, MODEL_A)) {
+      file = cache.file();
+      empty = Files.size(file);
+      cache.put(InputKind.DOCUMENT, "a person's note", erased);
+      cache.put(InputKind.DOCUMENT, "another note", vector(2));
+      cache.flush();
+      assertTrue(contains(Files.readAllBytes(file), erasedBytes), "the vector is in the file");
+
+      assertEquals(2, cache.clear());
+      assertEquals(empty, Files.size(file), "cut back to the header");
+      assertFalse(contains(Files.readAllBytes(file), erasedBytes));
+      assertTrue(cache.get(InputKind.DOCUMENT, "a person's note").isEmpty());
+      cache.put(InputKind.DOCUMENT, "a later note", vector(3));
+      assertArrayEquals(vector(3), cache.get(InputKind.DOCUMENT, "a later note").orElseThrow());
+    }
+    try (EmbeddingCache cache = EmbeddingCache.open(dir, MODEL_A)) {
+      assertEquals(1, cache.stats().entries());
+      assertTrue(cache.get(InputKind.DOCUMENT, "another note").isEmpty());
+      assertArrayEquals(vector(3), cache.get(InputKind.DOCUMENT, "a later note").orElseThrow());
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void queryAndDocumentVectorsOfTheSameTextAreSeparate() {
     try (EmbeddingCache cache = EmbeddingCache.open(dir, MODEL_A)) {

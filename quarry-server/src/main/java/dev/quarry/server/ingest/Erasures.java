@@ -4,22 +4,28 @@ import dev.quarry.core.index.Filter;
 import dev.quarry.engine.Collection;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.store.DeletedRows;
 import dev.quarry.store.Store;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.erasure.ErasureReceipt;
 import dev.quarry.store.erasure.ErasureStatus;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Erasure of a data subject: every document of the tenant whose metadata {@code key} equals {@code
  * value}, in every collection. A receipt is issued at once ({@code requested}); the worker deletes
  * the matching documents, indexed or still in ingestion ({@code deleted}: no longer searchable),
- * then rewrites the index files until no deleted record remains in them ({@code purged}).
+ * then removes their bytes from every place Quarry wrote them ({@code purged}): it rewrites the
+ * index segments until no deleted record remains in them, empties the passage-vector cache of each
+ * of the tenant's collections, and has the store push deleted rows out of its files ({@link
+ * #places} lists each place and its state for the receipt).
  *
  * <p>Each step is idempotent, so a crash between acting and recording repeats the step. Decision:
- * "purged" speaks for the index files. The store deletes the documents' rows and content in the
- * same step; SQLite runs with {@code secure_delete}, so freed pages are zeroed, while PostgreSQL
- * reclaims dead rows at its next VACUUM (an operator's schedule).
+ * "purged" speaks for the files in the data directory. On SQLite that includes the store
+ * ({@code secure_delete} zeroes freed pages, the write-ahead log is checkpointed and truncated);
+ * PostgreSQL keeps deleted rows' bytes until their space is reused ({@link DeletedRows}), so there
+ * the receipt reports the store as {@code deleted}, not {@code purged}.
  */
 public final class Erasures {
 
@@ -69,13 +75,31 @@ public final class Erasures {
   private boolean purgeAll(ErasureReceipt r) {
     boolean clean = true;
     for (CollectionRecord c : store.collections().list(r.tenant())) {
-      TenantCollection tc = new TenantCollection(r.tenant(), c.key().name());
-      Optional<Collection> collection = collections.engine().find(tc.engineName());
-      if (collection.isPresent()) {
-        long left = locks.with(tc.engineName(), () -> collection.get().purgeDeleted());
-        clean &= left == 0;
-      }
+      String name = new TenantCollection(r.tenant(), c.key().name()).engineName();
+      // looked up under the write lock: a collection dropped meanwhile is gone, not a closed index
+      long left = locks.with(name, () -> collections.engine().find(name).map(Collection::purgeDeleted).orElse(0L));
+      clean &= left == 0;
     }
-    return clean;
+    return clean && store.purgeDeleted();
+  }
+
+  /**
+   * Where an erasure removes data, in order, and how far it has got in each: {@code pending},
+   * {@code deleted} (unreachable through the API, the bytes possibly still in files) or {@code
+   * purged} (the bytes are in no file of the data directory). The index and the store are deleted
+   * from at {@code deleted}; the passage-vector caches are emptied, and the index and the store
+   * purged, at {@code purged}, except a store that keeps deleted rows until their space is reused.
+   */
+  public static Map<String, String> places(ErasureStatus status, DeletedRows store) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String removed = switch (status) {
+      case REQUESTED -> "pending";
+      case DELETED -> "deleted";
+      case PURGED -> "purged";
+    };
+    out.put("index", removed);
+    out.put("embedding_cache", status == ErasureStatus.PURGED ? "purged" : "pending");
+    out.put("store", status == ErasureStatus.PURGED && store == DeletedRows.UNTIL_REUSED ? "deleted" : removed);
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 package dev.quarry.store.jdbc;
 
 import dev.quarry.core.error.QuarryException;
+import dev.quarry.store.DeletedRows;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -24,6 +25,11 @@ abstract sealed class Database implements AutoCloseable permits SqliteDatabase, 
    * concurrent processes migrate one at a time.
    */
   abstract void lockForMigration(Connection connection) throws SQLException;
+
+  /** See {@link dev.quarry.store.Store#purgeDeleted()}. */
+  abstract boolean purgeDeleted();
+
+  abstract DeletedRows deletedRows();
 
   @Override
   public abstract void close();

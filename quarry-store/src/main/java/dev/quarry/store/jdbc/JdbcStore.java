@@ -1,5 +1,6 @@
 package dev.quarry.store.jdbc;
 
+import dev.quarry.store.DeletedRows;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import dev.quarry.store.collection.CollectionStore;
@@ -92,6 +93,16 @@ final class JdbcStore implements Store {
   @Override
   public UsageStore usage() {
     return usage;
+  }
+
+  @Override
+  public boolean purgeDeleted() {
+    return db.purgeDeleted();
+  }
+
+  @Override
+  public DeletedRows deletedRows() {
+    return db.deletedRows();
   }
 
   @Override

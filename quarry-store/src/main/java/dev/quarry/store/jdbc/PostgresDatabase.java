@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.store.DeletedRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -88,6 +89,21 @@ final class PostgresDatabase extends Database {
       ps.setLong(1, MIGRATION_LOCK);
       ps.execute();
     }
+  }
+
+  /**
+   * Nothing to do that would help: PostgreSQL frees dead rows' space at VACUUM (autovacuum) without
+   * overwriting it, and keeps WAL segments until checkpoints recycle them; see {@link
+   * DeletedRows#UNTIL_REUSED}.
+   */
+  @Override
+  boolean purgeDeleted() {
+    return true;
+  }
+
+  @Override
+  DeletedRows deletedRows() {
+    return DeletedRows.UNTIL_REUSED;
   }
 
   @Override

@@ -3,8 +3,10 @@ package dev.quarry.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.store.DeletedRows;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
@@ -81,17 +83,7 @@ final class SqliteDatabase extends Database {
 
   @Override
   <T> T write(String action, SqlWork<T> work) {
-    boolean locked;
-    try {
-      locked = writerLock.tryLock(busyTimeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException(action + " was interrupted while waiting for the SQLite writer", e);
-    }
-    if (!locked) {
-      throw new StorageException(action + " failed: the SQLite writer stayed busy for "
-          + busyTimeoutMillis + " ms (queue length " + writerLock.getQueueLength() + "); retry");
-    }
+    lockWriter(action);
     try {
       if (closed) {
         throw new StorageException(action + " failed: the store is closed");
@@ -112,6 +104,49 @@ final class SqliteDatabase extends Database {
     } finally {
       writerLock.unlock();
     }
+  }
+
+  private void lockWriter(String action) {
+    boolean locked;
+    try {
+      locked = writerLock.tryLock(busyTimeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException(action + " was interrupted while waiting for the SQLite writer", e);
+    }
+    if (!locked) {
+      throw new StorageException(action + " failed: the SQLite writer stayed busy for "
+          + busyTimeoutMillis + " ms (queue length " + writerLock.getQueueLength() + "); retry");
+    }
+  }
+
+  /**
+   * Checkpoints the write-ahead log into the database file and truncates it to zero bytes: its
+   * frames from before a delete still hold the deleted rows, while the pages now in the file have
+   * them zeroed ({@code secure_delete}). False when a reader kept the log in use past the busy
+   * timeout (SQLite reports the checkpoint as blocked).
+   */
+  @Override
+  boolean purgeDeleted() {
+    String action = "checkpointing and truncating the SQLite write-ahead log";
+    lockWriter(action);
+    try {
+      if (closed) {
+        throw new StorageException(action + " failed: the store is closed");
+      }
+      try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        return rs.next() && rs.getInt(1) == 0;
+      } catch (SQLException e) {
+        throw dialect().translate(e, action);
+      }
+    } finally {
+      writerLock.unlock();
+    }
+  }
+
+  @Override
+  DeletedRows deletedRows() {
+    return DeletedRows.ERASED;
   }
 
   private void exec(String action, String sql) {

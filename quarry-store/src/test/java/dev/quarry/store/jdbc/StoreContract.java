@@ -13,6 +13,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.error.QuarryException;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.store.DeletedRows;
 import dev.quarry.store.Page;
 import dev.quarry.store.PageRequest;
 import dev.quarry.store.Store;
@@ -1328,6 +1329,18 @@ abstract class StoreContract {
       assertEquals(List.of(), store.erasures().unfinished(10));
       assertEquals(Optional.of(purged), store.erasures().find(acme, requested.id()));
       assertEquals(List.of(purged), store.erasures().list(acme));
+    }
+
+    @Test
+    void purgingDeletedRowsFinishesAndSaysWhatItLeavesBehind() {
+      CollectionKey docs = collection(tenant("acme"), "docs");
+      DocumentKey key = DocumentKey.of(docs, "d1");
+      store.documents().submit(DocumentSubmission.of(key, "h1")
+          .withContent(DocumentContent.of("text/plain", "a subject's note".getBytes(StandardCharsets.UTF_8))));
+      assertTrue(store.documents().delete(key, OptionalLong.empty()));
+      assertTrue(store.purgeDeleted());
+      assertTrue(store.purgeDeleted(), "nothing left to do");
+      assertEquals(dialect() == Dialect.SQLITE ? DeletedRows.ERASED : DeletedRows.UNTIL_REUSED, store.deletedRows());
     }
 
     @Test
