@@ -278,6 +278,15 @@ public abstract class ChatProviderContract {
   protected abstract long expectedCutInput(TokenCounter counter, ChatRequest request);
 
   @Test
+  void aConnectionClosedBeforeTheAnswerIsRetryable() {
+    server.enqueue(ScriptedReply.text("never").cutAfter(0));
+    ModelException e = fails(() -> model().generate(ask("Hi"), ChatStream.IGNORE));
+    assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, e.code());
+    assertTrue(e.getMessage().contains("connection"), e.getMessage());
+    assertEquals(1, server.requests().size(), "a POST is not resent by the client on its own");
+  }
+
+  @Test
   void anErrorEventMidStreamIsRetryableAndMarkedAfterTheFirstToken() {
     server.enqueue(ScriptedReply.text("one", " two", " three").errorAfter(2));
     ModelException e = fails(() -> model().generate(ask("Hi"), d -> { }));
@@ -299,15 +308,19 @@ public abstract class ChatProviderContract {
   }
 
   @Test
-  void theProvidersTimeoutBoundsAnUpstreamThatDoesNotAnswer() {
+  void theProvidersTimeoutBoundsAnUpstreamThatDoesNotAnswerAndReleasesTheConnection() throws Exception {
     server.enqueue(ScriptedReply.text("late").withLatency(Duration.ofSeconds(3)));
     ChatModel impatient = model(ALL, Duration.ofMillis(300));
     long t0 = System.nanoTime();
     ModelException e = fails(() -> impatient.generate(ask("Hi"), d -> { }));
-    long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    long failedAt = System.nanoTime();
+    long took = TimeUnit.NANOSECONDS.toMillis(failedAt - t0);
     assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, e.code());
     assertTrue(e.getMessage().contains("timeout of 300ms"), e.getMessage());
     assertTrue(took >= 290 && took < 2000, "took " + took + " ms");
+    var gone = server.awaitAbandoned(Duration.ofSeconds(2)).orElseThrow(() -> new AssertionError("the connection stayed open"));
+    assertTrue(gone.nanoTime() - failedAt < CLOSE_WITHIN.toNanos(),
+        "closed " + TimeUnit.NANOSECONDS.toMillis(gone.nanoTime() - failedAt) + " ms after the timeout");
   }
 
   @Test
