@@ -387,6 +387,39 @@ public abstract class ChatProviderContract {
   }
 
   @Test
+  void thirtyTwoConcurrentStreamsAllFinishWithTheirOwnText() throws Exception {
+    server.respondByDefault(ScriptedReply.text("one ", "two ", "three ", "four ", "five")
+        .withFirstTokenAfter(Duration.ofMillis(300)).withTokensPerSecond(50));
+    ChatModel m = model();
+    int clients = 32;
+    List<Thread> threads = new ArrayList<>();
+    List<Long> addedMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < clients; i++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          StringBuilder text = new StringBuilder();
+          ChatResponse r = m.generate(ask("Count to five"), text::append);
+          assertEquals("one two three four five", text.toString());
+          addedMillis.add(r.timeToFirstToken().orElseThrow().toMillis() - 300);
+        } catch (Throwable t) {
+          errors.add(t);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join(Duration.ofSeconds(30));
+    }
+    assertEquals(List.of(), errors);
+    assertEquals(clients, addedMillis.size());
+    List<Long> sorted = addedMillis.stream().sorted().toList();
+    long p95 = sorted.get((int) Math.ceil(0.95 * clients) - 1);
+    assertTrue(sorted.getFirst() >= -5, "no first token before the upstream sent it: " + sorted);
+    System.out.println(getClass().getSimpleName() + ": 32 concurrent streams, time to first token beyond the upstream's 300 ms: P95 "
+        + p95 + " ms, max " + sorted.getLast() + " ms");
+  }
+
+  @Test
   void aFinishedCallLeavesItsConnectionForTheNext() {
     server.enqueue(ScriptedReply.text("one"), ScriptedReply.text("two"), ScriptedReply.text("three"));
     ChatModel m = model();
