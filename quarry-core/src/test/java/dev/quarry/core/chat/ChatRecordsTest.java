@@ -69,6 +69,10 @@ class ChatRecordsTest {
     assertFalse(busy.isAfterFirstToken());
     assertTrue(busy.afterFirstToken().isAfterFirstToken());
     assertEquals(Duration.ofSeconds(2), busy.afterFirstToken().retryAfter().orElseThrow());
+    assertEquals(TokenUsage.NONE, busy.partialUsage());
+    var cut = busy.afterFirstToken(new TokenUsage(12, 3, 0, true));
+    assertEquals(new TokenUsage(12, 3, 0, true), cut.partialUsage());
+    assertEquals(new TokenUsage(12, 3, 0, true), cut.afterFirstToken().partialUsage());
     var refused = ModelException.rejected("small", "400 from upstream", OptionalInt.of(400), null);
     assertEquals(ErrorCode.UPSTREAM_REJECTED, refused.code());
     assertFalse(refused.code().retryable());

@@ -1,0 +1,56 @@
+package dev.quarry.llm.config;
+
+import dev.quarry.core.error.InvalidInputException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code llm} section: the upstream providers, the models on them, and the model a request gets
+ * when it names none ({@code extractive}, Quarry's own answerer, when no model is configured).
+ * Bind it with {@link LlmConfigReader}.
+ */
+public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
+
+  /** The name of the extractive answerer, which needs no provider. */
+  public static final String EXTRACTIVE = "extractive";
+
+  /** No providers, no models: every request is answered extractively. */
+  public static final LlmConfig NONE = new LlmConfig(List.of(), List.of(), EXTRACTIVE);
+
+  public LlmConfig {
+    providers = List.copyOf(providers);
+    models = List.copyOf(models);
+    Objects.requireNonNull(defaultModel, "defaultModel");
+    Set<String> providerNames = new HashSet<>();
+    for (ProviderConfig p : providers) {
+      if (!providerNames.add(p.name())) {
+        throw new InvalidInputException("providers: the name \"" + p.name() + "\" is used twice; names must be unique");
+      }
+    }
+    Set<String> modelNames = new HashSet<>();
+    for (ModelConfig m : models) {
+      if (!modelNames.add(m.name())) {
+        throw new InvalidInputException("models: the name \"" + m.name() + "\" is used twice; names must be unique");
+      }
+      if (!providerNames.contains(m.provider())) {
+        throw new InvalidInputException("models: model \"" + m.name() + "\" names provider \"" + m.provider()
+            + "\", which is not configured; the providers are " + providerNames.stream().sorted().toList());
+      }
+    }
+    if (!defaultModel.equals(EXTRACTIVE) && !modelNames.contains(defaultModel)) {
+      throw new InvalidInputException("default_model: must be \"" + EXTRACTIVE + "\" or a configured model "
+          + modelNames.stream().sorted().toList() + ", got \"" + defaultModel + "\"");
+    }
+  }
+
+  public Optional<ModelConfig> model(String name) {
+    return models.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  public Optional<ProviderConfig> provider(String name) {
+    return providers.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+}
