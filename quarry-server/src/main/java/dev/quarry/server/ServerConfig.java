@@ -44,10 +44,12 @@ public record ServerConfig(
       long maxBodyBytes, int maxK, int maxQueryLength, int maxFilterDepth, int maxBatchDocuments, long maxBatchBytes) {
 
     /**
-     * 8 MiB bodies, k up to 100, 4096-character queries, filters nested 8 deep; batches of up to
-     * 10,000 documents and 32 MiB (the default heap of {@code quarry serve} is 512 MiB).
+     * 8 MiB bodies, k up to {@link SearchRequest#MAX_K} (the engine's and the CLI's limit, so one
+     * rule holds everywhere unless an operator lowers it), 4096-character queries, filters nested 8
+     * deep; batches of up to 10,000 documents and 32 MiB (the default heap of {@code quarry serve}
+     * is 512 MiB).
      */
-    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8, 10_000, 32L << 20);
+    public static final Limits DEFAULT = new Limits(8L << 20, SearchRequest.MAX_K, 4096, 8, 10_000, 32L << 20);
 
     public Limits {
       positive("max body bytes", maxBodyBytes);
