@@ -173,7 +173,8 @@ public final class QuarryServer implements AutoCloseable {
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
           .accessLog(AccessLog.to(System.err, clock))
-          .tracing(tracing);
+          .tracing(tracing)
+          .cors(config.cors());
       router.route("GET", "/healthz", Access.open(),
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
           (r, k) -> Response.ok(Map.of("status", "alive")));

@@ -4,6 +4,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.server.config.CacheConfig;
 import dev.quarry.server.config.ConfigSection;
+import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.config.TelemetryConfig;
@@ -18,7 +19,7 @@ import java.util.Optional;
 /**
  * Everything {@code quarry serve} is configured with, bound once at start: where to listen, the
  * data directory, the request limits, the admin key, the store, and the settings of ingestion,
- * caches and telemetry. Each component receives its own record.
+ * caches, telemetry and CORS. Each component receives its own record.
  *
  * <p>{@link #load} reads, from lowest to highest precedence: the defaults, a YAML file, {@code
  * QUARRY_*} environment variables, then command-line flags; see {@code docs/configuration.md}.
@@ -35,17 +36,20 @@ public record ServerConfig(
     StoreConfig store,
     IngestConfig ingest,
     CacheConfig cache,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    CorsConfig cors) {
 
   /** Request limits. Every one is checked before the request does any work. */
   public record Limits(
       long maxBodyBytes, int maxK, int maxQueryLength, int maxFilterDepth, int maxBatchDocuments, long maxBatchBytes) {
 
     /**
-     * 8 MiB bodies, k up to 100, 4096-character queries, filters nested 8 deep; batches of up to
-     * 10,000 documents and 32 MiB (the default heap of {@code quarry serve} is 512 MiB).
+     * 8 MiB bodies, k up to {@link SearchRequest#MAX_K} (the engine's and the CLI's limit, so one
+     * rule holds everywhere unless an operator lowers it), 4096-character queries, filters nested 8
+     * deep; batches of up to 10,000 documents and 32 MiB (the default heap of {@code quarry serve}
+     * is 512 MiB).
      */
-    public static final Limits DEFAULT = new Limits(8L << 20, 100, 4096, 8, 10_000, 32L << 20);
+    public static final Limits DEFAULT = new Limits(8L << 20, SearchRequest.MAX_K, 4096, 8, 10_000, 32L << 20);
 
     public Limits {
       positive("max body bytes", maxBodyBytes);
@@ -120,6 +124,7 @@ public record ServerConfig(
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(cors, "cors");
     if (host.isBlank()) {
       throw new InvalidInputException("host must not be blank");
     }
@@ -131,7 +136,8 @@ public record ServerConfig(
   /** The defaults on {@code dataDir}: 127.0.0.1:8080, SQLite, the default limits, no chosen admin key. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, Limits.DEFAULT, Optional.empty(),
-        StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT);
+        StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT,
+        CorsConfig.DEFAULT);
   }
 
   /**
@@ -173,7 +179,8 @@ public record ServerConfig(
         StoreConfig.from(root.section("store")),
         IngestConfig.from(root.section("ingest")),
         CacheConfig.from(root.section("cache")),
-        TelemetryConfig.from(root.section("telemetry")));
+        TelemetryConfig.from(root.section("telemetry")),
+        CorsConfig.from(root.section("cors")));
   }
 
   /** Every key of the configuration with the environment variables that set it, in binding order. */
@@ -184,45 +191,49 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withDataDir(Path newDataDir) {
-    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withAdminKey(Optional<String> newAdminKey) {
-    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withStore(StoreConfig newStore) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, cors);
   }
 
   public ServerConfig withIngest(IngestConfig newIngest) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, cors);
   }
 
   public ServerConfig withCache(CacheConfig newCache) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, cors);
   }
 
   public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, cors);
+  }
+
+  public ServerConfig withCors(CorsConfig newCors) {
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newCors);
   }
 
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", limits=" + limits
         + ", adminKey=" + (adminKey.isPresent() ? "<set>" : "<none>") + ", store=" + store
-        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + "]";
+        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", cors=" + cors + "]";
   }
 }

@@ -417,8 +417,8 @@ class BadInputSweepTest {
         "{}"), 400, "invalid_input", "chosen"));
     // bad path ids
     out.add(bad("a collection name with '!'", put("/v1/collections/Bad!Name", acme, "{}"), 400, "invalid_input", "'Bad!Name'"));
-    out.add(bad("a collection name of 40 characters", put("/v1/collections/" + "c".repeat(40), acme, "{}"), 400,
-        "invalid_input", "collection name"));
+    out.add(bad("a collection name of 65 characters", put("/v1/collections/" + "c".repeat(65), acme, "{}"), 400,
+        "invalid_input", "collection name", "1-64 characters"));
     out.add(bad("'..' as a collection", post("/v1/collections/%2E%2E/search", acme, GOOD_SEARCH), 400, "invalid_input",
         "collection name"));
     out.add(bad("a document id of 300 characters", put("/v1/collections/docs/documents/" + "d".repeat(300), acme,
@@ -435,6 +435,11 @@ class BadInputSweepTest {
         "invalid_input", "'ACME'"));
     out.add(badRaw("a broken escape in a query parameter", "PUT", "/v1/collections/docs/documents/d9?refresh=%zz", acme,
         "{\"text\":\"t\"}", 400, ""));
+    // query parameters a route does not take
+    out.add(bad("a misspelt query parameter", put("/v1/collections/docs/documents/d9?refersh=wait_for", acme,
+        "{\"text\":\"t\"}"), 400, "invalid_input", "unknown query parameter 'refersh'", "refresh"));
+    out.add(bad("a query parameter on a route that takes none", post(SEARCH + "?k=5", acme, GOOD_SEARCH), 400,
+        "invalid_input", "'k'", "takes none"));
     // routes and methods
     out.add(bad("an unknown route", request("GET", "/v1/nothing", acme, Optional.empty(), null), 404, "not_found", "/v1/nothing"));
     out.add(bad("a wrong method", request("PATCH", "/v1/collections/docs", acme, Optional.of("application/json"), utf8("{}")),

@@ -113,6 +113,13 @@ class OpenApiDriftTest {
   }
 
   @Test
+  void theDocumentPassesRedoclysRecommendedRules() {
+    assertEquals(List.of(), OpenApiChecks.recommendedRules(generated));
+    assertEquals("/", generated.at("/servers/0/url").asText());
+    assertEquals(OpenApiDocument.LICENSE, generated.at("/info/license/identifier").asText());
+  }
+
+  @Test
   void everyJsonBodySchemaBindsWithTheCodecAndRejectsAnUnknownField() throws Exception {
     int bodies = 0;
     for (RouteDeclaration r : routes) {

@@ -157,6 +157,21 @@ class ServerConfigTest {
   }
 
   @Test
+  void corsIsOffByDefaultAndTakesAListOfOriginsFromTheFileOrAVariable() throws IOException {
+    assertFalse(ServerConfig.fromEnvironment(Map.of()).cors().enabled());
+    assertEquals(List.of("https://app.example.com", "http://localhost:3000"),
+        load("cors: {allowed_origins: [https://app.example.com, \"http://localhost:3000\"]}\n").cors().allowedOrigins());
+    assertEquals(List.of("https://app.example.com", "http://localhost:3000"), ServerConfig.fromEnvironment(
+        Map.of("QUARRY_CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000")).cors().allowedOrigins());
+    assertTrue(ServerConfig.fromEnvironment(Map.of("QUARRY_CORS_ALLOWED_ORIGINS", "*")).cors().allows("https://any.example"));
+    assertEquals("cors.allowed_origins: expected an origin such as https://app.example.com or http://localhost:3000 "
+        + "(scheme, host and port only, lower case), or *, got \"https://app.example.com/\"",
+        envError(Map.of("QUARRY_CORS_ALLOWED_ORIGINS", "https://app.example.com/")));
+    assertTrue(error("cors: {allowed_origins: [\"*\", https://a.example]}\n").contains("stands alone"));
+    assertTrue(error("cors: {allowed_origins: [ftp://a.example]}\n").startsWith("cors.allowed_origins: expected an origin"));
+  }
+
+  @Test
   void theOlderVariableNamesStillWork() throws IOException {
     ServerConfig c = load("server: {port: 9000}\n", Map.of(
         "QUARRY_PORT", "9090", "QUARRY_HOST", "0.0.0.0", "QUARRY_DATA_DIR", "/tmp/q",
@@ -206,7 +221,7 @@ class ServerConfigTest {
         Arguments.of("limits: {max_body_bytes: 8 megabytes}",
             "limits.max_body_bytes: expected a size in bytes such as 1048576 or 64MiB, got \"8 megabytes\""),
         Arguments.of("limits: {max_batch_bytes: 2GiB}", "limits.max_batch_bytes: must be in 1..1073741824 bytes, got 2147483648"),
-        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are cache, data_dir, ingest, limits, server, store, telemetry"),
+        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are cache, cors, data_dir, ingest, limits, server, store, telemetry"),
         Arguments.of("server: {port: 70000}", "server.port: must be in 0..65535, got 70000"),
         Arguments.of("server: {host: [a, b]}", "server.host: expected text, got a list"),
         Arguments.of("server: {host: \"  \"}", "server.host: must not be blank"),
@@ -247,7 +262,7 @@ class ServerConfigTest {
   @Test
   void aValueOfTheWrongTypeIsRefusedAtEveryKeyWithItsPath() {
     List<ConfigSection.Key> keys = ServerConfig.keys();
-    assertEquals(34, keys.size(), keys.toString());
+    assertEquals(35, keys.size(), keys.toString());
     for (ConfigSection.Key key : keys) {
       String yaml = nest(key.path(), "[1, 2]");
       String message = error(yaml);

@@ -44,10 +44,10 @@ class TenantCollectionTest {
   }
 
   @Test
-  void collectionNamesAreBoundedSoEngineNamesFit() {
-    assertThrows(InvalidInputException.class, () -> new TenantCollection(TenantId.of("a"), "x".repeat(32)));
+  void collectionNamesFollowTheCliAndEngineRuleAndTheirEngineNamesAreValid() {
+    assertThrows(InvalidInputException.class, () -> new TenantCollection(TenantId.of("a"), "x".repeat(65)));
     assertThrows(InvalidInputException.class, () -> new TenantCollection(TenantId.of("a"), "-x"));
-    String longest = new TenantCollection(TenantId.of("t".repeat(31)), "c".repeat(31)).engineName();
-    assertTrue(longest.length() <= 64, longest);
+    String longest = new TenantCollection(TenantId.of("t".repeat(31)), "c".repeat(64)).engineName();
+    assertEquals(longest, new dev.quarry.engine.collection.CollectionName(longest).value());
   }
 }

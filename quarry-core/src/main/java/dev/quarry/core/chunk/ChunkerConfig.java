@@ -13,11 +13,11 @@ public record ChunkerConfig(ChunkingStrategy strategy, int maxTokens, int overla
   public ChunkerConfig {
     Objects.requireNonNull(strategy, "strategy");
     if (maxTokens < 16) {
-      throw new IllegalArgumentException("chunker maxTokens must be at least 16, got: " + maxTokens);
+      throw new IllegalArgumentException("chunker max_tokens must be at least 16, got: " + maxTokens);
     }
     if (overlapTokens < 0 || overlapTokens >= maxTokens / 2) {
       throw new IllegalArgumentException(
-          "chunker overlapTokens must be in [0, maxTokens/2), got: " + overlapTokens);
+          "chunker overlap_tokens must be in [0, max_tokens/2), got: " + overlapTokens);
     }
   }
 

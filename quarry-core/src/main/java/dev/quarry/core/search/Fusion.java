@@ -12,10 +12,10 @@ public record Fusion(FusionMethod method, double vectorWeight, int rankConstant)
   public Fusion {
     Objects.requireNonNull(method, "method");
     if (!(vectorWeight >= 0 && vectorWeight <= 1)) {
-      throw new IllegalArgumentException("fusion vectorWeight must be in [0, 1], got: " + vectorWeight);
+      throw new IllegalArgumentException("vector_weight must be in [0, 1], got: " + vectorWeight);
     }
     if (rankConstant < 1) {
-      throw new IllegalArgumentException("fusion rankConstant must be at least 1, got: " + rankConstant);
+      throw new IllegalArgumentException("rank_constant must be at least 1, got: " + rankConstant);
     }
   }
 

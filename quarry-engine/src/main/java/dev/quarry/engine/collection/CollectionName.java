@@ -1,20 +1,18 @@
 package dev.quarry.engine.collection;
 
 import dev.quarry.core.error.InvalidInputException;
-import java.util.regex.Pattern;
+import dev.quarry.core.index.CollectionNames;
 
 /**
- * A collection's name: 1 to 64 characters of lower-case letters, digits, '-' and '_', starting
- * with a letter or digit. It names a folder in the data directory, so nothing else is allowed.
+ * A collection's name in the engine: a name by {@link CollectionNames}' rule, or a qualified one,
+ * {@code <namespace>--<name>} (how the server holds a tenant's collections). It names a folder in
+ * the data directory, so nothing else is allowed.
  */
 public record CollectionName(String value) {
 
-  private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-
   public CollectionName {
-    if (value == null || !VALID.matcher(value).matches()) {
-      throw new InvalidInputException("invalid collection name '" + value
-          + "': use 1-64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit");
+    if (!CollectionNames.isValid(value) && !CollectionNames.isValidQualified(value)) {
+      throw new InvalidInputException("invalid collection name '" + value + "': use " + CollectionNames.RULE);
     }
   }
 

@@ -48,10 +48,12 @@ import dev.quarry.store.key.Scope;
 import dev.quarry.store.usage.Meter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -60,7 +62,22 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight) {}
+      FusionMethod fusion, Double vectorWeight, Set<HitField> include) {}
+
+  /**
+   * What a hit carries besides {@code id} and {@code score}, as a search's {@code include} names it.
+   * Decision: the default leaves out {@code text} (a whole chunk, the bulk of a response: k = 100
+   * was 200 KB) and {@code offsets}; everything else is a few dozen bytes a hit.
+   */
+  enum HitField {
+    CHUNK_ID, TITLE, SNIPPET, TEXT, OFFSETS, METADATA;
+
+    static final Set<HitField> DEFAULT = java.util.Collections.unmodifiableSet(EnumSet.of(CHUNK_ID, TITLE, SNIPPET, METADATA));
+
+    String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   private final TenantCollections collections;
   private final Store store;
@@ -87,10 +104,14 @@ public final class SearchRoutes {
                 + "\"2023\" all match 2023), {\"in\": {\"field\", \"values\": [...]}}, "
                 + "{\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
                 + "(numbers or ISO-8601 instants), {\"all_of\": [filters]}, {\"any_of\": [filters]} or {\"not\": filter}. "
-                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores.")
+                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores. "
+                + "`include` chooses what each hit carries besides `id` and `score`: any of `chunk_id`, `title`, "
+                + "`snippet`, `text` (the whole chunk), `offsets` (`start` and `end` of the chunk in the document's "
+                + "text, `page`, `heading_path`) and `metadata`; by default `chunk_id`, `title`, `snippet` and "
+                + "`metadata`; `[]` for ids and scores only.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
-            .responds(200, "`hits` (`id`, `chunk_id`, `score`, `title`, `snippet`, `text`, `metadata`, and `explain` when asked) "
+            .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
                 + "and the index `generation` searched")
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> search(r, named(r, k)));
@@ -125,24 +146,45 @@ public final class SearchRoutes {
     }
     SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
         filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
+    Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
     SearchResponse response = collection.search(request);
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
+    out.put("hits", response.hits().stream().map(h -> hit(h, include)).toList());
     out.put("generation", response.generation());
     return Response.ok(out);
   }
 
-  private static Map<String, Object> hit(Hit h) {
+  /** {@code include} itself, refusing a {@code null} item (Jackson binds {@code [null]} so). */
+  private static Set<HitField> withAll(Set<HitField> include) {
+    if (include.contains(null)) {
+      throw ApiException.invalidAt("/include", "include lists field names; null is not one");
+    }
+    return include.isEmpty() ? EnumSet.noneOf(HitField.class) : include;
+  }
+
+  private static Map<String, Object> hit(Hit h, Set<HitField> include) {
     StoredChunk c = h.chunk();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.documentId());
-    m.put("chunk_id", c.chunkId());
     m.put("score", h.score());
-    m.put("title", c.title());
-    m.put("snippet", h.snippet());
-    m.put("text", c.text());
-    m.put("metadata", MetadataJson.write(c.metadata()));
+    for (HitField f : include) {
+      switch (f) {
+        case CHUNK_ID -> m.put("chunk_id", c.chunkId());
+        case TITLE -> m.put("title", c.title());
+        case SNIPPET -> m.put("snippet", h.snippet());
+        case TEXT -> m.put("text", c.text());
+        case OFFSETS -> {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("start", c.start());
+          o.put("end", c.end());
+          o.put("page", c.page());
+          o.put("heading_path", c.headingPath());
+          m.put("offsets", o);
+        }
+        case METADATA -> m.put("metadata", MetadataJson.write(c.metadata()));
+      }
+    }
     h.explanation().ifPresent(e -> {
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("fusion", e.fusion());

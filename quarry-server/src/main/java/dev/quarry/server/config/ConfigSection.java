@@ -137,6 +137,37 @@ public final class ConfigSection {
     });
   }
 
+  /**
+   * A list of text: in the file a YAML list of strings (or one string); from a variable or flag,
+   * items separated by commas. Items are trimmed; blank items are refused.
+   */
+  public Optional<List<String>> textList(String key, String... legacyEnv) {
+    return raw(key, legacyEnv).map(r -> {
+      JsonNode n = r.node();
+      List<String> items = new ArrayList<>();
+      if (n.isTextual()) {
+        items.addAll(r.fromText() ? List.of(n.textValue().split(",", -1)) : List.of(n.textValue()));
+      } else if (n.isArray() && !r.fromText()) {
+        for (JsonNode item : n) {
+          if (!item.isTextual()) {
+            throw r.fail("expected a list of text, got a list holding " + describe(item));
+          }
+          items.add(item.textValue());
+        }
+      } else {
+        throw r.fail("expected a list of text, got " + describe(n));
+      }
+      List<String> out = new ArrayList<>();
+      for (String item : items) {
+        if (item.isBlank()) {
+          throw r.fail("expected a list of text without blank items, got " + describe(n));
+        }
+        out.add(item.trim());
+      }
+      return List.copyOf(out);
+    });
+  }
+
   /** One of {@code allowed}, lower case. */
   public Optional<String> choice(String key, List<String> allowed, String... legacyEnv) {
     return raw(key, legacyEnv).map(r -> {

@@ -16,9 +16,12 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One request as handlers see it: the path parameters the route matched, query parameters, the
@@ -80,6 +83,34 @@ public final class Request {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Refuses a query that names a parameter outside {@code known} (the route's declared ones), as
+   * unknown fields of a body are refused: a misspelt {@code refersh=wait_for} must not be ignored.
+   */
+  void refuseUnknownQuery(List<String> known) {
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return;
+    }
+    Set<String> unknown = new LinkedHashSet<>();
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      if (!known.contains(name)) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      String first = unknown.iterator().next();
+      throw ApiException.invalidParameter(first, (unknown.size() == 1 ? "unknown query parameter '" + first + "'"
+          : "unknown query parameters '" + String.join("', '", unknown) + "'")
+          + (known.isEmpty() ? "; this route takes none" : "; this route takes: " + String.join(", ", known)));
+    }
   }
 
   /** The body bound to {@code type}; an absent body binds as {@code {}}. */

@@ -3,6 +3,7 @@ package dev.quarry.server.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.quarry.core.error.NotFoundException;
+import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
 import dev.quarry.server.error.ServerErrorCode;
@@ -35,12 +36,16 @@ import java.util.regex.Pattern;
  * one place every response is written: it assigns the request id (an inbound {@code X-Request-Id}
  * of safe characters is kept), authenticates the bearer key, checks the route's scope, and turns
  * every failure into the error body via {@link Problem#of(Throwable)}. It also answers the W3C
- * {@code traceparent} (same trace, a new span id), traces the request ({@link Tracing}: a server
- * span, with the engine's stages under it), reports it to {@link Metrics} and writes its {@link
- * AccessLog} line.
+ * {@code traceparent} and {@code tracestate} (same trace, a new span id), traces the request
+ * ({@link Tracing}: a server span, with the engine's stages under it), reports it to {@link
+ * Metrics} and writes its {@link AccessLog} line.
  *
- * <p>Decision: authentication runs after routing, so an unknown path answers 404 and a wrong method
- * 405 whoever asks; neither reveals anything a tenant owns.
+ * <p>Decisions: authentication runs after routing, so an unknown path answers 404 and a wrong method
+ * 405 whoever asks; neither reveals anything a tenant owns. {@code HEAD} is served by every {@code
+ * GET} route (the same status and headers, no body); {@code OPTIONS} on any path with routes answers
+ * 204 with {@code Allow}, and a CORS preflight from an allowed origin ({@link Cors}). A route takes
+ * only the query parameters its {@link ApiDoc} declares: any other is refused with 400 naming it, as
+ * unknown fields of a JSON body are.
  */
 public final class Router implements HttpHandler {
 
@@ -69,6 +74,7 @@ public final class Router implements HttpHandler {
   private Optional<Idempotency> idempotency = Optional.empty();
   private AccessLog accessLog = AccessLog.NONE;
   private Tracing tracing = Tracing.off();
+  private Cors cors = new Cors(CorsConfig.DEFAULT);
   private final Map<String, Long> bodyLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
@@ -149,6 +155,12 @@ public final class Router implements HttpHandler {
     return this;
   }
 
+  /** Lets pages of the origins {@code config} allows call the API from a browser; without this call CORS is off. */
+  public Router cors(CorsConfig config) {
+    this.cors = new Cors(config);
+    return this;
+  }
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
@@ -158,8 +170,8 @@ public final class Router implements HttpHandler {
       requestId = UUID.randomUUID().toString();
     }
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    RequestSpan span = tracing.request(
-        Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")), method, requestId);
+    RequestSpan span = tracing.request(Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")),
+        joined(exchange.getRequestHeaders(), "tracestate"), method, requestId);
     TraceContext trace = span.trace();
     int status;
     String errorCode = "";
@@ -189,14 +201,25 @@ public final class Router implements HttpHandler {
     if (stamp) {
       body.put("request_id", requestId);
     }
-    byte[] bytes = json.write(body);
+    byte[] bytes = status == 204 ? new byte[0] : json.write(body);
     try (exchange) {
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      if (status != 204) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+      }
       exchange.getResponseHeaders().set("X-Request-Id", requestId);
-      exchange.getResponseHeaders().set("traceparent", trace.traceparent());
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+      trace.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      cors.decorate(exchange.getRequestHeaders(), exchange.getResponseHeaders());
+      if (status == 204 || method.equals("HEAD")) {
+        // no body: HEAD says how long the GET's body is; the JDK server then wants -1 (and warns otherwise)
+        if (status != 204) {
+          exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+        }
+        exchange.sendResponseHeaders(status, -1);
+      } else {
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
       }
     } finally {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -210,20 +233,29 @@ public final class Router implements HttpHandler {
     List<String> path = segments(exchange.getRequestURI().getRawPath());
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     TreeSet<String> allowed = new TreeSet<>();
+    Map<String, Route> byMethod = new LinkedHashMap<>();
+    Map<String, Map<String, String>> paramsByMethod = new LinkedHashMap<>();
     for (Route route : routes) {
-      Optional<Map<String, String>> params = match(route.segments(), path);
-      if (params.isEmpty()) {
-        continue;
-      }
-      if (!route.method().equals(method)) {
+      Optional<Map<String, String>> p = match(route.segments(), path);
+      if (p.isPresent() && byMethod.putIfAbsent(route.method(), route) == null) {
+        paramsByMethod.put(route.method(), p.get());
         allowed.add(route.method());
-        continue;
       }
+    }
+    if (allowed.contains("GET")) {
+      allowed.add("HEAD");
+    }
+    // HEAD is served by the GET route unless a HEAD route was declared
+    String served = method.equals("HEAD") && !byMethod.containsKey("HEAD") ? "GET" : method;
+    if (byMethod.containsKey(served)) {
+      Route route = byMethod.get(served);
+      Map<String, String> params = paramsByMethod.get(served);
       matched.template = route.template();
       Optional<ApiKey> caller = authorize(route.access(), exchange, params.get());
       matched.tenant = caller.map(k -> k.tenant().value());
       long limit = bodyLimits.getOrDefault(route.method() + " " + route.template(), maxBodyBytes);
-      Request request = new Request(exchange, params.get(), requestId, limit, json);
+      Request request = new Request(exchange, params, requestId, limit, json);
+      request.refuseUnknownQuery(route.doc().map(Router::queryParameters).orElse(List.of()));
       if (method.equals("POST") && caller.isPresent() && idempotency.isPresent()
           && request.header(Idempotency.HEADER).isPresent()) {
         return idempotency.get().run(method, request, caller.get(), route.handler(),
@@ -232,11 +264,26 @@ public final class Router implements HttpHandler {
       return route.handler().handle(request, caller);
     }
     if (!allowed.isEmpty()) {
+      allowed.add("OPTIONS");
+      if (method.equals("OPTIONS")) {
+        return cors.options(exchange.getRequestHeaders(), allowed);
+      }
       exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
       throw ApiException.of(ServerErrorCode.METHOD_NOT_ALLOWED,
           method + " is not allowed here; allowed: " + String.join(", ", allowed));
     }
     throw new NotFoundException("no route for " + method + " " + exchange.getRequestURI().getRawPath());
+  }
+
+  /** The names of the query parameters {@code doc} declares. */
+  private static List<String> queryParameters(ApiDoc doc) {
+    return doc.params().stream().filter(p -> p.in() == ApiDoc.Param.In.QUERY).map(ApiDoc.Param::name).toList();
+  }
+
+  /** Every value of header {@code name} joined by commas (how HTTP combines repeated fields), if any. */
+  private static Optional<String> joined(com.sun.net.httpserver.Headers headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
   }
 
   /** The caller's key when {@code access} lets it call the route, see {@link Access} for the model. */

@@ -6,7 +6,14 @@ import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.QueueCounts;
-import java.lang.management.ManagementFactory;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -23,7 +30,14 @@ import java.util.function.Supplier;
  * An in-memory {@link Metrics} registry that renders the Prometheus text exposition format
  * (version 0.0.4) itself. It is also the engine's {@link StageObserver} and {@link CacheObserver}.
  *
- * <p>Decisions: no client library (the format is a few lines of text); latency buckets from 1 ms to
+ * <p>The JVM and process series ({@code jvm_memory_*}, {@code jvm_gc_collection_seconds}, {@code
+ * jvm_threads_*}, {@code process_open_fds}, {@code process_cpu_seconds_total}, ...) come from the
+ * Prometheus Java client's JVM instrumentation ({@link JvmMetrics}), registered on a registry of
+ * this instance's own (never the client's global default) and written after Quarry's series.
+ *
+ * <p>Decisions: Quarry's own series are rendered here without a client library (the format is a
+ * few lines of text), while the JVM's come from the client, which reads every memory pool, collector
+ * and buffer pool the running JVM has, under the names dashboards for JVMs already use; latency buckets from 1 ms to
  * 10 s in roughly 1-2.5-5 steps so P50 and P95 can be read with {@code histogram_quantile}, and
  * from 50 us for stages, which are often shorter than a millisecond; series are kept in sorted maps
  * so the output is stable; every stage and cache series exists from the start (at zero) so rates
@@ -45,6 +59,10 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
   };
+
+  /** Writes the JVM series: the text format 0.0.4, without the optional {@code _created} series. */
+  private static final PrometheusTextFormatWriter JVM_WRITER =
+      PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build();
 
   static final double[] STAGE_BUCKETS = {
     0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
@@ -99,6 +117,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   private final Map<Stage, StageSeries> stages = new EnumMap<>(Stage.class);
   private final Map<CacheName, LongAdder[]> caches = new EnumMap<>(CacheName.class);
   private final Optional<Supplier<QueueCounts>> ingestQueue;
+  private final PrometheusRegistry jvm = new PrometheusRegistry();
 
   /** A registry without ingestion gauges. */
   public PrometheusMetrics() {
@@ -112,6 +131,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
 
   private PrometheusMetrics(Optional<Supplier<QueueCounts>> ingestQueue) {
     this.ingestQueue = ingestQueue;
+    JvmMetrics.builder().register(jvm);
     for (Stage stage : Stage.values()) {
       stages.put(stage, new StageSeries());
     }
@@ -197,10 +217,6 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
             .append("} ").append(counts[i].sum()).append('\n');
       }
     });
-    processCpuNanos().ifPresent(nanos -> {
-      counter(out, MetricNames.PROCESS_CPU, "CPU time of the whole process: every thread, GC and JIT included.");
-      out.append(MetricNames.PROCESS_CPU).append(' ').append(number(nanos / 1e9)).append('\n');
-    });
     out.append("# HELP ").append(MetricNames.ERRORS).append(" Failed requests by error taxonomy code.\n");
     out.append("# TYPE ").append(MetricNames.ERRORS).append(" counter\n");
     new java.util.TreeMap<>(errors).forEach((code, n) -> out.append(MetricNames.ERRORS).append('{')
@@ -209,7 +225,19 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     out.append("# TYPE ").append(MetricNames.DOCUMENTS_INDEXED).append(" counter\n");
     out.append(MetricNames.DOCUMENTS_INDEXED).append(' ').append(documentsIndexed.get()).append('\n');
     ingestQueue.ifPresent(source -> ingestGauges(out, source));
+    out.append(jvmSeries());
     return out.toString();
+  }
+
+  /** The JVM and process series, in the same text format. */
+  private String jvmSeries() {
+    ByteArrayOutputStream text = new ByteArrayOutputStream(16384);
+    try {
+      JVM_WRITER.write(text, jvm.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory failed", e);
+    }
+    return text.toString(StandardCharsets.UTF_8);
   }
 
   private static void ingestGauges(StringBuilder out, Supplier<QueueCounts> source) {
@@ -250,15 +278,6 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   private static void counter(StringBuilder out, String name, String help) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');
     out.append("# TYPE ").append(name).append(" counter\n");
-  }
-
-  /** The process's CPU time, where the JVM reports it (HotSpot on Linux, macOS and Windows does). */
-  private static Optional<Long> processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      long nanos = os.getProcessCpuTime();
-      return nanos < 0 ? Optional.empty() : Optional.of(nanos);
-    }
-    return Optional.empty();
   }
 
   private static String label(String name, String value) {

@@ -9,11 +9,8 @@ import dev.quarry.server.config.TelemetryConfig;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
@@ -43,10 +40,11 @@ import java.util.Set;
  *       exported or connected to and a request costs nothing more. Each request still gets its
  *       {@link TraceContext} (the inbound trace continued, or a new one) for the access log and the
  *       {@code traceparent} response header, exactly as before tracing existed.
- *   <li>On: the inbound {@code traceparent} is still parsed by {@link TraceContext} (malformed
- *       means a new trace) and becomes the remote parent of the server span; the server span's
- *       own ids and sampled flag are then the {@link TraceContext} of the log and the response
- *       header, so the ids a client sees are the ones in the collector.
+ *   <li>On: the inbound {@code traceparent} and {@code tracestate} are read by {@link
+ *       TraceContext} (OpenTelemetry's W3C propagator; malformed means a new trace) and become the
+ *       remote parent of the server span; the server span's own ids, sampled flag and trace state
+ *       are then the {@link TraceContext} of the log and the response headers, so the ids a client
+ *       sees are the ones in the collector.
  *   <li>Stage spans are made after the fact: the engine reports (stage, wall, CPU) when a stage
  *       ends, on whatever thread ran it. The request (or batch) binds a {@link TaskObserver} that
  *       the engine carries to its threads, and that observer makes a span under the request's with
@@ -119,13 +117,21 @@ public final class Tracing implements AutoCloseable {
    * method until {@link RequestSpan#end} knows the route.
    */
   public RequestSpan request(Optional<String> traceparent, String method, String requestId) {
+    return request(traceparent, Optional.empty(), method, requestId);
+  }
+
+  /**
+   * Starts the span of one request that came with {@code traceparent} and {@code tracestate} (if
+   * any); the trace state is kept for the response and for the spans under this one.
+   */
+  public RequestSpan request(Optional<String> traceparent, Optional<String> tracestate, String method,
+      String requestId) {
     if (provider.isEmpty()) {
-      return RequestSpan.untraced(TraceContext.continuing(traceparent));
+      return RequestSpan.untraced(TraceContext.continuing(traceparent, tracestate));
     }
     Anchor anchor = Anchor.now();
-    Context parent = traceparent.flatMap(TraceContext::parse)
-        .map(p -> Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(
-            p.traceId(), p.spanId(), TraceFlags.fromHex(p.flags(), 0), TraceState.getDefault()))))
+    Context parent = TraceContext.remoteParent(traceparent, tracestate)
+        .map(p -> Context.root().with(Span.wrap(p)))
         .orElse(Context.root());
     String wireMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
     String name = wireMethod.equals("_OTHER") ? "HTTP" : wireMethod;
@@ -136,8 +142,7 @@ public final class Tracing implements AutoCloseable {
         .setAttribute(SpanNames.HTTP_REQUEST_METHOD, wireMethod)
         .setAttribute(SpanNames.REQUEST_ID, requestId)
         .startSpan();
-    SpanContext ids = span.getSpanContext();
-    TraceContext trace = new TraceContext(ids.getTraceId(), ids.getSpanId(), ids.getTraceFlags().asHex());
+    TraceContext trace = TraceContext.of(span.getSpanContext());
     return RequestSpan.traced(trace, span, name, stagesUnder(span, anchor), anchor);
   }
 

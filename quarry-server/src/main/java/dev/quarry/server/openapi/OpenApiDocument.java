@@ -33,14 +33,20 @@ import java.util.regex.Pattern;
  * one error body of {@code Problem}.
  *
  * <p>Decisions: paths are sorted and methods in a fixed order, so the document does not change
- * with the order routes are declared in. A route without a descriptor still appears, marked
- * {@code x-undocumented}, so the served document never hides a route; the drift test fails on it.
+ * with the order routes are declared in. The one server is {@code /}, the origin that serves the
+ * document, since the same document is served by every deployment. Every operation can answer 400:
+ * the router refuses query parameters a route does not declare. A route without a descriptor still
+ * appears, marked {@code x-undocumented}, so the served document never hides a route; the drift
+ * test fails on it.
  * Success bodies are described as objects only: handlers build them as maps, so there is no type to
  * derive a schema from.
  */
 public final class OpenApiDocument {
 
   public static final String VERSION = "3.1.0";
+
+  /** The license the API description declares (SPDX identifier). */
+  public static final String LICENSE = "Apache-2.0";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^/{}]+)}");
@@ -75,6 +81,13 @@ public final class OpenApiDocument {
         response carries `X-Request-Id` (an inbound one of 1-64 characters [A-Za-z0-9._-] is kept), \
         and every JSON body except this document carries the same id as `request_id`. Failures \
         answer the Problem body; `retryable` says whether the same request may succeed later.""");
+    ObjectNode license = info.putObject("license");
+    license.put("name", "Apache License 2.0");
+    license.put("identifier", LICENSE);
+    ObjectNode server = doc.putArray("servers").addObject();
+    server.put("url", "/");
+    server.put("description", "The server that serves this document (`quarry serve` listens on "
+        + "http://127.0.0.1:8080 unless configured otherwise).");
     ObjectNode pathsNode = doc.putObject("paths");
     paths.forEach((template, ops) -> {
       ObjectNode item = pathsNode.putObject(template);
@@ -243,8 +256,9 @@ public final class OpenApiDocument {
 
   /** Errors that follow from a route's shape, each a response component. */
   private enum StandardError {
-    INVALID_INPUT(400, "InvalidInput", "invalid_input: a malformed or out-of-range parameter or field; "
-        + "`details.pointer` is the JSON pointer of the field when it is in the body"),
+    INVALID_INPUT(400, "InvalidInput", "invalid_input: a malformed or out-of-range parameter or field, or a "
+        + "query parameter the route does not take; `details.pointer` is the JSON pointer of the field when it is "
+        + "in the body, `details.parameter` the name of the query parameter"),
     UNAUTHENTICATED(401, "Unauthenticated", "unauthenticated: no key, or a key that is wrong, revoked or expired"),
     FORBIDDEN(403, "Forbidden", "forbidden: the key lacks the scope this route needs, or is not the operator's "
         + "or the named tenant's"),
@@ -275,11 +289,7 @@ public final class OpenApiDocument {
   private static Map<Integer, List<Object>> errors(RouteDeclaration route, ApiDoc doc) {
     Map<Integer, List<Object>> out = new TreeMap<>();
     boolean keyed = route.access().needsKey();
-    boolean hasInput = route.template().contains("{")
-        || (doc != null && (doc.body().isPresent() || doc.params().stream().anyMatch(p -> p.in() != ApiDoc.Param.In.PATH)));
-    if (hasInput) {
-      add(out, StandardError.INVALID_INPUT);
-    }
+    add(out, StandardError.INVALID_INPUT); // at least an unknown query parameter, on every route
     if (keyed) {
       add(out, StandardError.UNAUTHENTICATED);
     }

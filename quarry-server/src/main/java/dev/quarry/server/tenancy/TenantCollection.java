@@ -1,6 +1,7 @@
 package dev.quarry.server.tenancy;
 
 import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.index.CollectionNames;
 import dev.quarry.store.tenant.TenantId;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,23 +15,19 @@ import java.util.regex.Pattern;
  * API tenant ids are 1-31 characters of a-z and 0-9 in groups joined by single hyphens ({@code
  * acme}, {@code acme-eu}; no {@code --}, no leading or trailing hyphen), so the first {@code --} of
  * an engine name always ends the tenant, and {@link #ownedBy} recognises a tenant's collections by
- * that prefix alone. Collection names are 1-31 characters of a-z, 0-9, '-' and '_' starting with a
- * letter or digit, so the engine name stays within its 64-character limit.
+ * that prefix alone. Collection names follow {@link CollectionNames}' rule, the CLI's and the
+ * engine's; the engine holds them under the qualified name {@code <tenant>--<name>}.
  */
 public record TenantCollection(TenantId tenant, String name) {
 
   private static final Pattern TENANT = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,30}");
-  static final int MAX_TENANT = 31;
-  static final String SEPARATOR = "--";
+  static final int MAX_TENANT = CollectionNames.MAX_NAMESPACE;
+  static final String SEPARATOR = CollectionNames.SEPARATOR;
 
   public TenantCollection {
     Objects.requireNonNull(tenant, "tenant");
     requireApiTenant(tenant.value());
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidInputException("invalid collection name '" + name
-          + "': use 1-31 characters of a-z, 0-9, '-' and '_', starting with a letter or digit");
-    }
+    CollectionNames.require(name);
   }
 
   /** Checks a tenant id the API accepts (narrower than the store's). */
@@ -54,6 +51,6 @@ public record TenantCollection(TenantId tenant, String name) {
       return Optional.empty();
     }
     String rest = engineName.substring(prefix.length());
-    return NAME.matcher(rest).matches() ? Optional.of(new TenantCollection(tenant, rest)) : Optional.empty();
+    return CollectionNames.isValid(rest) ? Optional.of(new TenantCollection(tenant, rest)) : Optional.empty();
   }
 }

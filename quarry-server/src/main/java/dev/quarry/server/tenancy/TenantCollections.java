@@ -18,7 +18,7 @@ public final class TenantCollections {
 
   /** The {@code {collection}} path parameter, as the API description states it. */
   public static final ApiDoc.Param COLLECTION = ApiDoc.Param.path("collection",
-      "A collection of the caller's tenant: 1-31 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.");
+      "A collection of the caller's tenant: " + dev.quarry.core.index.CollectionNames.RULE + ".");
 
   private final Quarry engine;
 

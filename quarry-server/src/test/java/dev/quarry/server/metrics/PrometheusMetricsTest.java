@@ -1,5 +1,6 @@
 package dev.quarry.server.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.QueueCounts;
 import dev.quarry.store.document.StateCounts;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,32 @@ class PrometheusMetricsTest {
       }
     }
     assertTrue(text.contains("# TYPE process_cpu_seconds_total counter\n"), text);
+  }
+
+  @Test
+  void jvmAndProcessSeriesAreExposedOnceEach() {
+    System.gc(); // at least one collection to count
+    String text = new PrometheusMetrics().render();
+    for (String series : List.of("jvm_memory_used_bytes{area=\"heap\"}", "jvm_memory_max_bytes{area=\"heap\"}",
+        "jvm_memory_pool_used_bytes{", "jvm_gc_collection_seconds_count{gc=", "jvm_gc_collection_seconds_sum{gc=",
+        "jvm_threads_current ", "jvm_threads_daemon ", "jvm_threads_state{", "jvm_buffer_pool_used_bytes{",
+        "jvm_classes_currently_loaded ", "process_open_fds ", "process_max_fds ", "process_resident_memory_bytes ",
+        "process_start_time_seconds ", "process_cpu_seconds_total ")) {
+      assertTrue(text.contains("\n" + series), series + " in:\n" + text);
+    }
+    for (String type : List.of("process_cpu_seconds_total", "jvm_memory_used_bytes", "jvm_gc_collection_seconds")) {
+      assertEquals(1, text.split("# TYPE " + type + " ", -1).length - 1, type + " is typed once");
+    }
+    double heap = value(text, "jvm_memory_used_bytes{area=\"heap\"}");
+    assertTrue(heap > 0 && heap <= Runtime.getRuntime().totalMemory(), "heap used " + heap);
+    assertTrue(value(text, "jvm_threads_current") >= 1);
+    assertTrue(value(text, "process_open_fds") >= 3, "stdin, stdout, stderr at least");
+  }
+
+  /** The value of the one sample named exactly {@code series} (name and labels). */
+  private static double value(String text, String series) {
+    return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no sample " + series));
   }
 
   @Test

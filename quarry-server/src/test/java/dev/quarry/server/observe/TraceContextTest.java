@@ -1,6 +1,7 @@
 package dev.quarry.server.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,32 @@ class TraceContextTest {
   @Test
   void aLaterVersionIsReadByItsVersion00Prefix() {
     assertEquals(TRACE, TraceContext.continuing(Optional.of("01-" + TRACE + "-00f067aa0ba902b7-01-more")).traceId());
+  }
+
+  @Test
+  void tracestateIsKeptWithAValidTraceparentAndWrittenBackByThePropagator() {
+    TraceContext t = TraceContext.continuing(Optional.of("00-" + TRACE + "-00f067aa0ba902b7-01"),
+        Optional.of("rojo=00f067aa0ba902b7, congo=t61rcWkgMzE"));
+    assertEquals("00f067aa0ba902b7", t.traceState().get("rojo"));
+    assertEquals("t61rcWkgMzE", t.traceState().get("congo"));
+    assertEquals("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", t.headers().get("tracestate"), "order kept");
+    assertEquals(t.traceparent(), t.headers().get("traceparent"));
+  }
+
+  @Test
+  void aMalformedTracestateIsDroppedAndTheTraceparentKept() {
+    TraceContext t = TraceContext.continuing(Optional.of("00-" + TRACE + "-00f067aa0ba902b7-01"),
+        Optional.of("this is not=a list;of=members"));
+    assertEquals(TRACE, t.traceId());
+    assertTrue(t.traceState().isEmpty());
+    assertFalse(t.headers().containsKey("tracestate"), t.headers().toString());
+  }
+
+  @Test
+  void aTracestateWithoutAValidTraceparentStartsANewTraceWithoutIt() {
+    TraceContext t = TraceContext.continuing(Optional.of("garbage"), Optional.of("rojo=00f067aa0ba902b7"));
+    assertNotEquals(TRACE, t.traceId());
+    assertTrue(t.traceState().isEmpty());
   }
 
   @Test

@@ -77,6 +77,124 @@ public final class OpenApiChecks {
     return out;
   }
 
+  /**
+   * What Redocly's {@code recommended} ruleset (as of @redocly/cli 2.x) reports about {@code doc},
+   * errors and warnings alike, one line each starting with the rule's name; empty when nothing. The
+   * rules checked: {@code no-empty-servers}, {@code no-server-example.com}, {@code
+   * no-server-trailing-slash}, {@code info-license}, {@code info-license-strict}, {@code
+   * operation-summary}, {@code operation-operationId}, {@code operation-2xx-response}, {@code
+   * operation-4xx-response}, {@code security-defined}, {@code operation-parameters-unique}, {@code
+   * no-path-trailing-slash}, {@code path-not-include-query}, {@code no-identical-paths} and {@code
+   * no-unused-components}. Written here so that the build checks them without npm.
+   */
+  public static List<String> recommendedRules(JsonNode doc) {
+    List<String> out = new ArrayList<>();
+    JsonNode servers = doc.path("servers");
+    if (!servers.isArray() || servers.isEmpty()) {
+      out.add("no-empty-servers: servers must be present");
+    }
+    for (JsonNode server : servers) {
+      String url = server.path("url").asText("");
+      if (url.isEmpty()) {
+        out.add("no-empty-servers: a server needs a url");
+      }
+      if (url.contains("example.com")) {
+        out.add("no-server-example.com: server url " + url);
+      }
+      if (url.endsWith("/") && !url.equals("/")) {
+        out.add("no-server-trailing-slash: server url " + url);
+      }
+    }
+    JsonNode license = doc.path("info").path("license");
+    if (!license.isObject()) {
+      out.add("info-license: info must contain license");
+    } else if (!license.has("url") && !license.has("identifier")) {
+      out.add("info-license-strict: license must have a url or an identifier");
+    }
+    Set<String> schemes = new TreeSet<>();
+    doc.path("components").path("securitySchemes").fieldNames().forEachRemaining(schemes::add);
+    boolean rootSecurity = doc.has("security");
+    Map<String, String> normalisedPaths = new HashMap<>();
+    doc.path("paths").properties().forEach(path -> {
+      String template = path.getKey();
+      if (template.length() > 1 && template.endsWith("/")) {
+        out.add("no-path-trailing-slash: " + template);
+      }
+      if (template.contains("?")) {
+        out.add("path-not-include-query: " + template);
+      }
+      String normalised = PATH_PARAM.matcher(template).replaceAll("{}");
+      String before = normalisedPaths.put(normalised, template);
+      if (before != null) {
+        out.add("no-identical-paths: " + before + " and " + template);
+      }
+      path.getValue().properties().forEach(op -> {
+        if (!METHODS.contains(op.getKey())) {
+          return;
+        }
+        String where = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + template;
+        JsonNode o = op.getValue();
+        if (o.path("summary").asText("").isBlank()) {
+          out.add("operation-summary: " + where);
+        }
+        if (o.path("operationId").asText("").isBlank()) {
+          out.add("operation-operationId: " + where);
+        }
+        List<String> statuses = new ArrayList<>();
+        o.path("responses").fieldNames().forEachRemaining(statuses::add);
+        if (statuses.stream().noneMatch(st -> st.startsWith("2"))) {
+          out.add("operation-2xx-response: " + where);
+        }
+        if (statuses.stream().noneMatch(st -> st.startsWith("4"))) {
+          out.add("operation-4xx-response: " + where);
+        }
+        if (!o.has("security") && !rootSecurity) {
+          out.add("security-defined: " + where);
+        }
+        for (JsonNode requirement : o.path("security")) {
+          requirement.fieldNames().forEachRemaining(name -> {
+            if (!schemes.contains(name)) {
+              out.add("security-defined: " + where + " names scheme " + name + ", which is not in securitySchemes");
+            }
+          });
+        }
+        Set<String> seen = new TreeSet<>();
+        for (JsonNode p : o.path("parameters")) {
+          JsonNode param = p.has("$ref") ? resolve(doc, p.get("$ref").asText()) : p;
+          if (param != null && !seen.add(param.path("in").asText() + ":" + param.path("name").asText())) {
+            out.add("operation-parameters-unique: " + where + " declares " + param.path("name").asText() + " twice");
+          }
+        }
+      });
+    });
+    Set<String> referenced = new TreeSet<>();
+    collectRefs(doc, referenced);
+    doc.path("components").properties().forEach(kind -> {
+      if (kind.getKey().equals("securitySchemes")) {
+        return;
+      }
+      kind.getValue().fieldNames().forEachRemaining(name -> {
+        String ref = "#/components/" + kind.getKey() + "/" + name;
+        if (!referenced.contains(ref)) {
+          out.add("no-unused-components: " + ref);
+        }
+      });
+    });
+    return out;
+  }
+
+  private static void collectRefs(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.isTextual()) {
+        out.add(ref.asText());
+      }
+      node.properties().forEach(e -> collectRefs(e.getValue(), out));
+    } else if (node.isArray()) {
+      node.forEach(n -> collectRefs(n, out));
+    }
+  }
+
   private static void refs(JsonNode doc, JsonNode node, String at, List<String> out) {
     if (node.isObject()) {
       JsonNode ref = node.get("$ref");

@@ -39,4 +39,32 @@ class OpenApiChecksTest {
         "operationId g is used by both GET /v1/c/{c} and POST /v1/d",
         "POST /v1/d 200: a response needs a description"), problems);
   }
+
+  @Test
+  void redoclysRecommendedRulesFindWhatTheyAreMeantToFind() throws Exception {
+    List<String> problems = OpenApiChecks.recommendedRules(doc("""
+        {'openapi': '3.1.0', 'info': {'title': 't', 'version': '1', 'license': {'name': 'Some license'}},
+         'servers': [{'url': 'https://api.example.com/'}],
+         'paths': {
+          '/v1/c/{c}': {'get': {'summary': 's', 'security': [{'bearer': []}], 'responses': {'200': {'description': 'ok'}}}},
+          '/v1/c/{d}/': {'get': {'operationId': 'x', 'security': [], 'parameters': [{'name': 'q', 'in': 'query'},
+              {'name': 'q', 'in': 'query'}], 'responses': {'400': {'description': 'bad'}}}}},
+         'components': {'schemas': {'Unused': {'type': 'object'}}, 'securitySchemes': {'other': {'type': 'http'}}}}"""));
+    assertEquals(List.of(
+        "no-server-example.com: server url https://api.example.com/",
+        "no-server-trailing-slash: server url https://api.example.com/",
+        "info-license-strict: license must have a url or an identifier",
+        "operation-operationId: GET /v1/c/{c}",
+        "operation-4xx-response: GET /v1/c/{c}",
+        "security-defined: GET /v1/c/{c} names scheme bearer, which is not in securitySchemes",
+        "no-path-trailing-slash: /v1/c/{d}/",
+        "operation-summary: GET /v1/c/{d}/",
+        "operation-2xx-response: GET /v1/c/{d}/",
+        "operation-parameters-unique: GET /v1/c/{d}/ declares q twice",
+        "no-unused-components: #/components/schemas/Unused"), problems);
+    assertEquals(List.of("no-empty-servers: servers must be present", "info-license: info must contain license",
+        "security-defined: GET /a"), OpenApiChecks.recommendedRules(doc("""
+        {'openapi': '3.1.0', 'info': {}, 'paths': {'/a': {'get': {'summary': 's', 'operationId': 'a',
+          'responses': {'200': {'description': 'ok'}, '404': {'description': 'no'}}}}}}""")));
+  }
 }

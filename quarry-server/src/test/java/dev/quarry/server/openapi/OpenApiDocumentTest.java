@@ -126,13 +126,13 @@ class OpenApiDocumentTest {
 
     JsonNode open = doc.at("/paths/~1healthz/get");
     assertEquals("[]", open.get("security").toString());
-    assertEquals(List.of("200", "500"), names(open.get("responses")));
+    assertEquals(List.of("200", "400", "500"), names(open.get("responses")), "400: a query parameter it does not take");
     assertTrue(open.get("description").asText().contains("no key is needed"));
 
     JsonNode mine = doc.at("/paths/~1v1~1mine/get");
     assertEquals("[{\"bearer\":[]}]", mine.get("security").toString(), "a key, no scope");
     assertTrue(mine.get("description").asText().contains("any scope"));
-    assertEquals(List.of("200", "401", "500", "503"), names(mine.get("responses")), "no 403: every valid key may call it");
+    assertEquals(List.of("200", "400", "401", "500", "503"), names(mine.get("responses")), "no 403: every valid key may call it");
 
     JsonNode post = doc.at("/paths/~1v1~1things~1{thing}/post");
     assertEquals("[{\"bearer\":[\"admin\"]}]", post.get("security").toString());
