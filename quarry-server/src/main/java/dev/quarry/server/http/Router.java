@@ -251,7 +251,7 @@ public final class Router implements HttpHandler {
       Route route = byMethod.get(served);
       Map<String, String> params = paramsByMethod.get(served);
       matched.template = route.template();
-      Optional<ApiKey> caller = authorize(route.access(), exchange, params.get());
+      Optional<ApiKey> caller = authorize(route.access(), exchange, params);
       matched.tenant = caller.map(k -> k.tenant().value());
       long limit = bodyLimits.getOrDefault(route.method() + " " + route.template(), maxBodyBytes);
       Request request = new Request(exchange, params, requestId, limit, json);
