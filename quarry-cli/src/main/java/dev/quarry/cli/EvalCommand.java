@@ -33,9 +33,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", description = {
-    "Evaluate retrieval on a BEIR dataset: ingest its corpus (reusing the index when nothing changed),",
-    "run every query of a split, and report nDCG@10, MRR@10, Recall@100, P@10 and MAP@100",
-    "with trec_eval's definitions."})
+    "Measure retrieval quality on a BEIR dataset (nDCG@10, MRR@10, Recall@100, P@10, MAP@100).",
+    "Ingests the corpus (reusing the index when nothing changed), runs every query of a split",
+    "and computes each metric with trec_eval's definitions."})
 final class EvalCommand implements Callable<Integer> {
 
   /** Documents ranked per query: BEIR's and TREC's customary depth. */

@@ -1,5 +1,6 @@
 package dev.quarry.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "quarry",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help (and --version) too
     version = "quarry 0.1.0",
     description = "Retrieval engine: ingest documents, search them, and measure search quality.",
     subcommands = {
@@ -32,7 +34,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (see {@link ExitCodes}). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with picocli's own output (usage, help, usage errors) going to {@code out} and {@code err}. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(ExitCodes::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli.execute(args);
