@@ -1,7 +1,6 @@
 package dev.quarry.cli;
 
 import dev.quarry.engine.Collection;
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.ProgressListener;
@@ -42,7 +41,8 @@ final class IngestCommand implements Callable<Integer> {
     if (!Files.exists(path)) {
       throw new dev.quarry.core.error.NotFoundException("no such file or directory: " + path);
     }
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+    try (DataDirOption.Session session = data.openForWriting("ingest")) {
+      Quarry quarry = session.quarry();
       Collection c = quarry.openOrCreate(collection, settings.requested());
       ProgressListener progress = TerminalProgress.forTerminal(json);
       IngestReport report = c.ingest(quarry.files(path), progress);

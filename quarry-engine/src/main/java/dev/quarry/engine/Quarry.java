@@ -47,10 +47,12 @@ public final class Quarry implements Closeable {
   private final Optional<SearchResultCache> results;
   private final Map<String, Collection> open = new HashMap<>();
   private final Parser parsers;
+  private final boolean readOnly;
   private long openings;
 
-  private Quarry(EngineConfig config, StageObserver stages, CacheObserver caches) {
+  private Quarry(EngineConfig config, StageObserver stages, CacheObserver caches, boolean readOnly) {
     this.config = config;
+    this.readOnly = readOnly;
     this.collectionsDir = config.dataDir().resolve("collections");
     this.parsers = ParserRegistry.standard(config.limits());
     this.models = new Models(config.embedder(), config.dataDir().resolve("cache").resolve("embeddings"),
@@ -78,7 +80,26 @@ public final class Quarry implements Closeable {
     } catch (IOException e) {
       throw new StorageException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    return new Quarry(config, stages, caches);
+    return new Quarry(config, stages, caches, false);
+  }
+
+  /**
+   * The engine on {@code config} for reading only, beside another process that owns the data
+   * directory (a running server): collections open read-only ({@link
+   * LuceneChunkIndex#openReadOnly}) at their last commit, the persistent embedding cache (which that
+   * process holds locked) is left alone, and creating, dropping or writing to a collection fails
+   * with a {@link ConflictException}.
+   */
+  public static Quarry openReadOnly(EngineConfig config) {
+    if (!Files.isDirectory(config.dataDir())) {
+      throw new NotFoundException("no data directory at " + config.dataDir());
+    }
+    return new Quarry(config.withEmbeddingCache(false), StageObserver.NONE, CacheObserver.NONE, true);
+  }
+
+  /** Whether this engine was opened with {@link #openReadOnly}. */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   /**
@@ -121,6 +142,10 @@ public final class Quarry implements Closeable {
       requested.ifPresent(r -> requireSame(n, existing.get().manifest(), r));
       return existing.get();
     }
+    if (readOnly) {
+      throw new ConflictException("collection '" + name + "' does not exist, and this engine is open read-only: "
+          + "it cannot create one");
+    }
     CollectionSettings s = requested.orElse(config.defaults());
     Models.Loaded model = models.get(s.model());
     IndexManifest manifest = IndexManifest.of(model.model().info(), s.encoding(), s.chunker());
@@ -143,7 +168,7 @@ public final class Quarry implements Closeable {
     if (!LuceneChunkIndex.exists(dirOf(n))) {
       return Optional.empty();
     }
-    LuceneChunkIndex index = LuceneChunkIndex.open(dirOf(n));
+    LuceneChunkIndex index = readOnly ? LuceneChunkIndex.openReadOnly(dirOf(n)) : LuceneChunkIndex.open(dirOf(n));
     Models.Loaded model;
     try {
       model = models.get(index.manifest().embedderId());
@@ -167,6 +192,9 @@ public final class Quarry implements Closeable {
   /** Deletes a whole collection: its index files are gone when this returns true. */
   public synchronized boolean drop(String name) {
     CollectionName n = new CollectionName(name);
+    if (readOnly) {
+      throw new ConflictException("cannot delete collection '" + name + "': this engine is open read-only");
+    }
     Collection c = open.remove(n.value());
     if (c != null) {
       closeQuietly(c.index());
