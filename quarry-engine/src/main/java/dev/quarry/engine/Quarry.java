@@ -118,7 +118,15 @@ public final class Quarry implements Closeable {
 
   /** Documents from a file or directory tree, parsed by file type, under the engine's limits. */
   public DocumentSource files(Path path) {
-    return FileSource.of(path, config.limits());
+    return files(path, Map.of());
+  }
+
+  /**
+   * Documents from a file or directory tree, as {@link #files(Path)}, also reading the extensions
+   * in {@code types} as the formats they name ({@code yaml} -> {@code text}).
+   */
+  public DocumentSource files(Path path, Map<String, String> types) {
+    return FileSource.of(path, config.limits(), types);
   }
 
   /**
