@@ -24,11 +24,8 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Held so the level set on it is not lost when the logger is garbage collected. */
-  private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
-
   public static void main(String[] args) {
-    LUCENE.setLevel(java.util.logging.Level.WARNING); // Lucene's start-up INFO lines are not for users
+    Logging.configure(java.util.Arrays.stream(args).findFirst(), java.util.Optional.ofNullable(System.getenv("QUARRY_LOG_LEVEL")));
     System.exit(run(args));
   }
 
