@@ -80,12 +80,24 @@ class LauncherTest {
 
   @Test
   void theTestSummaryAddsUpEveryModulesReports(@TempDir Path project) throws Exception {
-    report(project, "quarry-core", "TEST-a.A.xml", 10, 0, 0, 1);
-    report(project, "quarry-core", "TEST-a.B.xml", 4, 1, 0, 0);
-    report(project, "quarry-cli", "TEST-b.C.xml", 7, 0, 2, 0);
+    report(project, "quarry-core", "TEST-a.A.xml", 9, 0, 0, 1);
+    report(project, "quarry-core", "TEST-a.B.xml", 3, 1, 0, 0);
+    report(project, "quarry-cli", "TEST-b.C.xml", 5, 0, 2, 0);
+    // what Surefire writes for a class with @Nested classes: tests="0" on the suite, and its cases
+    Path dir = project.resolve("quarry-store/target/surefire-reports");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("TEST-c.D.xml"), """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuite name="c.D" time="1" tests="0" errors="0" skipped="0" failures="0">
+          <testcase name="outer" classname="c.D" time="0.1"/>
+          <testcase name="inner" classname="c.D$Nested" time="0.1">
+            <system-out><![CDATA[a line that mentions <failure> and <testcase> in passing]]></system-out>
+          </testcase>
+        </testsuite>
+        """);
     Ran r = run(List.of("bash", root().resolve("tools/test-summary.sh").toString(), project.toString()), Map.of());
     assertEquals(0, r.exit(), r.err());
-    assertEquals("17 passed, 3 failed, 1 skipped\n", r.out());
+    assertEquals("19 passed, 3 failed, 1 skipped\n", r.out());
   }
 
   @Test
@@ -95,15 +107,22 @@ class LauncherTest {
     assertTrue(r.err().contains("no test reports"), r.err());
   }
 
-  private static void report(Path project, String module, String name, int tests, int failures, int errors, int skipped)
+  private static void report(Path project, String module, String name, int passed, int failures, int errors, int skipped)
       throws IOException {
     Path dir = Files.createDirectories(project.resolve(module).resolve("target/surefire-reports"));
-    Files.writeString(dir.resolve(name), """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.0.2" name="x" time="0.1" \
-        tests="%d" errors="%d" skipped="%d" failures="%d">
-          <testcase name="t" classname="x" time="0.01"/>
-        </testsuite>
-        """.formatted(tests, errors, skipped, failures));
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"x\" tests=\"999\">\n");
+    for (int i = 0; i < passed; i++) {
+      xml.append("  <testcase name=\"p").append(i).append("\" classname=\"x\" time=\"0.01\"/>\n");
+    }
+    for (int i = 0; i < failures; i++) {
+      xml.append("  <testcase name=\"f").append(i).append("\" classname=\"x\">\n    <failure message=\"m\" type=\"t\">trace</failure>\n  </testcase>\n");
+    }
+    for (int i = 0; i < errors; i++) {
+      xml.append("  <testcase name=\"e").append(i).append("\" classname=\"x\">\n    <error message=\"m\" type=\"t\">trace</error>\n  </testcase>\n");
+    }
+    for (int i = 0; i < skipped; i++) {
+      xml.append("  <testcase name=\"s").append(i).append("\" classname=\"x\">\n    <skipped/>\n  </testcase>\n");
+    }
+    Files.writeString(dir.resolve(name), xml.append("</testsuite>\n").toString());
   }
 }
