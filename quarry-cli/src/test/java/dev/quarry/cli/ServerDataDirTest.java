@@ -62,6 +62,18 @@ class ServerDataDirTest {
   }
 
   @Test
+  void readCommandsOnAMissingDataDirectoryFindNothingAndCreateNothing() {
+    Path missing = files.resolve("no-data-here");
+    Ran listed = cli("collections", "--data-dir", missing.toString());
+    assertEquals(0, listed.exit(), listed.err());
+    assertEquals("no collections in " + missing + "\n", listed.out());
+    Ran search = cli("search", "x", "-c", "docs", "--data-dir", missing.toString());
+    assertEquals(3, search.exit());
+    assertTrue(search.err().contains("collection 'docs' does not exist"), search.err());
+    assertTrue(!Files.exists(missing), "a read does not create the directory");
+  }
+
+  @Test
   void writeCommandsAreRefusedAndReadCommandsWorkWhileAServerHoldsTheDirectory() throws Exception {
     Path file = Files.writeString(files.resolve("notes.txt"), "Notes\nHerons wade in the tidal marsh at dawn.");
     String name;

@@ -88,12 +88,9 @@ public final class Quarry implements Closeable {
    * directory (a running server): collections open read-only ({@link
    * LuceneChunkIndex#openReadOnly}) at their last commit, the persistent embedding cache (which that
    * process holds locked) is left alone, and creating, dropping or writing to a collection fails
-   * with a {@link ConflictException}.
+   * with a {@link ConflictException}. A missing data directory is not created: it has no collections.
    */
   public static Quarry openReadOnly(EngineConfig config) {
-    if (!Files.isDirectory(config.dataDir())) {
-      throw new NotFoundException("no data directory at " + config.dataDir());
-    }
     return new Quarry(config.withEmbeddingCache(false), StageObserver.NONE, CacheObserver.NONE, true);
   }
 
