@@ -27,7 +27,9 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    java.util.logging.Logger.getLogger("org.apache.lucene").setLevel(java.util.logging.Level.WARNING);
+    if (System.getProperty("quarry.log.level") == null) {
+      System.setProperty("quarry.log.level", "WARN"); // logback.xml (quarry-cli): library INFO lines are not results
+    }
     if (args.length == 0) {
       System.err.println("usage: quarry bench ingest|latency|synthetic|purge [--dataset DIR] [--data-dir DIR] [--chunks N]");
       System.err.println(LoadBenchmark.USAGE);

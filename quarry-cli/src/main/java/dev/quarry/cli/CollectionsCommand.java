@@ -1,6 +1,5 @@
 package dev.quarry.cli;
 
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ final class CollectionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+    try (DataDirOption.Session session = data.openForReading()) {
+      Quarry quarry = session.quarry();
       List<Quarry.CollectionSummary> all = quarry.list();
       if (json) {
         System.out.println(Json.write(all.stream().map(s -> {

@@ -2,7 +2,6 @@ package dev.quarry.cli;
 
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,8 @@ final class DeleteCommand implements Callable<Integer> {
     if (all == !ids.isEmpty()) {
       throw new InvalidInputException("give either --id ID (repeatable) or --all, not " + (all ? "both" : "neither"));
     }
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+    try (DataDirOption.Session session = data.openForWriting("delete")) {
+      Quarry quarry = session.quarry();
       if (all) {
         if (!quarry.drop(collection)) {
           throw new NotFoundException("collection '" + collection + "' does not exist");

@@ -1,5 +1,6 @@
 package dev.quarry.cli;
 
+import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
@@ -7,7 +8,6 @@ import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.engine.Collection;
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.ProgressListener;
@@ -33,9 +33,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", description = {
-    "Evaluate retrieval on a BEIR dataset: ingest its corpus (reusing the index when nothing changed),",
-    "run every query of a split, and report nDCG@10, MRR@10, Recall@100, P@10 and MAP@100",
-    "with trec_eval's definitions."})
+    "Measure retrieval quality on a BEIR dataset (nDCG@10, MRR@10, Recall@100, P@10, MAP@100).",
+    "Ingests the corpus (reusing the index when nothing changed), runs every query of a split",
+    "and computes each metric with trec_eval's definitions."})
 final class EvalCommand implements Callable<Integer> {
 
   /** Documents ranked per query: BEIR's and TREC's customary depth. */
@@ -85,14 +85,29 @@ final class EvalCommand implements Callable<Integer> {
     BeirDataset ds = BeirDataset.open(dataset);
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
-      Collection c = quarry.openOrCreate(name, settings.requested());
-      ProgressListener progress = TerminalProgress.forTerminal(false);
-      IngestReport ingest = c.ingest(quarry.files(ds.corpus()), progress);
-      TerminalProgress.finish(progress);
-      System.err.printf(Locale.ROOT, "%s: %,d documents (%,d indexed, %,d unchanged, %,d skipped), %,d chunks in %.1f s%n",
-          name, ingest.documents(), ingest.indexed(), ingest.unchanged(), ingest.rejected().size(),
-          c.stats().chunks(), ingest.elapsed().toNanos() / 1e9);
+    try (DataDirOption.Session session = data.tryOpenForWriting().orElseGet(data::openForReading)) {
+      Quarry quarry = session.quarry();
+      Collection c;
+      if (session.writable()) {
+        c = quarry.openOrCreate(name, settings.requested());
+        ProgressListener progress = TerminalProgress.forTerminal(false);
+        IngestReport ingest = c.ingest(quarry.files(ds.corpus()), progress);
+        TerminalProgress.finish(progress);
+        System.err.printf(Locale.ROOT, "%s: %,d documents (%,d indexed, %,d unchanged, %,d skipped), %,d chunks in %.1f s%n",
+            name, ingest.documents(), ingest.indexed(), ingest.unchanged(), ingest.rejected().size(),
+            c.stats().chunks(), ingest.elapsed().toNanos() / 1e9);
+      } else {
+        // A server holds the data directory: evaluate the collection as it is, without ingesting.
+        if (quarry.find(name).isEmpty()) {
+          throw new ConflictException("collection '" + name + "' does not exist, and data directory " + data.dataDir
+              + " is in use by a running Quarry server, so eval cannot ingest " + dataset + " into it; stop the "
+              + "server, or evaluate an existing collection (--collection)");
+        }
+        c = quarry.get(name);
+        settings.requested().ifPresent(r -> quarry.openOrCreate(name, Optional.of(r))); // settings must match
+        System.err.printf(Locale.ROOT, "%s: %,d documents, %,d chunks, as indexed (a server holds %s: not re-ingested)%n",
+            name, c.stats().documents(), c.stats().chunks(), data.dataDir);
+      }
 
       List<EvalMode> modes = new ArrayList<>();
       for (SearchMode m : selected()) {

@@ -1,7 +1,6 @@
 package dev.quarry.cli;
 
 import dev.quarry.engine.Collection;
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.ProgressListener;
@@ -34,6 +33,11 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as JSON; no progress line.")
   boolean json;
 
+  @Option(names = "--type", paramLabel = "EXT=FORMAT",
+      description = {"Also read files with extension EXT as FORMAT (text, markdown, html, pdf or jsonl), e.g. "
+          + "--type yaml=text. Repeatable. Files without an extension are read as text when they are text."})
+  Map<String, String> types = new LinkedHashMap<>();
+
   @Mixin DataDirOption data;
   @Mixin CollectionOptions settings;
 
@@ -42,10 +46,11 @@ final class IngestCommand implements Callable<Integer> {
     if (!Files.exists(path)) {
       throw new dev.quarry.core.error.NotFoundException("no such file or directory: " + path);
     }
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+    try (DataDirOption.Session session = data.openForWriting("ingest")) {
+      Quarry quarry = session.quarry();
       Collection c = quarry.openOrCreate(collection, settings.requested());
       ProgressListener progress = TerminalProgress.forTerminal(json);
-      IngestReport report = c.ingest(quarry.files(path), progress);
+      IngestReport report = c.ingest(quarry.files(path, types), progress);
       TerminalProgress.finish(progress);
       print(report, System.out);
     }
@@ -78,6 +83,9 @@ final class IngestCommand implements Callable<Integer> {
     }
     if (rejected.size() > LISTED_REJECTIONS) {
       out.printf(Locale.ROOT, "  ... and %,d more (use --json for all)%n", rejected.size() - LISTED_REJECTIONS);
+    }
+    if (rejected.stream().anyMatch(x -> x.reason().startsWith("unsupported file type '"))) {
+      out.println("  (to read another extension as a supported format, add --type EXT=FORMAT, e.g. --type yaml=text)");
     }
   }
 }

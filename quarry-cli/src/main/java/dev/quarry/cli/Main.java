@@ -1,5 +1,6 @@
 package dev.quarry.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "quarry",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help (and --version) too
     version = "quarry 0.1.0",
     description = "Retrieval engine: ingest documents, search them, and measure search quality.",
     subcommands = {
@@ -22,17 +24,21 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Held so the level set on it is not lost when the logger is garbage collected. */
-  private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
-
   public static void main(String[] args) {
-    LUCENE.setLevel(java.util.logging.Level.WARNING); // Lucene's start-up INFO lines are not for users
+    Logging.configure(java.util.Arrays.stream(args).findFirst(), java.util.Optional.ofNullable(System.getenv("QUARRY_LOG_LEVEL")));
     System.exit(run(args));
   }
 
   /** Runs the command line and returns the exit code (see {@link ExitCodes}). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with picocli's own output (usage, help, usage errors) going to {@code out} and {@code err}. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(ExitCodes::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli.execute(args);

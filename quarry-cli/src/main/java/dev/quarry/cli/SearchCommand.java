@@ -7,7 +7,6 @@ import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
-import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +67,8 @@ final class SearchCommand implements Callable<Integer> {
         new Fusion(fusion == null ? SearchRequest.DEFAULT_FUSION.method() : fusion,
             vectorWeight == null ? SearchRequest.DEFAULT_FUSION.vectorWeight() : vectorWeight,
             SearchRequest.DEFAULT_FUSION.rankConstant()), grouping, explain, candidates);
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
+    try (DataDirOption.Session session = data.openForReading()) {
+      Quarry quarry = session.quarry();
       var c = quarry.get(collection);
       long t0 = System.nanoTime();
       SearchResponse response = c.search(request);

@@ -60,10 +60,12 @@ public final class Quarry implements Closeable {
   private final Optional<SearchResultCache> results;
   private final Map<String, Collection> open = new HashMap<>();
   private final Parser parsers;
+  private final boolean readOnly;
   private long openings;
 
-  private Quarry(EngineConfig config, StageObserver stages, CacheObserver caches) {
+  private Quarry(EngineConfig config, StageObserver stages, CacheObserver caches, boolean readOnly) {
     this.config = config;
+    this.readOnly = readOnly;
     this.collectionsDir = config.dataDir().resolve("collections");
     this.parsers = ParserRegistry.standard(config.limits());
     this.passageCachesDir = config.dataDir().resolve("cache").resolve("embeddings");
@@ -91,7 +93,7 @@ public final class Quarry implements Closeable {
     } catch (IOException e) {
       throw new StorageException("cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
-    Quarry quarry = new Quarry(config, stages, caches);
+    Quarry quarry = new Quarry(config, stages, caches, false);
     quarry.deleteSharedPassageCaches();
     return quarry;
   }
@@ -115,6 +117,22 @@ public final class Quarry implements Closeable {
   }
 
   /**
+   * The engine on {@code config} for reading only, beside another process that owns the data
+   * directory (a running server): collections open read-only ({@link
+   * LuceneChunkIndex#openReadOnly}) at their last commit, the persistent embedding cache (which that
+   * process holds locked) is left alone, and creating, dropping or writing to a collection fails
+   * with a {@link ConflictException}. A missing data directory is not created: it has no collections.
+   */
+  public static Quarry openReadOnly(EngineConfig config) {
+    return new Quarry(config.withEmbeddingCache(false), StageObserver.NONE, CacheObserver.NONE, true);
+  }
+
+  /** Whether this engine was opened with {@link #openReadOnly}. */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /**
    * Throws {@code StorageException} unless the engine can work: its collections directory exists
    * and is writable (a full or read-only disk shows here first).
    */
@@ -130,7 +148,15 @@ public final class Quarry implements Closeable {
 
   /** Documents from a file or directory tree, parsed by file type, under the engine's limits. */
   public DocumentSource files(Path path) {
-    return FileSource.of(path, config.limits());
+    return files(path, Map.of());
+  }
+
+  /**
+   * Documents from a file or directory tree, as {@link #files(Path)}, also reading the extensions
+   * in {@code types} as the formats they name ({@code yaml} -> {@code text}).
+   */
+  public DocumentSource files(Path path, Map<String, String> types) {
+    return FileSource.of(path, config.limits(), types);
   }
 
   /**
@@ -154,6 +180,10 @@ public final class Quarry implements Closeable {
       requested.ifPresent(r -> requireSame(n, existing.get().manifest(), r));
       return existing.get();
     }
+    if (readOnly) {
+      throw new ConflictException("collection '" + name + "' does not exist, and this engine is open read-only: "
+          + "it cannot create one");
+    }
     CollectionSettings s = requested.orElse(config.defaults());
     Models.Loaded model = models.get(s.model());
     IndexManifest manifest = IndexManifest.of(model.model().info(), s.encoding(), s.chunker());
@@ -176,7 +206,7 @@ public final class Quarry implements Closeable {
     if (!LuceneChunkIndex.exists(dirOf(n))) {
       return Optional.empty();
     }
-    LuceneChunkIndex index = LuceneChunkIndex.open(dirOf(n));
+    LuceneChunkIndex index = readOnly ? LuceneChunkIndex.openReadOnly(dirOf(n)) : LuceneChunkIndex.open(dirOf(n));
     Models.Loaded model;
     try {
       model = models.get(index.manifest().embedderId());
@@ -200,6 +230,9 @@ public final class Quarry implements Closeable {
   /** Deletes a whole collection: its index files are gone when this returns true. */
   public synchronized boolean drop(String name) {
     CollectionName n = new CollectionName(name);
+    if (readOnly) {
+      throw new ConflictException("cannot delete collection '" + name + "': this engine is open read-only");
+    }
     Collection c = open.remove(n.value());
     if (c != null) {
       closeQuietly(c);

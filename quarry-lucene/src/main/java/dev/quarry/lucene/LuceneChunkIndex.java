@@ -91,6 +91,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
   private final ManifestFile manifestFile;
   private final Directory directory;
   private final Analyzer analyzer;
+  /** Null when the index was opened read-only ({@link #openReadOnly}); see {@link #writer()}. */
   private final IndexWriter writer;
   private final NrtSearchers searchers;
   private final VectorInput vectorInput;
@@ -109,7 +110,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     this.directory = directory;
     this.analyzer = analyzer;
     this.writer = writer;
-    this.searchers = new NrtSearchers(dir, writer);
+    this.searchers = writer == null ? new NrtSearchers(dir, directory) : new NrtSearchers(dir, writer);
     this.vectorInput = new VectorInput(manifestFile.manifest());
     for (int i = 0; i < WRITE_STRIPES; i++) {
       writeStripes[i] = new Object();
@@ -208,17 +209,59 @@ public final class LuceneChunkIndex implements ChunkIndex {
     return ManifestFile.exists(dir) ? open(dir, manifest) : create(dir, manifest);
   }
 
+  /**
+   * The existing index in {@code dir}, for reading only, beside a process that may be writing it
+   * (a running server): no write lock is taken, searches see its last commit as of the latest
+   * {@link #refresh()}, and every write ({@link #upsert}, {@link #delete}, {@link #commit}, ...)
+   * fails with a {@link ConflictException}.
+   *
+   * @throws NotFoundException if {@code dir} holds no index
+   */
+  public static LuceneChunkIndex openReadOnly(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    if (!ManifestFile.exists(dir)) {
+      throw new NotFoundException("no index at " + dir + ": " + ManifestFile.NAME + " is missing");
+    }
+    ManifestFile file = ManifestFile.read(dir);
+    requireReadableFormat(dir, file);
+    Directory directory = null;
+    Analyzer analyzer = null;
+    try {
+      directory = FSDirectory.open(dir);
+      analyzer = LexicalAnalysis.analyzer();
+      if (!DirectoryReader.indexExists(directory)) {
+        throw new NotFoundException("the index at " + dir + " has no commit yet");
+      }
+      return new LuceneChunkIndex(dir, file, directory, analyzer, null);
+    } catch (IOException e) {
+      IOUtils.closeWhileHandlingException(analyzer, directory);
+      throw new StorageException("could not open the index at " + dir + " for reading: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      IOUtils.closeWhileHandlingException(analyzer, directory);
+      throw e;
+    }
+  }
+
+  /** Whether this index was opened with {@link #openReadOnly}. */
+  public boolean readOnly() {
+    return writer == null;
+  }
+
   /** Whether {@code dir} holds an index (its manifest is there). */
   public static boolean exists(Path dir) {
     return ManifestFile.exists(dir);
   }
 
-  private static LuceneChunkIndex start(Path dir, ManifestFile file) {
+  private static void requireReadableFormat(Path dir, ManifestFile file) {
     int format = file.manifest().formatVersion();
     if (format != IndexManifest.CURRENT_FORMAT) {
       throw new ConflictException("index at " + dir + " has format " + format + ", this version reads format "
           + IndexManifest.CURRENT_FORMAT + "; re-ingest into a new collection");
     }
+  }
+
+  private static LuceneChunkIndex start(Path dir, ManifestFile file) {
+    requireReadableFormat(dir, file);
     Directory directory = null;
     Analyzer analyzer = null;
     IndexWriter writer = null;
@@ -325,7 +368,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     String hash = document.contentHash();
     synchronized (stripe(document.id())) {
       try {
-        writer.updateDocuments(new Term(IndexFields.DOC_ID, document.id()), block);
+        writer().updateDocuments(new Term(IndexFields.DOC_ID, document.id()), block);
       } catch (IOException | AlreadyClosedException e) {
         throw writeFailed("upserting document '" + document.id() + "'", e);
       } catch (IllegalArgumentException e) {
@@ -340,12 +383,13 @@ public final class LuceneChunkIndex implements ChunkIndex {
   public boolean delete(String documentId) {
     Objects.requireNonNull(documentId, "documentId");
     requireOpen();
+    writer(); // a read-only handle refuses before looking
     synchronized (stripe(documentId)) {
       if (contentHash(documentId).isEmpty()) {
         return false;
       }
       try {
-        writer.deleteDocuments(new Term(IndexFields.DOC_ID, documentId));
+        writer().deleteDocuments(new Term(IndexFields.DOC_ID, documentId));
       } catch (IOException | AlreadyClosedException e) {
         throw writeFailed("deleting document '" + documentId + "'", e);
       }
@@ -400,7 +444,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
     requireOpen();
     try {
-      writer.forceMerge(maxSegments, true);
+      writer().forceMerge(maxSegments, true);
       commit();
     } catch (IOException | AlreadyClosedException e) {
       throw writeFailed("merging into " + maxSegments + " segments", e);
@@ -421,8 +465,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
     requireOpen();
     try {
       commit();
-      writer.forceMergeDeletes(true);
-      writer.commit();
+      writer().forceMergeDeletes(true);
+      writer().commit();
       refresh();
       writer.deleteUnusedFiles();
       Set<String> committed = new HashSet<>(SegmentInfos.readLatestCommit(directory).files(true));
@@ -464,9 +508,10 @@ public final class LuceneChunkIndex implements ChunkIndex {
    */
   @Override
   public long commit() {
+    IndexWriter w = writer();
     long generation = refresh();
     try {
-      writer.commit();
+      w.commit();
     } catch (IOException | AlreadyClosedException e) {
       throw writeFailed("committing", e);
     }
@@ -576,6 +621,15 @@ public final class LuceneChunkIndex implements ChunkIndex {
     return writeStripes[Math.floorMod(documentId.hashCode(), WRITE_STRIPES)];
   }
 
+  /** The writer, or a {@link ConflictException} when this index was opened read-only. */
+  private IndexWriter writer() {
+    if (writer == null) {
+      throw new ConflictException("the index at " + dir + " is open read-only (another process writes it); "
+          + "no change can be made through this handle");
+    }
+    return writer;
+  }
+
   private void requireOpen() {
     if (closed.get()) {
       throw new IllegalStateException("index at " + dir + " is closed");
@@ -583,7 +637,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
   }
 
   private StorageException writeFailed(String what, Exception e) {
-    Throwable tragic = writer.getTragicException();
+    Throwable tragic = writer == null ? null : writer.getTragicException();
     if (e instanceof AlreadyClosedException && tragic == null && closed.get()) {
       throw new IllegalStateException("index at " + dir + " is closed", e);
     }

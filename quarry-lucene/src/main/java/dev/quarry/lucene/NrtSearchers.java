@@ -11,6 +11,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
 
 /**
  * Near-real-time searchers over an {@link IndexWriter}: each read leases the current searcher for
@@ -33,15 +34,26 @@ final class NrtSearchers implements Closeable {
 
   NrtSearchers(Path dir, IndexWriter writer) throws IOException {
     this.dir = dir;
-    this.manager = new SearcherManager(writer, true, false, new SearcherFactory() {
-      @Override
-      public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
-        IndexSearcher searcher = new IndexSearcher(reader);
-        searcher.setSimilarity(LexicalAnalysis.similarity());
-        return searcher;
-      }
-    });
+    this.manager = new SearcherManager(writer, true, false, FACTORY);
   }
+
+  /**
+   * Searchers over the commits in {@code directory}, for an index another process writes: a
+   * refresh moves to its latest commit.
+   */
+  NrtSearchers(Path dir, Directory directory) throws IOException {
+    this.dir = dir;
+    this.manager = new SearcherManager(directory, FACTORY);
+  }
+
+  private static final SearcherFactory FACTORY = new SearcherFactory() {
+    @Override
+    public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      searcher.setSimilarity(LexicalAnalysis.similarity());
+      return searcher;
+    }
+  };
 
   <T> T read(Read<T> task) {
     IndexSearcher searcher;

@@ -107,6 +107,48 @@ class LuceneChunkIndexTest {
   }
 
   @Test
+  void aReadOnlyHandleReadsBesideTheWriterSeesItsCommitsAndRefusesEveryWrite() {
+    Document doc = guide("Segments are merged in the background. Vectors live in an HNSW graph.");
+    List<Chunk> chunks = List.of(Fixtures.chunk(doc, 0, 0, doc.text().length(), 1, List.of()));
+    float[][] vectors = Fixtures.units(random, 1, DIM);
+    try (LuceneChunkIndex writer = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {
+      writer.upsert(doc, chunks, vectors);
+      writer.commit();
+      ConflictException locked = assertThrows(ConflictException.class, () -> LuceneChunkIndex.open(dir));
+      assertTrue(locked.getMessage().contains("already open by another writer"), locked.getMessage());
+      try (LuceneChunkIndex reader = LuceneChunkIndex.openReadOnly(dir)) {
+        assertTrue(reader.readOnly());
+        assertEquals(Fixtures.manifest(DIM), reader.manifest());
+        assertEquals(List.of("guide#0"), ids(reader.lexical().retrieve(text("segments merged"), 5)));
+        assertEquals(1, reader.stats().documents());
+
+        Document other = new Document("other", "Other", "Herons wade in the marsh.", Metadata.empty(), List.of(),
+            List.of(), "other.txt");
+        writer.upsert(other, List.of(Fixtures.chunk(other, 0, 0, other.text().length(), 0, List.of())),
+            Fixtures.units(random, 1, DIM));
+        writer.refresh();
+        reader.refresh();
+        assertEquals(List.of(), ids(reader.lexical().retrieve(text("herons"), 5)), "not committed yet");
+        writer.commit();
+        reader.refresh();
+        assertEquals(List.of("other#0"), ids(reader.lexical().retrieve(text("herons"), 5)), "the writer's commit");
+
+        for (org.junit.jupiter.api.function.Executable write : List.<org.junit.jupiter.api.function.Executable>of(
+            () -> reader.upsert(doc, chunks, vectors),
+            () -> reader.delete("guide"),
+            () -> reader.delete("missing"),
+            reader::commit,
+            () -> reader.compact(1),
+            reader::purgeDeleted)) {
+          ConflictException e = assertThrows(ConflictException.class, write);
+          assertTrue(e.getMessage().contains("is open read-only"), e.getMessage());
+        }
+      }
+      assertEquals(2, writer.stats().documents(), "the writer is unaffected");
+    }
+  }
+
+  @Test
   void titleIsSearchableAndQueriesAreStemmed() {
     Document doc = Document.of("d1", "Quarterly Reports", "The runner was running past the runners.", Metadata.empty());
     try (LuceneChunkIndex index = LuceneChunkIndex.create(dir, Fixtures.manifest(DIM))) {

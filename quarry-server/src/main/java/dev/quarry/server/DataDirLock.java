@@ -9,13 +9,18 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
- * An exclusive lock on the data directory ({@code server.lock}), held while a server runs, so two
- * servers never share one embedded store and index. The operating system releases it when the
- * process dies, even by SIGKILL, so a restart after a crash is never refused.
+ * An exclusive lock on the data directory ({@code server.lock}), held while a server runs, and
+ * while a write command of the command line runs, so that two processes never write one embedded
+ * store and index. The operating system releases it when the process dies, even by SIGKILL, so a
+ * restart after a crash is never refused.
  */
-final class DataDirLock implements AutoCloseable {
+public final class DataDirLock implements AutoCloseable {
+
+  /** The lock file's name in the data directory. */
+  public static final String FILE_NAME = "server.lock";
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -25,8 +30,18 @@ final class DataDirLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  static DataDirLock acquire(Path dataDir) {
-    Path file = dataDir.resolve("server.lock");
+  /**
+   * The lock, or a {@link ConflictException} saying which process to stop when another holds it.
+   */
+  public static DataDirLock acquire(Path dataDir) {
+    return tryAcquire(dataDir).orElseThrow(() -> new ConflictException(
+        "another Quarry process (a running server, or a write command of the quarry CLI) holds data directory "
+            + dataDir + " (it locks " + dataDir.resolve(FILE_NAME) + "); stop it or use another --data-dir"));
+  }
+
+  /** The lock, or empty when another process holds it now. Creates the directory if missing. */
+  public static Optional<DataDirLock> tryAcquire(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
     try {
       Files.createDirectories(dataDir);
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -34,14 +49,13 @@ final class DataDirLock implements AutoCloseable {
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
-        lock = null;
+        lock = null; // held by this process
       }
       if (lock == null) {
         channel.close();
-        throw new ConflictException("another Quarry server is running on data directory " + dataDir
-            + " (it holds " + file + "); stop it or use another --data-dir");
+        return Optional.empty();
       }
-      return new DataDirLock(channel, lock);
+      return Optional.of(new DataDirLock(channel, lock));
     } catch (IOException e) {
       throw new StorageException("cannot lock data directory " + dataDir + ": " + e.getMessage(), e);
     }

@@ -46,6 +46,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code quarry serve}: opens the configured store ({@link StoreFactory}:
@@ -68,6 +70,8 @@ public final class QuarryServer implements AutoCloseable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(QuarryServer.class);
 
   private final HttpServer http;
   private final ExecutorService executor;
@@ -172,7 +176,7 @@ public final class QuarryServer implements AutoCloseable {
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
-          .accessLog(AccessLog.to(System.err, clock))
+          .accessLog(AccessLog.toLogger())
           .tracing(tracing)
           .cors(config.cors());
       router.route("GET", "/healthz", Access.open(),
@@ -216,6 +220,13 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
+      LOG.atInfo()
+          .addKeyValue("address", "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort())
+          .addKeyValue("data_dir", config.dataDir().toString())
+          .addKeyValue("store", config.store() instanceof StoreConfig.Sqlite ? "sqlite" : "postgresql")
+          .addKeyValue("default_model", EngineConfig.defaults(config.dataDir()).defaults().model())
+          .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
+              config.dataDir());
       return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock);
     } catch (RuntimeException e) {
       closeAll(worker, usage, engine, store);
@@ -280,6 +291,7 @@ public final class QuarryServer implements AutoCloseable {
     if (closed.getCount() == 0) {
       return;
     }
+    LOG.info("stopping: no new requests, running ones get a second, then ingestion, store and index close");
     ingestion.endWaits();
     http.stop(1);
     executor.close();
@@ -292,6 +304,7 @@ public final class QuarryServer implements AutoCloseable {
         tracing.close();
       }
     }
+    LOG.info("stopped");
     closed.countDown();
   }
 

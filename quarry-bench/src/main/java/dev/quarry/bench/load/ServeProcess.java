@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code quarry serve} as its own process, on loopback, with this JVM's classpath: the JVM options
  * of the {@code ./quarry} launcher plus any given, a YAML configuration file, a fresh admin key
  * and no other {@code QUARRY_*} variable (so the caller's environment cannot switch a cache back
- * on). Its output goes to a log file; the port is read from the line {@code quarry: serving on
+ * on). Its output goes to a log file; the port is read from the start-up log line {@code ... serving on
  * http://HOST:PORT}. {@link #close()} stops it with SIGTERM, then SIGKILL if it has not exited
  * after 30 s; a shutdown hook does the same if this JVM exits first.
  */
@@ -33,7 +33,7 @@ final class ServeProcess implements AutoCloseable {
               .trim().split("\\s+"))
       .filter(o -> !o.isEmpty()).toList();
 
-  private static final Pattern SERVING = Pattern.compile("quarry: serving on http://([^:\\s]+):(\\d+)");
+  private static final Pattern SERVING = Pattern.compile("serving on http://([^:\\s]+):(\\d+)");
 
   private final Process process;
   private final URI base;

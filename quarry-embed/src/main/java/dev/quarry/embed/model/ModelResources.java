@@ -20,7 +20,9 @@ public final class ModelResources {
       if (in == null) {
         throw new NotFoundException(
             "model file '" + resource + "' of embedding model '" + spec.id()
-                + "' is not on the classpath; add the Maven artifact " + spec.artifact());
+                + "' is not on the classpath: only the default model, " + EmbeddingModels.DEFAULT_ID
+                + ", ships by default. Build with the others (QUARRY_MODELS=all ./quarry ..., or Maven profile "
+                + "all-models), or add the Maven artifact " + spec.artifact() + " to the classpath");
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class ParserRegistryTest {
 
   private static final String SUPPORTED =
-      "(supported: .htm, .html, .jsonl, .markdown, .md, .pdf, .txt, each optionally compressed as .gz)";
+      "(supported: .htm, .html, .jsonl, .markdown, .md, .pdf, .txt, each optionally compressed as .gz, "
+          + "and text files without extension)";
 
   private final ParserRegistry registry = ParserRegistry.standard(IngestLimits.DEFAULT);
 
@@ -53,10 +54,55 @@ class ParserRegistryTest {
   }
 
   @Test
-  void rejectsANameWithoutExtension() {
-    assertEquals("unsupported file type: 'Makefile' has no extension " + SUPPORTED, rejection("src/Makefile", utf8("x")).reason());
-    assertEquals("unsupported file type: '.bashrc' has no extension " + SUPPORTED, rejection(".bashrc", utf8("x")).reason());
-    assertEquals("unsupported file type: 'data.gz' has no extension " + SUPPORTED, rejection("data.gz", gzip(utf8("x"))).reason());
+  void readsANameWithoutExtensionAsTextWhenItsContentIsText() {
+    assertEquals("all: build\n", document("src/Makefile", "all: build\n").text());
+    assertEquals("Debian notes", document("debian/README.Debian", "Debian notes").title());
+    assertEquals("x", document(".bashrc", "x").text());
+    assertEquals("rotated", document("logs/app.log.1", "rotated").text());
+    assertEquals("entry", document("changelog.Debian.gz", gzip(utf8("entry"))).text());
+    assertEquals("data.gz", document("data.gz", gzip(utf8("x"))).id());
+    assertEquals("caf\u00e9", document("NOTES", "caf\u00e9").text());
+  }
+
+  @Test
+  void rejectsANameWithoutExtensionWhenItsContentIsNotText() {
+    String notText = "unsupported file type: 'Makefile' has no extension and is not UTF-8 text " + SUPPORTED;
+    assertEquals(notText, rejection("src/Makefile", new byte[] {'a', 0, 'b'}).reason());
+    assertEquals(notText, rejection("Makefile", new byte[] {(byte) 0xC3, (byte) 0x28}).reason());
+    assertEquals("unsupported file type: 'data.gz' has no extension and is not UTF-8 text " + SUPPORTED,
+        rejection("data.gz", gzip(new byte[] {1, 0, 2})).reason());
+  }
+
+  @Test
+  void aCharacterCutAtTheEndOfTheSniffedSampleIsStillText() {
+    byte[] bytes = utf8("a".repeat(ParserRegistry.SNIFF_BYTES - 1) + "\u00e9 more");
+    assertEquals(ParserRegistry.SNIFF_BYTES + 6, document("LICENSE", bytes).text().length() + 1);
+  }
+
+  @Test
+  void moreExtensionsCanBeReadAsAnExistingFormat() {
+    assertEquals("unsupported file type '.yaml' " + SUPPORTED,
+        rejection("config.yaml", utf8("a: 1")).reason());
+    ParserRegistry more = registry.withTypes(Map.of("yaml", "text", ".XHTML", "html", "mdx", "md"));
+    assertEquals("a: 1", ParseRun.document(more, "config.yaml", utf8("a: 1")).text());
+    assertEquals("Visible", ParseRun.document(more, "page.xhtml", utf8("<p>Visible</p>")).text());
+    assertEquals(1, ParseRun.document(more, "doc.mdx", utf8("# T\nbody")).headings().size());
+    assertEquals("a: 1", ParseRun.document(more, "c.yaml.gz", gzip(utf8("a: 1"))).text());
+    var unknown = assertThrows(dev.quarry.core.error.InvalidInputException.class,
+        () -> registry.withTypes(Map.of("yaml", "toml")));
+    assertEquals("unknown format 'toml' for .yaml; formats: html, jsonl, markdown, pdf, text", unknown.getMessage());
+    assertThrows(dev.quarry.core.error.InvalidInputException.class, () -> registry.withTypes(Map.of("gz", "text")));
+    assertThrows(dev.quarry.core.error.InvalidInputException.class, () -> registry.withTypes(Map.of("", "text")));
+  }
+
+  @Test
+  void tellsWhichFormatASourceWasReadAs() throws IOException {
+    List<String> formats = new ArrayList<>();
+    registry.parse("a.md", new java.io.ByteArrayInputStream(utf8("# A")), o -> {}, formats::add);
+    registry.parse("README", new java.io.ByteArrayInputStream(utf8("text")), o -> {}, formats::add);
+    registry.parse("b.htm.gz", new java.io.ByteArrayInputStream(gzip(utf8("<p>x</p>"))), o -> {}, formats::add);
+    registry.parse("c.xyz", new java.io.ByteArrayInputStream(utf8("x")), o -> {}, formats::add);
+    assertEquals(List.of("markdown", "text", "html"), formats);
   }
 
   @Test

@@ -37,7 +37,7 @@ class SourceWalkerTest {
             "parsed a/c/deep.html",
             "parsed a/z.md",
             "parsed b.txt",
-            "rejected c.bin: unsupported file type '.bin' (supported: .htm, .html, .jsonl, .markdown, .md, .pdf, .txt, each optionally compressed as .gz)",
+            "rejected c.bin: unsupported file type '.bin' (supported: .htm, .html, .jsonl, .markdown, .md, .pdf, .txt, each optionally compressed as .gz, and text files without extension)",
             "rejected empty.txt: empty document"),
         walk(root));
   }

@@ -173,6 +173,7 @@ public final class Router implements HttpHandler {
     RequestSpan span = tracing.request(Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")),
         joined(exchange.getRequestHeaders(), "tracestate"), method, requestId);
     TraceContext trace = span.trace();
+    AccessLog.putRequest(requestId, trace); // every line logged while serving it carries its ids
     int status;
     String errorCode = "";
     Map<String, Object> body;
@@ -226,6 +227,7 @@ public final class Router implements HttpHandler {
       metrics.requestCompleted(matched.template, method, status, took);
       accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, status, took));
       span.end(matched.route(), matched.tenant, status, errorCode);
+      AccessLog.clearRequest();
     }
   }
 
