@@ -1,6 +1,7 @@
 package dev.quarry.llm.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.error.InvalidInputException;
 import java.math.BigDecimal;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,21 +83,22 @@ public final class LlmConfigReader {
       p.done("input", "output");
       return p.build(() -> new Price(in, out));
     }).orElse(Price.FREE);
-    Set<ModelCapability> capabilities = s.has("capabilities")
-        ? EnumSet.noneOf(ModelCapability.class) : ModelConfig.DEFAULT_CAPABILITIES;
-    if (s.has("capabilities")) {
-      for (String c : s.texts("capabilities")) {
-        capabilities.add(switch (c) {
-          case "streaming" -> ModelCapability.STREAMING;
-          case "tools" -> ModelCapability.TOOLS;
-          case "json_schema" -> ModelCapability.JSON_SCHEMA;
-          default -> throw s.fail("capabilities", "expected each of streaming, tools, json_schema, got \"" + c + "\"");
-        });
-      }
-    }
-    Set<ModelCapability> caps = capabilities;
+    Set<ModelCapability> capabilities = s.has("capabilities") ? capabilities(s) : ModelConfig.DEFAULT_CAPABILITIES;
     s.done("name", "provider", "model", "context_tokens", "price_per_mtok", "capabilities");
-    return s.build(() -> new ModelConfig(name, provider, model, context, price, caps));
+    return s.build(() -> new ModelConfig(name, provider, model, context, price, capabilities));
+  }
+
+  private static Set<ModelCapability> capabilities(Section s) {
+    Set<ModelCapability> capabilities = EnumSet.noneOf(ModelCapability.class);
+    for (String c : s.texts("capabilities")) {
+      capabilities.add(switch (c) {
+        case "streaming" -> ModelCapability.STREAMING;
+        case "tools" -> ModelCapability.TOOLS;
+        case "json_schema" -> ModelCapability.JSON_SCHEMA;
+        default -> throw s.fail("capabilities", "expected each of streaming, tools, json_schema, got \"" + c + "\"");
+      });
+    }
+    return capabilities;
   }
 
   /** A mapping of the tree at {@code path}. */
@@ -118,7 +121,7 @@ public final class LlmConfigReader {
     }
 
     /** Runs a record's constructor, prefixing its message (which starts with the key) with this path. */
-    <T> T build(java.util.function.Supplier<T> constructor) {
+    <T> T build(Supplier<T> constructor) {
       try {
         return constructor.get();
       } catch (InvalidInputException e) {
@@ -209,7 +212,7 @@ public final class LlmConfigReader {
 
     private JsonNode array(String key) {
       if (!has(key)) {
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        return JsonNodeFactory.instance.arrayNode();
       }
       JsonNode n = node.get(key);
       if (!n.isArray()) {

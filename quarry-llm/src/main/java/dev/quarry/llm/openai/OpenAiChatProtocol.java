@@ -11,11 +11,13 @@ import dev.quarry.core.chat.FinishReason;
 import dev.quarry.core.chat.ResponseFormat;
 import dev.quarry.core.chat.ToolCall;
 import dev.quarry.core.chat.ToolSpec;
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.llm.wire.ChatProtocol;
 import dev.quarry.llm.wire.Generation;
 import dev.quarry.llm.wire.SseEvent;
 import dev.quarry.llm.wire.SseReader;
 import dev.quarry.llm.wire.UpstreamFailures;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.util.Optional;
 
@@ -98,10 +100,10 @@ public final class OpenAiChatProtocol implements ChatProtocol {
       if (node != null && node.isObject()) {
         return node;
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // reported below
     }
-    throw new dev.quarry.core.error.InvalidInputException("the schema of " + owner + " must be a JSON object, got: "
+    throw new InvalidInputException("the schema of " + owner + " must be a JSON object, got: "
         + (json.length() > 200 ? json.substring(0, 200) + "..." : json));
   }
 

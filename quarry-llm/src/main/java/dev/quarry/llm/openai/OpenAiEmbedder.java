@@ -14,18 +14,22 @@ import dev.quarry.llm.wire.UpstreamFailures;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * An {@link Embedder} over an OpenAI-compatible {@code POST {base_url}/embeddings}: texts go out in
- * batches of the configured size ({@code encoding_format: float}), each batch bounded by the
- * provider's timeout; vectors come back by {@code index} and must have the configured dimension.
+ * batches of the configured size ({@code encoding_format: float}), each wait bounded by the
+ * provider's timeout and each batch by twice that; vectors come back by {@code index} and must have the configured dimension.
  * {@link #info()} is the configuration's, never a network call. Failures are
  * {@link ModelException}s as for chat.
  */
 public final class OpenAiEmbedder implements Embedder {
+
+  /** A batch may take this many times the provider's timeout in all (each wait is bounded by the timeout itself). */
+  static final int BATCH_DEADLINE_TIMEOUTS = 2;
 
   private final EmbeddingModelConfig config;
   private final ProviderConfig provider;
@@ -74,8 +78,8 @@ public final class OpenAiEmbedder implements Embedder {
     apiKey.ifPresent(key -> http.header("Authorization", "Bearer " + key));
     String name = config.id();
     String json;
-    try (UpstreamCall call = UpstreamCall.open(client, http.build(), name, clock.instant().plus(provider.timeout()),
-        provider.timeout(), clock)) {
+    Instant deadline = clock.instant().plus(provider.timeout().multipliedBy(BATCH_DEADLINE_TIMEOUTS));
+    try (UpstreamCall call = UpstreamCall.open(client, http.build(), name, deadline, provider.timeout(), clock)) {
       if (call.status() / 100 != 2) {
         throw UpstreamFailures.forStatus(name, call.status(), call.headers(), call.readBody(64 << 10), clock);
       }

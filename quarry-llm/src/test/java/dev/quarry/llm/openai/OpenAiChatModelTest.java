@@ -110,6 +110,17 @@ class OpenAiChatModelTest extends ChatProviderContract {
   }
 
   @Test
+  void aWholeAnswerWithOnlyToolCallsHasNoText() {
+    server.enqueue(ScriptedReply.toolCall("call_1", "search", "{\"q\":\"x\"}"));
+    ChatRequest request = new ChatRequest(List.of(ChatMessage.user("Find it")), OptionalInt.empty(), OptionalDouble.empty(),
+        List.of(new ToolSpec("search", "Search", "{\"type\":\"object\"}")), Optional.empty(), Instant.now().plusSeconds(10));
+    ChatResponse r = model().generate(request, ChatStream.IGNORE);
+    assertTrue(server.lastRequest().body().contains("\"tools\""));
+    assertEquals("", r.text(), "content null is no text");
+    assertEquals(List.of(new ToolCall("call_1", "search", "{\"q\":\"x\"}")), r.toolCalls());
+  }
+
+  @Test
   void cachedPromptTokensAreReported() {
     server.enqueue(ScriptedReply.text("ok").withUsage(1000, 1, 800));
     assertEquals(new TokenUsage(1000, 1, 800, false), model().generate(ask("Hi"), d -> { }).usage());

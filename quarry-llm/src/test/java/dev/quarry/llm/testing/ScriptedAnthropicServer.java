@@ -62,6 +62,10 @@ public final class ScriptedAnthropicServer extends ScriptedServer {
   }
 
   private void whole(RecordedRequest request, ScriptedReply reply, Exchange ex) throws IOException {
+    if (reply.cutAfter().isPresent()) {
+      ex.cut();
+      return;
+    }
     ex.pause(reply.firstToken());
     for (int i = 1; i < reply.tokens().size(); i++) {
       ex.pause(reply.pauseBefore(i));

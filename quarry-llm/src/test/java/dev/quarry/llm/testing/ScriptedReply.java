@@ -27,7 +27,8 @@ import java.util.OptionalInt;
  * @param latency wait before the response begins (before its headers)
  * @param firstToken wait after the headers of a stream before the first token
  * @param tokensPerSecond pace of the following tokens; 0: as fast as possible
- * @param cutAfter close the connection abruptly after this many tokens of a stream (0: before any)
+ * @param cutAfter close the connection abruptly after this many tokens of a stream (0: before any); a
+ *     whole answer is not sent at all: the connection closes after the request
  * @param malformedAfter send a broken JSON chunk after this many tokens (a whole answer: broken JSON)
  * @param errorAfter send the protocol's mid-stream error event after this many tokens
  * @param model the upstream model name to report; empty: the requested one
