@@ -5,6 +5,10 @@ import dev.quarry.core.error.StorageException;
 import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
+import dev.quarry.llm.ModelCatalog;
+import dev.quarry.runtime.AnswerModels;
+import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
@@ -76,9 +80,11 @@ public final class QuarryServer implements AutoCloseable {
   private final Router router;
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final ModelCatalog models;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, UsageMeter usage, Store store,
-      Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+      Quarry engine, Router router, Tracing tracing, DataDirLock lock, ModelCatalog models) {
+    this.models = models;
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
@@ -150,6 +156,7 @@ public final class QuarryServer implements AutoCloseable {
     Quarry engine = null;
     IngestionWorker worker = null;
     UsageMeter usage = null;
+    ModelCatalog models = null;
     try {
       AdminKeys.ensure(store, config.adminKey(), notices);
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
@@ -194,21 +201,33 @@ public final class QuarryServer implements AutoCloseable {
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
       new UsageRoutes(store, collections, usage).register(router);
+      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
+      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
+          config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
+      new ChatRoutes(collections, answers, config.limits(), json, clock).register(router);
       HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, usage, store, engine, router, tracing, lock);
+      return new QuarryServer(http, executor, worker, usage, store, engine, router, tracing, lock, models);
     } catch (IOException e) {
+      closeQuietly(models);
       closeAll(worker, usage, engine, store);
       lock.close();
       throw new StorageException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      closeQuietly(models);
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(ModelCatalog models) {
+    if (models != null) {
+      models.close();
     }
   }
 
@@ -242,6 +261,7 @@ public final class QuarryServer implements AutoCloseable {
     }
     http.stop(1);
     executor.close();
+    closeQuietly(models);
     try {
       closeAll(worker, usage, engine, store);
     } finally {

@@ -6,6 +6,7 @@ import dev.quarry.server.config.CacheConfig;
 import dev.quarry.server.config.ConfigSection;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
+import dev.quarry.server.config.RuntimeConfig;
 import dev.quarry.server.config.TelemetryConfig;
 import dev.quarry.server.config.YamlConfigFile;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ public record ServerConfig(
     StoreConfig store,
     IngestConfig ingest,
     CacheConfig cache,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    RuntimeConfig runtime) {
 
   /** Request limits. Every one is checked before the request does any work. */
   public record Limits(
@@ -120,6 +122,7 @@ public record ServerConfig(
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(runtime, "runtime");
     if (host.isBlank()) {
       throw new InvalidInputException("host must not be blank");
     }
@@ -131,7 +134,8 @@ public record ServerConfig(
   /** The defaults on {@code dataDir}: 127.0.0.1:8080, SQLite, the default limits, no chosen admin key. */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, Limits.DEFAULT, Optional.empty(),
-        StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT);
+        StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT,
+        RuntimeConfig.DEFAULT);
   }
 
   /**
@@ -173,7 +177,8 @@ public record ServerConfig(
         StoreConfig.from(root.section("store")),
         IngestConfig.from(root.section("ingest")),
         CacheConfig.from(root.section("cache")),
-        TelemetryConfig.from(root.section("telemetry")));
+        TelemetryConfig.from(root.section("telemetry")),
+        RuntimeConfig.from(root));
   }
 
   /** Every key of the configuration with the environment variables that set it, in binding order. */
@@ -184,45 +189,49 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withDataDir(Path newDataDir) {
-    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withAdminKey(Optional<String> newAdminKey) {
-    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withStore(StoreConfig newStore) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, runtime);
   }
 
   public ServerConfig withIngest(IngestConfig newIngest) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, runtime);
   }
 
   public ServerConfig withCache(CacheConfig newCache) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, runtime);
+  }
+
+  public ServerConfig withRuntime(RuntimeConfig newRuntime) {
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newRuntime);
   }
 
   public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, runtime);
   }
 
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", limits=" + limits
         + ", adminKey=" + (adminKey.isPresent() ? "<set>" : "<none>") + ", store=" + store
-        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + "]";
+        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", runtime=" + runtime + "]";
   }
 }
