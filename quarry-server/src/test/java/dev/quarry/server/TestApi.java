@@ -171,11 +171,6 @@ public final class TestApi implements AutoCloseable {
     throw new AssertionError("timed out after " + timeout + " waiting on " + path + "; last: " + last);
   }
 
-  /** The loopback port the server listens on. */
-  public int port() {
-    return server.port();
-  }
-
   public Path dataDir() {
     return dataDir;
   }
