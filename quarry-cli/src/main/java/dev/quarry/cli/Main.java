@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       IngestCommand.class,
       SearchCommand.class,
+      AskCommand.class,
       CollectionsCommand.class,
       DeleteCommand.class,
       EvalCommand.class,

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module ladder, checked: core depends on nothing of Quarry's; each stage module (ingest,
- * embed, lucene, search, eval, llm) depends on core only; the engine composes stages; only the CLI
+ * embed, lucene, search, eval, llm) depends on core only; the engine composes stages; the answer
+ * runtime sits above the engine, the store and llm and below the server; only the CLI
  * sees everything, and nothing depends on the CLI.
  */
 class ArchitectureTest {
@@ -36,7 +37,7 @@ class ArchitectureTest {
   void stageModulesDependOnCoreOnly() {
     String[] stages = {"ingest", "embed", "lucene", "search", "eval", "llm"};
     for (String stage : stages) {
-      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "llm", "engine", "cli"})
+      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "llm", "engine", "runtime", "cli"})
           .filter(s -> !s.equals(stage))
           .map(s -> "dev.quarry." + s + "..")
           .toArray(String[]::new);
@@ -51,6 +52,17 @@ class ArchitectureTest {
   void engineDoesNotDependOnTheEdges() {
     noClasses().that().resideInAPackage("dev.quarry.engine..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.cli..", "dev.quarry.eval..")
+        .check(quarry);
+  }
+
+  @Test
+  void theAnswerRuntimeSitsBetweenTheEngineAndTheServer() {
+    noClasses().that().resideInAnyPackage("dev.quarry.engine..", "dev.quarry.store..")
+        .should().dependOnClassesThat().resideInAPackage("dev.quarry.runtime..")
+        .check(quarry);
+    noClasses().that().resideInAPackage("dev.quarry.runtime..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.server..", "dev.quarry.cli..", "dev.quarry.eval..")
+        .because("the runtime answers; the server and the CLI are its edges")
         .check(quarry);
   }
 

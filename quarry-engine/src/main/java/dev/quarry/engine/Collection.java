@@ -66,6 +66,14 @@ public final class Collection {
     return index.stats();
   }
 
+  /**
+   * The collection's embedder (its manifest's model): queries through the in-memory query-vector
+   * cache, passages through the persistent passage cache, as search and ingestion use them.
+   */
+  public Embedder embedder() {
+    return embedder;
+  }
+
   /** Ingests every document of {@code source}; unchanged documents cost a hash lookup. */
   public IngestReport ingest(DocumentSource source, ProgressListener progress) {
     return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, progress);

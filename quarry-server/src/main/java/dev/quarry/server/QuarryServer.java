@@ -7,6 +7,10 @@ import dev.quarry.core.error.StorageException;
 import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
+import dev.quarry.llm.ModelCatalog;
+import dev.quarry.runtime.AnswerModels;
+import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
@@ -80,10 +84,13 @@ public final class QuarryServer implements AutoCloseable {
   private final Router router;
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final ModelCatalog models;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
-      UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock) {
+      UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
+      ModelCatalog models) {
     this.ingestion = ingestion;
+    this.models = models;
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
@@ -165,6 +172,7 @@ public final class QuarryServer implements AutoCloseable {
     Quarry engine = null;
     IngestionWorker worker = null;
     UsageMeter usage = null;
+    ModelCatalog models = null;
     try {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
@@ -208,6 +216,10 @@ public final class QuarryServer implements AutoCloseable {
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
       new UsageRoutes(store, collections, usage).register(router);
+      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
+      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
+          config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
+      new ChatRoutes(collections, answers, config.limits(), json, clock).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it
       AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);
@@ -216,8 +228,9 @@ public final class QuarryServer implements AutoCloseable {
       http.createContext("/", router);
       http.createContext("/metrics", new MetricsEndpoint(metrics));
       http.start();
-      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock);
+      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models);
     } catch (RuntimeException e) {
+      closeQuietly(models);
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
@@ -248,6 +261,12 @@ public final class QuarryServer implements AutoCloseable {
           + "; choose another address or port (server.host/server.port, QUARRY_HOST/QUARRY_PORT, --host/--port)");
     } catch (IOException e) {
       throw new StorageException("cannot listen on " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(ModelCatalog models) {
+    if (models != null) {
+      models.close();
     }
   }
 
@@ -283,6 +302,7 @@ public final class QuarryServer implements AutoCloseable {
     ingestion.endWaits();
     http.stop(1);
     executor.close();
+    closeQuietly(models);
     try {
       closeAll(worker, usage, engine, store);
     } finally {

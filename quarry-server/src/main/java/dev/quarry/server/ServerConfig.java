@@ -7,6 +7,7 @@ import dev.quarry.server.config.ConfigSection;
 import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
+import dev.quarry.server.config.RuntimeConfig;
 import dev.quarry.server.config.TelemetryConfig;
 import dev.quarry.server.config.YamlConfigFile;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ public record ServerConfig(
     IngestConfig ingest,
     CacheConfig cache,
     TelemetryConfig telemetry,
-    CorsConfig cors) {
+    CorsConfig cors,
+    RuntimeConfig runtime) {
 
   /** Request limits. Every one is checked before the request does any work. */
   public record Limits(
@@ -125,6 +127,7 @@ public record ServerConfig(
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(cors, "cors");
+    Objects.requireNonNull(runtime, "runtime");
     if (host.isBlank()) {
       throw new InvalidInputException("host must not be blank");
     }
@@ -137,7 +140,8 @@ public record ServerConfig(
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, Limits.DEFAULT, Optional.empty(),
         StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT,
-        CorsConfig.DEFAULT);
+        CorsConfig.DEFAULT,
+        RuntimeConfig.DEFAULT);
   }
 
   /**
@@ -180,7 +184,8 @@ public record ServerConfig(
         IngestConfig.from(root.section("ingest")),
         CacheConfig.from(root.section("cache")),
         TelemetryConfig.from(root.section("telemetry")),
-        CorsConfig.from(root.section("cors")));
+        CorsConfig.from(root.section("cors")),
+        RuntimeConfig.from(root));
   }
 
   /** Every key of the configuration with the environment variables that set it, in binding order. */
@@ -191,49 +196,53 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
+    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
+    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withDataDir(Path newDataDir) {
-    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, cors);
+    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, cors);
+    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withAdminKey(Optional<String> newAdminKey) {
-    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, cors);
+    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withStore(StoreConfig newStore) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, cors);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withIngest(IngestConfig newIngest) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, cors);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, cors, runtime);
   }
 
   public ServerConfig withCache(CacheConfig newCache) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, cors);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, cors, runtime);
   }
 
   public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, cors);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, cors, runtime);
   }
 
   public ServerConfig withCors(CorsConfig newCors) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newCors);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newCors, runtime);
+  }
+
+  public ServerConfig withRuntime(RuntimeConfig newRuntime) {
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, newRuntime);
   }
 
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", limits=" + limits
         + ", adminKey=" + (adminKey.isPresent() ? "<set>" : "<none>") + ", store=" + store
-        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", cors=" + cors + "]";
+        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", cors=" + cors + ", runtime=" + runtime + "]";
   }
 }

@@ -221,7 +221,7 @@ class ServerConfigTest {
         Arguments.of("limits: {max_body_bytes: 8 megabytes}",
             "limits.max_body_bytes: expected a size in bytes such as 1048576 or 64MiB, got \"8 megabytes\""),
         Arguments.of("limits: {max_batch_bytes: 2GiB}", "limits.max_batch_bytes: must be in 1..1073741824 bytes, got 2147483648"),
-        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are cache, cors, data_dir, ingest, limits, server, store, telemetry"),
+        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are answer, cache, cors, data_dir, ingest, limits, llm, server, store, telemetry"),
         Arguments.of("server: {port: 70000}", "server.port: must be in 0..65535, got 70000"),
         Arguments.of("server: {host: [a, b]}", "server.host: expected text, got a list"),
         Arguments.of("server: {host: \"  \"}", "server.host: must not be blank"),
@@ -262,7 +262,7 @@ class ServerConfigTest {
   @Test
   void aValueOfTheWrongTypeIsRefusedAtEveryKeyWithItsPath() {
     List<ConfigSection.Key> keys = ServerConfig.keys();
-    assertEquals(35, keys.size(), keys.toString());
+    assertEquals(43, keys.size(), keys.toString());
     for (ConfigSection.Key key : keys) {
       String yaml = nest(key.path(), "[1, 2]");
       String message = error(yaml);
@@ -353,6 +353,32 @@ class ServerConfigTest {
         assertTrue(text.contains("`" + env + "`"), "docs/configuration.md lacks " + env);
       }
     }
+  }
+
+  @Test
+  void theLlmSectionBindsProvidersAndModelsAndItsDefaultModelFollowsTheEnvironment() throws IOException {
+    String yaml = """
+        llm:
+          providers:
+            - {name: upstream, kind: openai, base_url: "http://127.0.0.1:8000/v1", timeout: 30s}
+          models:
+            - {name: small, provider: upstream, model: llama-3.1-8b-instruct, context_tokens: 8192,
+               price_per_mtok: {input: 0.10, output: 0.20}}
+            - {name: big, provider: upstream, model: llama-3.1-70b-instruct, context_tokens: 8192}
+        answer: {k: 8, timeout: 10s}
+        """;
+    ServerConfig c = load(yaml);
+    assertEquals("small", c.runtime().llm().defaultModel());
+    assertEquals(2, c.runtime().llm().models().size());
+    assertEquals(8, c.runtime().answer().k());
+    assertEquals(Duration.ofSeconds(10), c.runtime().answer().timeout());
+    assertEquals("big", load(yaml, Map.of("QUARRY_LLM_DEFAULT_MODEL", "big"), ServerConfig.Flags.NONE)
+        .runtime().llm().defaultModel());
+    assertEquals("extractive", ServerConfig.defaults(dir).runtime().llm().defaultModel());
+    assertEquals("llm.providers[0].timeout: expected a duration such as 500ms, 1s, 5m or 2h, got \"30\"",
+        error("llm: {providers: [{name: u, kind: openai, base_url: \"http://h/v1\", timeout: \"30\"}]}"));
+    assertEquals("answer.max_timeout: must be at least timeout (1m), got 30s",
+        error("answer: {timeout: 1m, max_timeout: 30s}"));
   }
 
   /** {@code a.b.c} and a value as nested YAML flow mappings. */

@@ -97,6 +97,27 @@ class ServerTracingTest {
   }
 
   @Test
+  void aChatAnswerHasASpanPerAnswerStageAndTheGenerateSpanCarriesGenAiAttributes() throws Exception {
+    upsert("tides", "The tides rise twice a day as the moon pulls the sea.");
+    Reply r = api.json("POST", "/v1/chat", key, "{\"message\":\"Why do the tides rise?\",\"collections\":[\"docs\"]}");
+    assertEquals(200, r.status(), r.body().toString());
+
+    List<SpanData> spans = spansOnceEnded(answering(r));
+    SpanData server = only(spans, answering(r));
+    assertEquals("POST /v1/chat", server.getName());
+    List<SpanData> children = childrenOf(server, spans);
+    assertTrue(names(children).containsAll(Set.of("rewrite", "retrieve", "assemble", "generate", "cite")), tree(spans));
+    SpanData generate = only(children, s -> s.getName().equals("generate"));
+    assertEquals("chat", generate.getAttributes().get(SpanNames.GEN_AI_OPERATION_NAME));
+    assertEquals("extractive", generate.getAttributes().get(SpanNames.GEN_AI_REQUEST_MODEL));
+    assertEquals(r.body().get("usage").get("input_tokens").asLong(),
+        generate.getAttributes().get(SpanNames.GEN_AI_USAGE_INPUT_TOKENS));
+    assertEquals(r.body().get("usage").get("output_tokens").asLong(),
+        generate.getAttributes().get(SpanNames.GEN_AI_USAGE_OUTPUT_TOKENS));
+    assertNoSecrets(spans);
+  }
+
+  @Test
   void aSynchronousUpsertHasItsIngestionStagesUnderTheRequest() throws Exception {
     Reply r = upsert("volcano", "Magma rises through the crust and erupts as lava from a volcano.");
     List<SpanData> spans = spansOnceEnded(answering(r));

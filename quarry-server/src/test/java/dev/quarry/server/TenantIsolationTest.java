@@ -235,6 +235,9 @@ class TenantIsolationTest {
     if (template.endsWith("/documents/{id}")) {
       return "{\"text\":\"overwritten by globex\"}";
     }
+    if (template.equals("/v1/chat")) {
+      return "{\"message\":\"What is the " + SECRET + " plan?\",\"collections\":[\"vault\"]}";
+    }
     if (template.equals("/v1/erasures")) {
       return "{\"key\":\"owner\",\"value\":\"acme-owner\"}";
     }

@@ -77,6 +77,11 @@ public final class TestApi implements AutoCloseable {
     server = QuarryServer.start(config, clock, System.err);
   }
 
+  /** The port the server listens on (loopback). */
+  public int port() {
+    return server.port();
+  }
+
   /** The text of {@code GET /metrics}. */
   public String metrics() throws Exception {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
@@ -164,11 +169,6 @@ public final class TestApi implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new AssertionError("timed out after " + timeout + " waiting on " + path + "; last: " + last);
-  }
-
-  /** The loopback port the server listens on. */
-  public int port() {
-    return server.port();
   }
 
   public Path dataDir() {

@@ -1,7 +1,7 @@
 package dev.quarry.core.observe;
 
 /**
- * A step of ingestion or search whose time is reported to a {@link StageObserver}. Each has a
+ * A step of ingestion, search or answering whose time is reported to a {@link StageObserver}. Each has a
  * lower-case wire name for metric labels; see docs/metrics.md for what each one covers.
  */
 public enum Stage {
@@ -22,7 +22,17 @@ public enum Stage {
   /** Search: grouping chunks to documents and fusing the retrievers' lists. */
   FUSE("fuse"),
   /** Search: loading the stored chunks of the page and cutting their snippets. */
-  LOAD("load");
+  LOAD("load"),
+  /** Answer: turning a follow-up into a standalone query (heuristic, or a model call). */
+  REWRITE("rewrite"),
+  /** Answer: hybrid search over each named collection and fusion across them. */
+  RETRIEVE("retrieve"),
+  /** Answer: numbering passages under the token budget, near-duplicates dropped. */
+  ASSEMBLE("assemble"),
+  /** Answer: the model call (or the extractive answerer), streaming included. */
+  GENERATE("generate"),
+  /** Answer: mapping citation markers back to passages, removing unknown ones. */
+  CITE("cite");
 
   private final String wireName;
 

@@ -17,6 +17,15 @@ public interface StageObserver {
    */
   void record(Stage stage, long wallNanos, long cpuNanos);
 
+  /**
+   * One run of {@link Stage#GENERATE} that called a model: the stage's times as {@link #record}
+   * takes them, and what the call was. Observers that make spans or GenAI metrics override it; the
+   * rest see the stage only.
+   */
+  default void generation(ModelCall call, long wallNanos, long cpuNanos) {
+    record(Stage.GENERATE, wallNanos, cpuNanos);
+  }
+
   /** Records nothing; stages are not even timed when this is the observer. */
   StageObserver NONE = (stage, wallNanos, cpuNanos) -> {};
 }

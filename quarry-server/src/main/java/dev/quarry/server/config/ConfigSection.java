@@ -111,6 +111,17 @@ public final class ConfigSection {
     return new ConfigSection(childPath, (ObjectNode) node, sources);
   }
 
+  /**
+   * The file's own tree under {@code key}, for structures that only a file can hold (lists of
+   * sections, such as {@code llm.providers}) and that their own reader binds and checks; no
+   * variable or flag sets it, and it is not one of {@link #keysRead()}.
+   */
+  public Optional<JsonNode> tree(String key) {
+    claimed.add(key);
+    JsonNode node = file.get(key);
+    return node == null || node.isNull() ? Optional.empty() : Optional.of(node.deepCopy());
+  }
+
   /** This section's path, {@code ""} for the root. */
   public String path() {
     return path;

@@ -180,6 +180,10 @@ public final class Router implements HttpHandler {
     try {
       String id = requestId;
       Response r = span.run(() -> dispatch(exchange, id, matched));
+      if (r.stream().isPresent()) {
+        stream(exchange, r, requestId, trace, span, started, method, matched);
+        return;
+      }
       status = r.status();
       body = r.body();
       r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -226,6 +230,34 @@ public final class Router implements HttpHandler {
       metrics.requestCompleted(matched.template, method, status, took);
       accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, status, took));
       span.end(matched.route(), matched.tenant, status, errorCode);
+    }
+  }
+
+  /**
+   * Sends a streamed response: the headers at once, then the body as its writer produces it, under
+   * the request's span (so the stages it runs are traced). A client that goes away ends it quietly.
+   */
+  private void stream(HttpExchange exchange, Response r, String requestId, TraceContext trace, RequestSpan span,
+      long started, String method, Matched matched) {
+    try (exchange) {
+      r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      exchange.getResponseHeaders().set("X-Request-Id", requestId);
+      exchange.getResponseHeaders().set("traceparent", trace.traceparent());
+      exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+      exchange.sendResponseHeaders(r.status(), 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        span.run(() -> {
+          r.stream().get().write(out);
+          return null;
+        });
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": the client went away mid-stream: " + e.getMessage());
+    } finally {
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      metrics.requestCompleted(matched.template, method, r.status(), took);
+      accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, r.status(), took));
+      span.end(matched.route(), matched.tenant, r.status(), "");
     }
   }
 

@@ -36,6 +36,24 @@ public final class MetricNames {
   /** Gauge of documents a worker could claim now (not leased, backing off or expired), read at scrape time. */
   public static final String INGEST_QUEUE_DUE = "quarry_ingest_queue_due";
 
+  /** Histogram of tokens per model call ({@code gen_ai.client.token.usage}), by operation, model and token type. */
+  public static final String GEN_AI_TOKEN_USAGE = "gen_ai_client_token_usage";
+
+  /** Histogram of the wall time of model calls in seconds ({@code gen_ai.client.operation.duration}). */
+  public static final String GEN_AI_OPERATION_DURATION = "gen_ai_client_operation_duration_seconds";
+
+  /** Histogram of the time to first token of streamed calls in seconds ({@code gen_ai.server.time_to_first_token}). */
+  public static final String GEN_AI_TIME_TO_FIRST_TOKEN = "gen_ai_server_time_to_first_token_seconds";
+
+  /** Counter of citation markers that named no passage of the answer's context and were removed. */
+  public static final String CITATIONS_REMOVED = "quarry_answer_citations_removed_total";
+
+  /** Counter of answers that fell back (extractive answer, heuristic rewrite), by stage. */
+  public static final String ANSWERS_DEGRADED = "quarry_answer_degraded_total";
+
+  public static final String LABEL_GEN_AI_OPERATION = "gen_ai_operation_name";
+  public static final String LABEL_GEN_AI_MODEL = "gen_ai_request_model";
+  public static final String LABEL_GEN_AI_TOKEN_TYPE = "gen_ai_token_type";
   public static final String LABEL_ROUTE = "route";
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_STATUS = "status";

@@ -2,7 +2,9 @@ package dev.quarry.server.metrics;
 
 import dev.quarry.core.observe.CacheName;
 import dev.quarry.core.observe.CacheObserver;
+import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.Stage;
+import dev.quarry.runtime.AnswerObserver;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.QueueCounts;
@@ -49,7 +51,7 @@ import java.util.function.Supplier;
  * with the ingestion code. When the store does not answer they are left out of that scrape (and the
  * failure logged), so a dashboard sees a gap rather than a wrong zero.
  */
-public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver {
+public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver, AnswerObserver {
 
   private static final System.Logger LOG = System.getLogger(PrometheusMetrics.class.getName());
 
@@ -118,6 +120,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   private final Map<CacheName, LongAdder[]> caches = new EnumMap<>(CacheName.class);
   private final Optional<Supplier<QueueCounts>> ingestQueue;
   private final PrometheusRegistry jvm = new PrometheusRegistry();
+  private final GenAiMetrics genAi = new GenAiMetrics();
 
   /** A registry without ingestion gauges. */
   public PrometheusMetrics() {
@@ -178,6 +181,23 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     }
   }
 
+  /** The stage, and the call's tokens, duration and time to first token under OpenTelemetry's GenAI metric names. */
+  @Override
+  public void generation(ModelCall call, long wallNanos, long cpuNanos) {
+    record(Stage.GENERATE, wallNanos, cpuNanos);
+    genAi.record(call, wallNanos);
+  }
+
+  @Override
+  public void citationsRemoved(int count) {
+    genAi.citationsRemoved(count);
+  }
+
+  @Override
+  public void degraded(String stage) {
+    genAi.degraded(stage);
+  }
+
   @Override
   public void lookups(CacheName cache, int hits, int misses) {
     if (hits < 0 || misses < 0) {
@@ -226,6 +246,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     out.append(MetricNames.DOCUMENTS_INDEXED).append(' ').append(documentsIndexed.get()).append('\n');
     ingestQueue.ifPresent(source -> ingestGauges(out, source));
     out.append(jvmSeries());
+    genAi.render(out);
     return out.toString();
   }
 

@@ -32,5 +32,18 @@ public final class SpanNames {
   /** A stage's CPU time in nanoseconds, when it could be measured (see docs/metrics.md). */
   public static final AttributeKey<Long> STAGE_CPU_NANOS = AttributeKey.longKey("quarry.stage.cpu_nanos");
 
+  /** GenAI semantic conventions, on the {@code generate} stage's span: the operation, e.g. {@code chat}. */
+  public static final AttributeKey<String> GEN_AI_OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
+  /** The model Quarry was asked for (its configured name, or {@code extractive}). */
+  public static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+  /** The configured provider the model runs on ({@code quarry} for the extractive answerer). */
+  public static final AttributeKey<String> GEN_AI_PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
+  /** The model name the upstream answered with. */
+  public static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+  public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+  public static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  /** A streamed call's time to its first token, in nanoseconds. */
+  public static final AttributeKey<Long> TIME_TO_FIRST_TOKEN_NANOS = AttributeKey.longKey("quarry.gen_ai.time_to_first_token_nanos");
+
   private SpanNames() {}
 }

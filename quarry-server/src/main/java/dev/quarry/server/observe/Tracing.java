@@ -3,6 +3,8 @@ package dev.quarry.server.observe;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
+import dev.quarry.core.observe.ModelCall;
+import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.server.config.TelemetryConfig;
@@ -187,9 +189,18 @@ public final class Tracing implements AutoCloseable {
     if (provider.isEmpty()) {
       return metrics;
     }
-    return (stage, wallNanos, cpuNanos) -> {
-      metrics.record(stage, wallNanos, cpuNanos);
-      TaskObserver.current().record(stage, wallNanos, cpuNanos);
+    return new StageObserver() {
+      @Override
+      public void record(Stage stage, long wallNanos, long cpuNanos) {
+        metrics.record(stage, wallNanos, cpuNanos);
+        TaskObserver.current().record(stage, wallNanos, cpuNanos);
+      }
+
+      @Override
+      public void generation(ModelCall call, long wallNanos, long cpuNanos) {
+        metrics.generation(call, wallNanos, cpuNanos);
+        TaskObserver.current().generation(call, wallNanos, cpuNanos);
+      }
     };
   }
 
@@ -210,16 +221,38 @@ public final class Tracing implements AutoCloseable {
       return StageObserver.NONE;
     }
     Context context = Context.root().with(parent);
-    return (stage, wallNanos, cpuNanos) -> {
-      long end = anchor.epochNanosAt(System.nanoTime());
-      SpanBuilder b = tracer.spanBuilder(stage.wireName())
-          .setParent(context)
-          .setSpanKind(SpanKind.INTERNAL)
-          .setStartTimestamp(end - wallNanos, NANOSECONDS);
-      if (cpuNanos >= 0) {
-        b.setAttribute(SpanNames.STAGE_CPU_NANOS, cpuNanos);
+    return new StageObserver() {
+      @Override
+      public void record(Stage stage, long wallNanos, long cpuNanos) {
+        long end = anchor.epochNanosAt(System.nanoTime());
+        stageSpan(stage, end, wallNanos, cpuNanos).startSpan().end(end, NANOSECONDS);
       }
-      b.startSpan().end(end, NANOSECONDS);
+
+      /** The generate stage's span, with OpenTelemetry's GenAI attributes of the model call. */
+      @Override
+      public void generation(ModelCall call, long wallNanos, long cpuNanos) {
+        long end = anchor.epochNanosAt(System.nanoTime());
+        SpanBuilder b = stageSpan(Stage.GENERATE, end, wallNanos, cpuNanos)
+            .setAttribute(SpanNames.GEN_AI_OPERATION_NAME, call.operation())
+            .setAttribute(SpanNames.GEN_AI_REQUEST_MODEL, call.requestModel())
+            .setAttribute(SpanNames.GEN_AI_PROVIDER_NAME, call.provider())
+            .setAttribute(SpanNames.GEN_AI_RESPONSE_MODEL, call.responseModel())
+            .setAttribute(SpanNames.GEN_AI_USAGE_INPUT_TOKENS, call.inputTokens())
+            .setAttribute(SpanNames.GEN_AI_USAGE_OUTPUT_TOKENS, call.outputTokens());
+        call.timeToFirstToken().ifPresent(t -> b.setAttribute(SpanNames.TIME_TO_FIRST_TOKEN_NANOS, t.toNanos()));
+        b.startSpan().end(end, NANOSECONDS);
+      }
+
+      private SpanBuilder stageSpan(Stage stage, long end, long wallNanos, long cpuNanos) {
+        SpanBuilder b = tracer.spanBuilder(stage.wireName())
+            .setParent(context)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(end - wallNanos, NANOSECONDS);
+        if (cpuNanos >= 0) {
+          b.setAttribute(SpanNames.STAGE_CPU_NANOS, cpuNanos);
+        }
+        return b;
+      }
     };
   }
 

@@ -1,0 +1,36 @@
+package dev.quarry.runtime;
+
+import dev.quarry.core.chat.ChatMessage;
+import dev.quarry.core.index.Filter;
+import dev.quarry.runtime.retrieve.Source;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * One question to answer: the question, the conversation before it (a session's turns and the
+ * caller's earlier messages, oldest first), the collections to answer from, how many passages to
+ * retrieve, a metadata filter, the model, the caller's limits, and the deadline of the whole request.
+ */
+public record AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
+    Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline) {
+  public AnswerRequest {
+    Objects.requireNonNull(question, "question");
+    history = List.copyOf(history);
+    sources = List.copyOf(sources);
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(maxTokens, "maxTokens");
+    Objects.requireNonNull(temperature, "temperature");
+    Objects.requireNonNull(deadline, "deadline");
+    if (question.isBlank()) {
+      throw new IllegalArgumentException("the question must not be blank");
+    }
+    if (k < 1 || k > AnswerSettings.MAX_K) {
+      throw new IllegalArgumentException("k must be in 1.." + AnswerSettings.MAX_K + ", got: " + k);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.quarry.runtime.generate;
+
+import dev.quarry.core.chat.ChatStream;
+import dev.quarry.core.chat.FinishReason;
+import dev.quarry.core.chat.TokenUsage;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.runtime.assemble.Passage;
+import dev.quarry.runtime.assemble.TokenCount;
+import dev.quarry.runtime.text.Sentences;
+import dev.quarry.runtime.text.Span;
+import dev.quarry.runtime.text.Terms;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Quarry's own answerer, for when no language model is configured ({@code "model": "extractive"}):
+ * it answers with sentences of the passages themselves, each followed by its passage's marker.
+ *
+ * <ol>
+ *   <li>Candidates: the passages' sentences of at least {@value #MIN_WORDS} words; when there are
+ *       more than {@value #CANDIDATES}, those sharing most words with the question (then from the
+ *       best-ranked passages) are kept, so an answer embeds a bounded number of sentences.
+ *   <li>Score: {@value #SIMILARITY_WEIGHT} times the cosine similarity of the sentence and the
+ *       question under the passage's collection's embedding model (the question as a query, the
+ *       sentence as a passage) plus {@value #LEXICAL_WEIGHT} times the share of the question's
+ *       content words the sentence holds.
+ *   <li>Selection: best score first; a sentence whose embedding is more than {@value #REDUNDANT}
+ *       similar to one already chosen, or whose content words overlap one's by {@value
+ *       #REDUNDANT_TERMS} (Jaccard), is skipped as redundant; stop at the length budget
+ *       ({@code max_tokens} words when the caller sets it, else the configured default), always
+ *       keeping the best sentence.
+ *   <li>Order: by passage rank, then by position in the passage, so sentences of one passage read
+ *       as they were written.
+ * </ol>
+ *
+ * Tokens are words ({@link TokenCount#WORDS}); the answer costs nothing.
+ */
+public final class ExtractiveAnswerer implements Generator {
+
+  public static final String NAME = "extractive";
+  /** The answer when the context holds no passage at all. */
+  public static final String NO_ANSWER = "The searched collections hold nothing that answers this question.";
+
+  static final int MIN_WORDS = 3;
+  static final int CANDIDATES = 24;
+  static final double SIMILARITY_WEIGHT = 0.7;
+  static final double LEXICAL_WEIGHT = 0.3;
+  static final double REDUNDANT = 0.92;
+  static final double REDUNDANT_TERMS = 0.6;
+
+  private final int defaultWords;
+
+  /** @param defaultWords the answer's length budget in words when a request sets no {@code max_tokens} */
+  public ExtractiveAnswerer(int defaultWords) {
+    if (defaultWords < 1) {
+      throw new IllegalArgumentException("the extractive answer's length must be at least 1 word, got: " + defaultWords);
+    }
+    this.defaultWords = defaultWords;
+  }
+
+  private static final class Candidate {
+    final Passage passage;
+    final Span span;
+    final String text;
+    final Set<String> terms;
+    final double lexical;
+    final int words;
+    float[] vector;
+    double score;
+
+    Candidate(Passage passage, Span span, String text, Set<String> terms, double lexical) {
+      this.passage = passage;
+      this.span = span;
+      this.text = text;
+      this.terms = terms;
+      this.lexical = lexical;
+      this.words = TokenCount.WORDS.count(text);
+    }
+  }
+
+  @Override
+  public Generation generate(GenerationInput in, ChatStream stream) {
+    int input = TokenCount.WORDS.count(in.question())
+        + in.context().passages().stream().mapToInt(p -> TokenCount.WORDS.count(p.chunk().text())).sum();
+    List<Candidate> chosen = select(in);
+    StringBuilder text = new StringBuilder();
+    if (chosen.isEmpty()) {
+      text.append(NO_ANSWER);
+      stream.onDelta(NO_ANSWER);
+    }
+    for (Candidate c : chosen) {
+      String piece = (text.isEmpty() ? "" : " ") + c.text + " [" + c.passage.number() + "]";
+      text.append(piece);
+      stream.onDelta(piece);
+    }
+    String answer = text.toString();
+    return new Generation(answer, FinishReason.STOP, new TokenUsage(input, TokenCount.WORDS.count(answer), 0, true),
+        NAME, Optional.empty());
+  }
+
+  private List<Candidate> select(GenerationInput in) {
+    Set<String> question = Terms.content(in.question());
+    List<Candidate> all = new ArrayList<>();
+    for (Passage p : in.context().passages()) {
+      String chunk = p.chunk().text();
+      for (Span s : Sentences.split(chunk)) {
+        String text = s.of(chunk);
+        Candidate c = new Candidate(p, s, text, Terms.content(text), 0);
+        if (c.words >= MIN_WORDS) {
+          all.add(new Candidate(p, s, text, c.terms, Terms.coverage(question, c.terms)));
+        }
+      }
+    }
+    if (all.size() > CANDIDATES) {
+      all.sort(Comparator.comparingDouble((Candidate c) -> -c.lexical).thenComparingInt(c -> c.passage.number()));
+      all = new ArrayList<>(all.subList(0, CANDIDATES));
+    }
+    score(in, all);
+    all.sort(Comparator.comparingDouble((Candidate c) -> -c.score)
+        .thenComparingInt(c -> c.passage.number()).thenComparingInt(c -> c.span.start()));
+    int budget = in.maxTokens().orElse(defaultWords);
+    List<Candidate> chosen = new ArrayList<>();
+    int words = 0;
+    for (Candidate c : all) {
+      if (!chosen.isEmpty() && (words + c.words > budget || redundant(c, chosen))) {
+        continue;
+      }
+      chosen.add(c);
+      words += c.words;
+    }
+    chosen.sort(Comparator.comparingInt((Candidate c) -> c.passage.number()).thenComparingInt(c -> c.span.start()));
+    return chosen;
+  }
+
+  /** Similarity under each collection's model; lexical overlap alone where no embedder is known. */
+  private static void score(GenerationInput in, List<Candidate> candidates) {
+    Map<String, List<Candidate>> byCollection = new LinkedHashMap<>();
+    for (Candidate c : candidates) {
+      byCollection.computeIfAbsent(c.passage.collection(), k -> new ArrayList<>()).add(c);
+    }
+    for (Map.Entry<String, List<Candidate>> e : byCollection.entrySet()) {
+      Embedder embedder = in.embedders().get(e.getKey());
+      List<Candidate> group = e.getValue();
+      if (embedder == null) {
+        group.forEach(c -> c.score = c.lexical);
+        continue;
+      }
+      float[] q = embedder.embed(List.of(in.question()), InputKind.QUERY)[0];
+      float[][] vectors = embedder.embed(group.stream().map(c -> c.text).toList(), InputKind.DOCUMENT);
+      for (int i = 0; i < group.size(); i++) {
+        Candidate c = group.get(i);
+        c.vector = vectors[i];
+        c.score = SIMILARITY_WEIGHT * cosine(q, c.vector) + LEXICAL_WEIGHT * c.lexical;
+      }
+    }
+  }
+
+  private static boolean redundant(Candidate c, List<Candidate> chosen) {
+    for (Candidate k : chosen) {
+      if (Terms.jaccard(c.terms, k.terms) >= REDUNDANT_TERMS) {
+        return true;
+      }
+      if (c.vector != null && k.vector != null && c.vector.length == k.vector.length
+          && cosine(c.vector, k.vector) > REDUNDANT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
+}

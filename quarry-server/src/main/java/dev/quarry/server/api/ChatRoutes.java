@@ -1,0 +1,259 @@
+package dev.quarry.server.api;
+
+import static dev.quarry.server.tenancy.TenantCollections.caller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.core.chat.ChatMessage;
+import dev.quarry.core.chat.ChatRole;
+import dev.quarry.core.index.Filter;
+import dev.quarry.runtime.Answer;
+import dev.quarry.runtime.AnswerListener;
+import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.runtime.AnswerRequest;
+import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.assemble.Context;
+import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.server.ServerConfig;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.error.Problem;
+import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
+import dev.quarry.server.http.JsonCodec;
+import dev.quarry.server.http.Request;
+import dev.quarry.server.http.Response;
+import dev.quarry.server.http.Router;
+import dev.quarry.server.tenancy.TenantCollection;
+import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.key.Scope;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * {@code POST /v1/chat}: a grounded answer with citations from collections of the caller's tenant.
+ * The route parses and checks the request; the answer pipeline ({@code quarry-runtime}) does the work.
+ */
+public final class ChatRoutes {
+
+  /** One message, OpenAI-style. */
+  record ChatMessageBody(String role, String content) {}
+
+  record ChatBody(List<ChatMessageBody> messages, String message, String sessionId, String user,
+      List<String> collections, Integer k, JsonNode filter, String model, Boolean stream, Integer maxTokens,
+      Double temperature, Long timeoutMs) {}
+
+  /** The most collections one request may answer from. */
+  static final int MAX_COLLECTIONS = 16;
+  static final int MAX_MESSAGES = 256;
+  static final int MAX_TOKENS = 1_000_000;
+
+  private final TenantCollections collections;
+  private final AnswerPipeline pipeline;
+  private final ServerConfig.Limits limits;
+  private final JsonCodec json;
+  private final FilterJson filters;
+  private final Clock clock;
+
+  public ChatRoutes(TenantCollections collections, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
+      Clock clock) {
+    this.collections = collections;
+    this.pipeline = pipeline;
+    this.limits = limits;
+    this.json = json;
+    this.filters = new FilterJson(limits.maxFilterDepth());
+    this.clock = clock;
+  }
+
+  public void register(Router router) {
+    router.route("POST", "/v1/chat", Access.scope(Scope.SEARCH),
+        ApiDoc.op("chat", "Answer a question from collections, with citations")
+            .describe("`messages` (OpenAI-style roles; the last is the user's question) or `message` (one string). "
+                + "`collections`: one or more of the caller's tenant. `k` passages are retrieved (default from "
+                + "`answer.k`); `filter` as for search. `model` is a configured model or `extractive` (default "
+                + "`llm.default_model`). `timeout_ms` bounds the whole request (at most `answer.max_timeout`): when "
+                + "it runs out the answer is extractive and `degraded` names the stage. With `stream: true` the "
+                + "answer comes as server-sent events: `citations` (the numbered passages, once retrieved), "
+                + "`delta` (`text`), then `done` (the whole response) or `error`.")
+            .jsonBody(ChatBody.class, "collections")
+            .responds(200, "`answer` with markers such as [1], `citations` (`id`, `collection`, `document_id`, "
+                + "`chunk`, `start`, `end`, `quote`), `session_id`, `model`, `usage` (`input_tokens`, "
+                + "`output_tokens`, `cost`), `timings` (milliseconds per stage), `degraded` (`stage`, `reason`, "
+                + "`fallback`), `generations` (index generation per collection); or, streamed, "
+                + "`text/event-stream`")
+            .fails(404, "not_found: a collection or the model does not exist"),
+        this::chat);
+  }
+
+  private Response chat(Request r, Optional<ApiKey> key) throws IOException {
+    ChatBody b = r.body(ChatBody.class);
+    ApiKey caller = caller(key);
+    List<ChatMessage> messages = messages(b);
+    ChatMessage question = messages.getLast();
+    List<ChatMessage> history = messages.subList(0, messages.size() - 1);
+    List<Source> sources = sources(b, caller);
+    AnswerSettings settings = pipeline.settings();
+    int k = b.k() == null ? settings.k() : b.k();
+    int maxK = Math.min(limits.maxK(), AnswerSettings.MAX_K);
+    if (k < 1 || k > maxK) {
+      throw ApiException.invalidAt("/k", "k must be in 1.." + maxK + ", got: " + k);
+    }
+    Optional<Filter> filter = b.filter() == null || b.filter().isNull()
+        ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
+    String model = b.model() == null ? pipeline.models().defaultModel() : b.model();
+    pipeline.models().resolve(model);
+    if (b.maxTokens() != null && (b.maxTokens() < 1 || b.maxTokens() > MAX_TOKENS)) {
+      throw ApiException.invalidAt("/max_tokens", "max_tokens must be in 1.." + MAX_TOKENS + ", got: " + b.maxTokens());
+    }
+    if (b.temperature() != null && !(b.temperature() >= 0 && b.temperature() <= 2)) {
+      throw ApiException.invalidAt("/temperature", "temperature must be in 0..2, got: " + b.temperature());
+    }
+    long maxMs = settings.maxTimeout().toMillis();
+    if (b.timeoutMs() != null && (b.timeoutMs() < 1 || b.timeoutMs() > maxMs)) {
+      throw ApiException.invalidAt("/timeout_ms", "timeout_ms must be in 1.." + maxMs + ", got: " + b.timeoutMs());
+    }
+    Duration timeout = b.timeoutMs() == null ? settings.timeout() : Duration.ofMillis(b.timeoutMs());
+    AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
+        b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
+        b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
+        clock.instant().plus(timeout));
+    if (Boolean.TRUE.equals(b.stream())) {
+      if (r.header("Idempotency-Key").isPresent()) {
+        throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
+      }
+      return Response.streamed("text/event-stream", out -> stream(request, r.requestId(), out));
+    }
+    Answer a = pipeline.answer(request, AnswerListener.NONE);
+    return Response.ok(AnswerJson.answer(a, Optional.empty()));
+  }
+
+  /** {@code messages} or {@code message}, checked: known roles, text content, a user message last. */
+  private static List<ChatMessage> messages(ChatBody b) {
+    if ((b.messages() == null) == (b.message() == null)) {
+      throw ApiException.invalidAt("", "send either messages (a list) or message (one string), not "
+          + (b.messages() == null ? "neither" : "both"));
+    }
+    if (b.message() != null) {
+      if (b.message().isBlank()) {
+        throw ApiException.invalidAt("/message", "the message must not be blank");
+      }
+      return List.of(ChatMessage.user(b.message()));
+    }
+    if (b.messages().isEmpty() || b.messages().size() > MAX_MESSAGES) {
+      throw ApiException.invalidAt("/messages", "messages must hold 1.." + MAX_MESSAGES + " messages, got "
+          + b.messages().size());
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    for (int i = 0; i < b.messages().size(); i++) {
+      ChatMessageBody m = b.messages().get(i);
+      if (m == null) {
+        throw ApiException.invalidAt("/messages/" + i, "a message must be an object with role and content");
+      }
+      ChatRole role;
+      try {
+        role = ChatRole.fromWire(m.role() == null ? "" : m.role());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalidAt("/messages/" + i + "/role", e.getMessage());
+      }
+      if (role == ChatRole.TOOL) {
+        throw ApiException.invalidAt("/messages/" + i + "/role", "tool messages are not taken here");
+      }
+      if (m.content() == null) {
+        throw ApiException.invalidAt("/messages/" + i + "/content", "content is required");
+      }
+      out.add(new ChatMessage(role, m.content(), List.of(), Optional.empty()));
+    }
+    ChatMessage last = out.getLast();
+    if (last.role() != ChatRole.USER || last.content().isBlank()) {
+      throw ApiException.invalidAt("/messages/" + (out.size() - 1),
+          "the last message must be the user's question, not blank");
+    }
+    return out;
+  }
+
+  private List<Source> sources(ChatBody b, ApiKey caller) {
+    if (b.collections() == null || b.collections().isEmpty() || b.collections().size() > MAX_COLLECTIONS) {
+      throw ApiException.invalidAt("/collections", "collections must name 1.." + MAX_COLLECTIONS
+          + " collections of your tenant");
+    }
+    List<Source> out = new ArrayList<>();
+    int i = 0;
+    for (String name : new LinkedHashSet<>(b.collections())) {
+      TenantCollection c;
+      try {
+        c = new TenantCollection(caller.tenant(), name);
+      } catch (RuntimeException e) {
+        throw ApiException.invalidAt("/collections/" + i, e.getMessage());
+      }
+      out.add(new Source(name, collections.existing(c)));
+      i++;
+    }
+    return out;
+  }
+
+  /**
+   * The streamed answer: {@code citations} once the context is assembled, {@code delta}s, then
+   * {@code done}; a failure after the headers went out is an {@code error} event. A client that goes
+   * away makes the next write fail, which cancels the model call (see {@link AnswerListener}).
+   */
+  private void stream(AnswerRequest request, String requestId, OutputStream out) throws IOException {
+    Events events = new Events(out);
+    try {
+      Answer a = pipeline.answer(request, new AnswerListener() {
+        @Override
+        public void context(Context context) {
+          events.send("citations", Map.of("passages", AnswerJson.passages(context)));
+        }
+
+        @Override
+        public void delta(String text) {
+          events.send("delta", Map.of("text", text));
+        }
+      });
+      Map<String, Object> done = AnswerJson.answer(a, Optional.empty());
+      done.put("request_id", requestId);
+      events.send("done", done);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      Problem p = Problem.of(e);
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("code", p.code());
+      error.put("message", p.message());
+      error.put("retryable", p.retryable());
+      error.put("request_id", requestId);
+      events.send("error", error);
+    }
+  }
+
+  /** Server-sent events on one response, each flushed as it is written. */
+  private final class Events {
+    private final OutputStream out;
+
+    Events(OutputStream out) {
+      this.out = out;
+    }
+
+    void send(String event, Map<String, Object> data) {
+      try {
+        out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+        out.write(json.write(data));
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.quarry.server.config;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.llm.config.LlmConfig;
+import dev.quarry.llm.config.LlmConfigReader;
+import dev.quarry.runtime.AnswerSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What answers are made with: the models (section {@code llm}: providers and models in the file,
+ * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
+ * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
+ * {@code answer}). Without an {@code llm} section every request is answered extractively.
+ */
+public record RuntimeConfig(LlmConfig llm, AnswerSettings answer) {
+
+  public static final RuntimeConfig DEFAULT = new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT);
+
+  public RuntimeConfig {
+    Objects.requireNonNull(llm, "llm");
+    Objects.requireNonNull(answer, "answer");
+  }
+
+  /** Binds sections {@code llm} and {@code answer} of {@code root}. */
+  public static RuntimeConfig from(ConfigSection root) {
+    return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")));
+  }
+
+  private static LlmConfig llm(ConfigSection s) {
+    ObjectNode tree = JsonNodeFactory.instance.objectNode();
+    s.tree("providers").ifPresent(n -> tree.set("providers", n));
+    s.tree("models").ifPresent(n -> tree.set("models", n));
+    s.text("default_model").ifPresent(m -> tree.put("default_model", m));
+    s.done();
+    return LlmConfigReader.read(tree, "llm");
+  }
+
+  private static AnswerSettings answer(ConfigSection s) {
+    AnswerSettings d = AnswerSettings.DEFAULT;
+    int k = s.integer("k", 1, AnswerSettings.MAX_K).orElse(d.k());
+    int context = s.integer("context_tokens", 1, 1_000_000).orElse(d.contextTokens());
+    int history = s.integer("history_tokens", 0, 1_000_000).orElse(d.historyTokens());
+    int reply = s.integer("reply_tokens", 1, 1_000_000).orElse(d.replyTokens());
+    int words = s.integer("extractive_words", 1, 10_000).orElse(d.answerWords());
+    Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofHours(1)).orElse(d.timeout());
+    Duration max = s.duration("max_timeout", Duration.ofMillis(1), Duration.ofHours(1)).orElse(d.maxTimeout());
+    s.done();
+    if (max.compareTo(timeout) < 0) {
+      throw s.invalid("max_timeout", "must be at least timeout (" + ConfigSection.format(timeout) + "), got "
+          + ConfigSection.format(max));
+    }
+    try {
+      return new AnswerSettings(k, context, history, reply, words, timeout, max);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(s.path() + ": " + e.getMessage(), e);
+    }
+  }
+}
