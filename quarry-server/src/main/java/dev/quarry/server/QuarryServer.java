@@ -16,6 +16,7 @@ import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.SearchRoutes;
+import dev.quarry.server.api.SessionRoutes;
 import dev.quarry.server.api.TenantRoutes;
 import dev.quarry.server.api.UsageRoutes;
 import dev.quarry.server.http.Access;
@@ -219,7 +220,9 @@ public final class QuarryServer implements AutoCloseable {
       models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
       AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
-      new ChatRoutes(collections, answers, config.limits(), json, clock).register(router);
+      new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions())
+          .register(router);
+      new SessionRoutes(store.sessions()).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it
       AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);

@@ -328,6 +328,22 @@ class BadInputSweepTest {
         "invalid_input", "/chunker/max_tokens"));
     out.add(bad("an unknown chunking strategy", put("/v1/collections/fresh", acme, "{\"chunker\":{\"strategy\":\"magic\"}}"), 400,
         "invalid_input", "/chunker/strategy"));
+    // chat sessions
+    out.add(bad("a chat user as a number", post("/v1/chat", acme, "{\"message\":\"q\",\"collections\":[\"docs\"],\"user\":5}"),
+        400, "invalid_input", "/user"));
+    out.add(bad("a blank chat user", post("/v1/chat", acme, "{\"message\":\"q\",\"collections\":[\"docs\"],\"user\":\" \"}"),
+        400, "invalid_input", "/user"));
+    out.add(bad("a blank session id", post("/v1/chat", acme,
+        "{\"message\":\"q\",\"collections\":[\"docs\"],\"session_id\":\"\"}"), 400, "invalid_input", "/session_id"));
+    out.add(bad("an unknown session", post("/v1/chat", acme,
+        "{\"message\":\"q\",\"collections\":[\"docs\"],\"session_id\":\"nope\"}"), 404, "not_found", "'nope'"));
+    out.add(bad("get no session", request("GET", "/v1/sessions/nope", acme, Optional.empty(), null), 404, "not_found", "'nope'"));
+    out.add(bad("delete no session", request("DELETE", "/v1/sessions/nope", acme, Optional.empty(), null), 404, "not_found",
+        "'nope'"));
+    out.add(bad("sessions of a blank user", request("GET", "/v1/sessions?user=%20", acme, Optional.empty(), null), 400,
+        "invalid_input", "user"));
+    out.add(bad("a session page of 0", request("GET", "/v1/sessions?limit=0", acme, Optional.empty(), null), 400,
+        "invalid_input", "limit"));
     out.add(bad("scopes as a string", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":\"search\"}"), 400,
         "invalid_input", "/scopes"));
     out.add(bad("an unknown scope", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":[\"search\",\"root\"]}"), 400,
