@@ -344,6 +344,20 @@ class BadInputSweepTest {
         "invalid_input", "user"));
     out.add(bad("a session page of 0", request("GET", "/v1/sessions?limit=0", acme, Optional.empty(), null), 400,
         "invalid_input", "limit"));
+    // memories
+    out.add(bad("a memory without a user", post("/v1/memories", acme, "{\"text\":\"t\"}"), 400, "invalid_input", "/user"));
+    out.add(bad("a memory without text", post("/v1/memories", acme, "{\"user\":\"u\"}"), 400, "invalid_input", "/text"));
+    out.add(bad("a blank memory", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":\" \"}"), 400, "invalid_input",
+        "/text"));
+    out.add(bad("memory metadata as a list", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":\"t\",\"metadata\":[1]}"),
+        400, "invalid_input", "/metadata"));
+    out.add(bad("memory text as a number", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":5}"), 400, "invalid_input",
+        "/text"));
+    out.add(bad("get no memory", request("GET", "/v1/memories/nope", acme, Optional.empty(), null), 404, "not_found", "'nope'"));
+    out.add(bad("delete no memory", request("DELETE", "/v1/memories/nope", acme, Optional.empty(), null), 404, "not_found",
+        "'nope'"));
+    out.add(bad("memories of a blank user", request("GET", "/v1/memories?user=%20", acme, Optional.empty(), null), 400,
+        "invalid_input", "user"));
     out.add(bad("scopes as a string", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":\"search\"}"), 400,
         "invalid_input", "/scopes"));
     out.add(bad("an unknown scope", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":[\"search\",\"root\"]}"), 400,

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * tenant without naming any of acme's resources (a list, or creating globex's own collection of
  * the same name). No answer may hold acme's data, and acme's state, read before and after every
  * probe (its tenants' list, keys, collections, every document's version and text, jobs, erasures
- * chat sessions and search results), must not change: a cross-tenant write is seen, not only a leak.
+ * chat sessions, memories and search results), must not change: a cross-tenant write is seen, not only a leak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
@@ -50,6 +50,7 @@ class TenantIsolationTest {
   String job;
   String erasure;
   String session;
+  String memory;
 
   @BeforeAll
   void start() throws Exception {
@@ -88,6 +89,10 @@ class TenantIsolationTest {
         + "\"collections\":[\"" + COLLECTION + "\"],\"user\":\"acme-user\"}");
     assertEquals(200, chat.status(), chat.body().toString());
     session = chat.body().get("session_id").asText();
+    Reply remembered = api.json("POST", "/v1/memories", acme, "{\"user\":\"acme-user\",\"text\":\"The acme-user's "
+        + SECRET + " memory.\",\"metadata\":{\"owner\":\"someone\"}}");
+    assertEquals(201, remembered.status(), remembered.body().toString());
+    memory = remembered.body().get("id").asText();
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -201,7 +206,7 @@ class TenantIsolationTest {
     String text = r.raw().body();
     List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
     if (r.status() < 300) {
-      leaks.addAll(List.of(job, erasure, session)); // a success never names acme's job, erasure or session
+      leaks.addAll(List.of(job, erasure, session, memory)); // a success never names acme's job, erasure, session or memory
     }
     for (String leak : leaks) {
       assertFalse(text.contains(leak), what + " leaked '" + leak + "'");
@@ -216,7 +221,7 @@ class TenantIsolationTest {
   private Reply send(String method, String template, String key) throws Exception {
     String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
         .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
-        .replace("{session}", session);
+        .replace("{session}", session).replace("{memory}", memory);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -244,6 +249,9 @@ class TenantIsolationTest {
     }
     if (template.equals("/v1/chat")) {
       return "{\"message\":\"What is the " + SECRET + " plan?\",\"collections\":[\"vault\"]}";
+    }
+    if (template.equals("/v1/memories")) {
+      return "{\"user\":\"acme-user\",\"text\":\"written by globex\"}";
     }
     if (template.equals("/v1/erasures")) {
       return "{\"key\":\"owner\",\"value\":\"acme-owner\"}";
@@ -288,6 +296,8 @@ class TenantIsolationTest {
     state.set("erasures", read("/v1/erasures", acme));
     state.set("sessions", read("/v1/sessions", acme));
     state.set("session", read("/v1/sessions/" + session + "?user=acme-user", acme));
+    state.set("memories", read("/v1/memories", acme));
+    state.set("memory", read("/v1/memories/" + memory, acme));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;

@@ -71,9 +71,11 @@ public final class ChatRoutes {
   private final SessionStore sessions;
   private final SessionRoutes sessionFinder;
   private final SessionPolicy sessionPolicy;
+  private final MemoryRoutes memories;
 
   public ChatRoutes(TenantCollections collections, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
-      Clock clock, SessionStore sessions, SessionPolicy sessionPolicy) {
+      Clock clock, SessionStore sessions, SessionPolicy sessionPolicy, MemoryRoutes memories) {
+    this.memories = memories;
     this.sessions = sessions;
     this.sessionFinder = new SessionRoutes(sessions);
     this.sessionPolicy = sessionPolicy;
@@ -97,7 +99,9 @@ public final class ChatRoutes {
                 + "`delta` (`text`), then `done` (the whole response) or `error`. Every answer is a turn of a session: "
                 + "without `session_id` a new one is created (of `user`, when given) and its id returned; with it, "
                 + "that session of the same `user` is continued, its turns entering the prompt before `messages` "
-                + "under `answer.history_tokens`.")
+                + "under `answer.history_tokens`. With `user`, that user's memories most like the question are "
+                + "given to the model as their own block and cited like passages (`collection` null, `document_id` "
+                + "the memory's id).")
             .jsonBody(ChatBody.class, "collections")
             .responds(200, "`answer` with markers such as [1], `citations` (`id`, `collection`, `document_id`, "
                 + "`chunk`, `start`, `end`, `quote`), `session_id`, `model`, `usage` (`input_tokens`, "
@@ -153,7 +157,7 @@ public final class ChatRoutes {
     AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
-        clock.instant().plus(timeout));
+        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)));
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");

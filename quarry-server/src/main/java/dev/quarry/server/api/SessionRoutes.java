@@ -5,6 +5,7 @@ import static dev.quarry.server.tenancy.TenantCollections.caller;
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.runtime.Answer;
+import dev.quarry.runtime.assemble.Passage;
 import dev.quarry.runtime.cite.Citation;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.http.Access;
@@ -136,7 +137,8 @@ public final class SessionRoutes {
   }
 
   private static TurnCitation stored(Citation c) {
-    return new TurnCitation(c.id(), Optional.of(c.collection()), c.documentId(), c.chunk(), c.start(), c.end(),
+    Optional<String> collection = c.collection().equals(Passage.MEMORY) ? Optional.empty() : Optional.of(c.collection());
+    return new TurnCitation(c.id(), collection, c.documentId(), c.chunk(), c.start(), c.end(),
         c.quote());
   }
 

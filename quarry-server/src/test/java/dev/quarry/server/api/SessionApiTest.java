@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Chat sessions over real HTTP: created and continued by {@code POST /v1/chat}, read, listed, deleted, erased. */
+/**
+ * Chat sessions and memories over real HTTP: sessions created and continued by {@code POST
+ * /v1/chat}, read, listed, deleted, erased; memories stored, recalled and cited, deleted, erased.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionApiTest {
 
@@ -218,5 +221,87 @@ class SessionApiTest {
     assertEquals(0, receipt.get("memories_deleted").asInt());
     assertEquals(0, api.json("GET", "/v1/sessions?user=erin", key, null).body().get("sessions").size());
     assertEquals(1, api.json("GET", "/v1/sessions?user=frank", key, null).body().get("sessions").size());
+  }
+
+  private String remember(String user, String text) throws Exception {
+    Reply r = api.json("POST", "/v1/memories", key, "{\"user\":\"" + user + "\",\"text\":\"" + text + "\","
+        + "\"metadata\":{\"source\":\"onboarding\"}}");
+    assertEquals(201, r.status(), r.body().toString());
+    return r.body().get("id").asText();
+  }
+
+  @Test
+  void aMemoryIsStoredReadListedAndDeletedInItsTenantOnly() throws Exception {
+    String id = remember("mia", "Mia prefers answers in French.");
+    JsonNode m = api.json("GET", "/v1/memories/" + id, key, null).body();
+    assertEquals("mia", m.get("user").asText());
+    assertEquals("Mia prefers answers in French.", m.get("text").asText());
+    assertEquals("onboarding", m.get("metadata").get("source").asText());
+    assertFalse(m.get("embedding_model").asText().isBlank());
+    String second = remember("mia", "Mia runs the payments team.");
+    JsonNode list = api.json("GET", "/v1/memories?user=mia", key, null).body();
+    assertEquals(List.of(second, id), list.get("memories").findValuesAsText("id"));
+    assertEquals(0, api.json("GET", "/v1/memories?user=nobody", key, null).body().get("memories").size());
+
+    String rival = api.tenantKey("rival-memories", "ingest", "search");
+    assertEquals(404, api.json("GET", "/v1/memories/" + id, rival, null).status());
+    assertEquals(404, api.json("DELETE", "/v1/memories/" + id, rival, null).status());
+    assertEquals(0, api.json("GET", "/v1/memories?user=mia", rival, null).body().get("memories").size());
+
+    assertEquals(200, api.json("DELETE", "/v1/memories/" + id, key, null).status());
+    assertEquals(404, api.json("GET", "/v1/memories/" + id, key, null).status());
+  }
+
+  @Test
+  void aUsersMemoriesAreRecalledAsTheirOwnBlockAndCitedLikePassages() throws Exception {
+    String text = "Olivia renews the cluster certificates of the staging cluster every spring.";
+    String id = remember("olivia", text);
+    JsonNode a = chat("{\"message\":\"Who renews the cluster certificates of the staging cluster?\","
+        + "\"collections\":[\"ops\"],\"user\":\"olivia\"}");
+    JsonNode memoryCitation = null;
+    for (JsonNode c : a.get("citations")) {
+      if (c.get("document_id").asText().equals(id)) {
+        memoryCitation = c;
+      }
+    }
+    assertTrue(memoryCitation != null, a.toString());
+    assertTrue(memoryCitation.get("collection").isNull());
+    assertEquals(text.substring(memoryCitation.get("start").asInt(), memoryCitation.get("end").asInt()),
+        memoryCitation.get("quote").asText());
+
+    // through a model: the memory is its own block of the system message; another user's question does not see it
+    upstream.enqueue(ScriptedReply.text("Olivia does [1]."));
+    chat("{\"message\":\"Who renews the staging certificates?\",\"collections\":[\"ops\"],\"user\":\"olivia\","
+        + "\"model\":\"small\"}");
+    String system = upstream.lastRequest().json().get("messages").get(0).get("content").asText();
+    assertTrue(system.contains("What is known about the user"), system);
+    assertTrue(system.contains(text), system);
+    upstream.enqueue(ScriptedReply.text("I do not know [1]."));
+    chat("{\"message\":\"Who renews the staging certificates?\",\"collections\":[\"ops\"],\"user\":\"oscar\","
+        + "\"model\":\"small\"}");
+    assertFalse(upstream.lastRequest().body().contains("Olivia"), "another user's memory reached the prompt");
+
+    // deleting the memory: never cited again, and the stored answer that cited it is redacted
+    String session = a.get("session_id").asText();
+    assertEquals(200, api.json("DELETE", "/v1/memories/" + id, key, null).status());
+    JsonNode turn = session(session, "?user=olivia").get("turns").get(0);
+    assertTrue(turn.get("redacted").asBoolean(), turn.toString());
+    assertFalse(turn.toString().contains("every spring"), turn.toString());
+    JsonNode again = chat("{\"message\":\"Who renews the cluster certificates of the staging cluster?\","
+        + "\"collections\":[\"ops\"],\"user\":\"olivia\"}");
+    assertFalse(again.toString().contains(id), again.toString());
+  }
+
+  @Test
+  void anErasureOfAUserDeletesTheirMemoriesAndCountsThem() throws Exception {
+    remember("gina", "Gina works nights.");
+    remember("gina", "Gina speaks Portuguese.");
+    String kept = remember("hugo", "Hugo works days.");
+    Reply e = api.json("POST", "/v1/erasures", key, "{\"key\":\"user\",\"value\":\"gina\"}");
+    JsonNode receipt = api.awaitBody("/v1/erasures/" + e.body().get("id").asText(), key,
+        b -> b.get("status").asText().equals("purged"), Duration.ofSeconds(60));
+    assertEquals(2, receipt.get("memories_deleted").asInt(), receipt.toString());
+    assertEquals(0, api.json("GET", "/v1/memories?user=gina", key, null).body().get("memories").size());
+    assertEquals(200, api.json("GET", "/v1/memories/" + kept, key, null).status());
   }
 }

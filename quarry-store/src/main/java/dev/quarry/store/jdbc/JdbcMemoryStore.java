@@ -61,9 +61,13 @@ final class JdbcMemoryStore implements MemoryStore {
   }
 
   @Override
-  public Page<Memory> list(TenantId tenant, String user, PageRequest page) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM memories WHERE tenant_id = ? AND end_user = ?");
-    List<Object> params = new ArrayList<>(List.of(tenant.value(), user));
+  public Page<Memory> list(TenantId tenant, Optional<String> user, PageRequest page) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM memories WHERE tenant_id = ?");
+    List<Object> params = new ArrayList<>(List.of(tenant.value()));
+    user.ifPresent(u -> {
+      sql.append(" AND end_user = ?");
+      params.add(u);
+    });
     page.after().ifPresent(cursor -> {
       int colon = cursor.indexOf(':');
       long createdAt;

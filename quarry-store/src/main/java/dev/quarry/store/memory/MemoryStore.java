@@ -20,8 +20,8 @@ public interface MemoryStore {
 
   Optional<Memory> find(TenantId tenant, String id);
 
-  /** An end user's memories, newest first. */
-  Page<Memory> list(TenantId tenant, String user, PageRequest page);
+  /** The tenant's memories, newest first, of {@code user} only when one is given. */
+  Page<Memory> list(TenantId tenant, Optional<String> user, PageRequest page);
 
   /** Every memory of an end user (at most {@link #MAX_PER_USER}), to search them. */
   List<Memory> ofUser(TenantId tenant, String user);

@@ -1676,9 +1676,12 @@ abstract class StoreContract {
           List.of(1f, 0f, 0f)));
       assertEquals(m, store.memories().find(acme, m.id()).orElseThrow());
       assertEquals(List.of(0.5f, -1.25f, 3f), store.memories().find(acme, m.id()).orElseThrow().embedding());
-      assertEquals(List.of("lives in Lyon", "likes tea"), store.memories().list(acme, "alice", PageRequest.first(10))
+      assertEquals(List.of("lives in Lyon", "likes tea"), store.memories().list(acme, Optional.of("alice"), PageRequest.first(10))
           .items().stream().map(dev.quarry.store.memory.Memory::text).toList());
       assertEquals(2, store.memories().ofUser(acme, "alice").size());
+      assertEquals(3, store.memories().list(acme, Optional.empty(), PageRequest.first(10)).items().size());
+      Page<dev.quarry.store.memory.Memory> one = store.memories().list(acme, Optional.empty(), PageRequest.first(2));
+      assertEquals(1, store.memories().list(acme, Optional.empty(), PageRequest.first(2).next(one)).items().size());
       assertEquals(Optional.empty(), store.memories().find(rival, m.id()));
       assertFalse(store.memories().delete(rival, m.id()));
       assertEquals(List.of(), store.memories().ofUser(rival, "alice"));
