@@ -16,6 +16,7 @@ import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.MemoryRoutes;
+import dev.quarry.server.api.OpenAiRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.SessionRoutes;
 import dev.quarry.server.api.TenantRoutes;
@@ -225,6 +226,8 @@ public final class QuarryServer implements AutoCloseable {
       memories.register(router);
       new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
           memories).register(router);
+      new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock)
+          .register(router);
       new SessionRoutes(store.sessions()).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it

@@ -250,6 +250,13 @@ class TenantIsolationTest {
     if (template.equals("/v1/chat")) {
       return "{\"message\":\"What is the " + SECRET + " plan?\",\"collections\":[\"vault\"]}";
     }
+    if (template.equals("/v1/chat/completions")) {
+      return "{\"model\":\"rag/" + COLLECTION + "\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the "
+          + SECRET + " plan?\"}]}";
+    }
+    if (template.equals("/v1/embeddings")) {
+      return "{\"model\":\"rag/" + COLLECTION + "\",\"input\":\"" + SECRET + "\"}";
+    }
     if (template.equals("/v1/memories")) {
       return "{\"user\":\"acme-user\",\"text\":\"written by globex\"}";
     }
