@@ -146,6 +146,15 @@ public final class Quarry implements Closeable {
     return config;
   }
 
+  /**
+   * The in-process embedding model {@code modelId} (loaded on first use, shared with the collections
+   * using it), for text that belongs to no collection, such as an end user's memories. Fails with
+   * the known ids for an unknown one.
+   */
+  public synchronized Embedder embedder(String modelId) {
+    return models.get(modelId).model();
+  }
+
   /** Documents from a file or directory tree, parsed by file type, under the engine's limits. */
   public DocumentSource files(Path path) {
     return files(path, Map.of());

@@ -20,7 +20,10 @@ import dev.quarry.runtime.cite.MarkerFilter;
 import dev.quarry.runtime.cite.SentenceCiter;
 import dev.quarry.runtime.generate.Generation;
 import dev.quarry.runtime.generate.GenerationInput;
+import dev.quarry.runtime.assemble.Passage;
 import dev.quarry.runtime.retrieve.HybridRetriever;
+import dev.quarry.runtime.retrieve.MemoryRecall;
+import dev.quarry.runtime.retrieve.RetrievedChunk;
 import dev.quarry.runtime.retrieve.PassageRetriever;
 import dev.quarry.runtime.retrieve.Retrieval;
 import dev.quarry.runtime.retrieve.Source;
@@ -107,7 +110,16 @@ public final class AnswerPipeline {
     try {
       retrieval = timed(Stage.RETRIEVE, timings, () -> {
         requireTime(deadline, "retrieve");
-        return retriever.retrieve(rewrite.query(), request.sources(), request.k(), request.filter(), deadline);
+        Retrieval documents = retriever.retrieve(rewrite.query(), request.sources(), request.k(), request.filter(),
+            deadline);
+        List<RetrievedChunk> recalled = request.memories()
+            .map(m -> MemoryRecall.recall(m, rewrite.query())).orElse(List.of());
+        if (recalled.isEmpty()) {
+          return documents;
+        }
+        List<RetrievedChunk> all = new ArrayList<>(recalled);
+        all.addAll(documents.chunks());
+        return new Retrieval(all, documents.generations());
       });
     } catch (DeadlineExceeded e) {
       degrade(degraded, "retrieve", "deadline: " + e.getMessage(), "no passages");
@@ -120,7 +132,7 @@ public final class AnswerPipeline {
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
-        request.temperature(), deadline, embedders(request.sources()));
+        request.temperature(), deadline, embedders(request));
     StringBuilder streamed = new StringBuilder();
     MarkerFilter filter = new MarkerFilter(n -> context.passage(n).isPresent(), listener::delta);
     ChatStream stream = delta -> {
@@ -219,11 +231,12 @@ public final class AnswerPipeline {
     return Math.max(0, budget);
   }
 
-  private static Map<String, Embedder> embedders(List<Source> sources) {
+  private static Map<String, Embedder> embedders(AnswerRequest request) {
     Map<String, Embedder> out = new HashMap<>();
-    for (Source s : sources) {
+    for (Source s : request.sources()) {
       out.put(s.name(), s.collection().embedder());
     }
+    request.memories().ifPresent(m -> out.put(Passage.MEMORY, m.embedder()));
     return out;
   }
 

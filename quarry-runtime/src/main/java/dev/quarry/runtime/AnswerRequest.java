@@ -3,6 +3,7 @@ package dev.quarry.runtime;
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.index.Filter;
 import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.runtime.retrieve.UserMemories;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -13,11 +14,21 @@ import java.util.OptionalInt;
 /**
  * One question to answer: the question, the conversation before it (a session's turns and the
  * caller's earlier messages, oldest first), the collections to answer from, how many passages to
- * retrieve, a metadata filter, the model, the caller's limits, and the deadline of the whole request.
+ * retrieve, a metadata filter, the model, the caller's limits, the deadline of the whole request, and
+ * the memories of the end user asking, if known.
  */
 public record AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
-    Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline) {
+    Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline,
+    Optional<UserMemories> memories) {
+
+  /** A question of no known end user: no memories. */
+  public AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
+      Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline) {
+    this(question, history, sources, k, filter, model, maxTokens, temperature, deadline, Optional.empty());
+  }
+
   public AnswerRequest {
+    Objects.requireNonNull(memories, "memories");
     Objects.requireNonNull(question, "question");
     history = List.copyOf(history);
     sources = List.copyOf(sources);

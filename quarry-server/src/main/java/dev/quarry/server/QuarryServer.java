@@ -15,7 +15,10 @@ import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
+import dev.quarry.server.api.MemoryRoutes;
+import dev.quarry.server.api.OpenAiRoutes;
 import dev.quarry.server.api.SearchRoutes;
+import dev.quarry.server.api.SessionRoutes;
 import dev.quarry.server.api.TenantRoutes;
 import dev.quarry.server.api.UsageRoutes;
 import dev.quarry.server.http.Access;
@@ -223,7 +226,13 @@ public final class QuarryServer implements AutoCloseable {
       models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
       AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
-      new ChatRoutes(collections, answers, config.limits(), json, clock).register(router);
+      MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
+      memories.register(router);
+      new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
+          memories).register(router);
+      new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock)
+          .register(router);
+      new SessionRoutes(store.sessions()).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it
       AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);

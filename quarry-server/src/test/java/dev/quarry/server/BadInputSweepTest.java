@@ -159,6 +159,61 @@ class BadInputSweepTest {
     assertEquals(before, snapshot(), "the sweep changed nothing stored");
   }
 
+  /** The OpenAI-compatible routes refuse bad bodies too, in OpenAI's error shape, naming the field. */
+  @Test
+  void theOpenAiCompatibleRoutesRefuseBadBodiesInOpenAisShape() throws Exception {
+    Snapshot before = snapshot();
+    String chat = "/v1/chat/completions";
+    record OpenAiProbe(String name, HttpRequest request, int status, String code, String param) {}
+    List<OpenAiProbe> probes = List.of(
+        new OpenAiProbe("malformed JSON", post(chat, acme, "{\"model\":"), 400, "invalid_input", null),
+        new OpenAiProbe("no model", post(chat, acme, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"), 400,
+            "invalid_input", "model"),
+        new OpenAiProbe("a model as a number", post(chat, acme, "{\"model\":5,\"messages\":[]}"), 400, "invalid_input",
+            "model"),
+        new OpenAiProbe("no messages", post(chat, acme, "{\"model\":\"rag/docs\"}"), 400, "invalid_input", "messages"),
+        new OpenAiProbe("an unknown role", post(chat, acme, "{\"model\":\"rag/docs\",\"messages\":[{\"role\":\"robot\","
+            + "\"content\":\"q\"}]}"), 400, "invalid_input", "messages.0.role"),
+        new OpenAiProbe("an image part", post(chat, acme, "{\"model\":\"rag/docs\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":[{\"type\":\"image_url\"}]}]}"), 400, "invalid_input", "messages.0.content"),
+        new OpenAiProbe("a temperature of 3", post(chat, acme, "{\"model\":\"rag/docs\",\"temperature\":3,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"), 400, "invalid_input", "temperature"),
+        new OpenAiProbe("max_tokens of 0", post(chat, acme, "{\"model\":\"rag/docs\",\"max_tokens\":0,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"), 400, "invalid_input", "max_tokens"),
+        new OpenAiProbe("an assistant message last", post(chat, acme, "{\"model\":\"rag/docs\","
+            + "\"messages\":[{\"role\":\"assistant\",\"content\":\"a\"}]}"), 400, "invalid_input", "messages.0"),
+        new OpenAiProbe("an unknown model", post(chat, acme, "{\"model\":\"rag/nope\","
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"), 404, "model_not_found", "model"),
+        new OpenAiProbe("embeddings without input", post("/v1/embeddings", acme, "{\"model\":\"docs\"}"), 400,
+            "invalid_input", "input"),
+        new OpenAiProbe("embeddings of token arrays", post("/v1/embeddings", acme, "{\"model\":\"docs\",\"input\":[[1,2]]}"),
+            400, "invalid_input", "input.0"),
+        new OpenAiProbe("an unknown encoding", post("/v1/embeddings", acme, "{\"model\":\"docs\",\"input\":\"x\","
+            + "\"encoding_format\":\"hex\"}"), 400, "invalid_input", "encoding_format"),
+        new OpenAiProbe("embeddings of no model", post("/v1/embeddings", acme, "{\"model\":\"no-such-model\",\"input\":\"x\"}"),
+            404, "model_not_found", "model"),
+        new OpenAiProbe("a wrong key", post(chat, "qk_wrong", "{}"), 401, "unauthenticated", null));
+    List<Executable> checks = new ArrayList<>();
+    for (OpenAiProbe p : probes) {
+      HttpResponse<String> r = client.send(p.request(), HttpResponse.BodyHandlers.ofString());
+      checks.add(() -> {
+        String what = p.name() + " -> " + r.statusCode() + " " + r.body();
+        assertEquals(p.status(), r.statusCode(), what);
+        JsonNode body = JSON.readTree(r.body());
+        Set<String> fields = new TreeSet<>();
+        body.fieldNames().forEachRemaining(fields::add);
+        assertEquals(new TreeSet<>(List.of("error", "request_id")), fields, what);
+        JsonNode e = body.get("error");
+        assertEquals(p.code(), e.get("code").asText(), what);
+        assertEquals(p.status() == 401 ? "authentication_error" : "invalid_request_error", e.get("type").asText(), what);
+        assertEquals(p.param() == null ? null : p.param(), e.get("param").isNull() ? null : e.get("param").asText(), what);
+        assertFalse(e.get("message").asText().isBlank(), what);
+      });
+    }
+    assertAll("bad OpenAI-compatible requests", checks.stream());
+    assertEquals(before, snapshot(), "the sweep changed nothing stored");
+  }
+
   private void checkProblem(Probe p, Answer r) throws Exception {
     String what = p.name() + " -> " + r.status() + " " + r.body();
     assertEquals(p.status(), r.status(), what);
@@ -328,6 +383,36 @@ class BadInputSweepTest {
         "invalid_input", "/chunker/max_tokens"));
     out.add(bad("an unknown chunking strategy", put("/v1/collections/fresh", acme, "{\"chunker\":{\"strategy\":\"magic\"}}"), 400,
         "invalid_input", "/chunker/strategy"));
+    // chat sessions
+    out.add(bad("a chat user as a number", post("/v1/chat", acme, "{\"message\":\"q\",\"collections\":[\"docs\"],\"user\":5}"),
+        400, "invalid_input", "/user"));
+    out.add(bad("a blank chat user", post("/v1/chat", acme, "{\"message\":\"q\",\"collections\":[\"docs\"],\"user\":\" \"}"),
+        400, "invalid_input", "/user"));
+    out.add(bad("a blank session id", post("/v1/chat", acme,
+        "{\"message\":\"q\",\"collections\":[\"docs\"],\"session_id\":\"\"}"), 400, "invalid_input", "/session_id"));
+    out.add(bad("an unknown session", post("/v1/chat", acme,
+        "{\"message\":\"q\",\"collections\":[\"docs\"],\"session_id\":\"nope\"}"), 404, "not_found", "'nope'"));
+    out.add(bad("get no session", request("GET", "/v1/sessions/nope", acme, Optional.empty(), null), 404, "not_found", "'nope'"));
+    out.add(bad("delete no session", request("DELETE", "/v1/sessions/nope", acme, Optional.empty(), null), 404, "not_found",
+        "'nope'"));
+    out.add(bad("sessions of a blank user", request("GET", "/v1/sessions?user=%20", acme, Optional.empty(), null), 400,
+        "invalid_input", "user"));
+    out.add(bad("a session page of 0", request("GET", "/v1/sessions?limit=0", acme, Optional.empty(), null), 400,
+        "invalid_input", "limit"));
+    // memories
+    out.add(bad("a memory without a user", post("/v1/memories", acme, "{\"text\":\"t\"}"), 400, "invalid_input", "/user"));
+    out.add(bad("a memory without text", post("/v1/memories", acme, "{\"user\":\"u\"}"), 400, "invalid_input", "/text"));
+    out.add(bad("a blank memory", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":\" \"}"), 400, "invalid_input",
+        "/text"));
+    out.add(bad("memory metadata as a list", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":\"t\",\"metadata\":[1]}"),
+        400, "invalid_input", "/metadata"));
+    out.add(bad("memory text as a number", post("/v1/memories", acme, "{\"user\":\"u\",\"text\":5}"), 400, "invalid_input",
+        "/text"));
+    out.add(bad("get no memory", request("GET", "/v1/memories/nope", acme, Optional.empty(), null), 404, "not_found", "'nope'"));
+    out.add(bad("delete no memory", request("DELETE", "/v1/memories/nope", acme, Optional.empty(), null), 404, "not_found",
+        "'nope'"));
+    out.add(bad("memories of a blank user", request("GET", "/v1/memories?user=%20", acme, Optional.empty(), null), 400,
+        "invalid_input", "user"));
     out.add(bad("scopes as a string", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":\"search\"}"), 400,
         "invalid_input", "/scopes"));
     out.add(bad("an unknown scope", post("/v1/tenants/acme/keys", ADMIN, "{\"scopes\":[\"search\",\"root\"]}"), 400,

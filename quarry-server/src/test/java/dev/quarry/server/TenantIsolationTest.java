@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * tenant without naming any of acme's resources (a list, or creating globex's own collection of
  * the same name). No answer may hold acme's data, and acme's state, read before and after every
  * probe (its tenants' list, keys, collections, every document's version and text, jobs, erasures
- * and search results), must not change: a cross-tenant write is seen, not only a leak.
+ * chat sessions, memories and search results), must not change: a cross-tenant write is seen, not only a leak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
@@ -49,6 +49,8 @@ class TenantIsolationTest {
   String globex;
   String job;
   String erasure;
+  String session;
+  String memory;
 
   @BeforeAll
   void start() throws Exception {
@@ -82,6 +84,15 @@ class TenantIsolationTest {
     // acme's state must stand still while probed: its erasure done, its job stamped as finished
     api.awaitBody("/v1/erasures/" + erasure, acme, b -> b.get("status").asText().equals("purged"), Duration.ofSeconds(60));
     api.awaitBody("/v1/jobs/" + job, acme, b -> !b.get("finished_at").isNull(), Duration.ofSeconds(60));
+    // a session of acme's end user, with a turn quoting acme's document
+    Reply chat = api.json("POST", "/v1/chat", acme, "{\"message\":\"What is the " + SECRET + " plan?\","
+        + "\"collections\":[\"" + COLLECTION + "\"],\"user\":\"acme-user\"}");
+    assertEquals(200, chat.status(), chat.body().toString());
+    session = chat.body().get("session_id").asText();
+    Reply remembered = api.json("POST", "/v1/memories", acme, "{\"user\":\"acme-user\",\"text\":\"The acme-user's "
+        + SECRET + " memory.\",\"metadata\":{\"owner\":\"someone\"}}");
+    assertEquals(201, remembered.status(), remembered.body().toString());
+    memory = remembered.body().get("id").asText();
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -195,7 +206,7 @@ class TenantIsolationTest {
     String text = r.raw().body();
     List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
     if (r.status() < 300) {
-      leaks.addAll(List.of(job, erasure)); // a success never names acme's job or erasure
+      leaks.addAll(List.of(job, erasure, session, memory)); // a success never names acme's job, erasure, session or memory
     }
     for (String leak : leaks) {
       assertFalse(text.contains(leak), what + " leaked '" + leak + "'");
@@ -209,7 +220,8 @@ class TenantIsolationTest {
 
   private Reply send(String method, String template, String key) throws Exception {
     String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
-        .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId);
+        .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
+        .replace("{session}", session).replace("{memory}", memory);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -237,6 +249,16 @@ class TenantIsolationTest {
     }
     if (template.equals("/v1/chat")) {
       return "{\"message\":\"What is the " + SECRET + " plan?\",\"collections\":[\"vault\"]}";
+    }
+    if (template.equals("/v1/chat/completions")) {
+      return "{\"model\":\"rag/" + COLLECTION + "\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the "
+          + SECRET + " plan?\"}]}";
+    }
+    if (template.equals("/v1/embeddings")) {
+      return "{\"model\":\"rag/" + COLLECTION + "\",\"input\":\"" + SECRET + "\"}";
+    }
+    if (template.equals("/v1/memories")) {
+      return "{\"user\":\"acme-user\",\"text\":\"written by globex\"}";
     }
     if (template.equals("/v1/erasures")) {
       return "{\"key\":\"owner\",\"value\":\"acme-owner\"}";
@@ -279,6 +301,10 @@ class TenantIsolationTest {
     state.set("jobs", read("/v1/jobs", acme));
     state.set("job", read("/v1/jobs/" + job, acme));
     state.set("erasures", read("/v1/erasures", acme));
+    state.set("sessions", read("/v1/sessions", acme));
+    state.set("session", read("/v1/sessions/" + session + "?user=acme-user", acme));
+    state.set("memories", read("/v1/memories", acme));
+    state.set("memory", read("/v1/memories/" + memory, acme));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;

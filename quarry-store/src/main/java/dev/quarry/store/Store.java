@@ -6,6 +6,8 @@ import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.memory.MemoryStore;
+import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
 import dev.quarry.store.usage.UsageStore;
 
@@ -41,6 +43,12 @@ public interface Store extends AutoCloseable {
   ErasureStore erasures();
 
   UsageStore usage();
+
+  /** Chat sessions and their turns. */
+  SessionStore sessions();
+
+  /** End users' long-term memories. */
+  MemoryStore memories();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

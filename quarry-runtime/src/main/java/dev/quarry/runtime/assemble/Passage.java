@@ -8,6 +8,17 @@ import java.util.Objects;
  * size in the generator's tokens.
  */
 public record Passage(int number, String collection, StoredChunk chunk, int tokens) {
+
+  /**
+   * The source name of an end user's memory, in place of a collection: no collection can be named
+   * so (names start with a letter or digit). Its chunk's document id is the memory's id.
+   */
+  public static final String MEMORY = "@memory";
+
+  /** Whether this passage is a memory of the end user rather than a collection's chunk. */
+  public boolean memory() {
+    return collection.equals(MEMORY);
+  }
   public Passage {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(chunk, "chunk");

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The messages a chat model answers from: one system message with the instructions and the
- * numbered passages (and any system messages the caller sent, after them), the conversation so
- * far, then the question.
+ * numbered passages, then the end user's recalled memories as their own block, numbered in the same
+ * sequence (and any system messages the caller sent, after them), the conversation so far, then the
+ * question.
  */
 public final class Prompt {
 
@@ -18,16 +19,29 @@ public final class Prompt {
       passage that supports it with its number in square brackets, like [1] or [2, 3]. If the passages \
       do not answer the question, say that they do not. Be concise.""";
 
+  static final String MEMORIES = "What is known about the user (cite it like a passage):";
+
   private Prompt() {}
 
   public static List<ChatMessage> messages(GenerationInput in) {
     StringBuilder system = new StringBuilder(INSTRUCTIONS).append("\n\nPassages:\n");
     for (Passage p : in.context().passages()) {
+      if (p.memory()) {
+        continue;
+      }
       system.append("\n[").append(p.number()).append("] ");
       if (!p.chunk().title().isBlank()) {
         system.append(p.chunk().title()).append(": ");
       }
       system.append(p.chunk().text()).append('\n');
+    }
+    if (in.context().passages().stream().anyMatch(Passage::memory)) {
+      system.append("\n").append(MEMORIES).append('\n');
+      for (Passage p : in.context().passages()) {
+        if (p.memory()) {
+          system.append("\n[").append(p.number()).append("] ").append(p.chunk().text()).append('\n');
+        }
+      }
     }
     List<ChatMessage> out = new ArrayList<>();
     List<ChatMessage> conversation = new ArrayList<>();

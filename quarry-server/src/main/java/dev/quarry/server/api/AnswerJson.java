@@ -47,7 +47,7 @@ final class AnswerJson {
   static Map<String, Object> citation(Citation c) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.id());
-    m.put("collection", c.collection());
+    m.put("collection", c.collection().equals(Passage.MEMORY) ? null : c.collection());
     m.put("document_id", c.documentId());
     m.put("chunk", c.chunk());
     m.put("start", c.start());
@@ -65,7 +65,7 @@ final class AnswerJson {
     StoredChunk c = p.chunk();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", p.number());
-    m.put("collection", p.collection());
+    m.put("collection", p.memory() ? null : p.collection());
     m.put("document_id", c.documentId());
     m.put("chunk", c.ordinal());
     m.put("start", c.start());

@@ -26,6 +26,9 @@ import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
+import dev.quarry.store.session.Session;
+import dev.quarry.store.session.SessionPolicy;
+import dev.quarry.store.session.SessionStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -65,9 +68,17 @@ public final class ChatRoutes {
   private final JsonCodec json;
   private final FilterJson filters;
   private final Clock clock;
+  private final SessionStore sessions;
+  private final SessionRoutes sessionFinder;
+  private final SessionPolicy sessionPolicy;
+  private final MemoryRoutes memories;
 
   public ChatRoutes(TenantCollections collections, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
-      Clock clock) {
+      Clock clock, SessionStore sessions, SessionPolicy sessionPolicy, MemoryRoutes memories) {
+    this.memories = memories;
+    this.sessions = sessions;
+    this.sessionFinder = new SessionRoutes(sessions);
+    this.sessionPolicy = sessionPolicy;
     this.collections = collections;
     this.pipeline = pipeline;
     this.limits = limits;
@@ -85,14 +96,19 @@ public final class ChatRoutes {
                 + "`llm.default_model`). `timeout_ms` bounds the whole request (at most `answer.max_timeout`): when "
                 + "it runs out the answer is extractive and `degraded` names the stage. With `stream: true` the "
                 + "answer comes as server-sent events: `citations` (the numbered passages, once retrieved), "
-                + "`delta` (`text`), then `done` (the whole response) or `error`.")
+                + "`delta` (`text`), then `done` (the whole response) or `error`. Every answer is a turn of a session: "
+                + "without `session_id` a new one is created (of `user`, when given) and its id returned; with it, "
+                + "that session of the same `user` is continued, its turns entering the prompt before `messages` "
+                + "under `answer.history_tokens`. With `user`, that user's memories most like the question are "
+                + "given to the model as their own block and cited like passages (`collection` null, `document_id` "
+                + "the memory's id).")
             .jsonBody(ChatBody.class, "collections")
             .responds(200, "`answer` with markers such as [1], `citations` (`id`, `collection`, `document_id`, "
                 + "`chunk`, `start`, `end`, `quote`), `session_id`, `model`, `usage` (`input_tokens`, "
                 + "`output_tokens`, `cost`), `timings` (milliseconds per stage), `degraded` (`stage`, `reason`, "
                 + "`fallback`), `generations` (index generation per collection); or, streamed, "
                 + "`text/event-stream`")
-            .fails(404, "not_found: a collection or the model does not exist"),
+            .fails(404, "not_found: a collection, the model, or the session (of this user) does not exist"),
         this::chat);
   }
 
@@ -101,7 +117,14 @@ public final class ChatRoutes {
     ApiKey caller = caller(key);
     List<ChatMessage> messages = messages(b);
     ChatMessage question = messages.getLast();
-    List<ChatMessage> history = messages.subList(0, messages.size() - 1);
+    List<ChatMessage> history = new ArrayList<>(messages.subList(0, messages.size() - 1));
+    Optional<String> user = Optional.ofNullable(b.user());
+    if (user.isPresent() && !SessionRoutes.validUser(user.get())) {
+      throw ApiException.invalidAt("/user", SessionRoutes.USER_RULE);
+    }
+    if (b.sessionId() != null && b.sessionId().isBlank()) {
+      throw ApiException.invalidAt("/session_id", "session_id must not be blank; leave it out to start a session");
+    }
     List<Source> sources = sources(b, caller);
     AnswerSettings settings = pipeline.settings();
     int k = b.k() == null ? settings.k() : b.k();
@@ -124,18 +147,26 @@ public final class ChatRoutes {
       throw ApiException.invalidAt("/timeout_ms", "timeout_ms must be in 1.." + maxMs + ", got: " + b.timeoutMs());
     }
     Duration timeout = b.timeoutMs() == null ? settings.timeout() : Duration.ofMillis(b.timeoutMs());
+    Session session;
+    if (b.sessionId() == null) {
+      session = sessions.create(caller.tenant(), user, sessionPolicy);
+    } else {
+      session = sessionFinder.find(caller.tenant(), b.sessionId(), user);
+      history.addAll(0, SessionRoutes.history(sessions.turns(caller.tenant(), session.id())));
+    }
     AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
-        clock.instant().plus(timeout));
+        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)));
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
       }
-      return Response.streamed("text/event-stream", out -> stream(request, r.requestId(), out));
+      return Response.streamed("text/event-stream", out -> stream(request, session, r.requestId(), out));
     }
     Answer a = pipeline.answer(request, AnswerListener.NONE);
-    return Response.ok(AnswerJson.answer(a, Optional.empty()));
+    sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
+    return Response.ok(AnswerJson.answer(a, Optional.of(session.id())));
   }
 
   /** {@code messages} or {@code message}, checked: known roles, text content, a user message last. */
@@ -207,7 +238,7 @@ public final class ChatRoutes {
    * {@code done}; a failure after the headers went out is an {@code error} event. A client that goes
    * away makes the next write fail, which cancels the model call (see {@link AnswerListener}).
    */
-  private void stream(AnswerRequest request, String requestId, OutputStream out) throws IOException {
+  private void stream(AnswerRequest request, Session session, String requestId, OutputStream out) throws IOException {
     Events events = new Events(out);
     try {
       Answer a = pipeline.answer(request, new AnswerListener() {
@@ -221,7 +252,8 @@ public final class ChatRoutes {
           events.send("delta", Map.of("text", text));
         }
       });
-      Map<String, Object> done = AnswerJson.answer(a, Optional.empty());
+      sessions.append(session.tenant(), session.id(), SessionRoutes.turn(request.question(), a), sessionPolicy);
+      Map<String, Object> done = AnswerJson.answer(a, Optional.of(session.id()));
       done.put("request_id", requestId);
       events.send("done", done);
     } catch (UncheckedIOException e) {

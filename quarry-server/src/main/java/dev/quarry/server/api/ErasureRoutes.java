@@ -47,6 +47,7 @@ public final class ErasureRoutes {
     Access ingest = Access.scope(Scope.INGEST);
     ApiDoc.Param id = ApiDoc.Param.path("erasure", "The receipt id.");
     String receipt = "`id`, `key`, `value`, `status` (requested, deleted, purged), `documents_deleted`, "
+        + "`sessions_deleted` and `memories_deleted` (for the key `user`: that end user's chat sessions and memories), "
         + "`requested_at`, `deleted_at`, `purged_at`, `places` (`index`, `embedding_cache`, `store`, each pending, "
         + "deleted or purged)";
     router.route("POST", "/v1/erasures", ingest,
@@ -110,6 +111,8 @@ public final class ErasureRoutes {
     out.put("value", e.value());
     out.put("status", e.status().wireName());
     out.put("documents_deleted", e.documentsDeleted());
+    out.put("sessions_deleted", e.sessionsDeleted());
+    out.put("memories_deleted", e.memoriesDeleted());
     out.put("requested_at", e.requestedAt().toString());
     out.put("deleted_at", e.deletedAt().map(Instant::toString).orElse(null));
     out.put("purged_at", e.purgedAt().map(Instant::toString).orElse(null));

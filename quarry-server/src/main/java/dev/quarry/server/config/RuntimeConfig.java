@@ -6,6 +6,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.llm.config.LlmConfig;
 import dev.quarry.llm.config.LlmConfigReader;
 import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.store.session.SessionPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,20 +14,37 @@ import java.util.Objects;
  * What answers are made with: the models (section {@code llm}: providers and models in the file,
  * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
  * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
- * {@code answer}). Without an {@code llm} section every request is answered extractively.
+ * {@code answer}), and how long chat sessions live and how many turns they keep (section
+ * {@code sessions}). Without an {@code llm} section every request is answered extractively.
  */
-public record RuntimeConfig(LlmConfig llm, AnswerSettings answer) {
+public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
 
-  public static final RuntimeConfig DEFAULT = new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT);
+  public static final RuntimeConfig DEFAULT =
+      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT);
 
   public RuntimeConfig {
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(answer, "answer");
+    Objects.requireNonNull(sessions, "sessions");
   }
 
-  /** Binds sections {@code llm} and {@code answer} of {@code root}. */
+  /** The models and answer settings given, sessions as by default. */
+  public RuntimeConfig(LlmConfig llm, AnswerSettings answer) {
+    this(llm, answer, SessionPolicy.DEFAULT);
+  }
+
+  /** Binds sections {@code llm}, {@code answer} and {@code sessions} of {@code root}. */
   public static RuntimeConfig from(ConfigSection root) {
-    return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")));
+    return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")),
+        sessions(root.section("sessions")));
+  }
+
+  private static SessionPolicy sessions(ConfigSection s) {
+    SessionPolicy d = SessionPolicy.DEFAULT;
+    Duration ttl = s.duration("ttl", Duration.ofMinutes(1), Duration.ofDays(365)).orElse(d.ttl());
+    int maxTurns = s.integer("max_turns", 1, 10_000).orElse(d.maxTurns());
+    s.done();
+    return new SessionPolicy(ttl, maxTurns);
   }
 
   private static LlmConfig llm(ConfigSection s) {

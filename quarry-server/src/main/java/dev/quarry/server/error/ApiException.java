@@ -19,6 +19,12 @@ public final class ApiException extends RuntimeException {
     this.problem = problem;
   }
 
+  /** Not found (404 {@code not_found}), with {@code details} for the client, e.g. a compatible API's own code. */
+  public static ApiException notFound(String message, Map<String, Object> details) {
+    dev.quarry.core.error.ErrorCode c = dev.quarry.core.error.ErrorCode.NOT_FOUND;
+    return new ApiException(new Problem(Problem.statusOf(c), c.wireName(), message, c.retryable(), details));
+  }
+
   public static ApiException of(ServerErrorCode code, String message) {
     return new ApiException(Problem.of(code, message, Map.of()));
   }

@@ -76,6 +76,8 @@ public final class Router implements HttpHandler {
   private Tracing tracing = Tracing.off();
   private Cors cors = new Cors(CorsConfig.DEFAULT);
   private final Map<String, Long> bodyLimits = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Function<Problem, Map<String, Object>>> errorShapes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Router(ApiKeyStore keys, JsonCodec json, long maxBodyBytes) {
     this(keys, json, maxBodyBytes, Metrics.NONE);
@@ -130,6 +132,18 @@ public final class Router implements HttpHandler {
           + ": a tenant-admin route names its tenant in the path as {" + Access.TENANT_PARAMETER + "}");
     }
     return route;
+  }
+
+  /**
+   * Writes the errors of the routes whose template is one of {@code templates} in {@code shape}
+   * instead of Quarry's ({@code code}, {@code message}, ...), e.g. OpenAI's for its compatible API;
+   * failures before a route matched (404, 405) keep Quarry's.
+   */
+  public Router errorShape(java.util.function.Function<Problem, Map<String, Object>> shape, String... templates) {
+    for (String t : templates) {
+      errorShapes.put(t, shape);
+    }
+    return this;
   }
 
   /** The routes declared so far, in declaration order. */
@@ -197,11 +211,16 @@ public final class Router implements HttpHandler {
       metrics.errorRaised(p.code());
       status = p.status();
       errorCode = p.code();
-      body = new LinkedHashMap<>();
-      body.put("code", p.code());
-      body.put("message", p.message());
-      body.put("retryable", p.retryable());
-      body.put("details", p.details());
+      var shape = errorShapes.get(matched.template);
+      if (shape != null) {
+        body = new LinkedHashMap<>(shape.apply(p));
+      } else {
+        body = new LinkedHashMap<>();
+        body.put("code", p.code());
+        body.put("message", p.message());
+        body.put("retryable", p.retryable());
+        body.put("details", p.details());
+      }
     }
     if (stamp) {
       body.put("request_id", requestId);

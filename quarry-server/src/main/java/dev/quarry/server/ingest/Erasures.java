@@ -21,6 +21,10 @@ import java.util.Map;
  * of the tenant's collections, and has the store push deleted rows out of its files ({@link
  * #places} lists each place and its state for the receipt).
  *
+ * <p>An erasure whose key is {@value #SUBJECT_USER} also deletes that end user's chat sessions and
+ * memories. Every erasure redacts, in the stored turns of the tenant's sessions, the answers that
+ * cited a deleted document (the store does that on reading too, for documents deleted otherwise).
+ *
  * <p>Each step is idempotent, so a crash between acting and recording repeats the step. Decision:
  * "purged" speaks for the files in the data directory. On SQLite that includes the store
  * ({@code secure_delete} zeroes freed pages, the write-ahead log is checkpointed and truncated);
@@ -28,6 +32,12 @@ import java.util.Map;
  * the receipt reports the store as {@code deleted}, not {@code purged}.
  */
 public final class Erasures {
+
+  /**
+   * The key that names an end user of chat: an erasure by it also deletes that user's sessions and
+   * memories (counted on the receipt).
+   */
+  public static final String SUBJECT_USER = "user";
 
   private static final System.Logger LOG = System.getLogger(Erasures.class.getName());
 
@@ -57,7 +67,15 @@ public final class Erasures {
               deleted += ingestion.deleteMatching(tc, subject);
             }
           }
-          r = store.erasures().markDeleted(r.tenant(), r.id(), deleted);
+          long sessions = 0;
+          long memories = 0;
+          if (r.key().equals(SUBJECT_USER)) {
+            sessions = store.sessions().deleteOfUser(r.tenant(), r.value());
+            memories = store.memories().deleteOfUser(r.tenant(), r.value());
+          }
+          // answers that cited what was just deleted lose its text now, before the purge
+          store.sessions().scrubDeleted(r.tenant());
+          r = store.erasures().markDeleted(r.tenant(), r.id(), deleted, sessions, memories);
           advanced++;
         }
         if (r.status() == ErasureStatus.DELETED && purgeAll(r)) {

@@ -479,6 +479,11 @@ public final class Ingestion {
     }
   }
 
+  /** Deletes chat sessions past their expiry (up to {@code limit}); returns how many. */
+  public int deleteExpiredSessions(int limit) {
+    return store.sessions().deleteExpired(limit);
+  }
+
   /**
    * Deletes jobs that finished more than {@code ingest.job_retention} ago (up to {@code limit},
    * every tenant); returns how many.

@@ -64,6 +64,7 @@ public final class IngestionWorker implements AutoCloseable {
         if (!clock.instant().isBefore(nextHousekeeping)) {
           ingestion.expire(1000);
           ingestion.deleteOldJobs(1000);
+          ingestion.deleteExpiredSessions(1000);
           erasures.advance();
           ingestion.compactQuiet();
           nextHousekeeping = clock.instant().plus(poll);

@@ -96,7 +96,7 @@ class ChatApiTest {
       assertEquals(citation.get("quote").asText(),
           text.substring(citation.get("start").asInt(), citation.get("end").asInt()), citation.toString());
     }
-    assertTrue(b.get("session_id").isNull());
+    assertFalse(b.get("session_id").isNull(), "every answer is a turn of a session");
     assertEquals(0, b.get("usage").get("cost").decimalValue().signum());
     assertTrue(b.get("usage").get("input_tokens").asLong() > 0);
     List<String> stages = new ArrayList<>();

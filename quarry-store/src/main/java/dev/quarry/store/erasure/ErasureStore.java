@@ -23,7 +23,16 @@ public interface ErasureStore {
   List<ErasureReceipt> list(TenantId tenant);
 
   /** Records that the matching documents are deleted (not searchable), and how many there were. */
-  ErasureReceipt markDeleted(TenantId tenant, String id, long documentsDeleted);
+  default ErasureReceipt markDeleted(TenantId tenant, String id, long documentsDeleted) {
+    return markDeleted(tenant, id, documentsDeleted, 0, 0);
+  }
+
+  /**
+   * Records that the subject's documents, and (for the key {@code user}) chat sessions and memories,
+   * are deleted, and how many of each there were.
+   */
+  ErasureReceipt markDeleted(TenantId tenant, String id, long documentsDeleted, long sessionsDeleted,
+      long memoriesDeleted);
 
   /** Records that the deleted data is gone from the index files. */
   ErasureReceipt markPurged(TenantId tenant, String id);

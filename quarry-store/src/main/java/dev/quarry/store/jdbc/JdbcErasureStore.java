@@ -18,7 +18,7 @@ import java.util.Optional;
 final class JdbcErasureStore implements ErasureStore {
 
   private static final String COLUMNS = "tenant_id, id, meta_key, meta_value, status, documents_deleted,"
-      + " requested_at, deleted_at, purged_at";
+      + " requested_at, deleted_at, purged_at, sessions_deleted, memories_deleted";
   private static final int MAX_UNFINISHED = 1000;
 
   private final Database db;
@@ -37,10 +37,10 @@ final class JdbcErasureStore implements ErasureStore {
     String id = options.newId();
     return db.write("requesting an erasure in tenant '" + tenant + "'", c -> {
       Parents.requireTenant(c, tenant);
-      Jdbc.update(c, "INSERT INTO erasures (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'requested', 0, ?, NULL, NULL)",
+      Jdbc.update(c, "INSERT INTO erasures (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'requested', 0, ?, NULL, NULL, 0, 0)",
           tenant.value(), id, key, value, now);
       return new ErasureReceipt(id, tenant, key, value, ErasureStatus.REQUESTED, 0, now,
-          Optional.empty(), Optional.empty());
+          Optional.empty(), Optional.empty(), 0, 0);
     });
   }
 
@@ -57,14 +57,17 @@ final class JdbcErasureStore implements ErasureStore {
   }
 
   @Override
-  public ErasureReceipt markDeleted(TenantId tenant, String id, long documentsDeleted) {
-    if (documentsDeleted < 0) {
-      throw new InvalidInputException("documentsDeleted must be >= 0, got: " + documentsDeleted);
+  public ErasureReceipt markDeleted(TenantId tenant, String id, long documentsDeleted, long sessionsDeleted,
+      long memoriesDeleted) {
+    if (documentsDeleted < 0 || sessionsDeleted < 0 || memoriesDeleted < 0) {
+      throw new InvalidInputException("deleted counts must be >= 0, got: " + documentsDeleted + ", "
+          + sessionsDeleted + ", " + memoriesDeleted);
     }
     Instant now = options.now();
     return transition(tenant, id, ErasureStatus.DELETED, c -> Jdbc.update(c,
-        "UPDATE erasures SET status = 'deleted', documents_deleted = ?, deleted_at = ?"
-            + " WHERE tenant_id = ? AND id = ?", documentsDeleted, now, tenant.value(), id));
+        "UPDATE erasures SET status = 'deleted', documents_deleted = ?, sessions_deleted = ?, memories_deleted = ?,"
+            + " deleted_at = ? WHERE tenant_id = ? AND id = ?", documentsDeleted, sessionsDeleted, memoriesDeleted, now,
+        tenant.value(), id));
   }
 
   @Override
@@ -118,7 +121,9 @@ final class JdbcErasureStore implements ErasureStore {
         rs.getLong("documents_deleted"),
         Jdbc.instant(rs, "requested_at"),
         Jdbc.optionalInstant(rs, "deleted_at"),
-        Jdbc.optionalInstant(rs, "purged_at"));
+        Jdbc.optionalInstant(rs, "purged_at"),
+        rs.getLong("sessions_deleted"),
+        rs.getLong("memories_deleted"));
   }
 
   private static void requireField(String what, String text) {

@@ -9,6 +9,8 @@ import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.memory.MemoryStore;
+import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
 import dev.quarry.store.usage.UsageStore;
 
@@ -25,6 +27,8 @@ final class JdbcStore implements Store {
   private final IdempotencyStore idempotency;
   private final ErasureStore erasures;
   private final UsageStore usage;
+  private final SessionStore sessions;
+  private final MemoryStore memories;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -53,6 +57,8 @@ final class JdbcStore implements Store {
     this.idempotency = new JdbcIdempotencyStore(db, options);
     this.erasures = new JdbcErasureStore(db, options);
     this.usage = new JdbcUsageStore(db);
+    this.sessions = new JdbcSessionStore(db, options);
+    this.memories = new JdbcMemoryStore(db, options);
   }
 
   @Override
@@ -93,6 +99,16 @@ final class JdbcStore implements Store {
   @Override
   public UsageStore usage() {
     return usage;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public MemoryStore memories() {
+    return memories;
   }
 
   @Override

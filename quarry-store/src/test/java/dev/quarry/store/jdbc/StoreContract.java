@@ -1533,6 +1533,174 @@ abstract class StoreContract {
     }
   }
 
+  @Nested
+  class Sessions {
+
+    TenantId acme;
+    CollectionKey docs;
+    final dev.quarry.store.session.SessionPolicy policy =
+        new dev.quarry.store.session.SessionPolicy(Duration.ofHours(1), 3);
+
+    @BeforeEach
+    void setUp() {
+      acme = StoreContract.this.tenant("acme");
+      docs = StoreContract.this.collection(acme, "docs");
+    }
+
+    dev.quarry.store.session.NewTurn turn(String question, String doc) {
+      return new dev.quarry.store.session.NewTurn(question, "the answer to " + question + " [1]", "extractive",
+          List.of(new dev.quarry.store.session.TurnCitation(1, Optional.of("docs"), doc, 0, 4, 9, "quote")), 12, 7);
+    }
+
+    @Test
+    void turnsAreKeptInOrderWithTheirCitationsAndTokens() {
+      submit(docs, "a", "h");
+      var s = store.sessions().create(acme, Optional.of("alice"), policy);
+      assertEquals(0, s.turns());
+      clock.advance(Duration.ofSeconds(5));
+      var after = store.sessions().append(acme, s.id(), turn("q1", "a"), policy);
+      assertEquals(1, after.turns());
+      assertEquals(T0.plusSeconds(5).plus(policy.ttl()), after.expiresAt());
+      var turns = store.sessions().turns(acme, s.id());
+      assertEquals(1, turns.size());
+      var t = turns.getFirst();
+      assertEquals("q1", t.question());
+      assertEquals("the answer to q1 [1]", t.answer());
+      assertEquals(List.of(new dev.quarry.store.session.TurnCitation(1, Optional.of("docs"), "a", 0, 4, 9, "quote")),
+          t.citations());
+      assertEquals(12, t.inputTokens());
+      assertEquals(7, t.outputTokens());
+      assertFalse(t.redacted());
+      assertEquals(Optional.of("alice"), store.sessions().find(acme, s.id()).orElseThrow().user());
+    }
+
+    @Test
+    void theOldestTurnsGoBeyondTheMaximum() {
+      submit(docs, "a", "h");
+      var s = store.sessions().create(acme, Optional.empty(), policy);
+      for (int i = 1; i <= 5; i++) {
+        store.sessions().append(acme, s.id(), turn("q" + i, "a"), policy);
+      }
+      assertEquals(List.of("q3", "q4", "q5"),
+          store.sessions().turns(acme, s.id()).stream().map(dev.quarry.store.session.Turn::question).toList());
+      assertEquals(List.of(3, 4, 5),
+          store.sessions().turns(acme, s.id()).stream().map(dev.quarry.store.session.Turn::ordinal).toList());
+      assertEquals(3, store.sessions().find(acme, s.id()).orElseThrow().turns());
+    }
+
+    @Test
+    void anExpiredSessionIsNotFoundNorContinuedAndIsDeletedByTheSweep() {
+      var s = store.sessions().create(acme, Optional.empty(), policy);
+      clock.advance(Duration.ofHours(1));
+      assertEquals(Optional.empty(), store.sessions().find(acme, s.id()));
+      assertEquals(List.of(), store.sessions().list(acme, Optional.empty(), PageRequest.first(10)).items());
+      assertThrows(NotFoundException.class, () -> store.sessions().append(acme, s.id(), turn("q", "a"), policy));
+      assertEquals(1, store.sessions().deleteExpired(10));
+      assertEquals(0, store.sessions().deleteExpired(10));
+    }
+
+    @Test
+    void anAnswerCitingADeletedDocumentReadsRedactedAndScrubbingMakesItPermanent() throws SQLException {
+      submit(docs, "kept", "h1");
+      submit(docs, "secret", "h2");
+      var s = store.sessions().create(acme, Optional.empty(), policy);
+      store.sessions().append(acme, s.id(), turn("first", "kept"), policy);
+      store.sessions().append(acme, s.id(), new dev.quarry.store.session.NewTurn("second", "secret text [1]",
+          "extractive", List.of(new dev.quarry.store.session.TurnCitation(1, Optional.of("docs"), "secret", 0, 0, 11,
+          "secret text")), 1, 1), policy);
+      assertTrue(store.documents().delete(DocumentKey.of(docs, "secret"), OptionalLong.empty()));
+
+      var turns = store.sessions().turns(acme, s.id());
+      assertFalse(turns.get(0).redacted());
+      assertTrue(turns.get(1).redacted());
+      assertEquals(dev.quarry.store.session.Turn.REDACTED, turns.get(1).answer());
+      assertEquals(List.of(), turns.get(1).citations());
+      assertEquals("second", turns.get(1).question());
+
+      assertEquals(1, store.sessions().scrubDeleted(acme));
+      try (Connection c = rawConnection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT * FROM session_turns t LEFT JOIN session_citations c"
+              + " ON c.session_id = t.session_id AND c.turn = t.ordinal")) {
+        while (rs.next()) {
+          assertFalse(new ResultSetRow(rs).text().contains("secret text"), "the quote is gone from the database");
+        }
+      }
+      // already scrubbed: nothing more to redact
+      assertEquals(0, store.sessions().scrubDeleted(acme));
+    }
+
+    @Test
+    void listsArePagedNewestFirstAndFilteredByUser() {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.addFirst(store.sessions().create(acme, Optional.of(i % 2 == 0 ? "alice" : "bob"), policy).id());
+        clock.advance(Duration.ofMillis(1));
+      }
+      Page<dev.quarry.store.session.Session> first = store.sessions().list(acme, Optional.empty(), PageRequest.first(3));
+      Page<dev.quarry.store.session.Session> second =
+          store.sessions().list(acme, Optional.empty(), PageRequest.first(3).next(first));
+      List<String> all = new ArrayList<>(first.items().stream().map(dev.quarry.store.session.Session::id).toList());
+      all.addAll(second.items().stream().map(dev.quarry.store.session.Session::id).toList());
+      assertEquals(ids, all);
+      assertEquals(Optional.empty(), second.next());
+      assertEquals(3, store.sessions().list(acme, Optional.of("alice"), PageRequest.first(10)).items().size());
+      assertEquals(3, store.sessions().deleteOfUser(acme, "alice"));
+      assertEquals(2, store.sessions().list(acme, Optional.empty(), PageRequest.first(10)).items().size());
+    }
+
+    @Test
+    void anotherTenantCannotSeeContinueOrDeleteASession() {
+      TenantId rival = StoreContract.this.tenant("rival");
+      submit(docs, "a", "h");
+      var s = store.sessions().create(acme, Optional.of("alice"), policy);
+      store.sessions().append(acme, s.id(), turn("q", "a"), policy);
+      assertEquals(Optional.empty(), store.sessions().find(rival, s.id()));
+      assertEquals(List.of(), store.sessions().turns(rival, s.id()));
+      assertThrows(NotFoundException.class, () -> store.sessions().append(rival, s.id(), turn("q", "a"), policy));
+      assertFalse(store.sessions().delete(rival, s.id()));
+      assertEquals(0, store.sessions().deleteOfUser(rival, "alice"));
+      assertEquals(1, store.sessions().turns(acme, s.id()).size());
+      assertTrue(store.sessions().delete(acme, s.id()));
+      assertEquals(Optional.empty(), store.sessions().find(acme, s.id()));
+    }
+
+    @Test
+    void memoriesAreKeptPerUserWithTheirEmbeddingAndCanBeDeleted() {
+      TenantId rival = StoreContract.this.tenant("rival");
+      var m = store.memories().add(acme, new dev.quarry.store.memory.NewMemory("alice", "likes tea", "{\"k\":1}",
+          "hash-64", List.of(0.5f, -1.25f, 3f)));
+      clock.advance(Duration.ofMillis(1));
+      store.memories().add(acme, new dev.quarry.store.memory.NewMemory("alice", "lives in Lyon", "{}", "hash-64",
+          List.of(1f, 0f, 0f)));
+      store.memories().add(acme, new dev.quarry.store.memory.NewMemory("bob", "likes coffee", "{}", "hash-64",
+          List.of(1f, 0f, 0f)));
+      assertEquals(m, store.memories().find(acme, m.id()).orElseThrow());
+      assertEquals(List.of(0.5f, -1.25f, 3f), store.memories().find(acme, m.id()).orElseThrow().embedding());
+      assertEquals(List.of("lives in Lyon", "likes tea"), store.memories().list(acme, Optional.of("alice"), PageRequest.first(10))
+          .items().stream().map(dev.quarry.store.memory.Memory::text).toList());
+      assertEquals(2, store.memories().ofUser(acme, "alice").size());
+      assertEquals(3, store.memories().list(acme, Optional.empty(), PageRequest.first(10)).items().size());
+      Page<dev.quarry.store.memory.Memory> one = store.memories().list(acme, Optional.empty(), PageRequest.first(2));
+      assertEquals(1, store.memories().list(acme, Optional.empty(), PageRequest.first(2).next(one)).items().size());
+      assertEquals(Optional.empty(), store.memories().find(rival, m.id()));
+      assertFalse(store.memories().delete(rival, m.id()));
+      assertEquals(List.of(), store.memories().ofUser(rival, "alice"));
+      assertTrue(store.memories().delete(acme, m.id()));
+      assertEquals(1, store.memories().deleteOfUser(acme, "alice"));
+      assertEquals(List.of(), store.memories().ofUser(acme, "alice"));
+      assertEquals(1, store.memories().ofUser(acme, "bob").size());
+    }
+
+    @Test
+    void anErasureReceiptCountsSessionsAndMemories() {
+      ErasureReceipt r = store.erasures().request(acme, "user", "alice");
+      ErasureReceipt d = store.erasures().markDeleted(acme, r.id(), 1, 2, 3);
+      assertEquals(2, d.sessionsDeleted());
+      assertEquals(3, d.memoriesDeleted());
+      assertEquals(d, store.erasures().find(acme, r.id()).orElseThrow());
+    }
+  }
+
   /** A whole result-set row as text, to search every column at once. */
   record ResultSetRow(String text) {
     ResultSetRow(ResultSet rs) throws SQLException {

@@ -1,0 +1,595 @@
+package dev.quarry.server.api;
+
+import static dev.quarry.server.tenancy.TenantCollections.caller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.core.chat.ChatMessage;
+import dev.quarry.core.chat.ChatModel;
+import dev.quarry.core.chat.ChatModelInfo;
+import dev.quarry.core.chat.ChatRequest;
+import dev.quarry.core.chat.ChatResponse;
+import dev.quarry.core.chat.ChatRole;
+import dev.quarry.core.chat.FinishReason;
+import dev.quarry.core.chat.TokenUsage;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.observe.ModelCall;
+import dev.quarry.core.observe.StageObserver;
+import dev.quarry.engine.Collection;
+import dev.quarry.llm.config.LlmConfig;
+import dev.quarry.runtime.Answer;
+import dev.quarry.runtime.AnswerListener;
+import dev.quarry.runtime.AnswerModel;
+import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.runtime.AnswerRequest;
+import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.server.error.ApiException;
+import dev.quarry.server.error.Problem;
+import dev.quarry.server.http.Access;
+import dev.quarry.server.http.ApiDoc;
+import dev.quarry.server.http.JsonCodec;
+import dev.quarry.server.http.Request;
+import dev.quarry.server.http.Response;
+import dev.quarry.server.http.Router;
+import dev.quarry.server.tenancy.TenantCollection;
+import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.store.collection.CollectionRecord;
+import dev.quarry.store.collection.CollectionStore;
+import dev.quarry.store.key.ApiKey;
+import dev.quarry.store.key.Scope;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * The OpenAI-compatible API: {@code GET /v1/models}, {@code POST /v1/chat/completions} and {@code
+ * POST /v1/embeddings}, with Quarry's API keys as bearer tokens and OpenAI's error shape ({@code
+ * {"error": {"message", "type", "param", "code"}}}). A tenant sees each configured model, proxied
+ * with Quarry's accounting, and {@code rag/<collection>} for each of its collections: the last user
+ * message answered by the answer pipeline, grounded in that collection, with citation markers in the
+ * text and the citations in an extra {@code quarry} field of the message (extractive when no model
+ * is configured).
+ */
+public final class OpenAiRoutes {
+
+  /** The model-name prefix of a collection answered through the pipeline. */
+  public static final String RAG = "rag/";
+  static final String COMPLETIONS = "/v1/chat/completions";
+  static final String MODELS = "/v1/models";
+  static final String EMBEDDINGS = "/v1/embeddings";
+  static final int MAX_INPUTS = 2048;
+
+  /** Documentation only: the bodies are read leniently, as OpenAI's clients send more than Quarry uses. */
+  record ChatCompletionBody(String model, List<ChatRoutes.ChatMessageBody> messages, Boolean stream,
+      JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user) {}
+
+  record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
+
+  private final TenantCollections collections;
+  private final CollectionStore collectionStore;
+  private final AnswerPipeline pipeline;
+  private final MemoryRoutes memories;
+  private final StageObserver stages;
+  private final JsonCodec json;
+  private final Clock clock;
+
+  public OpenAiRoutes(TenantCollections collections, CollectionStore collectionStore, AnswerPipeline pipeline,
+      MemoryRoutes memories, StageObserver stages, JsonCodec json, Clock clock) {
+    this.collections = collections;
+    this.collectionStore = collectionStore;
+    this.pipeline = pipeline;
+    this.memories = memories;
+    this.stages = stages;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  public void register(Router router) {
+    Access search = Access.scope(Scope.SEARCH);
+    router.route("GET", MODELS, search,
+        ApiDoc.op("listModels", "OpenAI-compatible: the models this key may use")
+            .responds(200, "`object: list`, `data`: each configured model and `rag/<collection>` for each collection "
+                + "of the caller's tenant (`id`, `object: model`, `created`, `owned_by`)")
+            .fails(401, "OpenAI's error shape: the API key is wrong, revoked or expired"),
+        (r, k) -> Response.ok(models(caller(k))));
+    router.route("POST", COMPLETIONS, search,
+        ApiDoc.op("createChatCompletion", "OpenAI-compatible chat completions")
+            .describe("`model`: a configured model (the call is proxied, with Quarry's accounting) or "
+                + "`rag/<collection>` (the last user message answered from that collection with citations: markers "
+                + "in the text, the citations in `message.quarry`). `messages`, `stream`, "
+                + "`stream_options.include_usage`, `max_tokens` (or `max_completion_tokens`), `temperature`, `user` "
+                + "(the end user whose memories a `rag/` answer recalls); other fields are ignored. Errors have "
+                + "OpenAI's shape.")
+            .jsonBody(ChatCompletionBody.class, "model", "messages")
+            .responds(200, "`chat.completion` (or, streamed, `chat.completion.chunk` server-sent events ending with "
+                + "`[DONE]`)")
+            .fails(404, "model_not_found: no such model or collection"),
+        this::complete);
+    router.route("POST", EMBEDDINGS, search,
+        ApiDoc.op("createEmbeddings", "OpenAI-compatible embeddings")
+            .describe("`model`: `rag/<collection>` or a collection's name (that collection's model), or an embedding "
+                + "model id (e.g. the default). `input`: a string or a list of up to " + MAX_INPUTS + " strings. "
+                + "`encoding_format`: `float` (default) or `base64`.")
+            .jsonBody(EmbeddingsBody.class, "model", "input")
+            .responds(200, "`object: list`, `data` (`object: embedding`, `index`, `embedding`), `model`, `usage`")
+            .fails(404, "model_not_found: no such collection or embedding model"),
+        this::embeddings);
+    router.errorShape(OpenAiRoutes::error, MODELS, COMPLETIONS, EMBEDDINGS);
+  }
+
+  // ---- models -----------------------------------------------------------------------------------
+
+  private Map<String, Object> models(ApiKey caller) {
+    long created = 0;
+    List<Map<String, Object>> data = new ArrayList<>();
+    for (ChatModelInfo m : pipeline.models().list()) {
+      if (!m.name().equals(LlmConfig.EXTRACTIVE)) {
+        data.add(model(m.name(), created, m.provider()));
+      }
+    }
+    for (CollectionRecord c : collectionStore.list(caller.tenant())) {
+      data.add(model(RAG + c.key().name(), c.createdAt().getEpochSecond(), "quarry"));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("object", "list");
+    out.put("data", data);
+    return out;
+  }
+
+  private static Map<String, Object> model(String id, long created, String owner) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("object", "model");
+    m.put("created", created);
+    m.put("owned_by", owner);
+    return m;
+  }
+
+  // ---- chat completions -------------------------------------------------------------------------
+
+  private Response complete(Request r, Optional<ApiKey> key) throws IOException {
+    ApiKey caller = caller(key);
+    JsonNode b = r.body(JsonNode.class);
+    if (b == null || !b.isObject()) {
+      throw ApiException.invalidAt("", "the body must be a JSON object");
+    }
+    String model = text(b, "model").orElseThrow(() -> ApiException.invalidAt("/model", "model is required"));
+    List<ChatMessage> messages = messages(b.get("messages"));
+    OptionalInt maxTokens = maxTokens(b);
+    OptionalDouble temperature = OptionalDouble.empty();
+    JsonNode t = b.get("temperature");
+    if (t != null && !t.isNull()) {
+      if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 2) {
+        throw ApiException.invalidAt("/temperature", "temperature must be a number in 0..2");
+      }
+      temperature = OptionalDouble.of(t.asDouble());
+    }
+    boolean stream = b.path("stream").asBoolean(false);
+    boolean usage = b.path("stream_options").path("include_usage").asBoolean(false);
+    Optional<String> user = text(b, "user");
+    if (user.isPresent() && !SessionRoutes.validUser(user.get())) {
+      throw ApiException.invalidAt("/user", SessionRoutes.USER_RULE);
+    }
+    Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
+    AnswerSettings settings = pipeline.settings();
+    Instant deadline = clock.instant().plus(settings.timeout());
+    if (model.startsWith(RAG)) {
+      ChatMessage last = messages.getLast();
+      if (last.role() != ChatRole.USER || last.content().isBlank()) {
+        throw ApiException.invalidAt("/messages/" + (messages.size() - 1), "the last message must be the user's "
+            + "question, not blank");
+      }
+      Collection collection = collection(caller, model.substring(RAG.length()));
+      AnswerRequest request = new AnswerRequest(last.content(), messages.subList(0, messages.size() - 1),
+          List.of(new Source(model.substring(RAG.length()), collection)), settings.k(), Optional.empty(),
+          pipeline.models().defaultModel(), maxTokens, temperature, deadline,
+          user.map(u -> memories.of(caller.tenant(), u)));
+      if (stream) {
+        return Response.streamed("text/event-stream", out -> streamRag(c, request, usage, out));
+      }
+      Answer a = pipeline.answer(request, AnswerListener.NONE);
+      Map<String, Object> message = message(a.text());
+      message.put("quarry", quarry(a));
+      return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
+    }
+    AnswerModel m = chatModel(model);
+    ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline);
+    if (stream) {
+      return Response.streamed("text/event-stream", out -> streamProxied(c, m, request, usage, out));
+    }
+    ChatResponse response = proxied(m, request, delta -> { });
+    Map<String, Object> message = message(response.text());
+    message.put("quarry", Map.of("cost", m.price().cost(response.usage())));
+    return Response.ok(c.whole(message, finish(response.finishReason()), response.usage()));
+  }
+
+  /** A proxied call, accounted like the pipeline's generations (GenAI metrics and span attributes). */
+  private ChatResponse proxied(AnswerModel m, ChatRequest request, dev.quarry.core.chat.ChatStream stream) {
+    ChatModel chat = m.chat().orElseThrow();
+    long wall0 = System.nanoTime();
+    ChatResponse response = null;
+    try {
+      response = chat.generate(request, stream);
+      return response;
+    } finally {
+      long wall = System.nanoTime() - wall0;
+      TokenUsage u = response == null ? TokenUsage.NONE : response.usage();
+      stages.generation(new ModelCall("chat", m.name(), m.info().provider(),
+          response == null ? m.info().upstreamModel() : response.upstreamModel(), u.inputTokens(), u.outputTokens(),
+          response == null ? Optional.empty() : response.timeToFirstToken()), wall, StageObserver.CPU_UNKNOWN);
+    }
+  }
+
+  private void streamRag(Completion c, AnswerRequest request, boolean includeUsage, OutputStream out) throws IOException {
+    Chunks chunks = new Chunks(c, out);
+    try {
+      chunks.delta(Map.of("role", "assistant", "content", ""), null);
+      Answer a = pipeline.answer(request, new AnswerListener() {
+        @Override
+        public void context(dev.quarry.runtime.assemble.Context context) {
+          // the citations come with the last chunk, in its quarry field
+        }
+
+        @Override
+        public void delta(String text) {
+          chunks.delta(Map.of("content", text), null);
+        }
+      });
+      chunks.delta(Map.of("quarry", quarry(a)), finish(a.finishReason()));
+      if (includeUsage) {
+        chunks.usage(a.usage());
+      }
+      chunks.done();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      chunks.error(Problem.of(e));
+    }
+  }
+
+  private void streamProxied(Completion c, AnswerModel m, ChatRequest request, boolean includeUsage, OutputStream out)
+      throws IOException {
+    Chunks chunks = new Chunks(c, out);
+    try {
+      chunks.delta(Map.of("role", "assistant", "content", ""), null);
+      ChatResponse response = proxied(m, request, text -> chunks.delta(Map.of("content", text), null));
+      chunks.delta(Map.of(), finish(response.finishReason()));
+      if (includeUsage) {
+        chunks.usage(response.usage());
+      }
+      chunks.done();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      chunks.error(Problem.of(e));
+    }
+  }
+
+  private Collection collection(ApiKey caller, String name) {
+    TenantCollection tc;
+    try {
+      tc = new TenantCollection(caller.tenant(), name);
+    } catch (RuntimeException e) {
+      throw modelNotFound(RAG + name);
+    }
+    return collections.engine().find(tc.engineName()).orElseThrow(() -> modelNotFound(RAG + name));
+  }
+
+  private AnswerModel chatModel(String name) {
+    if (name.equals(LlmConfig.EXTRACTIVE)) {
+      throw modelNotFound(name);
+    }
+    try {
+      return pipeline.models().resolve(name);
+    } catch (dev.quarry.core.error.NotFoundException e) {
+      throw modelNotFound(name);
+    }
+  }
+
+  private static ApiException modelNotFound(String model) {
+    return ApiException.notFound("The model '" + model + "' does not exist or you do not have access to it; "
+        + "GET /v1/models lists them", Map.of("openai_code", "model_not_found", "param", "model"));
+  }
+
+  private static List<ChatMessage> messages(JsonNode node) {
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw ApiException.invalidAt("/messages", "messages must be a non-empty list");
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode m = node.get(i);
+      String at = "/messages/" + i;
+      String role = m.path("role").asText("");
+      ChatRole r = switch (role) {
+        case "system", "developer" -> ChatRole.SYSTEM;
+        case "user" -> ChatRole.USER;
+        case "assistant" -> ChatRole.ASSISTANT;
+        default -> throw ApiException.invalidAt(at + "/role", "role must be system, developer, user or assistant, "
+            + "got: '" + role + "'");
+      };
+      out.add(new ChatMessage(r, content(m.get("content"), at + "/content"), List.of(), Optional.empty()));
+    }
+    return out;
+  }
+
+  /** A message's content: a string, or a list of parts of which the {@code text} ones are joined. */
+  private static String content(JsonNode c, String at) {
+    if (c == null || c.isNull()) {
+      return "";
+    }
+    if (c.isTextual()) {
+      return c.textValue();
+    }
+    if (c.isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode part : c) {
+        if (!part.path("type").asText().equals("text") || !part.path("text").isTextual()) {
+          throw ApiException.invalidAt(at, "only text content parts are taken here");
+        }
+        sb.append(part.get("text").textValue());
+      }
+      return sb.toString();
+    }
+    throw ApiException.invalidAt(at, "content must be a string or a list of text parts");
+  }
+
+  private static OptionalInt maxTokens(JsonNode b) {
+    for (String field : List.of("max_completion_tokens", "max_tokens")) {
+      JsonNode n = b.get(field);
+      if (n != null && !n.isNull()) {
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > ChatRoutes.MAX_TOKENS) {
+          throw ApiException.invalidAt("/" + field, field + " must be a whole number in 1.." + ChatRoutes.MAX_TOKENS);
+        }
+        return OptionalInt.of(n.asInt());
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  private static Optional<String> text(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isTextual()) {
+      throw ApiException.invalidAt("/" + field, field + " must be a string");
+    }
+    return Optional.of(n.textValue());
+  }
+
+  private static Map<String, Object> message(String content) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("role", "assistant");
+    m.put("content", content);
+    m.put("refusal", null);
+    return m;
+  }
+
+  /** What a {@code rag/} answer adds to the message: its citations and how it was made. */
+  private static Map<String, Object> quarry(Answer a) {
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("citations", a.citations().stream().map(AnswerJson::citation).toList());
+    q.put("model", a.model());
+    q.put("cost", a.cost());
+    q.put("degraded", AnswerJson.answer(a, Optional.empty()).get("degraded"));
+    q.put("generations", a.generations());
+    return q;
+  }
+
+  private static String finish(FinishReason f) {
+    return switch (f) {
+      case STOP -> "stop";
+      case LENGTH -> "length";
+      case TOOL_CALLS -> "tool_calls";
+      case CONTENT_FILTER -> "content_filter";
+    };
+  }
+
+  private static Map<String, Object> usage(TokenUsage u) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("prompt_tokens", u.inputTokens());
+    m.put("completion_tokens", u.outputTokens());
+    m.put("total_tokens", u.inputTokens() + u.outputTokens());
+    return m;
+  }
+
+  /** One completion's identity, shared by its whole response or all its chunks. */
+  private record Completion(String id, long created, String model) {
+    Map<String, Object> head(String object) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", id);
+      m.put("object", object);
+      m.put("created", created);
+      m.put("model", model);
+      return m;
+    }
+
+    Map<String, Object> whole(Map<String, Object> message, String finishReason, TokenUsage u) {
+      Map<String, Object> out = head("chat.completion");
+      Map<String, Object> choice = new LinkedHashMap<>();
+      choice.put("index", 0);
+      choice.put("message", message);
+      choice.put("logprobs", null);
+      choice.put("finish_reason", finishReason);
+      out.put("choices", List.of(choice));
+      out.put("usage", usage(u));
+      return out;
+    }
+  }
+
+  /** {@code chat.completion.chunk} events, each flushed as written, then {@code [DONE]}. */
+  private final class Chunks {
+    private final Completion c;
+    private final OutputStream out;
+
+    Chunks(Completion c, OutputStream out) {
+      this.c = c;
+      this.out = out;
+    }
+
+    void delta(Map<String, Object> delta, String finishReason) {
+      Map<String, Object> chunk = c.head("chat.completion.chunk");
+      Map<String, Object> choice = new LinkedHashMap<>();
+      choice.put("index", 0);
+      choice.put("delta", delta);
+      choice.put("logprobs", null);
+      choice.put("finish_reason", finishReason);
+      chunk.put("choices", List.of(choice));
+      send(json.write(chunk));
+    }
+
+    void usage(TokenUsage u) {
+      Map<String, Object> chunk = c.head("chat.completion.chunk");
+      chunk.put("choices", List.of());
+      chunk.put("usage", OpenAiRoutes.usage(u));
+      send(json.write(chunk));
+    }
+
+    void error(Problem p) {
+      send(json.write(OpenAiRoutes.error(p)));
+    }
+
+    void done() {
+      send("[DONE]".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(byte[] data) {
+      try {
+        out.write("data: ".getBytes(StandardCharsets.UTF_8));
+        out.write(data);
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  // ---- embeddings -------------------------------------------------------------------------------
+
+  private Response embeddings(Request r, Optional<ApiKey> key) throws IOException {
+    ApiKey caller = caller(key);
+    JsonNode b = r.body(JsonNode.class);
+    if (b == null || !b.isObject()) {
+      throw ApiException.invalidAt("", "the body must be a JSON object");
+    }
+    String model = text(b, "model").orElseThrow(() -> ApiException.invalidAt("/model", "model is required"));
+    List<String> inputs = inputs(b.get("input"));
+    String format = text(b, "encoding_format").orElse("float");
+    if (!format.equals("float") && !format.equals("base64")) {
+      throw ApiException.invalidAt("/encoding_format", "encoding_format must be float or base64, got: '" + format + "'");
+    }
+    Embedder embedder = embedder(caller, model);
+    float[][] vectors = embedder.embed(inputs, InputKind.DOCUMENT);
+    List<Map<String, Object>> data = new ArrayList<>();
+    long tokens = 0;
+    for (int i = 0; i < vectors.length; i++) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("object", "embedding");
+      d.put("index", i);
+      d.put("embedding", format.equals("base64") ? base64(vectors[i]) : vectors[i]);
+      data.add(d);
+      tokens += inputs.get(i).isBlank() ? 0 : inputs.get(i).strip().split("\\s+").length;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("object", "list");
+    out.put("data", data);
+    out.put("model", model);
+    out.put("usage", Map.of("prompt_tokens", tokens, "total_tokens", tokens));
+    return Response.ok(out);
+  }
+
+  /** {@code rag/<collection>} or a collection's name: its model; otherwise an embedding model id. */
+  private Embedder embedder(ApiKey caller, String model) {
+    String name = model.startsWith(RAG) ? model.substring(RAG.length()) : model;
+    Optional<Collection> c;
+    try {
+      c = collections.engine().find(new TenantCollection(caller.tenant(), name).engineName());
+    } catch (RuntimeException e) {
+      c = Optional.empty();
+    }
+    if (c.isPresent()) {
+      return c.get().embedder();
+    }
+    if (model.startsWith(RAG)) {
+      throw modelNotFound(model);
+    }
+    try {
+      return collections.engine().embedder(model);
+    } catch (InvalidInputException e) {
+      throw ApiException.notFound("The model '" + model + "' is neither a collection of yours nor an embedding "
+          + "model: " + e.getMessage(), Map.of("openai_code", "model_not_found", "param", "model"));
+    }
+  }
+
+  private static List<String> inputs(JsonNode input) {
+    if (input == null || input.isNull()) {
+      throw ApiException.invalidAt("/input", "input is required: a string or a list of strings");
+    }
+    if (input.isTextual()) {
+      return List.of(input.textValue());
+    }
+    if (!input.isArray() || input.isEmpty() || input.size() > MAX_INPUTS) {
+      throw ApiException.invalidAt("/input", "input must be a string or a list of 1.." + MAX_INPUTS + " strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < input.size(); i++) {
+      if (!input.get(i).isTextual()) {
+        throw ApiException.invalidAt("/input/" + i, "each input must be a string (token arrays are not taken)");
+      }
+      out.add(input.get(i).textValue());
+    }
+    return out;
+  }
+
+  private static String base64(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      b.putFloat(f);
+    }
+    return Base64.getEncoder().encodeToString(b.array());
+  }
+
+  // ---- errors -----------------------------------------------------------------------------------
+
+  /** A problem in OpenAI's error shape. */
+  static Map<String, Object> error(Problem p) {
+    String type = switch (p.status()) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 429 -> "rate_limit_error";
+      default -> p.status() >= 500 ? "api_error" : "invalid_request_error";
+    };
+    Object param = p.details().get("param");
+    if (param == null && p.details().get("pointer") instanceof String pointer && !pointer.isEmpty()) {
+      param = pointer.substring(1).replace('/', '.');
+    }
+    if (param == null) {
+      param = p.details().get("parameter");
+    }
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("message", p.message());
+    e.put("type", type);
+    e.put("param", param);
+    e.put("code", p.details().getOrDefault("openai_code", p.code()));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("error", e);
+    return out;
+  }
+}
