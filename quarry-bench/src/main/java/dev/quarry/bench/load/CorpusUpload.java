@@ -69,26 +69,14 @@ final class CorpusUpload {
     }
     System.out.printf(Locale.ROOT, "index: uploaded %,d documents to %s in %d jobs (%s); waiting for them%n",
         lines.size(), collection, jobs.size(), have < 0 ? "new collection" : String.format(Locale.ROOT, "%,d were indexed", have));
-    long lastPrint = System.nanoTime();
+    long[] lastPrint = {System.nanoTime()};
     for (String job : jobs) {
-      while (true) {
-        JsonNode j = api.json("GET", "/v1/jobs/" + ApiClient.segment(job), null, 200).body();
-        String state = j.path("state").asText();
-        if (state.equals("done")) {
-          break;
-        }
-        if (state.equals("done_with_failures")) {
-          throw new IllegalStateException("job " + job + " finished with failures: " + j.path("failures"));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the corpus was not indexed within " + LoadOptions.format(timeout) + "; job " + job + ": " + j);
-        }
-        if (System.nanoTime() - lastPrint > 30e9) {
+      awaitJob(api, job, deadline, timeout, () -> {
+        if (System.nanoTime() - lastPrint[0] > 30e9) {
           System.out.printf(Locale.ROOT, "index: %,d documents indexed so far%n", indexed(api, collection));
-          lastPrint = System.nanoTime();
+          lastPrint[0] = System.nanoTime();
         }
-        Thread.sleep(500);
-      }
+      });
     }
     long now = indexed(api, collection);
     if (now != lines.size()) {
@@ -98,5 +86,33 @@ final class CorpusUpload {
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(Locale.ROOT, "index: %,d documents indexed in %.1f s%n", now, seconds);
     return seconds;
+  }
+
+  /** Something to do between two polls of a job. */
+  interface Poll {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Polls {@code job} every half second until it is done; done with failures, or not done by
+   * {@code deadline} ({@link System#nanoTime()}), is an error.
+   */
+  static void awaitJob(ApiClient api, String job, long deadline, Duration timeout, Poll betweenPolls)
+      throws IOException, InterruptedException {
+    while (true) {
+      JsonNode j = api.json("GET", "/v1/jobs/" + ApiClient.segment(job), null, 200).body();
+      String state = j.path("state").asText();
+      if (state.equals("done")) {
+        return;
+      }
+      if (state.equals("done_with_failures")) {
+        throw new IllegalStateException("job " + job + " finished with failures: " + j.path("failures"));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + job + " was not done within " + LoadOptions.format(timeout) + ": " + j);
+      }
+      betweenPolls.run();
+      Thread.sleep(500);
+    }
   }
 }

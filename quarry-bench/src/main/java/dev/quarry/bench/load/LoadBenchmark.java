@@ -28,8 +28,12 @@ import java.util.Optional;
  *       read before and after for the server's CPU per query by stage ({@link CpuPerQuery});
  *   <li>the mixed phase: search clients and ingesting clients together for {@code --duration},
  *       the ingesting clients writing to a second collection, dropped afterwards;
- *   <li>the server's resident memory after the load.
  * </ol>
+ *
+ * <p>The server's memory is read after the corpus is in, after the large document ({@code
+ * --large-document}) if any, and after each phase: resident anonymous and file pages from {@code
+ * /proc}, and what the JVM committed by category when the server tracks native memory ({@code
+ * --server-java-opts -XX:NativeMemoryTracking=summary}).
  *
  * Prints a summary with a PASS or FAIL line per floor ({@link LoadReport}) and writes it as JSON to
  * {@code --out}. Every wait is bounded: the set-up by {@code --setup-timeout}, each phase by its
@@ -89,6 +93,12 @@ public final class LoadBenchmark {
         ApiClient admin = new ApiClient(http, server.base(), Optional.of(adminKey));
         ApiClient api = admin.withKey(tenantKey(admin));
         report.ingestSeconds(CorpusUpload.ensure(api, collection, corpus, o.setupTimeout()));
+        memory(server, report, "after the corpus was ingested");
+        if (o.largeDocumentMb() > 0) {
+          String text = LargeDocument.text(corpus, o.largeDocumentMb(), Long.toString(System.currentTimeMillis(), 36));
+          report.largeDocumentSeconds(LargeDocument.ingest(api, collection + "-large", text, o.setupTimeout()));
+          memory(server, report, "after a " + o.largeDocumentMb() + " MB document");
+        }
         String model = api.json("GET", "/v1/collections/" + collection, null, 200).body().path("model").asText();
         checkSearchAnswers(api, collection, queries.getFirst());
 
@@ -130,8 +140,8 @@ public final class LoadBenchmark {
     ThreadTimes threadsAfter = ThreadTimes.of(server.pid());
     PrometheusScrape after = api.metrics();
     CpuPerQuery cpu = CpuPerQuery.between(before, after, Math.max(1, search.succeeded() + search.errors()));
-    report.search(search, cpu, threadsAfter.secondsByGroupSince(threadsBefore), benchCpuSeconds, server.rss(),
-        Machine.loadAverage());
+    report.search(search, cpu, threadsAfter.secondsByGroupSince(threadsBefore), benchCpuSeconds, Machine.loadAverage());
+    memory(server, report, "after the search phase");
     System.out.printf(Locale.ROOT, "search: %,d queries in %.1f s = %.1f/s, %d errors [load %s]%n",
         search.succeeded(), search.seconds(), search.unitsPerSecond(), search.errors(), Machine.loadAverage());
   }
@@ -149,12 +159,18 @@ public final class LoadBenchmark {
         Workload.search(http, server.base(), collection, key, queries, o.mixedSearchClients()));
     ClosedLoop.Result search = searching.await(GRACE);
     Optional<ClosedLoop.Result> ingest = ingesting == null ? Optional.empty() : Optional.of(ingesting.await(GRACE));
-    ServeProcess.Rss rss = server.rss();
-    report.mixed(search, ingest, rss, Machine.loadAverage());
+    report.mixed(search, ingest, Machine.loadAverage());
+    memory(server, report, "after the mixed phase");
     System.out.printf(Locale.ROOT, "mixed: %,d queries, %,d documents ingested in %.1f s, %d errors [load %s]%n",
         search.succeeded(), ingest.map(ClosedLoop.Result::units).orElse(0L), search.seconds(),
         search.errors() + ingest.map(ClosedLoop.Result::errors).orElse(0L), Machine.loadAverage());
     api.json("DELETE", path, null, 200);
+  }
+
+  private static void memory(ServeProcess server, LoadReport.Builder report, String when) throws IOException {
+    LoadReport.Memory m = new LoadReport.Memory(when, server.rss(), NativeMemory.of(server.pid()));
+    report.memory(m);
+    System.out.println("server memory " + m);
   }
 
   /** Creates the benchmark's tenant if needed and a fresh key with the ingest and search scopes. */

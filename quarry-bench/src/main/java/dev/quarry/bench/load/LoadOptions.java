@@ -24,17 +24,22 @@ import java.util.regex.Pattern;
  * @param out where the JSON result is written
  * @param serverLog where the server's stdout and stderr (its access log) go
  * @param serverJavaOptions JVM options added after the launcher's for the server process
- * @param setupTimeout bound on starting the server and on ingesting the corpus
+ * @param setupTimeout bound on starting the server, on ingesting the corpus and on the large document
+ * @param largeDocumentMb size of one document ingested after the corpus, in MB of text; 0 for none
  */
 record LoadOptions(
     Path dataset, Path dataDir, Duration duration, Duration warmup, int clients, int mixedSearchClients,
     int mixedIngestClients, int ingestBatch, Path out, Path serverLog, List<String> serverJavaOptions,
-    Duration setupTimeout) {
+    Duration setupTimeout, int largeDocumentMb) {
 
   static final String USAGE = """
       usage: quarry bench load [--dataset DIR] [--data-dir DIR] [--duration 60s] [--warmup 60s]
                                [--clients 8] [--mixed-search 6] [--mixed-ingest 2] [--ingest-batch 20]
-                               [--out FILE] [--server-log FILE] [--server-java-opts "OPTS"] [--setup-timeout 30m]""";
+                               [--out FILE] [--server-log FILE] [--server-java-opts "OPTS"] [--setup-timeout 30m]
+                               [--large-document MB]""";
+
+  /** The server takes request bodies up to 32 MiB; the JSON line adds escapes to the text. */
+  static final int MAX_LARGE_DOCUMENT_MB = 24;
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -50,6 +55,7 @@ record LoadOptions(
     requireRange("--mixed-search", mixedSearchClients, 1, 256);
     requireRange("--mixed-ingest", mixedIngestClients, 0, 64);
     requireRange("--ingest-batch", ingestBatch, 1, 10_000);
+    requireRange("--large-document", largeDocumentMb, 0, MAX_LARGE_DOCUMENT_MB);
   }
 
   static LoadOptions defaults() {
@@ -58,7 +64,7 @@ record LoadOptions(
         Path.of(System.getProperty("user.home"), ".cache", "quarry-bench", "load"),
         Duration.ofSeconds(60), Duration.ofSeconds(60), 8, 6, 2, 20,
         tmp.resolve("quarry-bench-load.json"), tmp.resolve("quarry-bench-load-serve.log"), List.of(),
-        Duration.ofMinutes(30));
+        Duration.ofMinutes(30), 0);
   }
 
   static LoadOptions parse(String... args) {
@@ -75,6 +81,7 @@ record LoadOptions(
     Path serverLog = d.serverLog;
     List<String> javaOptions = new ArrayList<>(d.serverJavaOptions);
     Duration setupTimeout = d.setupTimeout;
+    int largeDocumentMb = d.largeDocumentMb;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -94,11 +101,12 @@ record LoadOptions(
         case "--server-log" -> serverLog = Path.of(v);
         case "--server-java-opts" -> javaOptions.addAll(Arrays.stream(v.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
         case "--setup-timeout" -> setupTimeout = duration(option, v);
+        case "--large-document" -> largeDocumentMb = integer(option, v);
         default -> throw new IllegalArgumentException("unknown option '" + option + "'");
       }
     }
     return new LoadOptions(dataset, dataDir, duration, warmup, clients, mixedSearch, mixedIngest, ingestBatch, out,
-        serverLog, javaOptions, setupTimeout);
+        serverLog, javaOptions, setupTimeout, largeDocumentMb);
   }
 
   /** A whole number and a unit: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */

@@ -18,13 +18,14 @@ class LoadOptionsTest {
     assertEquals(6, o.mixedSearchClients());
     assertEquals(2, o.mixedIngestClients());
     assertEquals(Path.of("../shared/datasets/scifact"), o.dataset());
+    assertEquals(0, o.largeDocumentMb());
   }
 
   @Test
   void parsesEveryOption() {
     LoadOptions o = LoadOptions.parse("--duration", "5s", "--warmup", "500ms", "--clients", "4", "--mixed-search", "3",
         "--mixed-ingest", "0", "--ingest-batch", "10", "--data-dir", "/tmp/d", "--dataset", "/tmp/ds", "--out", "r.json",
-        "--server-log", "s.log", "--server-java-opts", " -Xmx512m  -XX:+AlwaysPreTouch ", "--setup-timeout", "2m");
+        "--server-log", "s.log", "--server-java-opts", " -Xmx512m  -XX:+AlwaysPreTouch ", "--setup-timeout", "2m", "--large-document", "7");
     assertEquals(Duration.ofSeconds(5), o.duration());
     assertEquals(Duration.ofMillis(500), o.warmup());
     assertEquals(4, o.clients());
@@ -37,6 +38,7 @@ class LoadOptionsTest {
     assertEquals(Path.of("s.log"), o.serverLog());
     assertEquals(List.of("-Xmx512m", "-XX:+AlwaysPreTouch"), o.serverJavaOptions());
     assertEquals(Duration.ofMinutes(2), o.setupTimeout());
+    assertEquals(7, o.largeDocumentMb());
   }
 
   @Test
@@ -56,6 +58,8 @@ class LoadOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--duration", "0s")).getMessage());
     assertEquals("--clients must be in 1..256, got: 0",
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--clients", "0")).getMessage());
+    assertEquals("--large-document must be in 0..24, got: 25",
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--large-document", "25")).getMessage());
     assertEquals("--clients is a whole number, got: 'eight'",
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--clients", "eight")).getMessage());
     assertEquals("--clients needs a value",

@@ -129,4 +129,27 @@ class ModelTokenizerTest {
     assertEquals(input.ids()[1], input.ids()[510], "the last kept content token is the 510th, not the text's tail");
     assertEquals(512, input.typeIds().length);
   }
+
+  @Test
+  void windowsEndAfterASpaceOrLineBreakInTheirSecondHalf() {
+    assertEquals(3, ModelTokenizer.windowEnd("abc", 0, 8), "a short rest is one window");
+    assertEquals(6, ModelTokenizer.windowEnd("abcde fghij klmno", 0, 8), "after the space at 5");
+    assertEquals(12, ModelTokenizer.windowEnd("abcde fghij\nklmno", 6, 8), "after the line break at 11");
+    assertEquals(8, ModelTokenizer.windowEnd("a bcdefghijklmno", 0, 8), "no space in the second half: cut at 8");
+    assertEquals(7, ModelTokenizer.windowEnd("abcdefg\uD83D\uDE00hij", 0, 8), "a surrogate pair is not split");
+  }
+
+  @Test
+  void aLongDocumentIsTokenizedInWindowsWithOffsetsIntoTheWholeText() {
+    String sentence = "Microstructural development of human newborn cerebral white matter, naïve café 🙂.\n";
+    String text = sentence.repeat(3 * ModelTokenizer.WINDOW_CHARS / sentence.length());
+    TokenSpans spans = bge.tokenize(text);
+    TokenSpans one = bge.tokenize(sentence);
+    assertEquals(one.count() * (text.length() / sentence.length()), spans.count());
+    List<String> expected = pieces(sentence, one);
+    List<String> all = pieces(text, spans);
+    for (int i = 0; i < all.size(); i++) {
+      assertEquals(expected.get(i % expected.size()), all.get(i), "token " + i);
+    }
+  }
 }
