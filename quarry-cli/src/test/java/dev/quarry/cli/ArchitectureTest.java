@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module ladder, checked: core depends on nothing of Quarry's; each stage module (ingest,
- * embed, lucene, search, eval) depends on core only; the engine composes stages; only the CLI
- * sees everything, and nothing depends on the CLI.
+ * embed, lucene, search, eval) depends on core only; rerank builds on core and embed; the engine
+ * composes them; only the CLI sees everything, and nothing depends on the CLI.
  */
 class ArchitectureTest {
 
@@ -36,7 +36,7 @@ class ArchitectureTest {
   void stageModulesDependOnCoreOnly() {
     String[] stages = {"ingest", "embed", "lucene", "search", "eval"};
     for (String stage : stages) {
-      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "engine", "cli"})
+      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "rerank", "engine", "cli"})
           .filter(s -> !s.equals(stage))
           .map(s -> "dev.quarry." + s + "..")
           .toArray(String[]::new);
@@ -45,6 +45,16 @@ class ArchitectureTest {
           .because(stage + " is a pipeline stage: it may use core and its own libraries only")
           .check(quarry);
     }
+  }
+
+  @Test
+  void rerankDependsOnCoreAndEmbedOnly() {
+    noClasses().that().resideInAPackage("dev.quarry.rerank..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.quarry.ingest..", "dev.quarry.lucene..", "dev.quarry.search..", "dev.quarry.eval..",
+            "dev.quarry.store..", "dev.quarry.engine..", "dev.quarry.server..", "dev.quarry.cli..")
+        .because("re-rankers are scorers: search composes them, they do not know search")
+        .check(quarry);
   }
 
   @Test

@@ -60,7 +60,7 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight) {}
+      FusionMethod fusion, Double vectorWeight, RerankBody rerank) {}
 
   private final TenantCollections collections;
   private final Store store;
@@ -85,11 +85,15 @@ public final class SearchRoutes {
             .describe("`mode` is hybrid by default; `k` defaults to 10 and `offset` to 0. `filter` is "
                 + "{\"term\": {\"field\", \"value\"}}, {\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
                 + "(numbers or ISO-8601 instants), {\"all_of\": [filters]} or {\"any_of\": [filters]}. "
-                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores.")
+                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores. "
+                + "`rerank` ({\"reranker\", \"depth\", \"weight\"}) re-scores the best `depth` fused candidates (default 50) "
+                + "with a re-ranker (an embedding model id such as `e5-small-v2-q`) blended at `weight` (default 0.5); "
+                + "depth 0 turns a collection's default re-ranking off.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
-            .responds(200, "`hits` (`id`, `chunk_id`, `score`, `title`, `snippet`, `text`, `metadata`, and `explain` when asked) "
-                + "and the index `generation` searched")
+            .responds(200, "`hits` (`id`, `chunk_id`, `score`, `title`, `snippet`, `text`, `metadata`, and `explain` when asked, "
+                + "with the `rerank` stage's scores for re-scored hits), the index `generation` searched, and `degraded` "
+                + "(why) when a re-ranker could not answer and the fused order was kept")
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> search(r, named(r, k)));
   }
@@ -122,12 +126,13 @@ public final class SearchRoutes {
       throw ApiException.invalidAt("/vector_weight", e.getMessage());
     }
     SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
-        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
+        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100, defaults.rerank(b.rerank()));
     SearchResponse response = collection.search(request);
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(SearchRoutes::hit).toList());
     out.put("generation", response.generation());
+    response.degraded().ifPresent(d -> out.put("degraded", d));
     return Response.ok(out);
   }
 
@@ -147,6 +152,8 @@ public final class SearchRoutes {
       x.put("fused_score", e.fusedScore());
       x.put("retrievers", e.contributions().stream()
           .map(p -> Map.<String, Object>of("retriever", p.retriever(), "rank", p.rank(), "score", p.score())).toList());
+      e.rerank().ifPresent(s -> x.put("rerank", Map.<String, Object>of("reranker", s.reranker(),
+          "score", s.rerankScore(), "first_stage_score", s.firstStageScore(), "weight", s.weight())));
       m.put("explain", x);
     });
     return m;
