@@ -16,6 +16,8 @@ import dev.quarry.eval.EvalMode;
 import dev.quarry.eval.EvalOptions;
 import dev.quarry.eval.EvalRunner;
 import dev.quarry.eval.dataset.BeirDataset;
+import dev.quarry.eval.gate.Expectations;
+import dev.quarry.eval.gate.Gate;
 import dev.quarry.eval.metric.ScoredDoc;
 import dev.quarry.eval.report.EvalReport;
 import dev.quarry.eval.report.EvalReportJson;
@@ -95,12 +97,18 @@ final class EvalCommand implements Callable<Integer> {
           + DEFAULT_RERANK_WEIGHT + ").")
   List<Double> rerankWeights = new ArrayList<>();
 
+  @Option(names = "--gate", paramLabel = "FILE",
+      description = "Release gate: check the results against the metrics pinned in FILE (YAML, see docs/evaluation.md); "
+          + "exit " + ExitCodes.GATE_FAILED + " with a table of what moved when a metric drops beyond its tolerance.")
+  Path gateFile;
+
   @Mixin DataDirOption data;
   @Mixin CollectionOptions settings;
 
   @Override
   public Integer call() throws IOException {
     BeirDataset ds = BeirDataset.open(dataset);
+    Optional<Expectations> gate = Optional.ofNullable(gateFile).map(Expectations::read); // a bad file fails first
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
     try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir))) {
@@ -143,6 +151,17 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (runDir != null) {
         moveRuns(runDir, ds.name(), modes);
+      }
+      if (gate.isPresent()) {
+        Gate.Result result = Gate.check(report, gate.get());
+        System.out.println();
+        System.out.print(result.table());
+        if (!result.passed()) {
+          System.err.println("quarry: gate failed: " + result.moved().stream().filter(r -> r.verdict() != Gate.Verdict.ROSE)
+              .map(r -> r.pin().mode() + " " + r.pin().metric() + " " + r.verdict().name().toLowerCase(Locale.ROOT))
+              .toList());
+          return ExitCodes.GATE_FAILED;
+        }
       }
     }
     return 0;
