@@ -31,6 +31,10 @@ public final class Bench {
       System.err.println(LoadBenchmark.USAGE);
       System.exit(2);
     }
+    if (args[0].equals("rerank-latency")) {
+      RerankLatencyBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args[0].equals("rerank-warmup")) {
       RerankWarmup.run(Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -62,16 +62,19 @@ final class FusionStudy {
     Map<String, Fuser> grid = new LinkedHashMap<>();
     grid.put("lexical", (lists, k) -> single(lists.get(0)));
     grid.put("vector", (lists, k) -> single(lists.get(1)));
-    double[] weights = {0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8};
-    for (int c : new int[] {10, 60}) {
-      for (double w : weights) {
-        grid.put(String.format(Locale.ROOT, "rrf k=%d w=%.2f", c, w),
-            new ReciprocalRankFusion(c, new ListWeights(Map.of("lexical", 2 * (1 - w), "vector", 2 * w), 1.0)));
-      }
+    grid.put("classic weighted w=0.60", new dev.quarry.search.fusion.WeightedScoreFusion(weightsOf(0.6)));
+    if (System.getenv("STUDY_CLASSIC_ONLY") != null) {
+      grid.keySet().retainAll(java.util.Set.of("classic weighted w=0.60"));
+      grid.put("minmax w=0.60", new NormalizedScoreFusion(ScoreNormalization.MIN_MAX, weightsOf(0.6), 1000, 0));
     }
-    for (ScoreNormalization norm : ScoreNormalization.values()) {
-      for (int window : new int[] {100, 1000}) {
-        for (double a : new double[] {0, 0.5, 1, 2}) {
+    double[] weights = {0.5, 0.6, 0.7, 0.8};
+    for (double w : System.getenv("STUDY_CLASSIC_ONLY") != null ? new double[0] : new double[] {0.5, 0.6, 0.7}) {
+      grid.put(String.format(Locale.ROOT, "rrf k=60 w=%.2f", w),
+          new ReciprocalRankFusion(60, new ListWeights(Map.of("lexical", 2 * (1 - w), "vector", 2 * w), 1.0)));
+    }
+    for (ScoreNormalization norm : System.getenv("STUDY_CLASSIC_ONLY") != null ? new ScoreNormalization[0] : ScoreNormalization.values()) {
+      for (int window : new int[] {1000, 100}) {
+        for (double a : window == 1000 ? new double[] {0} : new double[] {0, 0.5, 1, 2}) {
           for (double w : weights) {
             grid.put(String.format(Locale.ROOT, "%s win=%d a=%.1f w=%.2f", norm, window, a, w),
                 new NormalizedScoreFusion(norm, weightsOf(w), window, a));
@@ -82,9 +85,9 @@ final class FusionStudy {
     grid.forEach((name, fuser) -> {
       List<BeirMetrics> per = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
-        List<FusedResult> fused = fuser.fuse(inputs.get(i), 1000);
+        List<FusedResult> fused = fuser.fuse(inputs.get(i), BeirMetrics.MAX_CUTOFF);
         List<ScoredDoc> docs = fused.stream().map(r -> new ScoredDoc(r.documentId(), r.score())).toList();
-        per.add(BeirMetrics.of(Ranking.of(docs).top(1000), judgments.get(i)));
+        per.add(BeirMetrics.of(Ranking.of(docs), judgments.get(i)));
       }
       BeirMetrics m = BeirMetrics.mean(per);
       System.out.printf(Locale.ROOT, "%s\t%.4f\t%.4f\t%.4f%n", name, m.ndcgAt10(), m.recallAt100(), m.mrrAt10());

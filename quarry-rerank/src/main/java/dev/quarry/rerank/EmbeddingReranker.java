@@ -17,8 +17,10 @@ import java.util.Objects;
  *
  * <p>Cost: one query embedding and one passage embedding per candidate. Given an embedder with the
  * persistent passage cache (the engine's), a passage is embedded once and read back after, so a
- * warm re-rank of 50 candidates costs a short query's embedding and 50 dot products. A model
- * failure is reported as {@link RerankOutcome.Unavailable}, so search keeps the fused order.
+ * warm re-rank of 50 candidates costs a short query's embedding and 50 dot products; with the
+ * engine's query-vector cache too, {@link #prepare} embeds the query while the first stage
+ * retrieves, and {@link #score} finds it cached. A model failure is reported as {@link
+ * RerankOutcome.Unavailable}, so search keeps the fused order.
  */
 public final class EmbeddingReranker implements Reranker {
 
@@ -34,6 +36,15 @@ public final class EmbeddingReranker implements Reranker {
 
   public String modelId() {
     return model.info().id();
+  }
+
+  @Override
+  public void prepare(String query) {
+    try {
+      model.embed(List.of(query), InputKind.QUERY);
+    } catch (RuntimeException e) {
+      // score() embeds the query again and reports the failure
+    }
   }
 
   @Override

@@ -156,6 +156,10 @@ public final class Searcher {
    * by evaluation, which needs deep rankings but no text.
    */
   public Ranking rank(SearchRequest request) {
+    Optional<Reranker> reranker = request.rerank().map(r -> rerankers.find(r.reranker()).orElseThrow(
+        () -> new InvalidInputException("unknown re-ranker '" + r.reranker() + "'; known: " + rerankers.names())));
+    // the re-ranker's query-only work (a second model's query embedding) overlaps retrieval
+    Optional<Future<?>> prepared = reranker.map(r -> PARALLEL.submit(TaskObserver.carried(() -> r.prepare(request.query()))));
     int depth = request.candidates();
     List<RankedList> lists = new ArrayList<>(2);
     switch (request.mode()) {
@@ -172,13 +176,14 @@ public final class Searcher {
     }
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
     Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
-    if (request.rerank().isEmpty()) {
+    if (reranker.isEmpty()) {
       return fused;
     }
     Rerank rerank = request.rerank().get();
-    Reranker reranker = rerankers.find(rerank.reranker()).orElseThrow(() -> new InvalidInputException(
-        "unknown re-ranker '" + rerank.reranker() + "'; known: " + rerankers.names()));
-    return StageTimer.time(observer, Stage.RERANK, () -> rerank(request.query(), fused, rerank, reranker));
+    return StageTimer.time(observer, Stage.RERANK, () -> {
+      await(prepared.orElseThrow());
+      return rerank(request.query(), fused, rerank, reranker.orElseThrow());
+    });
   }
 
   /**
@@ -330,6 +335,7 @@ public final class Searcher {
       case HYBRID -> switch (f.method()) {
         case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
         case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + ")";
+        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + ")";
       };
     };
   }

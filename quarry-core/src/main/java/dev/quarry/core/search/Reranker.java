@@ -14,4 +14,12 @@ import java.util.List;
 @FunctionalInterface
 public interface Reranker {
   RerankOutcome score(String query, List<RerankCandidate> candidates);
+
+  /**
+   * Called as a search that will re-rank starts, before its candidates are known, on another
+   * thread than {@link #score}: work that needs only the query (a second model's query
+   * embedding, kept in its query cache) can overlap first-stage retrieval. Does nothing unless
+   * overridden; failures are for {@link #score} to report.
+   */
+  default void prepare(String query) {}
 }

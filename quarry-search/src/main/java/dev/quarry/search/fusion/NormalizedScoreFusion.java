@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Depth: a list contributes its normalised scores down to its {@code window}-th item; an item
  * deeper than that, and a candidate absent from the list, get the list's floor (the normalised
- * score of its {@code window}-th item, or of its last when it is shorter). So the fused order of
+ * score of its {@code window}-th item, or of its last when it is shorter; for a constant list, one
+ * less than its constant). So the fused order of
  * the candidates that matter does not depend on how deep the retrievers were asked to go (the
  * server asks for 100, an evaluation for 1,000), and absence never beats presence.
  *
@@ -71,7 +72,9 @@ public final class NormalizedScoreFusion implements Fuser {
         scores[i] = list.items().get(i).score();
       }
       fits[l] = normalization.fit(scores, cut[l]);
-      floor[l] = fits[l].apply(scores[cut[l] - 1]);
+      // a constant list (one hit, or all equal) has no spread to normalise: its hits score the
+      // constant and an absent candidate one less, so presence still counts
+      floor[l] = fits[l].scale() > 0 ? fits[l].apply(scores[cut[l] - 1]) : fits[l].constant() - 1;
       if (adaptivity > 0) {
         w[l] *= Math.pow(confidence(scores), adaptivity);
       }

@@ -101,6 +101,17 @@ class NormalizedScoreFusionTest {
   }
 
   @Test
+  void aListWithOneHitStillLiftsThatHitAboveCandidatesItLacks() {
+    // NFCorpus: a short query often has a single BM25 hit; it must count for that document
+    var lex = list("lexical", 7.5);
+    var vec = list("vector", 0.9, 0.8, 0.7);
+    for (ScoreNormalization norm : ScoreNormalization.values()) {
+      var fused = new NormalizedScoreFusion(norm, vector(0.6), 100, 0).fuse(List.of(lex, vec), 10);
+      assertEquals(0.4, scoreOf(fused, "l0") - scoreOf(fused, "v2"), 1e-9, norm + ": the lexical share of presence");
+    }
+  }
+
+  @Test
   void badSettingsAreRejectedWithTheirValue() {
     assertEquals("normalisation window must be at least 1, got: 0", assertThrows(IllegalArgumentException.class,
         () -> new NormalizedScoreFusion(ScoreNormalization.DBSF, ListWeights.equal(), 0, 0)).getMessage());
