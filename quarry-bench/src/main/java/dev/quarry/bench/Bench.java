@@ -35,6 +35,18 @@ public final class Bench {
       System.err.println(LoadBenchmark.USAGE);
       System.exit(2);
     }
+    if (args[0].equals("rerank-latency")) {
+      RerankLatencyBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("rerank-warmup")) {
+      RerankWarmup.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("fusion-study")) {
+      FusionStudy.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args[0].equals("load")) {
       LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;

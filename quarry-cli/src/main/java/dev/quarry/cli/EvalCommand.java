@@ -5,6 +5,7 @@ import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Grouping;
+import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.engine.Collection;
@@ -15,6 +16,8 @@ import dev.quarry.eval.EvalMode;
 import dev.quarry.eval.EvalOptions;
 import dev.quarry.eval.EvalRunner;
 import dev.quarry.eval.dataset.BeirDataset;
+import dev.quarry.eval.gate.Expectations;
+import dev.quarry.eval.gate.Gate;
 import dev.quarry.eval.metric.ScoredDoc;
 import dev.quarry.eval.report.EvalReport;
 import dev.quarry.eval.report.EvalReportJson;
@@ -40,6 +43,10 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Documents ranked per query: BEIR's and TREC's customary depth. */
   static final int DEPTH = 1000;
+
+  static final int DEFAULT_RERANK_DEPTH = 50;
+
+  static final double DEFAULT_RERANK_WEIGHT = 0.5;
 
   enum ModeChoice { LEXICAL, VECTOR, HYBRID, ALL }
 
@@ -77,12 +84,31 @@ final class EvalCommand implements Callable<Integer> {
       description = "Chunks each retriever fetches before fusion (default " + DEPTH + ", the ranking depth).")
   Integer candidates;
 
+  @Option(names = "--rerank", paramLabel = "NAME",
+      description = "Re-rank each mode's best candidates with this re-ranker (an embedding model id, e.g. e5-small-v2-q).")
+  String rerank;
+
+  @Option(names = "--rerank-depth", paramLabel = "N", defaultValue = "" + DEFAULT_RERANK_DEPTH,
+      description = "Candidates the re-ranker re-scores (default ${DEFAULT-VALUE}).")
+  int rerankDepth;
+
+  @Option(names = "--rerank-weight", split = ",", paramLabel = "W",
+      description = "Re-ranker's share of the blended score, 0..1; a comma-separated list evaluates each (default "
+          + DEFAULT_RERANK_WEIGHT + ").")
+  List<Double> rerankWeights = new ArrayList<>();
+
+  @Option(names = "--gate", paramLabel = "FILE",
+      description = "Release gate: check the results against the metrics pinned in FILE (YAML, see docs/evaluation.md); "
+          + "exit " + ExitCodes.GATE_FAILED + " with a table of what moved when a metric drops beyond its tolerance.")
+  Path gateFile;
+
   @Mixin DataDirOption data;
   @Mixin CollectionOptions settings;
 
   @Override
   public Integer call() throws IOException {
     BeirDataset ds = BeirDataset.open(dataset);
+    Optional<Expectations> gate = Optional.ofNullable(gateFile).map(Expectations::read); // a bad file fails first
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
     try (DataDirOption.Session session = data.tryOpenForWriting().orElseGet(data::openForReading)) {
@@ -113,16 +139,19 @@ final class EvalCommand implements Callable<Integer> {
       for (SearchMode m : selected()) {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
         for (Fusion f : variants) {
-          String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
-              ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "");
-          modes.add(new EvalMode(label, (qid, text, depth) -> {
-            var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
-                f, Grouping.DOCUMENT, false, candidates == null ? depth : candidates);
-            return c.rank(request).results().stream()
-                .limit(depth)
-                .map(r -> new ScoredDoc(r.documentId(), r.score()))
-                .toList();
-          }));
+          for (Optional<Rerank> r : rerankVariants()) {
+            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
+                ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "")
+                + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
+            modes.add(new EvalMode(label, (qid, text, depth) -> {
+              var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
+                  f, Grouping.DOCUMENT, false, candidates == null ? depth : candidates, r);
+              return c.rank(request).results().stream()
+                  .limit(depth)
+                  .map(hit -> new ScoredDoc(hit.documentId(), hit.score()))
+                  .toList();
+            }));
+          }
         }
       }
       Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
@@ -137,6 +166,17 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (runDir != null) {
         moveRuns(runDir, ds.name(), modes);
+      }
+      if (gate.isPresent()) {
+        Gate.Result result = Gate.check(report, gate.get());
+        System.out.println();
+        System.out.print(result.table());
+        if (!result.passed()) {
+          System.err.println("quarry: gate failed: " + result.moved().stream().filter(r -> r.verdict() != Gate.Verdict.ROSE)
+              .map(r -> r.pin().mode() + " " + r.pin().metric() + " " + r.verdict().name().toLowerCase(Locale.ROOT))
+              .toList());
+          return ExitCodes.GATE_FAILED;
+        }
       }
     }
     return 0;
@@ -154,6 +194,15 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  /** No re-ranking, or one variant per re-rank weight. */
+  private List<Optional<Rerank>> rerankVariants() {
+    if (rerank == null) {
+      return List.of(Optional.empty());
+    }
+    List<Double> weights = rerankWeights.isEmpty() ? List.of(DEFAULT_RERANK_WEIGHT) : rerankWeights;
+    return weights.stream().map(w -> Optional.of(new Rerank(rerank, rerankDepth, w))).toList();
   }
 
   private List<SearchMode> selected() {

@@ -7,12 +7,16 @@ import picocli.CommandLine;
 /**
  * The one place where failures become exit codes: 0 success, 1 unexpected failure, 2 invalid
  * input (picocli usage errors too), 3 not found, 4 conflict, 5 storage, 6 model provider unavailable,
- * 7 model provider rejected the request. The message goes to
+ * 7 model provider rejected the request, 8 a release gate failed ({@code quarry eval --gate}: a pinned
+ * metric dropped). The message goes to
  * stderr as {@code quarry: <code>: <message>}.
  */
 final class ExitCodes {
 
   static final int UNEXPECTED = 1;
+
+  /** {@code quarry eval --gate}: a pinned metric dropped beyond its tolerance, or a pinned mode did not run. */
+  static final int GATE_FAILED = 8;
 
   private ExitCodes() {}
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module ladder, checked: core depends on nothing of Quarry's; each stage module (ingest,
- * embed, lucene, search, eval, llm) depends on core only; the engine composes stages; the answer
- * runtime sits above the engine, the store and llm and below the server; only the CLI
- * sees everything, and nothing depends on the CLI.
+ * embed, lucene, search, eval, llm) depends on core only; rerank builds on core and embed; the engine
+ * composes stages; the answer runtime sits above the engine, the store and llm and below the server;
+ * only the CLI sees everything, and nothing depends on the CLI.
  */
 class ArchitectureTest {
 
@@ -37,7 +37,7 @@ class ArchitectureTest {
   void stageModulesDependOnCoreOnly() {
     String[] stages = {"ingest", "embed", "lucene", "search", "eval", "llm"};
     for (String stage : stages) {
-      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "llm", "engine", "runtime", "cli"})
+      String[] others = java.util.Arrays.stream(new String[] {"ingest", "embed", "lucene", "search", "eval", "llm", "rerank", "engine", "runtime", "cli"})
           .filter(s -> !s.equals(stage))
           .map(s -> "dev.quarry." + s + "..")
           .toArray(String[]::new);
@@ -46,6 +46,16 @@ class ArchitectureTest {
           .because(stage + " is a pipeline stage: it may use core and its own libraries only")
           .check(quarry);
     }
+  }
+
+  @Test
+  void rerankDependsOnCoreAndEmbedOnly() {
+    noClasses().that().resideInAPackage("dev.quarry.rerank..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "dev.quarry.ingest..", "dev.quarry.lucene..", "dev.quarry.search..", "dev.quarry.eval..",
+            "dev.quarry.store..", "dev.quarry.engine..", "dev.quarry.server..", "dev.quarry.cli..")
+        .because("re-rankers are scorers: search composes them, they do not know search")
+        .check(quarry);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.observe.StageObserver;
+import dev.quarry.core.search.Rerankers;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.collection.CollectionName;
@@ -42,14 +43,15 @@ public final class Collection {
   private final Optional<EmbeddingCache> passageVectors;
 
   Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest,
-      StageObserver stages, Optional<CachedResults> results, Optional<EmbeddingCache> passageVectors) {
+      StageObserver stages, Optional<CachedResults> results, Optional<EmbeddingCache> passageVectors,
+      Rerankers rerankers) {
     this.name = name;
     this.index = index;
     this.chunker = chunker;
     this.embedder = embedder;
     this.ingest = ingest;
     this.stages = stages;
-    this.searcher = new Searcher(index, embedder, stages);
+    this.searcher = new Searcher(index, embedder, stages, rerankers);
     this.results = results;
     this.passageVectors = passageVectors;
   }

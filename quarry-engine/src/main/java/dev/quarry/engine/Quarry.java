@@ -9,7 +9,11 @@ import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.observe.CacheObserver;
 import dev.quarry.core.observe.StageObserver;
+import dev.quarry.core.search.Reranker;
+import dev.quarry.core.search.Rerankers;
+import dev.quarry.embed.model.EmbeddingModels;
 import dev.quarry.engine.collection.CollectionName;
+import dev.quarry.rerank.EmbeddingReranker;
 import dev.quarry.engine.collection.CollectionSettings;
 import dev.quarry.engine.ingest.DocumentSource;
 import dev.quarry.embed.cache.CachingEmbedder;
@@ -50,6 +54,9 @@ public final class Quarry implements Closeable {
   /** A collection's name, how it was built, and its counts. */
   public record CollectionSummary(String name, IndexManifest manifest, IndexStats stats) {}
 
+  /** The query-vector cache scope of re-ranking models (queries are cached per scope). */
+  private static final String RERANK_SCOPE = "rerank";
+
   private final EngineConfig config;
   private static final System.Logger LOG = System.getLogger(Quarry.class.getName());
 
@@ -59,6 +66,7 @@ public final class Quarry implements Closeable {
   private final StageObserver stages;
   private final Optional<SearchResultCache> results;
   private final Map<String, Collection> open = new HashMap<>();
+  private final Map<String, Reranker> rerankers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Parser parsers;
   private final boolean readOnly;
   private long openings;
@@ -179,6 +187,47 @@ public final class Quarry implements Closeable {
   }
 
   /**
+   * Makes {@code reranker} available to searches under {@code name} (a cross-encoder or a remote
+   * API the edge configured). Every embedding model of the catalogue is also a re-ranker, under its
+   * own id, without being added: it re-scores with that model through the persistent passage cache.
+   */
+  public void addReranker(String name, Reranker reranker) {
+    Objects.requireNonNull(reranker, "reranker");
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("re-ranker name must not be blank");
+    }
+    if (EmbeddingModels.find(name).isPresent() || rerankers.putIfAbsent(name, reranker) != null) {
+      throw new IllegalArgumentException("re-ranker '" + name + "' is already defined");
+    }
+  }
+
+  /** The re-rankers searches can name: those added, and every catalogue embedding model by its id. */
+  public Rerankers rerankers() {
+    return new Rerankers() {
+      @Override
+      public Optional<Reranker> find(String name) {
+        Reranker added = rerankers.get(name);
+        if (added != null) {
+          return Optional.of(added);
+        }
+        return EmbeddingModels.find(name)
+            .map(spec -> {
+              // candidates are re-embedded by the model itself: passage vectors are cached per collection
+              Models.Loaded m = models.get(spec.id());
+              return new EmbeddingReranker(m.embedderFor(RERANK_SCOPE, m.model()));
+            });
+      }
+
+      @Override
+      public List<String> names() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(rerankers.keySet());
+        EmbeddingModels.all().forEach(m -> names.add(m.id()));
+        return List.copyOf(names);
+      }
+    };
+  }
+
+  /**
    * Opens a collection, creating it with {@code requested} (or the defaults) when absent. When it
    * exists and settings were requested explicitly, they must match how it was built.
    */
@@ -296,7 +345,7 @@ public final class Quarry implements Closeable {
     Optional<Collection.CachedResults> cached =
         results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
     Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,
-        cached, passageVectors);
+        cached, passageVectors, rerankers());
     open.put(n.value(), c);
     return c;
   }

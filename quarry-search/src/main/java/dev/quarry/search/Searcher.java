@@ -15,11 +15,19 @@ import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.RankedList;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.search.Rerank;
+import dev.quarry.core.search.RerankCandidate;
+import dev.quarry.core.search.RerankExplanation;
+import dev.quarry.core.search.RerankOutcome;
+import dev.quarry.core.search.Reranker;
+import dev.quarry.core.search.Rerankers;
 import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.ScoredChunkRef;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.search.fusion.Fusers;
+import dev.quarry.search.rerank.RerankBlend;
 import dev.quarry.search.snippet.Snippets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Answers a {@link SearchRequest} over one collection: embeds the query (for vector and hybrid),
  * runs each retriever with the filter inside it, groups chunks by document when asked (a document
- * ranks where its best chunk ranks, per retriever, before fusion), fuses, pages, and loads the
- * stored chunks of the page only.
+ * ranks where its best chunk ranks, per retriever, before fusion), fuses, re-ranks the best fused
+ * candidates when the request names a re-ranker, pages, and loads the stored chunks of the page
+ * only.
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
@@ -64,6 +73,7 @@ public final class Searcher {
   private final ChunkIndex index;
   private final Embedder embedder;
   private final StageObserver observer;
+  private final Rerankers rerankers;
 
   public Searcher(ChunkIndex index, Embedder embedder) {
     this(index, embedder, StageObserver.NONE);
@@ -71,9 +81,15 @@ public final class Searcher {
 
   /** A searcher that reports the time of each stage of each search to {@code observer}. */
   public Searcher(ChunkIndex index, Embedder embedder, StageObserver observer) {
+    this(index, embedder, observer, Rerankers.NONE);
+  }
+
+  /** A searcher whose requests may name any of {@code rerankers}. */
+  public Searcher(ChunkIndex index, Embedder embedder, StageObserver observer, Rerankers rerankers) {
     this.index = index;
     this.embedder = embedder;
     this.observer = Objects.requireNonNull(observer, "observer");
+    this.rerankers = Objects.requireNonNull(rerankers, "rerankers");
   }
 
   public SearchResponse search(SearchRequest request) {
@@ -89,10 +105,10 @@ public final class Searcher {
     int from = Math.min(request.offset(), ranked.size());
     int to = Math.min(request.offset() + request.k(), ranked.size());
     List<FusedResult> page = ranked.subList(from, to);
-    return StageTimer.time(observer, Stage.LOAD, () -> page(request, page, ranking.generation()));
+    return StageTimer.time(observer, Stage.LOAD, () -> page(request, page, ranking));
   }
 
-  private SearchResponse page(SearchRequest request, List<FusedResult> page, long generation) {
+  private SearchResponse page(SearchRequest request, List<FusedResult> page, Ranking ranking) {
     List<StoredChunk> chunks = index.load(page.stream().map(FusedResult::chunkId).toList());
     Map<String, StoredChunk> byId = new HashMap<>();
     chunks.forEach(c -> byId.put(c.chunkId(), c));
@@ -103,19 +119,35 @@ public final class Searcher {
       if (chunk == null) {
         continue; // deleted between retrieval and load: never return what is gone
       }
+      Optional<RerankExplanation> reranked = Optional.ofNullable(ranking.reranked().get(r.chunkId()));
       Optional<Explanation> explanation =
           request.explain()
-              ? Optional.of(new Explanation(fusionName, r.score(), r.contributions()))
+              ? Optional.of(new Explanation(fusionName,
+                  reranked.map(RerankExplanation::firstStageScore)
+                      .orElse(ranking.tailFusedScores().getOrDefault(r.chunkId(), r.score())),
+                  r.contributions(), reranked))
               : Optional.empty();
       hits.add(new Hit(chunk, r.score(), Snippets.of(chunk.text(), request.query(), SNIPPET_CHARS), explanation));
     }
-    return new SearchResponse(hits, generation);
+    return new SearchResponse(hits, ranking.generation(), ranking.degraded());
   }
 
-  /** A full ranking and the lowest index generation its retrievers read. */
-  public record Ranking(List<FusedResult> results, long generation) {
+  /**
+   * A full ranking and the lowest index generation its retrievers read; when re-ranked, the stage
+   * scores of each re-scored chunk, the fused scores of the rest (whose scores were moved below the
+   * re-scored head), and why re-ranking was skipped if it was ({@code degraded}).
+   */
+  public record Ranking(List<FusedResult> results, long generation, Map<String, RerankExplanation> reranked,
+      Map<String, Double> tailFusedScores, Optional<String> degraded) {
     public Ranking {
       results = List.copyOf(results);
+      reranked = Map.copyOf(reranked);
+      tailFusedScores = Map.copyOf(tailFusedScores);
+      degraded = degraded == null ? Optional.empty() : degraded;
+    }
+
+    public Ranking(List<FusedResult> results, long generation) {
+      this(results, generation, Map.of(), Map.of(), Optional.empty());
     }
   }
 
@@ -124,6 +156,10 @@ public final class Searcher {
    * by evaluation, which needs deep rankings but no text.
    */
   public Ranking rank(SearchRequest request) {
+    Optional<Reranker> reranker = request.rerank().map(r -> rerankers.find(r.reranker()).orElseThrow(
+        () -> new InvalidInputException("unknown re-ranker '" + r.reranker() + "'; known: " + rerankers.names())));
+    // the re-ranker's query-only work (a second model's query embedding) overlaps retrieval
+    Optional<Future<?>> prepared = reranker.map(r -> PARALLEL.submit(TaskObserver.carried(() -> r.prepare(request.query()))));
     int depth = request.candidates();
     List<RankedList> lists = new ArrayList<>(2);
     switch (request.mode()) {
@@ -139,7 +175,47 @@ public final class Searcher {
       }
     }
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
-    return StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
+    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
+    if (reranker.isEmpty()) {
+      return fused;
+    }
+    Rerank rerank = request.rerank().get();
+    return StageTimer.time(observer, Stage.RERANK, () -> {
+      await(prepared.orElseThrow());
+      return rerank(request.query(), fused, rerank, reranker.orElseThrow());
+    });
+  }
+
+  /**
+   * Re-scores the best {@code rerank.depth()} fused candidates. A candidate whose chunk is gone
+   * (deleted since retrieval) leaves the ranking; a re-ranker that cannot answer leaves the fused
+   * order as it was, and the ranking says why.
+   */
+  private Ranking rerank(String query, Ranking fused, Rerank rerank, Reranker reranker) {
+    List<FusedResult> results = fused.results();
+    int n = Math.min(rerank.depth(), results.size());
+    Map<String, StoredChunk> byId = new HashMap<>();
+    index.load(results.subList(0, n).stream().map(FusedResult::chunkId).toList()).forEach(c -> byId.put(c.chunkId(), c));
+    List<FusedResult> kept = new ArrayList<>(results.size());
+    List<RerankCandidate> candidates = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      FusedResult r = results.get(i);
+      StoredChunk chunk = byId.get(r.chunkId());
+      if (chunk != null) {
+        kept.add(r);
+        candidates.add(new RerankCandidate(r.chunkId(), r.documentId(), RerankCandidate.textOf(chunk.title(), chunk.text())));
+      }
+    }
+    kept.addAll(results.subList(n, results.size()));
+    RerankOutcome outcome = reranker.score(query, candidates);
+    return switch (outcome) {
+      case RerankOutcome.Unavailable u -> new Ranking(kept, fused.generation(), Map.of(), Map.of(),
+          Optional.of("re-ranker '" + rerank.reranker() + "' unavailable (" + u.reason() + "); fused order kept"));
+      case RerankOutcome.Scored s -> {
+        RerankBlend.Blended b = RerankBlend.apply(kept, candidates.size(), s.scores(), rerank.reranker(), rerank.weight());
+        yield new Ranking(b.results(), fused.generation(), b.explanations(), b.tailFusedScores(), Optional.empty());
+      }
+    };
   }
 
   private static Ranking fuse(SearchRequest request, List<RankedList> lists, int depth, long generation) {
@@ -259,6 +335,7 @@ public final class Searcher {
       case HYBRID -> switch (f.method()) {
         case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
         case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + ")";
+        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + ")";
       };
     };
   }

@@ -21,6 +21,8 @@ public enum Stage {
   RETRIEVE_VECTOR("retrieve_vector"),
   /** Search: grouping chunks to documents and fusing the retrievers' lists. */
   FUSE("fuse"),
+  /** Search: re-scoring the best fused candidates with a re-ranker (their texts loaded first). */
+  RERANK("rerank"),
   /** Search: loading the stored chunks of the page and cutting their snippets. */
   LOAD("load"),
   /** Answer: turning a follow-up into a standalone query (heuristic, or a model call). */

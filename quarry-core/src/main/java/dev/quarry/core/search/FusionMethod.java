@@ -5,5 +5,10 @@ public enum FusionMethod {
   /** Reciprocal rank fusion: sum of 1 / (rankConstant + rank). */
   RRF,
   /** Min-max normalised scores combined as (1 - w) * lexical + w * vector. */
-  WEIGHTED
+  WEIGHTED,
+  /**
+   * Distribution-based score fusion: each list's scores min-max normalised between mean - 3 sd and
+   * mean + 3 sd, then combined as WEIGHTED combines them.
+   */
+  DBSF
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A search. {@code k} hits are returned after skipping {@code offset}; each retriever fetches
- * {@code candidates} chunks (at least offset + k) before fusion and grouping.
+ * {@code candidates} chunks (at least offset + k) before fusion and grouping; {@code rerank}, when
+ * present, re-scores the best of the fused ranking.
  */
 public record SearchRequest(
     String query,
@@ -17,7 +18,8 @@ public record SearchRequest(
     Fusion fusion,
     Grouping grouping,
     boolean explain,
-    int candidates) {
+    int candidates,
+    Optional<Rerank> rerank) {
 
   public static final int MAX_K = 1000;
 
@@ -35,6 +37,7 @@ public record SearchRequest(
     Objects.requireNonNull(fusion, "fusion");
     Objects.requireNonNull(grouping, "grouping");
     filter = filter == null ? Optional.empty() : filter;
+    rerank = rerank == null ? Optional.empty() : rerank;
     if (query.isBlank()) {
       throw new IllegalArgumentException("query must not be blank");
     }
@@ -51,16 +54,26 @@ public record SearchRequest(
     }
   }
 
+  /** A search without re-ranking. */
+  public SearchRequest(String query, SearchMode mode, int k, int offset, Optional<Filter> filter, Fusion fusion,
+      Grouping grouping, boolean explain, int candidates) {
+    this(query, mode, k, offset, filter, fusion, grouping, explain, candidates, Optional.empty());
+  }
+
   /** Defaults: hybrid with {@link #DEFAULT_FUSION}, per-document, 10 hits, 100 candidates per retriever. */
   public static SearchRequest of(String query) {
     return new SearchRequest(query, SearchMode.HYBRID, 10, 0, Optional.empty(), DEFAULT_FUSION, Grouping.DOCUMENT, false, 100);
   }
 
   public SearchRequest withMode(SearchMode m) {
-    return new SearchRequest(query, m, k, offset, filter, fusion, grouping, explain, candidates);
+    return new SearchRequest(query, m, k, offset, filter, fusion, grouping, explain, candidates, rerank);
   }
 
   public SearchRequest withK(int newK) {
-    return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates);
+    return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates, rerank);
+  }
+
+  public SearchRequest withRerank(Optional<Rerank> newRerank) {
+    return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, newRerank);
   }
 }

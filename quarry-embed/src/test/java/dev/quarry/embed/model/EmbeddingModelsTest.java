@@ -21,9 +21,9 @@ class EmbeddingModelsTest {
   }
 
   @Test
-  void catalogueHoldsTheFourModels() {
+  void catalogueHoldsTheFiveModels() {
     assertEquals(
-        List.of("bge-small-en-v1.5-q", "bge-small-en-v1.5", "all-minilm-l6-v2-q", "all-minilm-l6-v2"),
+        List.of("bge-small-en-v1.5-q", "bge-small-en-v1.5", "all-minilm-l6-v2-q", "all-minilm-l6-v2", "e5-small-v2-q"),
         EmbeddingModels.all().stream().map(ModelSpec::id).toList());
   }
 
@@ -48,6 +48,15 @@ class EmbeddingModelsTest {
   }
 
   @Test
+  void e5UsesMeanPoolingAndItsQueryAndPassagePrefixes() {
+    ModelSpec e5 = EmbeddingModels.byId("e5-small-v2-q");
+    assertEquals(Pooling.MEAN, e5.pooling());
+    assertEquals("query: ", e5.prefix(InputKind.QUERY));
+    assertEquals("passage: ", e5.prefix(InputKind.DOCUMENT));
+    assertEquals("e5-small-v2-q.onnx", e5.onnxResource());
+  }
+
+  @Test
   void everyModelIsNormalised384dDotProductWith512Tokens() {
     for (ModelSpec spec : EmbeddingModels.all()) {
       EmbeddingModelInfo info = spec.info();
@@ -65,7 +74,7 @@ class EmbeddingModelsTest {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> EmbeddingModels.byId("bge-large"));
     assertEquals(
         "unknown embedding model 'bge-large'; known models: bge-small-en-v1.5-q (default), "
-            + "bge-small-en-v1.5, all-minilm-l6-v2-q, all-minilm-l6-v2",
+            + "bge-small-en-v1.5, all-minilm-l6-v2-q, all-minilm-l6-v2, e5-small-v2-q",
         e.getMessage());
     assertFalse(EmbeddingModels.find("bge-large").isPresent());
   }

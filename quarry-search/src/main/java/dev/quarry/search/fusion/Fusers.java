@@ -23,6 +23,8 @@ public final class Fusers {
       case RRF -> new ReciprocalRankFusion(
           fusion.rankConstant(), new ListWeights(Map.of(LEXICAL, 2 * (1 - w), VECTOR, 2 * w), 1.0));
       case WEIGHTED -> new WeightedScoreFusion(new ListWeights(Map.of(LEXICAL, 1 - w, VECTOR, w), 1.0));
+      case DBSF -> new NormalizedScoreFusion(ScoreNormalization.DBSF,
+          new ListWeights(Map.of(LEXICAL, 1 - w, VECTOR, w), 1.0), Integer.MAX_VALUE, 0);
     };
   }
 }

@@ -66,6 +66,20 @@ class FusionTest {
   }
 
   @Test
+  void dbsfFusionNormalisesEachListBetweenMeanPlusMinusThreeSigma() {
+    var lex = list("lexical", "a#0", 10.0, "b#0", 6.0, "c#0", 2.0);
+    var vec = list("vector", "c#0", 0.9, "b#0", 0.7, "a#0", 0.5);
+    var fused = Fusers.of(new Fusion(dev.quarry.core.search.FusionMethod.DBSF, 0.5, 60)).fuse(List.of(lex, vec), 3);
+    // both lists are evenly spaced, so one list's gain above 0.5 is the other's loss: every equal-weight sum is 0.5
+    fused.forEach(r -> assertEquals(0.5, r.score(), 1e-6));
+    var lexHeavy = Fusers.of(new Fusion(dev.quarry.core.search.FusionMethod.DBSF, 0.2, 60)).fuse(List.of(lex, vec), 3);
+    assertEquals("a#0", lexHeavy.getFirst().chunkId());
+    double sd = Math.sqrt(32.0 / 3);
+    assertEquals(0.8 * (10 - (6 - 3 * sd)) / (6 * sd) + 0.2 * (0.5 - (0.7 - 3 * Math.sqrt(0.08 / 3))) / (6 * Math.sqrt(0.08 / 3)),
+        lexHeavy.getFirst().score(), 1e-5);
+  }
+
+  @Test
   void fusionIsCutAtK() {
     var lex = list("lexical", "a#0", 3.0, "b#0", 2.0, "c#0", 1.0);
     assertEquals(2, Fusers.of(Fusion.rrf()).fuse(List.of(lex), 2).size());

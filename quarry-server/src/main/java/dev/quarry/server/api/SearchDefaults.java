@@ -15,11 +15,12 @@ import dev.quarry.store.collection.SettingsJson;
  * A collection's search defaults, set with {@code PUT /v1/collections/{collection}} (field {@code
  * search}) and applied to every search of the collection that leaves the field out. Unlike the
  * chunker and model they can change at any time. Absent fields fall back to the server's defaults:
- * hybrid, k 10, weighted fusion with vector weight 0.6 (chosen on SciFact's train split).
+ * hybrid, k 10, weighted fusion with vector weight 0.6 (chosen on SciFact's train split), no
+ * re-ranking ({@code rerank}: see {@link RerankBody}).
  */
-public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Double vectorWeight) {
+public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Double vectorWeight, RerankBody rerank) {
 
-  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null);
+  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null, null);
 
   /** The defaults kept in a collection's stored settings (field {@code search}), or {@link #NONE}. */
   static SearchDefaults of(Store store, CollectionKey key, JsonCodec json) {
@@ -53,6 +54,8 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     out.put("k", k(null));
     out.put("fusion", f.method().name().toLowerCase(java.util.Locale.ROOT));
     out.put("vector_weight", f.vectorWeight());
+    rerank(null).ifPresent(r -> out.put("rerank",
+        java.util.Map.of("reranker", r.reranker(), "depth", r.depth(), "weight", r.weight())));
     return out;
   }
 
@@ -66,7 +69,18 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     } catch (IllegalArgumentException e) {
       throw ApiException.invalidAt(pointer + "/vector_weight", e.getMessage());
     }
+    if (rerank != null) {
+      rerank.resolve(pointer + "/rerank");
+    }
     return this;
+  }
+
+  /** The re-ranking of a request: its own {@code rerank} first, then these defaults; none by default. */
+  java.util.Optional<dev.quarry.core.search.Rerank> rerank(RerankBody requested) {
+    if (requested != null) {
+      return requested.resolve("/rerank");
+    }
+    return rerank == null ? java.util.Optional.empty() : rerank.resolve("/search/rerank");
   }
 
   SearchMode mode(SearchMode requested) {

@@ -62,7 +62,7 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight, Set<HitField> include) {}
+      FusionMethod fusion, Double vectorWeight, Set<HitField> include, RerankBody rerank) {}
 
   /**
    * What a hit carries besides {@code id} and {@code score}, as a search's {@code include} names it.
@@ -108,11 +108,15 @@ public final class SearchRoutes {
                 + "`include` chooses what each hit carries besides `id` and `score`: any of `chunk_id`, `title`, "
                 + "`snippet`, `text` (the whole chunk), `offsets` (`start` and `end` of the chunk in the document's "
                 + "text, `page`, `heading_path`) and `metadata`; by default `chunk_id`, `title`, `snippet` and "
-                + "`metadata`; `[]` for ids and scores only.")
+                + "`metadata`; `[]` for ids and scores only. "
+                + "`rerank` ({\"reranker\", \"depth\", \"weight\"}) re-scores the best `depth` fused candidates (default 50) "
+                + "with a re-ranker (an embedding model id such as `e5-small-v2-q`) blended at `weight` (default 0.5); "
+                + "depth 0 turns a collection's default re-ranking off.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
             .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
-                + "and the index `generation` searched")
+                + "the index `generation` searched, and `degraded` "
+                + "(why) when a re-ranker could not answer and the fused order was kept")
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> search(r, named(r, k)));
   }
@@ -145,13 +149,14 @@ public final class SearchRoutes {
       throw ApiException.invalidAt("/vector_weight", e.getMessage());
     }
     SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
-        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100);
+        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100, defaults.rerank(b.rerank()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
     SearchResponse response = collection.search(request);
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(h -> hit(h, include)).toList());
     out.put("generation", response.generation());
+    response.degraded().ifPresent(d -> out.put("degraded", d));
     return Response.ok(out);
   }
 
@@ -191,6 +196,8 @@ public final class SearchRoutes {
       x.put("fused_score", e.fusedScore());
       x.put("retrievers", e.contributions().stream()
           .map(p -> Map.<String, Object>of("retriever", p.retriever(), "rank", p.rank(), "score", p.score())).toList());
+      e.rerank().ifPresent(s -> x.put("rerank", Map.<String, Object>of("reranker", s.reranker(),
+          "score", s.rerankScore(), "first_stage_score", s.firstStageScore(), "weight", s.weight())));
       m.put("explain", x);
     });
     return m;

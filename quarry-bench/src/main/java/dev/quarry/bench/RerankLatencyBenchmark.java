@@ -1,0 +1,82 @@
+package dev.quarry.bench;
+
+import dev.quarry.core.observe.CacheObserver;
+import dev.quarry.core.observe.Stage;
+import dev.quarry.core.observe.StageObserver;
+import dev.quarry.core.search.Rerank;
+import dev.quarry.core.search.SearchRequest;
+import dev.quarry.engine.Collection;
+import dev.quarry.engine.EngineConfig;
+import dev.quarry.engine.Quarry;
+import dev.quarry.eval.dataset.BeirDataset;
+import dev.quarry.eval.dataset.Query;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./quarry bench rerank-latency --dataset DIR --data-dir DIR [--model ID] [--depth N]}: the
+ * time the re-rank stage adds to a default hybrid search, single client, on an existing collection
+ * ({@code beir-<dataset>}, built by {@code quarry eval}) whose passages the re-ranking model has
+ * seen (the passage cache is warm, e.g. after {@code rerank-warmup} or one evaluation run): per
+ * query, the wall and CPU time of the {@code rerank} stage (loading the candidates' texts, the
+ * second model's query embedding, cache reads, dot products, blending). Train queries warm up;
+ * test queries are measured, each once, so every query embedding is computed.
+ */
+final class RerankLatencyBenchmark {
+
+  private RerankLatencyBenchmark() {}
+
+  static void run(String[] args) {
+    Path dataset = null;
+    Path dataDir = null;
+    String model = "e5-small-v2-q";
+    int depth = 50;
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--dataset" -> dataset = Path.of(args[i + 1]);
+        case "--data-dir" -> dataDir = Path.of(args[i + 1]);
+        case "--model" -> model = args[i + 1];
+        case "--depth" -> depth = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (dataset == null || dataDir == null) {
+      throw new IllegalArgumentException("usage: rerank-latency --dataset DIR --data-dir DIR [--model ID] [--depth N]");
+    }
+    BeirDataset ds = BeirDataset.open(dataset);
+    String name = "beir-" + ds.name().toLowerCase(Locale.ROOT);
+    AtomicLong wall = new AtomicLong();
+    AtomicLong cpu = new AtomicLong();
+    StageObserver observer = (stage, wallNanos, cpuNanos) -> {
+      if (stage == Stage.RERANK) {
+        wall.set(wallNanos);
+        cpu.set(cpuNanos);
+      }
+    };
+    // no search-result cache: every search runs
+    EngineConfig config = EngineConfig.defaults(dataDir);
+    config = config.withCaches(config.caches().withSearchResults(0));
+    try (Quarry quarry = Quarry.open(config, observer, CacheObserver.NONE)) {
+      Collection c = quarry.get(name);
+      Optional<Rerank> rerank = Optional.of(new Rerank(model, depth, 0.5));
+      List<Query> warmup = ds.split("train").queries();
+      for (int i = 0; i < Math.min(100, warmup.size()); i++) {
+        c.search(SearchRequest.of(warmup.get(i).text()).withRerank(rerank));
+      }
+      List<Query> measured = ds.split("test").queries();
+      long[] stageWall = new long[measured.size()];
+      long[] stageCpu = new long[measured.size()];
+      for (int i = 0; i < measured.size(); i++) {
+        c.search(SearchRequest.of(measured.get(i).text()).withRerank(rerank));
+        stageWall[i] = wall.get();
+        stageCpu[i] = cpu.get();
+      }
+      System.out.printf(Locale.ROOT, "rerank stage, %s, depth %d, %d queries: wall %s; cpu %s%n", model, depth,
+          measured.size(), new Percentiles(stageWall), new Percentiles(stageCpu));
+    }
+    System.out.println(Machine.describe());
+  }
+}
