@@ -32,10 +32,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li>{@link #tokenize} hands the native tokenizer at most {@value #WINDOW_CHARS} chars at a
  *       time, cut after a space or line break (the BERT tokenizers split words there, so the
  *       tokens are those of one call; a window with no space or line break in its second half is
- *       cut where it ends, which can split a word). In one call, a 7 MB document took the native
- *       tokenizer's memory up by 800 MB (anonymous RSS 175 -> 981 MB, peak 1.21 GB, and glibc kept
- *       it after the call), which is what left {@code quarry serve} at 1.4 GB resident after such
- *       a document (issue 7, item 9).
+ *       cut where it ends, which can split a word). In one call, the tokenizer's working memory
+ *       was about 100 bytes per char of text, and glibc kept it after the call: a 2 MB document
+ *       left {@code quarry serve} with 214 MiB more native memory for good ({@code ./quarry bench
+ *       load --large-document 2}, docs/benchmarks.md), a 7 MB one at 1.4 GB resident (issue 7,
+ *       item 9).
  *   <li>DJL reports offsets in Unicode code points; they are converted to UTF-16 {@code char}
  *       offsets so that {@code text.substring(start, end)} is the token's source text.
  *   <li>DJL's native library ships inside its jar (linux-x86_64, linux-aarch64, osx-aarch64,
