@@ -200,7 +200,9 @@ class AnswerPipelineTest {
     assertTrue(a.degraded().getFirst().reason().startsWith("deadline"), a.degraded().getFirst().reason());
     assertEquals("extractive", a.degraded().getFirst().fallback());
     assertQuotesAtTheirOffsets(a);
-    assertTrue(a.timings().get("generate").toMillis() < 1500, "the generation waited past the deadline: " + a.timings());
+    // the model call is abandoned at the deadline (1.5 s), well before the upstream's 3 s; the stage's
+    // time also holds the extractive fallback run after it, so the bound is the upstream's latency
+    assertTrue(a.timings().get("generate").toMillis() < 2500, "the generation waited for the upstream: " + a.timings());
     assertEquals(List.of("generate"), degradedStages);
   }
 
