@@ -102,8 +102,8 @@ class ErasurePurgeTest {
   /** Files under {@code dir} (relative paths) whose bytes contain {@code needle}. */
   private static List<String> filesHolding(Path dir, byte[] needle) throws IOException {
     List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
+    for (Path file : regularFiles(dir)) {
+      {
         byte[] bytes;
         try {
           bytes = Files.readAllBytes(file);
@@ -119,5 +119,18 @@ class ErasurePurgeTest {
       }
     }
     return out;
+  }
+
+  /** The regular files under {@code dir}, walked again when the index deletes a file mid-walk. */
+  private static List<Path> regularFiles(Path dir) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile).toList();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 }
