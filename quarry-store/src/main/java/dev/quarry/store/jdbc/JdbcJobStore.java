@@ -64,21 +64,7 @@ final class JdbcJobStore implements JobStore {
   public Page<IngestionJob> list(TenantId tenant, PageRequest page) {
     StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM ingestion_jobs WHERE tenant_id = ?");
     List<Object> params = new ArrayList<>(List.of(tenant.value()));
-    page.after().ifPresent(cursor -> {
-      int colon = cursor.indexOf(':');
-      long createdAt;
-      try {
-        createdAt = Long.parseLong(cursor.substring(0, Math.max(0, colon)));
-      } catch (NumberFormatException e) {
-        throw new InvalidInputException("invalid page cursor '" + cursor + "'", e);
-      }
-      sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-      params.add(createdAt);
-      params.add(createdAt);
-      params.add(cursor.substring(colon + 1));
-    });
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    params.add(page.limit() + 1);
+    NewestFirst.appendPage(sql, params, page);
     return db.read("listing jobs of tenant '" + tenant + "'", c -> {
       List<JobRow> rows = Jdbc.list(c, sql.toString(), JdbcJobStore::row, params.toArray());
       List<IngestionJob> jobs = new ArrayList<>();

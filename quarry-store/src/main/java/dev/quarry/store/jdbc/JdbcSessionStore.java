@@ -129,28 +129,10 @@ final class JdbcSessionStore implements SessionStore {
       sql.append(" AND end_user = ?");
       params.add(u);
     });
-    page.after().ifPresent(cursor -> {
-      int colon = cursor.indexOf(':');
-      long createdAt;
-      try {
-        createdAt = Long.parseLong(cursor.substring(0, Math.max(0, colon)));
-      } catch (NumberFormatException e) {
-        throw new InvalidInputException("invalid page cursor '" + cursor + "'", e);
-      }
-      sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-      params.add(createdAt);
-      params.add(createdAt);
-      params.add(cursor.substring(colon + 1));
-    });
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    params.add(page.limit() + 1);
+    NewestFirst.appendPage(sql, params, page);
     return db.read("listing sessions of tenant '" + tenant + "'", c -> {
       List<Session> rows = Jdbc.list(c, sql.toString(), JdbcSessionStore::row, params.toArray());
-      List<Session> items = rows.subList(0, Math.min(rows.size(), page.limit()));
-      Optional<String> next = rows.size() > page.limit()
-          ? Optional.of(items.getLast().createdAt().toEpochMilli() + ":" + items.getLast().id())
-          : Optional.empty();
-      return new Page<>(items, next);
+      return NewestFirst.page(rows, page, Session::createdAt, Session::id);
     });
   }
 
