@@ -6,7 +6,6 @@ import dev.quarry.core.chat.ChatRequest;
 import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
-import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.ModelException;
 import dev.quarry.llm.config.ProviderConfig;
 import dev.quarry.llm.wire.ChatProtocol;
@@ -86,12 +85,6 @@ public final class RemoteChatModel implements ChatModel {
   }
 
   private void requireCapabilities(ChatRequest request) {
-    if (!request.tools().isEmpty() && !info.capabilities().contains(ModelCapability.TOOLS)) {
-      throw new InvalidInputException("model " + info.name() + " cannot be given tools: it lacks the tools capability");
-    }
-    if (request.responseFormat().isPresent() && !info.capabilities().contains(ModelCapability.JSON_SCHEMA)) {
-      throw new InvalidInputException("model " + info.name()
-          + " cannot be given a response_format: it lacks the json_schema capability");
-    }
+    info.require(request.needs());
   }
 }

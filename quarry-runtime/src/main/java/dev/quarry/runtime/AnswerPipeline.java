@@ -1,7 +1,11 @@
 package dev.quarry.runtime;
 
 import dev.quarry.core.chat.ChatMessage;
+import dev.quarry.core.chat.ChatModel;
+import dev.quarry.core.chat.ChatRequest;
+import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatStream;
+import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.error.ModelException;
@@ -14,12 +18,14 @@ import dev.quarry.runtime.assemble.BudgetedAssembler;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.assemble.ContextAssembler;
 import dev.quarry.runtime.assemble.TokenCount;
+import dev.quarry.runtime.cite.Citation;
 import dev.quarry.runtime.cite.Cited;
 import dev.quarry.runtime.cite.Citer;
 import dev.quarry.runtime.cite.MarkerFilter;
 import dev.quarry.runtime.cite.SentenceCiter;
 import dev.quarry.runtime.generate.Generation;
 import dev.quarry.runtime.generate.GenerationInput;
+import dev.quarry.runtime.generate.Prompt;
 import dev.quarry.runtime.assemble.Passage;
 import dev.quarry.runtime.retrieve.HybridRetriever;
 import dev.quarry.runtime.retrieve.MemoryRecall;
@@ -31,6 +37,9 @@ import dev.quarry.runtime.rewrite.HeuristicRewriter;
 import dev.quarry.runtime.rewrite.ModelRewriter;
 import dev.quarry.runtime.rewrite.QueryRewriter;
 import dev.quarry.runtime.rewrite.Rewrite;
+import dev.quarry.runtime.structured.JsonCitations;
+import dev.quarry.runtime.structured.OutputSchema;
+import dev.quarry.runtime.structured.StructuredCall;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +49,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -99,6 +111,9 @@ public final class AnswerPipeline {
   /** Answers {@code request}, telling {@code listener} the context and the text as they come. */
   public Answer answer(AnswerRequest request, AnswerListener listener) {
     AnswerModel model = models.resolve(request.model());
+    if (request.responseFormat().isPresent()) {
+      model.info().require(Set.of(ModelCapability.JSON_SCHEMA));
+    }
     Map<String, Duration> timings = new LinkedHashMap<>();
     List<Degradation> degraded = new ArrayList<>();
     Instant deadline = request.deadline();
@@ -133,6 +148,14 @@ public final class AnswerPipeline {
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
         request.temperature(), deadline, embedders(request));
+    if (request.responseFormat().isPresent()) {
+      StructuredCall.Result json = structured(model, input, request.responseFormat().get(), timings);
+      listener.delta(json.json());
+      List<Citation> citations = timed(Stage.CITE, timings, () -> JsonCitations.of(json.json(), context, citer));
+      TokenUsage usage = rewrite.usage().plus(json.usage());
+      return new Answer(json.json(), citations, context, rewrite.query(), model.name(), json.response().finishReason(),
+          usage, model.price().cost(usage), timings, degraded, retrieval.generations());
+    }
     StringBuilder streamed = new StringBuilder();
     MarkerFilter filter = new MarkerFilter(n -> context.passage(n).isPresent(), listener::delta);
     ChatStream stream = delta -> {
@@ -194,6 +217,41 @@ public final class AnswerPipeline {
       }
       degrade(degraded, "generate", reason(e, input.deadline()), extractive.name());
       return new Generated(extractive, timedGeneration(extractive, input, stream, timings));
+    }
+  }
+
+  /**
+   * An answer satisfying the request's response format, from the model itself: there is no
+   * extractive fallback (it cannot write JSON to a schema), so a model that fails, or a deadline
+   * that passed before the call, fails the request. The answer is validated before anyone hears it.
+   */
+  private StructuredCall.Result structured(AnswerModel model, GenerationInput input, OutputSchema schema,
+      Map<String, Duration> timings) {
+    ChatModel chat = model.chat().orElseThrow();
+    if (!clock.instant().isBefore(input.deadline())) {
+      throw ModelException.unavailable(model.name(), "no time was left to call " + model.name()
+          + " for the response format (no fallback can honour one)", OptionalInt.empty(), Optional.empty(), null);
+    }
+    ChatRequest request = new ChatRequest(Prompt.messages(input), input.maxTokens(), input.temperature(), List.of(),
+        Optional.of(schema.format()), input.deadline());
+    return StructuredCall.call(request, schema, model.name(), r -> timedCall(model, chat, r, timings));
+  }
+
+  private ChatResponse timedCall(AnswerModel model, ChatModel chat, ChatRequest request, Map<String, Duration> timings) {
+    long wall0 = System.nanoTime();
+    long cpu0 = ThreadCpu.now();
+    CpuAccount account = new CpuAccount();
+    ChatResponse r = null;
+    try {
+      r = CpuAccount.charging(account, () -> chat.generate(request, ChatStream.IGNORE));
+      return r;
+    } finally {
+      long wall = System.nanoTime() - wall0;
+      timings.merge(Stage.GENERATE.wireName(), Duration.ofNanos(wall), Duration::plus);
+      TokenUsage usage = r == null ? TokenUsage.NONE : r.usage();
+      stages.generation(new ModelCall("chat", model.name(), model.info().provider(),
+          r == null ? model.info().upstreamModel() : r.upstreamModel(), usage.inputTokens(), usage.outputTokens(),
+          r == null ? Optional.empty() : r.timeToFirstToken()), wall, cpu(cpu0, account));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.index.Filter;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.retrieve.UserMemories;
+import dev.quarry.runtime.structured.OutputSchema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -15,11 +16,25 @@ import java.util.OptionalInt;
  * One question to answer: the question, the conversation before it (a session's turns and the
  * caller's earlier messages, oldest first), the collections to answer from, how many passages to
  * retrieve, a metadata filter, the model, the caller's limits, the deadline of the whole request, and
- * the memories of the end user asking, if known.
+ * the memories of the end user asking, if known, and the response format the answer must satisfy, if
+ * any (then the answer is JSON: see {@link dev.quarry.runtime.structured.StructuredCall}).
  */
 public record AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
     Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline,
-    Optional<UserMemories> memories) {
+    Optional<UserMemories> memories, Optional<OutputSchema> responseFormat) {
+
+  /** A question answered in text. */
+  public AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
+      Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline,
+      Optional<UserMemories> memories) {
+    this(question, history, sources, k, filter, model, maxTokens, temperature, deadline, memories, Optional.empty());
+  }
+
+  /** The same question, its answer to satisfy {@code format}. */
+  public AnswerRequest withResponseFormat(Optional<OutputSchema> format) {
+    return new AnswerRequest(question, history, sources, k, filter, model, maxTokens, temperature, deadline, memories,
+        format);
+  }
 
   /** A question of no known end user: no memories. */
   public AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
@@ -29,6 +44,7 @@ public record AnswerRequest(String question, List<ChatMessage> history, List<Sou
 
   public AnswerRequest {
     Objects.requireNonNull(memories, "memories");
+    Objects.requireNonNull(responseFormat, "responseFormat");
     Objects.requireNonNull(question, "question");
     history = List.copyOf(history);
     sources = List.copyOf(sources);

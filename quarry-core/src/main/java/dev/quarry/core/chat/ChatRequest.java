@@ -38,6 +38,21 @@ public record ChatRequest(
     }
   }
 
+  /**
+   * The capabilities a model needs to be given this request: {@code tools} for tools, {@code
+   * json_schema} for a response format. {@link ChatModelInfo#lacking} compares them to a model's.
+   */
+  public java.util.Set<ModelCapability> needs() {
+    java.util.EnumSet<ModelCapability> out = java.util.EnumSet.noneOf(ModelCapability.class);
+    if (!tools.isEmpty()) {
+      out.add(ModelCapability.TOOLS);
+    }
+    if (responseFormat.isPresent()) {
+      out.add(ModelCapability.JSON_SCHEMA);
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
   /** Plain messages with no tools, no response format and no token or temperature setting. */
   public static ChatRequest of(List<ChatMessage> messages, Instant deadline) {
     return new ChatRequest(messages, OptionalInt.empty(), OptionalDouble.empty(), List.of(), Optional.empty(), deadline);

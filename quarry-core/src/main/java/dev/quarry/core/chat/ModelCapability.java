@@ -4,5 +4,19 @@ package dev.quarry.core.chat;
 public enum ModelCapability {
   STREAMING,
   TOOLS,
-  JSON_SCHEMA
+  JSON_SCHEMA;
+
+  /** What in a request needs it, for errors. */
+  public String neededFor() {
+    return switch (this) {
+      case STREAMING -> "stream";
+      case TOOLS -> "tools";
+      case JSON_SCHEMA -> "response_format";
+    };
+  }
+
+  /** The name in configuration and errors, e.g. {@code json_schema}. */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

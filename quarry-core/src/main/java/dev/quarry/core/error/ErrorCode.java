@@ -13,7 +13,13 @@ public enum ErrorCode {
   /** A model provider could not answer now (connection, timeout, 429, 5xx); retrying may succeed. */
   UPSTREAM_UNAVAILABLE(true),
   /** A model provider refused the request or answered something unreadable; retrying will not help. */
-  UPSTREAM_REJECTED(false);
+  UPSTREAM_REJECTED(false),
+  /**
+   * A model answered, but not what the request's response format demands (JSON that breaks the
+   * schema), even after a repair attempt; the errors say what is wrong. Retrying may help (models
+   * are not deterministic) but is not assumed to.
+   */
+  INVALID_MODEL_OUTPUT(false);
 
   private final boolean retryable;
 

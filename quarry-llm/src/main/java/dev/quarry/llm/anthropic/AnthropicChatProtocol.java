@@ -9,6 +9,7 @@ import dev.quarry.core.chat.ChatRequest;
 import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatRole;
 import dev.quarry.core.chat.FinishReason;
+import dev.quarry.core.chat.ResponseFormat;
 import dev.quarry.core.chat.ToolCall;
 import dev.quarry.core.chat.ToolSpec;
 import dev.quarry.core.error.InvalidInputException;
@@ -28,8 +29,9 @@ import java.util.Optional;
  * {@code anthropic-version}). System messages become the top-level {@code system} field; an
  * assistant's tool calls are {@code tool_use} blocks and tool results {@code tool_result} blocks of
  * a user turn (consecutive results share one turn). {@code max_tokens} is required by the protocol:
- * {@value #DEFAULT_MAX_TOKENS} when the request sets none. A response format goes out as
- * {@code output_config.format}. A stream is a series of typed events: {@code message_start} (input
+ * {@value #DEFAULT_MAX_TOKENS} when the request sets none. A JSON Schema response format goes out as
+ * {@code output_config.format} (Anthropic's structured outputs); {@code json_object} has no native
+ * form and is left to the prompt. A stream is a series of typed events: {@code message_start} (input
  * usage), {@code content_block_start/delta/stop}, {@code message_delta} (stop reason, output usage),
  * {@code message_stop}, {@code ping}, {@code error}.
  */
@@ -100,8 +102,10 @@ public final class AnthropicChatProtocol implements ChatProtocol {
             .set("input_schema", object(tool.parametersSchema(), "the schema of tool " + tool.name()));
       }
     }
-    request.responseFormat().ifPresent(format -> body.putObject("output_config").putObject("format")
-        .put("type", "json_schema").set("schema", object(format.schema(), "response_format " + format.name())));
+    // json_object has no counterpart here: the caller's instructions ask for a JSON object
+    request.responseFormat().filter(f -> f.type() == ResponseFormat.Type.JSON_SCHEMA).ifPresent(format -> body
+        .putObject("output_config").putObject("format").put("type", "json_schema")
+        .set("schema", object(format.schema(), "response_format " + format.name())));
     if (stream) {
       body.put("stream", true);
     }

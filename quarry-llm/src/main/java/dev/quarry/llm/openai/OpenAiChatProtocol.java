@@ -85,6 +85,9 @@ public final class OpenAiChatProtocol implements ChatProtocol {
   }
 
   private static ObjectNode responseFormat(ResponseFormat format) {
+    if (format.type() == ResponseFormat.Type.JSON_OBJECT) {
+      return JSON.createObjectNode().put("type", "json_object");
+    }
     ObjectNode node = JSON.createObjectNode().put("type", "json_schema");
     ObjectNode schema = node.putObject("json_schema");
     schema.put("name", format.name());

@@ -1,8 +1,11 @@
 package dev.quarry.llm.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
@@ -38,7 +41,10 @@ public final class JsonSchemas {
   /** At most this many errors are reported for one value or schema. */
   public static final int MAX_ERRORS = 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict reading: one value and nothing after it, no duplicate keys (readers disagree on which one wins). */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final SchemaRegistryConfig CONFIG = SchemaRegistryConfig.builder()
       .pathType(PathType.JSON_POINTER).build();
   private static final Schema META = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
@@ -101,8 +107,9 @@ public final class JsonSchemas {
     }
 
     /**
-     * {@code text} read as one JSON value and validated; text that is not JSON is one violation at
-     * the root saying where parsing stopped.
+     * {@code text} read as one JSON value and validated; text that is not exactly one JSON value
+     * (malformed, empty, with anything but whitespace after it, or with a key twice in an object) is
+     * one violation at the root saying why.
      */
     public List<Violation> validate(String text) {
       JsonNode value;

@@ -47,6 +47,13 @@ class JsonSchemasTest {
     assertEquals("", v.getFirst().pointer());
     assertTrue(v.getFirst().message().startsWith("not JSON"), v.toString());
     assertTrue(JsonSchemas.compile(PERSON).validate("").getFirst().message().startsWith("not JSON"));
+    String valid = "{\"name\":\"Ada\",\"age\":36}";
+    assertEquals(List.of(), JsonSchemas.compile(PERSON).validate(" " + valid + "\n"));
+    assertEquals(1, JsonSchemas.compile(PERSON).validate(valid + " and more").size(), "trailing text");
+    assertEquals(1, JsonSchemas.compile(PERSON).validate(valid + "{}").size(), "a second value");
+    assertEquals(1, JsonSchemas.compile(PERSON).validate("{\"name\":\"Ada\",\"age\":36,\"age\":-1}").size(),
+        "a duplicate key");
+    assertEquals(1, JsonSchemas.compile(PERSON).validate("```json\n" + valid + "\n```").size(), "a code fence");
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An HTTP/1.1 server on loopback that answers from a script, for tests of model providers at the
@@ -49,7 +50,7 @@ public abstract class ScriptedServer implements AutoCloseable {
   private final ServerSocket server;
   private final Thread acceptor;
   private final ConcurrentLinkedQueue<ScriptedReply> script = new ConcurrentLinkedQueue<>();
-  private volatile ScriptedReply fallback = ScriptedReply.text("ok");
+  private volatile Function<RecordedRequest, ScriptedReply> responder = request -> ScriptedReply.text("ok");
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Abandoned> abandoned = new LinkedBlockingQueue<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -80,7 +81,16 @@ public abstract class ScriptedServer implements AutoCloseable {
 
   /** The answer to requests when the queue is empty ({@code "ok"} at first). */
   public ScriptedServer respondByDefault(ScriptedReply reply) {
-    fallback = reply;
+    responder = request -> reply;
+    return this;
+  }
+
+  /**
+   * Answers requests when the queue is empty with {@code replies} applied to each request (called
+   * concurrently), e.g. a fault on some of them ({@link InvalidJsonFault}).
+   */
+  public ScriptedServer respondWith(Function<RecordedRequest, ScriptedReply> replies) {
+    responder = java.util.Objects.requireNonNull(replies, "replies");
     return this;
   }
 
@@ -142,7 +152,8 @@ public abstract class ScriptedServer implements AutoCloseable {
           return;
         }
         requests.add(request.get());
-        ScriptedReply reply = Optional.ofNullable(script.poll()).orElse(fallback);
+        RecordedRequest received = request.get();
+        ScriptedReply reply = Optional.ofNullable(script.poll()).orElseGet(() -> responder.apply(received));
         try {
           respond(request.get(), reply, exchange);
         } catch (ClientGone e) {

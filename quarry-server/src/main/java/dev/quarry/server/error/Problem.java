@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.quarry.core.error.ErrorCode;
+import dev.quarry.core.error.InvalidModelOutputException;
 import dev.quarry.core.error.QuarryException;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,7 @@ public record Problem(int status, String code, String message, boolean retryable
       case STORAGE -> 503;
       case UPSTREAM_UNAVAILABLE -> 503;
       case UPSTREAM_REJECTED -> 502;
+      case INVALID_MODEL_OUTPUT -> 502;
     };
   }
 
@@ -53,6 +55,9 @@ public record Problem(int status, String code, String message, boolean retryable
   public static Problem of(Throwable failure) {
     return switch (failure) {
       case ApiException a -> a.problem();
+      case InvalidModelOutputException i -> new Problem(statusOf(i.code()), i.code().wireName(), i.getMessage(),
+          i.code().retryable(), Map.of("model", i.model(), "errors", i.violations().stream()
+              .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList()));
       case QuarryException q -> of(q.code(), q.getMessage());
       case JsonMappingException m when m.getCause() instanceof JsonProcessingException p -> malformed(p, pointer(m));
       case JsonMappingException m -> json(m);
