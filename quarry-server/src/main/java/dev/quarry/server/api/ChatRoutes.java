@@ -13,6 +13,7 @@ import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
@@ -55,7 +56,7 @@ public final class ChatRoutes {
 
   record ChatBody(List<ChatMessageBody> messages, String message, String sessionId, String user,
       List<String> collections, Integer k, JsonNode filter, String model, Boolean stream, Integer maxTokens,
-      Double temperature, Long timeoutMs) {}
+      Double temperature, Long timeoutMs, JsonNode responseFormat) {}
 
   /** The most collections one request may answer from. */
   static final int MAX_COLLECTIONS = 16;
@@ -101,14 +102,20 @@ public final class ChatRoutes {
                 + "that session of the same `user` is continued, its turns entering the prompt before `messages` "
                 + "under `answer.history_tokens`. With `user`, that user's memories most like the question are "
                 + "given to the model as their own block and cited like passages (`collection` null, `document_id` "
-                + "the memory's id).")
+                + "the memory's id). `response_format` (OpenAI's shape: `json_schema` with `name`, `schema` (JSON Schema "
+                + "draft 2020-12), `strict`; or `json_object`) makes `answer` JSON valid against the schema, checked "
+                + "before it is sent (streamed: in one `delta`), after at most one repair; otherwise a 502 "
+                + "`invalid_model_output` with `details.errors`. Citation markers inside JSON strings are kept and "
+                + "listed in `citations`; there is no extractive fallback.")
             .jsonBody(ChatBody.class, "collections")
             .responds(200, "`answer` with markers such as [1], `citations` (`id`, `collection`, `document_id`, "
                 + "`chunk`, `start`, `end`, `quote`), `session_id`, `model`, `usage` (`input_tokens`, "
                 + "`output_tokens`, `cost`), `timings` (milliseconds per stage), `degraded` (`stage`, `reason`, "
                 + "`fallback`), `generations` (index generation per collection); or, streamed, "
                 + "`text/event-stream`")
-            .fails(404, "not_found: a collection, the model, or the session (of this user) does not exist"),
+            .fails(404, "not_found: a collection, the model, or the session (of this user) does not exist")
+            .fails(502, "invalid_model_output: the answer broke `response_format` also after a repair (`details.errors`: "
+                + "`pointer`, `message`)"),
         this::chat);
   }
 
@@ -135,7 +142,12 @@ public final class ChatRoutes {
     Optional<Filter> filter = b.filter() == null || b.filter().isNull()
         ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
     String model = b.model() == null ? pipeline.models().defaultModel() : b.model();
-    pipeline.models().resolve(model);
+    Optional<OutputSchema> format = ResponseFormatJson.read(b.responseFormat());
+    if (format.isPresent()) {
+      ResponseFormatJson.requireHonouredBy(pipeline.models().resolve(model).info());
+    } else {
+      pipeline.models().resolve(model);
+    }
     if (b.maxTokens() != null && (b.maxTokens() < 1 || b.maxTokens() > MAX_TOKENS)) {
       throw ApiException.invalidAt("/max_tokens", "max_tokens must be in 1.." + MAX_TOKENS + ", got: " + b.maxTokens());
     }
@@ -157,7 +169,7 @@ public final class ChatRoutes {
     AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
-        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)));
+        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u))).withResponseFormat(format);
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
@@ -264,6 +276,9 @@ public final class ChatRoutes {
       error.put("code", p.code());
       error.put("message", p.message());
       error.put("retryable", p.retryable());
+      if (p.details().containsKey("errors")) {
+        error.put("errors", p.details().get("errors"));
+      }
       error.put("request_id", requestId);
       events.send("error", error);
     }

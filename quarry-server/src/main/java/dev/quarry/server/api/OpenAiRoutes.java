@@ -9,6 +9,7 @@ import dev.quarry.core.chat.ChatModelInfo;
 import dev.quarry.core.chat.ChatRequest;
 import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatRole;
+import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.FinishReason;
 import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.embed.Embedder;
@@ -25,6 +26,8 @@ import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.runtime.structured.OutputSchema;
+import dev.quarry.runtime.structured.StructuredCall;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
 import dev.quarry.server.http.Access;
@@ -77,7 +80,8 @@ public final class OpenAiRoutes {
 
   /** Documentation only: the bodies are read leniently, as OpenAI's clients send more than Quarry uses. */
   record ChatCompletionBody(String model, List<ChatRoutes.ChatMessageBody> messages, Boolean stream,
-      JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user) {}
+      JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user,
+      JsonNode responseFormat) {}
 
   record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
 
@@ -114,12 +118,15 @@ public final class OpenAiRoutes {
                 + "`rag/<collection>` (the last user message answered from that collection with citations: markers "
                 + "in the text, the citations in `message.quarry`). `messages`, `stream`, "
                 + "`stream_options.include_usage`, `max_tokens` (or `max_completion_tokens`), `temperature`, `user` "
-                + "(the end user whose memories a `rag/` answer recalls); other fields are ignored. Errors have "
-                + "OpenAI's shape.")
+                + "(the end user whose memories a `rag/` answer recalls), `response_format` (`json_schema` or "
+                + "`json_object`: the content is JSON valid against the schema, checked before it is sent, streamed "
+                + "as one chunk, after at most one repair; otherwise a 502 `invalid_model_output`); other fields are "
+                + "ignored. Errors have OpenAI's shape.")
             .jsonBody(ChatCompletionBody.class, "model", "messages")
             .responds(200, "`chat.completion` (or, streamed, `chat.completion.chunk` server-sent events ending with "
                 + "`[DONE]`)")
-            .fails(404, "model_not_found: no such model or collection"),
+            .fails(404, "model_not_found: no such model or collection")
+            .fails(502, "invalid_model_output: the answer broke `response_format` also after a repair (`error.errors`)"),
         this::complete);
     router.route("POST", EMBEDDINGS, search,
         ApiDoc.op("createEmbeddings", "OpenAI-compatible embeddings")
@@ -186,6 +193,7 @@ public final class OpenAiRoutes {
     if (user.isPresent() && !SessionRoutes.validUser(user.get())) {
       throw ApiException.invalidAt("/user", SessionRoutes.USER_RULE);
     }
+    Optional<OutputSchema> format = ResponseFormatJson.read(b.get("response_format"));
     Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
     AnswerSettings settings = pipeline.settings();
     Instant deadline = clock.instant().plus(settings.timeout());
@@ -199,7 +207,10 @@ public final class OpenAiRoutes {
       AnswerRequest request = new AnswerRequest(last.content(), messages.subList(0, messages.size() - 1),
           List.of(new Source(model.substring(RAG.length()), collection)), settings.k(), Optional.empty(),
           pipeline.models().defaultModel(), maxTokens, temperature, deadline,
-          user.map(u -> memories.of(caller.tenant(), u)));
+          user.map(u -> memories.of(caller.tenant(), u))).withResponseFormat(format);
+      if (format.isPresent()) {
+        ResponseFormatJson.requireHonouredBy(pipeline.models().resolve(request.model()).info());
+      }
       if (stream) {
         return Response.streamed("text/event-stream", out -> streamRag(c, request, usage, out));
       }
@@ -210,6 +221,16 @@ public final class OpenAiRoutes {
     }
     AnswerModel m = chatModel(model);
     ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline);
+    if (format.isPresent()) {
+      ResponseFormatJson.requireHonouredBy(m.info());
+      if (stream) {
+        return Response.streamed("text/event-stream", out -> streamStructured(c, m, request, format.get(), usage, out));
+      }
+      StructuredCall.Result json = structured(m, request, format.get());
+      Map<String, Object> message = message(json.json());
+      message.put("quarry", Map.of("cost", m.price().cost(json.usage())));
+      return Response.ok(c.whole(message, finish(json.response().finishReason()), json.usage()));
+    }
     if (stream) {
       return Response.streamed("text/event-stream", out -> streamProxied(c, m, request, usage, out));
     }
@@ -233,6 +254,30 @@ public final class OpenAiRoutes {
       stages.generation(new ModelCall("chat", m.name(), m.info().provider(),
           response == null ? m.info().upstreamModel() : response.upstreamModel(), u.inputTokens(), u.outputTokens(),
           response == null ? Optional.empty() : response.timeToFirstToken()), wall, StageObserver.CPU_UNKNOWN);
+    }
+  }
+
+  /** A proxied call whose answer must satisfy {@code schema}: validated (and repaired once) before any of it is sent. */
+  private StructuredCall.Result structured(AnswerModel m, ChatRequest request, OutputSchema schema) {
+    return StructuredCall.call(request, schema, m.name(), r -> proxied(m, r, ChatStream.IGNORE));
+  }
+
+  private void streamStructured(Completion c, AnswerModel m, ChatRequest request, OutputSchema schema,
+      boolean includeUsage, OutputStream out) throws IOException {
+    Chunks chunks = new Chunks(c, out);
+    try {
+      chunks.delta(Map.of("role", "assistant", "content", ""), null);
+      StructuredCall.Result json = structured(m, request, schema);
+      chunks.delta(Map.of("content", json.json()), null);
+      chunks.delta(Map.of(), finish(json.response().finishReason()));
+      if (includeUsage) {
+        chunks.usage(json.usage());
+      }
+      chunks.done();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      chunks.error(Problem.of(e));
     }
   }
 
@@ -588,6 +633,9 @@ public final class OpenAiRoutes {
     e.put("type", type);
     e.put("param", param);
     e.put("code", p.details().getOrDefault("openai_code", p.code()));
+    if (p.details().containsKey("errors")) {
+      e.put("errors", p.details().get("errors"));
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("error", e);
     return out;
