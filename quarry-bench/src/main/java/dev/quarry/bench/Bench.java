@@ -16,6 +16,8 @@ import java.util.Arrays;
  *       the corpus, then hybrid latency and ANN recall@10 against exact search.
  *   <li>{@code purge}: how long an erasure's purge of one document takes on a collection of {@code
  *       --chunks} chunks ({@link PurgeBenchmark}).
+ *   <li>{@code schema}: compiling a response format's JSON Schema and validating answers against it
+ *       ({@link SchemaBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
@@ -31,7 +33,7 @@ public final class Bench {
       System.setProperty("quarry.log.level", "WARN"); // logback.xml (quarry-cli): library INFO lines are not results
     }
     if (args.length == 0) {
-      System.err.println("usage: quarry bench ingest|latency|synthetic|purge [--dataset DIR] [--data-dir DIR] [--chunks N]");
+      System.err.println("usage: quarry bench ingest|latency|synthetic|purge|schema [--dataset DIR] [--data-dir DIR] [--chunks N]");
       System.err.println(LoadBenchmark.USAGE);
       System.exit(2);
     }
@@ -51,6 +53,10 @@ public final class Bench {
       LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args[0].equals("schema")) {
+      SchemaBenchmark.run();
+      return;
+    }
     Args a = Args.parse(Arrays.copyOfRange(args, 1, args.length));
     switch (args[0]) {
       case "ingest" -> IngestBenchmark.run(a);
@@ -58,7 +64,7 @@ public final class Bench {
       case "synthetic" -> SyntheticIndexBenchmark.run(a);
       case "purge" -> PurgeBenchmark.run(a);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, load)");
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, schema, load)");
         System.exit(2);
       }
     }
