@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An HTTP/1.1 server on loopback that answers from a script, for tests of model providers at the
@@ -50,6 +51,7 @@ public abstract class ScriptedServer implements AutoCloseable {
   private final Thread acceptor;
   private final ConcurrentLinkedQueue<ScriptedReply> script = new ConcurrentLinkedQueue<>();
   private volatile ScriptedReply fallback = ScriptedReply.text("ok");
+  private volatile Function<RecordedRequest, ScriptedReply> replier;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Abandoned> abandoned = new LinkedBlockingQueue<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -82,6 +84,20 @@ public abstract class ScriptedServer implements AutoCloseable {
   public ScriptedServer respondByDefault(ScriptedReply reply) {
     fallback = reply;
     return this;
+  }
+
+  /**
+   * Answers each request the queue does not with what {@code reply} returns for it (instead of the
+   * default reply), e.g. a failure for a random share of requests; called on the connection's thread.
+   */
+  public ScriptedServer respondBy(Function<RecordedRequest, ScriptedReply> reply) {
+    replier = reply;
+    return this;
+  }
+
+  /** Requests received so far (cheaper than {@link #requests()} for counting). */
+  public int requestCount() {
+    return requests.size();
   }
 
   public List<RecordedRequest> requests() {
@@ -142,7 +158,9 @@ public abstract class ScriptedServer implements AutoCloseable {
           return;
         }
         requests.add(request.get());
-        ScriptedReply reply = Optional.ofNullable(script.poll()).orElse(fallback);
+        Function<RecordedRequest, ScriptedReply> by = replier;
+        ScriptedReply queued = script.poll();
+        ScriptedReply reply = queued != null ? queued : by != null ? by.apply(request.get()) : fallback;
         try {
           respond(request.get(), reply, exchange);
         } catch (ClientGone e) {
