@@ -156,7 +156,7 @@ public final class ModelRouter implements ChatModel {
       expected.put(c, c.price().cost(new TokenUsage(prompt, request.maxTokens().orElse(EXPECTED_REPLY), 0, false)));
     }
     if (fit.isEmpty()) {
-      throw new InvalidInputException((models.size() == 1 ? "model " : "route ") + info.name()
+      throw new InvalidInputException((streamingNeeded ? "route " : "model ") + info.name()
           + ": no model can serve this request: " + String.join("; ", skipped));
     }
     if (strategy == RouteStrategy.CHEAPEST) {

@@ -127,6 +127,7 @@ class FaultSuiteTest {
   @Test
   void fiveHundredsFromThePrimaryNeverReachTheClientAndTheBreakerKeepsMostCallsAway() {
     Tally t = run(() -> ScriptedReply.status(500), false);
+    System.out.println("fault suite, 500: " + t);
 
     assertEquals(0, t.failures(), "no failure reaches the client: " + t);
     assertTrue(t.opened(), "the breaker opened: " + t);
@@ -137,6 +138,7 @@ class FaultSuiteTest {
   @Test
   void rateLimitsWithRetryAfterAreHonouredAndNeverReachTheClient() {
     Tally t = run(() -> ScriptedReply.status(429).withHeader("retry-after-ms", "3"), false);
+    System.out.println("fault suite, 429: " + t);
 
     assertEquals(0, t.failures(), "no failure reaches the client: " + t);
     assertTrue(t.opened(), "the breaker opened: " + t);
@@ -147,6 +149,7 @@ class FaultSuiteTest {
   @Test
   void streamsCutAfterTheirFirstTokenEndInAnErrorWithTheirUsageAndAreNotRetried() {
     Tally t = run(() -> ScriptedReply.text("from ", "primary").cutAfter(1), true);
+    System.out.println("fault suite, cut: " + t);
 
     assertTrue(t.afterFirstToken() > 0, "some streams were cut: " + t);
     assertEquals(t.failures(), t.afterFirstToken(), "the only failures the client sees are the cut streams: " + t);
@@ -168,12 +171,11 @@ class FaultSuiteTest {
     int before = primary.requestCount();
     chain.generate(ask(), dev.quarry.core.chat.ChatStream.IGNORE);
     assertEquals(before, primary.requestCount(), "open: the primary is not called");
-    clock.advance(RESILIENCE.openFor());
+    clock.advance(RESILIENCE.openFor().plus(STEP));
     for (int i = 0; i < RESILIENCE.halfOpenCalls(); i++) {
       assertFalse(breaker().equals("closed"), "still probing after " + i + " probes");
       ChatResponse r = chain.generate(ask(), dev.quarry.core.chat.ChatStream.IGNORE);
-      assertEquals("from primary", r.text(), "probe " + i + " reaches the healed primary; "
-          + catalog.health().status() + " " + primary.requests().getLast());
+      assertEquals("from primary", r.text(), "probe " + i + " reaches the healed primary");
     }
     assertEquals("closed", breaker(), "the probes' success closes the breaker");
     assertEquals(before + RESILIENCE.halfOpenCalls(), primary.requestCount());
