@@ -63,6 +63,11 @@ public final class AnswerModels {
     return out;
   }
 
+  /** The configured routes. */
+  public List<ModelRouter> routes() {
+    return catalog.routes();
+  }
+
   /** The models' circuit breakers, as they stand. */
   public List<BreakerStatus> breakers() {
     return catalog.health().status();

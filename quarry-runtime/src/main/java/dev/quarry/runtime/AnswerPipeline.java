@@ -132,7 +132,7 @@ public final class AnswerPipeline {
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
-        request.temperature(), deadline, embedders(request));
+        request.temperature(), deadline, embedders(request), request.maxCost());
     StringBuilder streamed = new StringBuilder();
     MarkerFilter filter = new MarkerFilter(n -> context.passage(n).isPresent(), listener::delta);
     ChatStream stream = delta -> {

@@ -4,6 +4,7 @@ import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.index.Filter;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.retrieve.UserMemories;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +15,19 @@ import java.util.OptionalInt;
 /**
  * One question to answer: the question, the conversation before it (a session's turns and the
  * caller's earlier messages, oldest first), the collections to answer from, how many passages to
- * retrieve, a metadata filter, the model, the caller's limits, the deadline of the whole request, and
- * the memories of the end user asking, if known.
+ * retrieve, a metadata filter, the model (or route), the caller's limits, the deadline of the whole
+ * request, the memories of the end user asking, if known, and the caller's cost cap per model call.
  */
 public record AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
     Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline,
-    Optional<UserMemories> memories) {
+    Optional<UserMemories> memories, Optional<BigDecimal> maxCost) {
+
+  /** A question without a cost cap. */
+  public AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
+      Optional<Filter> filter, String model, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline,
+      Optional<UserMemories> memories) {
+    this(question, history, sources, k, filter, model, maxTokens, temperature, deadline, memories, Optional.empty());
+  }
 
   /** A question of no known end user: no memories. */
   public AnswerRequest(String question, List<ChatMessage> history, List<Source> sources, int k,
@@ -27,8 +35,15 @@ public record AnswerRequest(String question, List<ChatMessage> history, List<Sou
     this(question, history, sources, k, filter, model, maxTokens, temperature, deadline, Optional.empty());
   }
 
+  /** The same question with a cost cap for its model calls (a route skips models whose worst case costs more). */
+  public AnswerRequest withMaxCost(Optional<BigDecimal> cap) {
+    return new AnswerRequest(question, history, sources, k, filter, model, maxTokens, temperature, deadline, memories,
+        cap);
+  }
+
   public AnswerRequest {
     Objects.requireNonNull(memories, "memories");
+    Objects.requireNonNull(maxCost, "maxCost");
     Objects.requireNonNull(question, "question");
     history = List.copyOf(history);
     sources = List.copyOf(sources);

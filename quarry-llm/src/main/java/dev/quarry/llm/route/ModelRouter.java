@@ -83,6 +83,10 @@ public final class ModelRouter implements ChatModel {
     return info;
   }
 
+  public RouteStrategy strategy() {
+    return strategy;
+  }
+
   /** The route's models, in its configured order. */
   public List<RouteCandidate> models() {
     return models;
