@@ -56,7 +56,7 @@ public final class ChatRoutes {
 
   record ChatBody(List<ChatMessageBody> messages, String message, String sessionId, String user,
       List<String> collections, Integer k, JsonNode filter, String model, Boolean stream, Integer maxTokens,
-      Double temperature, Long timeoutMs, BigDecimal maxCost) {}
+      Double temperature, Long timeoutMs, Double maxCost) {}
 
   /** The most collections one request may answer from. */
   static final int MAX_COLLECTIONS = 16;
@@ -150,8 +150,8 @@ public final class ChatRoutes {
       throw ApiException.invalidAt("/timeout_ms", "timeout_ms must be in 1.." + maxMs + ", got: " + b.timeoutMs());
     }
     Duration timeout = b.timeoutMs() == null ? settings.timeout() : Duration.ofMillis(b.timeoutMs());
-    if (b.maxCost() != null && b.maxCost().signum() < 0) {
-      throw ApiException.invalidAt("/max_cost", "max_cost must be at least 0, got: " + b.maxCost().toPlainString());
+    if (b.maxCost() != null && !(b.maxCost() >= 0 && Double.isFinite(b.maxCost()))) {
+      throw ApiException.invalidAt("/max_cost", "max_cost must be a number of at least 0, got: " + b.maxCost());
     }
     Session session;
     if (b.sessionId() == null) {
@@ -164,7 +164,7 @@ public final class ChatRoutes {
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
         clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)))
-        .withMaxCost(Optional.ofNullable(b.maxCost()));
+        .withMaxCost(Optional.ofNullable(b.maxCost()).map(BigDecimal::valueOf));
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");

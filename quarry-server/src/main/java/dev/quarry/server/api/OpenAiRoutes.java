@@ -80,7 +80,7 @@ public final class OpenAiRoutes {
   /** Documentation only: the bodies are read leniently, as OpenAI's clients send more than Quarry uses. */
   record ChatCompletionBody(String model, List<ChatRoutes.ChatMessageBody> messages, Boolean stream,
       JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user,
-      BigDecimal maxCost) {}
+      Double maxCost) {}
 
   record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
 
