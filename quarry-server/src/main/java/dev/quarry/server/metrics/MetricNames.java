@@ -60,7 +60,7 @@ public final class MetricNames {
   /** Gauge of the failure rate (0..1) over each model's sliding window; -1 while the window holds too few calls. */
   public static final String LLM_BREAKER_FAILURE_RATE = "quarry_llm_breaker_failure_rate";
 
-  /** Counter of calls an open breaker refused (no network), by model, since the breaker last closed. */
+  /** Gauge of calls an open breaker refused (no network), by model, since the breaker last closed. */
   public static final String LLM_BREAKER_NOT_PERMITTED = "quarry_llm_breaker_not_permitted_calls";
 
   public static final String LABEL_MODEL = "model";
