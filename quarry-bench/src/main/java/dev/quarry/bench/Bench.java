@@ -18,6 +18,8 @@ import java.util.Arrays;
  *       --chunks} chunks ({@link PurgeBenchmark}).
  *   <li>{@code schema}: compiling a response format's JSON Schema and validating answers against it
  *       ({@link SchemaBenchmark}).
+ *   <li>{@code routing}: the model router's own time per call against an instant upstream
+ *       ({@link RoutingOverheadBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
@@ -47,6 +49,10 @@ public final class Bench {
     }
     if (args[0].equals("fusion-study")) {
       FusionStudy.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("routing")) {
+      RoutingOverheadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args[0].equals("load")) {

@@ -14,7 +14,12 @@ import dev.quarry.llm.config.Price;
 import dev.quarry.llm.config.ProviderConfig;
 import dev.quarry.llm.config.ProviderKind;
 import dev.quarry.llm.openai.OpenAiChatProtocol;
+import dev.quarry.llm.config.RouteConfig;
 import dev.quarry.llm.openai.OpenAiEmbedder;
+import dev.quarry.llm.route.ModelHealth;
+import dev.quarry.llm.route.ModelRouter;
+import dev.quarry.llm.route.ResilientModel;
+import dev.quarry.llm.route.RouteCandidate;
 import dev.quarry.llm.wire.ChatProtocol;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
@@ -23,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -36,18 +42,24 @@ import java.util.function.Function;
  */
 public final class ModelCatalog implements AutoCloseable {
 
+  /** The jitter of retries' backoff (thread-safe). */
+  private static final Random RANDOM = new Random();
+
   private record Provider(ProviderConfig config, Optional<String> apiKey, HttpClient client) {}
 
-  private record Entry(ModelConfig config, ChatModel model, TokenCounter tokens) {}
+  private record Entry(ModelConfig config, ChatModel model, TokenCounter tokens, ModelRouter routed) {}
 
   private final LlmConfig config;
   private final Clock clock;
+  private final ModelHealth health;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
   private final Map<String, Entry> models = new LinkedHashMap<>();
+  private final Map<String, ModelRouter> routes = new LinkedHashMap<>();
 
   private ModelCatalog(LlmConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.health = new ModelHealth(config.resilience(), clock);
   }
 
   /**
@@ -84,8 +96,15 @@ public final class ModelCatalog implements AutoCloseable {
         case OPENAI -> new OpenAiChatProtocol();
         case ANTHROPIC -> new AnthropicChatProtocol();
       };
-      catalog.models.put(m.name(), new Entry(m,
-          new RemoteChatModel(info, p.config(), protocol, p.apiKey(), p.client(), tokens, clock), tokens));
+      RemoteChatModel remote = new RemoteChatModel(info, p.config(), protocol, p.apiKey(), p.client(), tokens, clock);
+      RouteCandidate resilient = new RouteCandidate(new ResilientModel(remote, catalog.health, RANDOM, clock),
+          m.price(), tokens);
+      catalog.models.put(m.name(), new Entry(m, remote, tokens, ModelRouter.single(resilient, clock)));
+    }
+    for (RouteConfig r : config.routes()) {
+      List<RouteCandidate> candidates = r.models().stream()
+          .map(name -> catalog.models.get(name).routed().models().getFirst()).toList();
+      catalog.routes.put(r.name(), ModelRouter.route(r.name(), candidates, r.strategy(), clock));
     }
     return catalog;
   }
@@ -94,7 +113,7 @@ public final class ModelCatalog implements AutoCloseable {
     return config;
   }
 
-  /** The model a request gets when it names none: a configured model's name, or {@code extractive}. */
+  /** The model a request gets when it names none: a configured model's or route's name, or {@code extractive}. */
   public String defaultModel() {
     return config.defaultModel();
   }
@@ -104,8 +123,31 @@ public final class ModelCatalog implements AutoCloseable {
     return models.values().stream().map(e -> e.model().info()).toList();
   }
 
+  /** A configured model as its provider serves it: one call, no retries, no breaker. */
   public Optional<ChatModel> model(String name) {
     return Optional.ofNullable(models.get(name)).map(Entry::model);
+  }
+
+  /**
+   * What a request naming {@code name} is served by: a route, or a model as a route of one (behind its
+   * breaker, with retries); see {@link ModelRouter}.
+   */
+  public Optional<ModelRouter> routed(String name) {
+    ModelRouter route = routes.get(name);
+    if (route != null) {
+      return Optional.of(route);
+    }
+    return Optional.ofNullable(models.get(name)).map(Entry::routed);
+  }
+
+  /** The configured routes, in configuration order. */
+  public List<ModelRouter> routes() {
+    return List.copyOf(routes.values());
+  }
+
+  /** The models' circuit breakers. */
+  public ModelHealth health() {
+    return health;
   }
 
   /** The prices of a configured model. */

@@ -1,12 +1,14 @@
 package dev.quarry.runtime;
 
-import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ChatModelInfo;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.llm.ModelCatalog;
 import dev.quarry.llm.config.LlmConfig;
 import dev.quarry.llm.config.Price;
+import dev.quarry.llm.route.BreakerStatus;
+import dev.quarry.llm.route.ModelRouter;
+import dev.quarry.llm.route.RouteCandidate;
 import dev.quarry.runtime.assemble.TokenCount;
 import dev.quarry.runtime.generate.ExtractiveAnswerer;
 import dev.quarry.runtime.generate.ModelGenerator;
@@ -16,7 +18,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** The models a request may name: {@code extractive}, always, and every model of the catalog. */
+/**
+ * The models a request may name: {@code extractive}, always, every model of the catalog and every
+ * route. A model or route is served by the catalog's {@link ModelRouter}: a model behind its circuit
+ * breaker with retries, a route falling back along its models. A route counts tokens with, and is
+ * priced at, its first model (the pipeline budgets the context for it; the route skips the models
+ * whose window cannot hold the prompt).
+ */
 public final class AnswerModels {
 
   /** The provider name the extractive answerer reports. */
@@ -46,12 +54,23 @@ public final class AnswerModels {
     return catalog.defaultModel();
   }
 
-  /** Every model's description, {@code extractive} first. */
+  /** Every model's description, {@code extractive} first, then the routes'. */
   public List<ChatModelInfo> list() {
     List<ChatModelInfo> out = new ArrayList<>();
     out.add(extractive.info());
     out.addAll(catalog.models());
+    catalog.routes().forEach(r -> out.add(r.info()));
     return out;
+  }
+
+  /** The configured routes. */
+  public List<ModelRouter> routes() {
+    return catalog.routes();
+  }
+
+  /** The models' circuit breakers, as they stand. */
+  public List<BreakerStatus> breakers() {
+    return catalog.health().status();
   }
 
   /** The model named {@code name}, or {@link NotFoundException} naming those there are. */
@@ -59,10 +78,11 @@ public final class AnswerModels {
     if (name.equals(LlmConfig.EXTRACTIVE)) {
       return extractive;
     }
-    ChatModel model = catalog.model(name).orElseThrow(() -> new NotFoundException("model '" + name
-        + "' is not configured; the models are " + list().stream().map(ChatModelInfo::name).toList()));
-    return new AnswerModel(model.info(), new ModelGenerator(model), catalog.tokenCounter(name)::count,
-        catalog.price(name), Optional.of(model));
+    ModelRouter model = catalog.routed(name).orElseThrow(() -> new NotFoundException("model '" + name
+        + "' is not configured; the models and routes are " + list().stream().map(ChatModelInfo::name).toList()));
+    RouteCandidate first = model.models().getFirst();
+    return new AnswerModel(model.info(), new ModelGenerator(model), first.tokens()::count, first.price(),
+        Optional.of(model));
   }
 
   /** The extractive answerer, which every failed or late generation falls back to. */

@@ -147,7 +147,7 @@ public final class AnswerPipeline {
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
-        request.temperature(), deadline, embedders(request));
+        request.temperature(), deadline, embedders(request), request.maxCost());
     if (request.responseFormat().isPresent()) {
       StructuredCall.Result json = structured(model, input, request.responseFormat().get(), timings);
       listener.delta(json.json());
@@ -233,7 +233,7 @@ public final class AnswerPipeline {
           + " for the response format (no fallback can honour one)", OptionalInt.empty(), Optional.empty(), null);
     }
     ChatRequest request = new ChatRequest(Prompt.messages(input), input.maxTokens(), input.temperature(), List.of(),
-        Optional.of(schema.format()), input.deadline());
+        Optional.of(schema.format()), input.deadline(), input.maxCost());
     return StructuredCall.call(request, schema, model.name(), r -> timedCall(model, chat, r, timings));
   }
 

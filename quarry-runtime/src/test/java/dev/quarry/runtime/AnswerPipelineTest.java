@@ -15,6 +15,9 @@ import dev.quarry.llm.config.ModelConfig;
 import dev.quarry.llm.config.Price;
 import dev.quarry.llm.config.ProviderConfig;
 import dev.quarry.llm.config.ProviderKind;
+import dev.quarry.llm.config.ResilienceConfig;
+import dev.quarry.llm.config.RouteConfig;
+import dev.quarry.llm.config.RouteStrategy;
 import dev.quarry.llm.testing.ScriptedOpenAiServer;
 import dev.quarry.llm.testing.ScriptedReply;
 import dev.quarry.runtime.assemble.BudgetedAssembler;
@@ -208,13 +211,49 @@ class AnswerPipelineTest {
 
   @Test
   void anUpstreamFailureFallsBackToTheExtractiveAnswer() {
-    upstream.enqueue(ScriptedReply.status(500));
+    upstream.respondWith(r -> ScriptedReply.status(500));
     Answer a = pipeline().answer(ask("When do cluster certificates expire?", "small", List.of(), Duration.ofSeconds(30),
         "ops"), AnswerListener.NONE);
 
     assertEquals("extractive", a.model());
     assertTrue(a.degraded().getFirst().reason().startsWith("upstream_unavailable"), a.degraded().toString());
     assertQuotesAtTheirOffsets(a);
+  }
+
+  @Test
+  void aRouteFallsBackToItsNextModelAndWhenAllFailTheAnswerIsExtractiveAndSaysSo() {
+    try (ScriptedOpenAiServer backup = ScriptedOpenAiServer.start()) {
+      ModelCatalog routed = ModelCatalog.build(new LlmConfig(
+          List.of(new ProviderConfig("up", ProviderKind.OPENAI, upstream.baseUrl(), Optional.empty(), Duration.ofSeconds(5)),
+              new ProviderConfig("backup", ProviderKind.OPENAI, backup.baseUrl(), Optional.empty(), Duration.ofSeconds(5))),
+          List.of(new ModelConfig("small", "up", "llama-3.1-8b-instruct", 8192, Price.FREE, Set.of(ModelCapability.STREAMING)),
+              new ModelConfig("spare", "backup", "llama-3.1-8b-instruct", 8192, Price.FREE, Set.of(ModelCapability.STREAMING))),
+          List.of(new RouteConfig("chain", List.of("small", "spare"), RouteStrategy.ORDERED)), "chain",
+          new ResilienceConfig(Duration.ofSeconds(5), 1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, 10, 5,
+              50, Duration.ofSeconds(30), 1)), name -> Optional.empty(), Clock.systemUTC());
+      try (routed) {
+        AnswerPipeline p = AnswerPipeline.standard(new AnswerModels(routed, AnswerSettings.DEFAULT),
+            AnswerSettings.DEFAULT, stages, observer, Clock.systemUTC());
+        upstream.respondWith(r -> ScriptedReply.status(503));
+        backup.respondWith(r -> ScriptedReply.text("Certificates expire yearly [1]."));
+        Answer a = p.answer(ask("When do cluster certificates expire?", "chain", List.of(), Duration.ofSeconds(30),
+            "ops"), AnswerListener.NONE);
+        assertEquals("chain", a.model());
+        assertEquals("Certificates expire yearly [1].", a.text().strip());
+        assertTrue(a.degraded().isEmpty(), a.degraded().toString());
+
+        backup.respondWith(r -> ScriptedReply.status(500));
+        Answer b = p.answer(ask("When do cluster certificates expire?", "chain", List.of(), Duration.ofSeconds(30),
+            "ops"), AnswerListener.NONE);
+        assertEquals("extractive", b.model());
+        Degradation d = b.degraded().getFirst();
+        assertEquals("generate", d.stage());
+        assertTrue(d.reason().startsWith("upstream_unavailable: route chain: every model failed or is unavailable: "
+            + "model small: the upstream answered 503"), d.reason());
+        assertTrue(d.reason().contains("; model spare: the upstream answered 500"), d.reason());
+        assertQuotesAtTheirOffsets(b);
+      }
+    }
   }
 
   @Test

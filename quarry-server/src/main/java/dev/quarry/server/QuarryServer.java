@@ -16,6 +16,7 @@ import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.MemoryRoutes;
+import dev.quarry.server.api.ModelStatusRoutes;
 import dev.quarry.server.api.OpenAiRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.SessionRoutes;
@@ -232,6 +233,8 @@ public final class QuarryServer implements AutoCloseable {
           memories).register(router);
       new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock)
           .register(router);
+      new ModelStatusRoutes(answers.models()).register(router);
+      metrics.watchBreakers(models.health()::status);
       new SessionRoutes(store.sessions()).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it

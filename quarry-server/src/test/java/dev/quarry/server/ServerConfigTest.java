@@ -381,6 +381,29 @@ class ServerConfigTest {
         error("answer: {timeout: 1m, max_timeout: 30s}"));
   }
 
+  @Test
+  void theLlmSectionBindsRoutesAndResilienceFromTheFile() throws IOException {
+    String yaml = """
+        llm:
+          providers:
+            - {name: upstream, kind: openai, base_url: "http://127.0.0.1:8000/v1"}
+          models:
+            - {name: small, provider: upstream, model: m1, context_tokens: 8192}
+            - {name: big, provider: upstream, model: m2, context_tokens: 8192}
+          routes:
+            answer: [big, small]
+          default_model: answer
+          resilience: {max_attempts: 2, open_for: 10s}
+        """;
+    ServerConfig c = load(yaml);
+    assertEquals(List.of("big", "small"), c.runtime().llm().route("answer").orElseThrow().models());
+    assertEquals("answer", c.runtime().llm().defaultModel());
+    assertEquals(2, c.runtime().llm().resilience().maxAttempts());
+    assertEquals(Duration.ofSeconds(10), c.runtime().llm().resilience().openFor());
+    assertEquals("llm.routes.answer.models[0]: \"huge\" is not a configured model; the models are [big, small]",
+        error(yaml.replace("answer: [big, small]", "answer: [huge]")));
+  }
+
   /** {@code a.b.c} and a value as nested YAML flow mappings. */
   private static String nest(String path, String value) {
     String[] parts = path.split("\\.");

@@ -138,6 +138,7 @@ class TenantIsolationTest {
     }
     assertTrue(probed.size() >= 4 * 25, "the API document lists the endpoints, each probed with 4 keys: " + probed.size());
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants with")), "operator routes are probed");
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("GET /v1/models/status with")), "the models' status is probed");
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants/{tenant}/keys/{key}/rotate")));
 
     // and acme's data still answers acme, search included

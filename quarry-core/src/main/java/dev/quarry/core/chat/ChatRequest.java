@@ -1,5 +1,6 @@
 package dev.quarry.core.chat;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,8 @@ import java.util.OptionalInt;
  * One call to a chat model. {@code deadline} bounds the whole call, streaming included: a provider
  * gives up (and releases its connection) when it passes. Tools and a response format are offered
  * only to models whose {@link ChatModelInfo#capabilities()} include them; the router checks that.
+ * {@code maxCost}, the caller's cost cap in the prices' currency, makes a router skip the models
+ * whose worst case (the prompt plus {@code maxTokens}) would cost more.
  */
 public record ChatRequest(
     List<ChatMessage> messages,
@@ -18,9 +21,20 @@ public record ChatRequest(
     OptionalDouble temperature,
     List<ToolSpec> tools,
     Optional<ResponseFormat> responseFormat,
-    Instant deadline) {
+    Instant deadline,
+    Optional<BigDecimal> maxCost) {
+
+  /** A request without a cost cap. */
+  public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature, List<ToolSpec> tools,
+      Optional<ResponseFormat> responseFormat, Instant deadline) {
+    this(messages, maxTokens, temperature, tools, responseFormat, deadline, Optional.empty());
+  }
 
   public ChatRequest {
+    Objects.requireNonNull(maxCost, "maxCost");
+    if (maxCost.isPresent() && maxCost.get().signum() < 0) {
+      throw new IllegalArgumentException("max_cost must be at least 0, got: " + maxCost.get().toPlainString());
+    }
     messages = List.copyOf(messages);
     tools = List.copyOf(tools);
     Objects.requireNonNull(maxTokens, "maxTokens");
@@ -51,6 +65,16 @@ public record ChatRequest(
       out.add(ModelCapability.JSON_SCHEMA);
     }
     return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /** The same request with another deadline. */
+  public ChatRequest withDeadline(Instant newDeadline) {
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, newDeadline, maxCost);
+  }
+
+  /** The same request with a cost cap. */
+  public ChatRequest withMaxCost(Optional<BigDecimal> cap) {
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, cap);
   }
 
   /** Plain messages with no tools, no response format and no token or temperature setting. */

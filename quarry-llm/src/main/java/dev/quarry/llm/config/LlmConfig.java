@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code llm} section: the upstream providers, the models on them, and the model a request gets
- * when it names none ({@code extractive}, Quarry's own answerer, when no model is configured).
- * Bind it with {@link LlmConfigReader}.
+ * The {@code llm} section: the upstream providers, the models on them, the routes over those models,
+ * the model (or route) a request gets when it names none ({@code extractive}, Quarry's own answerer,
+ * when no model is configured), and how calls are retried and breakers open. Bind it with
+ * {@link LlmConfigReader}.
  */
-public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
+public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, List<RouteConfig> routes,
+    String defaultModel, ResilienceConfig resilience) {
 
   /** The name of the extractive answerer, which needs no provider. */
   public static final String EXTRACTIVE = "extractive";
@@ -20,10 +22,17 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
   /** No providers, no models: every request is answered extractively. */
   public static final LlmConfig NONE = new LlmConfig(List.of(), List.of(), EXTRACTIVE);
 
+  /** Providers and models without routes, with the default resilience settings. */
+  public LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
+    this(providers, models, List.of(), defaultModel, ResilienceConfig.DEFAULT);
+  }
+
   public LlmConfig {
     providers = List.copyOf(providers);
     models = List.copyOf(models);
+    routes = List.copyOf(routes);
     Objects.requireNonNull(defaultModel, "defaultModel");
+    Objects.requireNonNull(resilience, "resilience");
     Set<String> providerNames = new HashSet<>();
     for (ProviderConfig p : providers) {
       if (!providerNames.add(p.name())) {
@@ -40,10 +49,31 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
             + "\", which is not configured; the providers are " + providerNames.stream().sorted().toList());
       }
     }
-    if (!defaultModel.equals(EXTRACTIVE) && !modelNames.contains(defaultModel)) {
-      throw new InvalidInputException("default_model: must be \"" + EXTRACTIVE + "\" or a configured model "
-          + modelNames.stream().sorted().toList() + ", got \"" + defaultModel + "\"");
+    Set<String> routeNames = new HashSet<>();
+    for (RouteConfig r : routes) {
+      if (r.name().equals(EXTRACTIVE) || modelNames.contains(r.name())) {
+        throw new InvalidInputException("routes." + r.name() + ": the name is already a model's; a request names a "
+            + "route or a model, so their names must differ");
+      }
+      if (!routeNames.add(r.name())) {
+        throw new InvalidInputException("routes: the name \"" + r.name() + "\" is used twice; names must be unique");
+      }
+      for (int i = 0; i < r.models().size(); i++) {
+        if (!modelNames.contains(r.models().get(i))) {
+          throw new InvalidInputException("routes." + r.name() + ".models[" + i + "]: \"" + r.models().get(i)
+              + "\" is not a configured model; the models are " + modelNames.stream().sorted().toList());
+        }
+      }
     }
+    if (!defaultModel.equals(EXTRACTIVE) && !modelNames.contains(defaultModel) && !routeNames.contains(defaultModel)) {
+      throw new InvalidInputException("default_model: must be \"" + EXTRACTIVE + "\", a configured model "
+          + modelNames.stream().sorted().toList() + " or a route " + routeNames.stream().sorted().toList()
+          + ", got \"" + defaultModel + "\"");
+    }
+  }
+
+  public Optional<RouteConfig> route(String name) {
+    return routes.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   public Optional<ModelConfig> model(String name) {

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code default_model} defaults to the first listed model, and to {@code extractive} when no
  * model is listed; {@code timeout} to 60s; {@code capabilities} to {@code [streaming]};
- * {@code price_per_mtok} to zero; {@code api_key_env} to none (a server that needs no key).
+ * {@code price_per_mtok} to zero; {@code api_key_env} to none (a server that needs no key);
+ * {@code routes} to none; {@code resilience} to {@link ResilienceConfig#DEFAULT}.
  */
 public final class LlmConfigReader {
 
@@ -45,10 +46,73 @@ public final class LlmConfigReader {
     Section s = Section.of(node, path);
     List<ProviderConfig> providers = s.list("providers", LlmConfigReader::provider);
     List<ModelConfig> models = s.list("models", LlmConfigReader::model);
+    List<RouteConfig> routes = s.section("routes").map(LlmConfigReader::routes).orElse(List.of());
     String defaultModel = s.text("default_model")
         .orElse(models.isEmpty() ? LlmConfig.EXTRACTIVE : models.getFirst().name());
-    s.done("providers", "models", "default_model");
-    return s.build(() -> new LlmConfig(providers, models, defaultModel));
+    ResilienceConfig resilience = s.section("resilience").map(LlmConfigReader::resilience)
+        .orElse(ResilienceConfig.DEFAULT);
+    s.done("providers", "models", "routes", "default_model", "resilience");
+    return s.build(() -> new LlmConfig(providers, models, routes, defaultModel, resilience));
+  }
+
+  /**
+   * {@code routes: {name: [model, ...]}}, or {@code name: {models: [...], strategy: ordered|cheapest}}
+   * for a strategy other than {@code ordered}.
+   */
+  private static List<RouteConfig> routes(Section s) {
+    List<RouteConfig> routes = new ArrayList<>();
+    Iterator<String> names = s.node().fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      JsonNode n = s.node().get(name);
+      List<String> models;
+      RouteStrategy strategy = RouteStrategy.ORDERED;
+      if (n.isArray()) {
+        models = s.texts(name);
+      } else if (n.isObject()) {
+        Section r = Section.of(n, s.path() + "." + name);
+        models = r.texts("models");
+        String st = r.text("strategy").orElse("ordered");
+        strategy = switch (st) {
+          case "ordered" -> RouteStrategy.ORDERED;
+          case "cheapest" -> RouteStrategy.CHEAPEST;
+          default -> throw r.fail("strategy", "expected one of ordered, cheapest, got \"" + st + "\"");
+        };
+        r.done("models", "strategy");
+      } else {
+        throw s.fail(name, "expected a list of models, or a section with models and strategy, got " + describe(n));
+      }
+      RouteStrategy chosen = strategy;
+      routes.add(build(s.path() + "." + name, () -> new RouteConfig(name, models, chosen)));
+    }
+    return routes;
+  }
+
+  private static ResilienceConfig resilience(Section s) {
+    ResilienceConfig d = ResilienceConfig.DEFAULT;
+    Duration callTimeout = s.duration("call_timeout").orElse(d.callTimeout());
+    int maxAttempts = s.integer("max_attempts").orElse(d.maxAttempts());
+    Duration initial = s.duration("initial_backoff").orElse(d.initialBackoff());
+    Duration max = s.duration("max_backoff").orElse(d.maxBackoff());
+    Duration maxWait = s.duration("max_retry_wait").orElse(d.maxRetryWait());
+    int window = s.integer("breaker_window").orElse(d.breakerWindow());
+    int minimum = s.integer("breaker_minimum_calls").orElse(Math.min(d.breakerMinimumCalls(), window));
+    int rate = s.integer("failure_rate").orElse(d.failureRate());
+    Duration openFor = s.duration("open_for").orElse(d.openFor());
+    int halfOpen = s.integer("half_open_calls").orElse(d.halfOpenCalls());
+    s.done("call_timeout", "max_attempts", "initial_backoff", "max_backoff", "max_retry_wait", "breaker_window",
+        "breaker_minimum_calls", "failure_rate", "open_for", "half_open_calls");
+    return s.build(() -> new ResilienceConfig(callTimeout, maxAttempts, initial, max, maxWait, window, minimum, rate,
+        openFor, halfOpen));
+  }
+
+  /** Runs a record's constructor, prefixing its message (which starts with the key) with {@code path}. */
+  private static <T> T build(String path, Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(path + "." + e.getMessage(), e);
+    }
   }
 
   private static ProviderConfig provider(Section s) {

@@ -151,10 +151,59 @@ class LlmConfigReaderTest {
       "'model.price_per_mtok: {input: 0.1, outptu: 2}' | llm.models[0].price_per_mtok.outptu: unknown key",
       "'model.capabilities: [streaming, vision]' | llm.models[0].capabilities: expected each of streaming, tools, json_schema, got \"vision\"",
       "model.provider: elsewhere | llm.models: model \"small\" names provider \"elsewhere\", which is not configured; the providers are [upstream]",
-      "default_model: large | llm.default_model: must be \"extractive\" or a configured model [small], got \"large\"",
+      "default_model: large | llm.default_model: must be \"extractive\", a configured model [small] or a route [], got \"large\"",
   })
   void aBadSettingIsRefusedWithItsKeyValueAndRule(String setting, String message) {
     String e = fails(example(setting));
+    assertTrue(e.startsWith(message), "got: " + e);
+  }
+
+  static final String TWO_MODELS = """
+      llm:
+        providers: [{name: up, kind: openai, base_url: "http://127.0.0.1:8000/v1"}]
+        models:
+          - {name: small, provider: up, model: m1, context_tokens: 8192}
+          - {name: big, provider: up, model: m2, context_tokens: 128000}
+      """;
+
+  @Test
+  void routesNameModelsInOrderWithAnOptionalStrategy() {
+    LlmConfig c = read(TWO_MODELS + """
+          routes:
+            answer: [big, small]
+            thrifty: {models: [big, small], strategy: cheapest}
+          default_model: answer
+          resilience: {max_attempts: 2, breaker_window: 10, breaker_minimum_calls: 5, open_for: 5s}
+        """);
+    assertEquals(List.of(new RouteConfig("answer", List.of("big", "small"), RouteStrategy.ORDERED),
+        new RouteConfig("thrifty", List.of("big", "small"), RouteStrategy.CHEAPEST)), c.routes());
+    assertEquals("answer", c.defaultModel());
+    assertEquals(2, c.resilience().maxAttempts());
+    assertEquals(10, c.resilience().breakerWindow());
+    assertEquals(Duration.ofSeconds(5), c.resilience().openFor());
+    assertEquals(ResilienceConfig.DEFAULT.failureRate(), c.resilience().failureRate());
+    assertEquals(ResilienceConfig.DEFAULT, read(TWO_MODELS).resilience());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "'routes: {answer: [big, large]}' | llm.routes.answer.models[1]: \"large\" is not a configured model; the models are [big, small]",
+      "'routes: {answer: []}' | llm.routes.answer.models: route \"answer\" lists no model; a route needs at least one",
+      "'routes: {answer: [big, big]}' | llm.routes.answer.models: route \"answer\" lists a model twice: [big, big]",
+      "'routes: {small: [big]}' | llm.routes.small: the name is already a model's; a request names a route or a model, so their names must differ",
+      "'routes: {extractive: [big]}' | llm.routes.extractive: the name is already a model's",
+      "'routes: {answer: {models: [big], strategy: fastest}}' | llm.routes.answer.strategy: expected one of ordered, cheapest, got \"fastest\"",
+      "'routes: {answer: {models: [big], order: cheapest}}' | llm.routes.answer.order: unknown key; the keys of llm.routes.answer are models, strategy",
+      "'routes: {answer: big}' | llm.routes.answer: expected a list of models, or a section with models and strategy, got \"big\"",
+      "'routes: [big]' | llm.routes: expected a section of keys, got a list",
+      "'resilience: {max_attempts: 0}' | llm.resilience.max_attempts: must be in 1..10, got 0",
+      "'resilience: {failure_rate: 101}' | llm.resilience.failure_rate: must be in 1..100 percent, got 101",
+      "'resilience: {breaker_window: 5, breaker_minimum_calls: 6}' | llm.resilience.breaker_minimum_calls: must be in 1..breaker_window (5), got 6",
+      "'resilience: {initial_backoff: 2s, max_backoff: 1s}' | llm.resilience.max_backoff: must be at least initial_backoff (2000ms), got 1000ms",
+      "'resilience: {retries: 3}' | llm.resilience.retries: unknown key",
+  })
+  void aBadRouteOrResilienceSettingIsRefusedWithItsKey(String setting, String message) {
+    String e = fails(TWO_MODELS + "  " + setting + "\n");
     assertTrue(e.startsWith(message), "got: " + e);
   }
 

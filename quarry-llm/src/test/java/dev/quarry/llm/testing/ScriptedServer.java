@@ -94,6 +94,11 @@ public abstract class ScriptedServer implements AutoCloseable {
     return this;
   }
 
+  /** Requests received so far (cheaper than {@link #requests()} for counting). */
+  public int requestCount() {
+    return requests.size();
+  }
+
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }

@@ -33,6 +33,7 @@ import dev.quarry.store.session.SessionStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class ChatRoutes {
 
   record ChatBody(List<ChatMessageBody> messages, String message, String sessionId, String user,
       List<String> collections, Integer k, JsonNode filter, String model, Boolean stream, Integer maxTokens,
-      Double temperature, Long timeoutMs, JsonNode responseFormat) {}
+      Double temperature, Long timeoutMs, JsonNode responseFormat, Double maxCost) {}
 
   /** The most collections one request may answer from. */
   static final int MAX_COLLECTIONS = 16;
@@ -93,8 +94,10 @@ public final class ChatRoutes {
         ApiDoc.op("chat", "Answer a question from collections, with citations")
             .describe("`messages` (OpenAI-style roles; the last is the user's question) or `message` (one string). "
                 + "`collections`: one or more of the caller's tenant. `k` passages are retrieved (default from "
-                + "`answer.k`); `filter` as for search. `model` is a configured model or `extractive` (default "
-                + "`llm.default_model`). `timeout_ms` bounds the whole request (at most `answer.max_timeout`): when "
+                + "`answer.k`); `filter` as for search. `model` is a configured model, a route or `extractive` (default "
+                + "`llm.default_model`). `max_cost` caps what one model call may cost at the configured prices (its "
+                + "worst case, prompt plus `max_tokens`, counted): a route skips the models above it, and a request "
+                + "no model can serve is refused (400, naming why each model was skipped). `timeout_ms` bounds the whole request (at most `answer.max_timeout`): when "
                 + "it runs out the answer is extractive and `degraded` names the stage. With `stream: true` the "
                 + "answer comes as server-sent events: `citations` (the numbered passages, once retrieved), "
                 + "`delta` (`text`), then `done` (the whole response) or `error`. Every answer is a turn of a session: "
@@ -159,6 +162,9 @@ public final class ChatRoutes {
       throw ApiException.invalidAt("/timeout_ms", "timeout_ms must be in 1.." + maxMs + ", got: " + b.timeoutMs());
     }
     Duration timeout = b.timeoutMs() == null ? settings.timeout() : Duration.ofMillis(b.timeoutMs());
+    if (b.maxCost() != null && !(b.maxCost() >= 0 && Double.isFinite(b.maxCost()))) {
+      throw ApiException.invalidAt("/max_cost", "max_cost must be a number of at least 0, got: " + b.maxCost());
+    }
     Session session;
     if (b.sessionId() == null) {
       session = sessions.create(caller.tenant(), user, sessionPolicy);
@@ -169,7 +175,8 @@ public final class ChatRoutes {
     AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
-        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u))).withResponseFormat(format);
+        clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)))
+        .withMaxCost(Optional.ofNullable(b.maxCost()).map(BigDecimal::valueOf)).withResponseFormat(format);
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");

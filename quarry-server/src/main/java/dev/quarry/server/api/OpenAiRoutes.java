@@ -15,6 +15,7 @@ import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.error.ModelException;
 import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.engine.Collection;
@@ -45,6 +46,7 @@ import dev.quarry.store.key.Scope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +83,7 @@ public final class OpenAiRoutes {
   /** Documentation only: the bodies are read leniently, as OpenAI's clients send more than Quarry uses. */
   record ChatCompletionBody(String model, List<ChatRoutes.ChatMessageBody> messages, Boolean stream,
       JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user,
-      JsonNode responseFormat) {}
+      JsonNode responseFormat, Double maxCost) {}
 
   record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
 
@@ -108,20 +110,24 @@ public final class OpenAiRoutes {
     Access search = Access.scope(Scope.SEARCH);
     router.route("GET", MODELS, search,
         ApiDoc.op("listModels", "OpenAI-compatible: the models this key may use")
-            .responds(200, "`object: list`, `data`: each configured model and `rag/<collection>` for each collection "
+            .responds(200, "`object: list`, `data`: each configured model and route, and `rag/<collection>` for each collection "
                 + "of the caller's tenant (`id`, `object: model`, `created`, `owned_by`)")
             .fails(401, "OpenAI's error shape: the API key is wrong, revoked or expired"),
         (r, k) -> Response.ok(models(caller(k))));
     router.route("POST", COMPLETIONS, search,
         ApiDoc.op("createChatCompletion", "OpenAI-compatible chat completions")
-            .describe("`model`: a configured model (the call is proxied, with Quarry's accounting) or "
+            .describe("`model`: a configured model or route (the call is proxied, with Quarry's retries, breakers, "
+                + "fallbacks and accounting) or "
                 + "`rag/<collection>` (the last user message answered from that collection with citations: markers "
                 + "in the text, the citations in `message.quarry`). `messages`, `stream`, "
                 + "`stream_options.include_usage`, `max_tokens` (or `max_completion_tokens`), `temperature`, `user` "
                 + "(the end user whose memories a `rag/` answer recalls), `response_format` (`json_schema` or "
                 + "`json_object`: the content is JSON valid against the schema, checked before it is sent, streamed "
-                + "as one chunk, after at most one repair; otherwise a 502 `invalid_model_output`); other fields are "
-                + "ignored. Errors have OpenAI's shape.")
+                + "as one chunk, after at most one repair; otherwise a 502 `invalid_model_output`), `max_cost` "
+                + "(Quarry's: the most one model call may cost at the configured prices, its worst case counted; a "
+                + "route skips models above it); other fields are ignored. Errors have OpenAI's shape; a stream that "
+                + "fails after its first token ends with an error event (after a usage chunk with the partial usage "
+                + "when `stream_options.include_usage`) and is not retried.")
             .jsonBody(ChatCompletionBody.class, "model", "messages")
             .responds(200, "`chat.completion` (or, streamed, `chat.completion.chunk` server-sent events ending with "
                 + "`[DONE]`)")
@@ -194,6 +200,7 @@ public final class OpenAiRoutes {
       throw ApiException.invalidAt("/user", SessionRoutes.USER_RULE);
     }
     Optional<OutputSchema> format = ResponseFormatJson.read(b.get("response_format"));
+    Optional<BigDecimal> maxCost = maxCost(b);
     Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
     AnswerSettings settings = pipeline.settings();
     Instant deadline = clock.instant().plus(settings.timeout());
@@ -207,7 +214,7 @@ public final class OpenAiRoutes {
       AnswerRequest request = new AnswerRequest(last.content(), messages.subList(0, messages.size() - 1),
           List.of(new Source(model.substring(RAG.length()), collection)), settings.k(), Optional.empty(),
           pipeline.models().defaultModel(), maxTokens, temperature, deadline,
-          user.map(u -> memories.of(caller.tenant(), u))).withResponseFormat(format);
+          user.map(u -> memories.of(caller.tenant(), u))).withMaxCost(maxCost).withResponseFormat(format);
       if (format.isPresent()) {
         ResponseFormatJson.requireHonouredBy(pipeline.models().resolve(request.model()).info());
       }
@@ -220,7 +227,8 @@ public final class OpenAiRoutes {
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
     }
     AnswerModel m = chatModel(model);
-    ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline);
+    ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline,
+        maxCost);
     if (format.isPresent()) {
       ResponseFormatJson.requireHonouredBy(m.info());
       if (stream) {
@@ -245,12 +253,16 @@ public final class OpenAiRoutes {
     ChatModel chat = m.chat().orElseThrow();
     long wall0 = System.nanoTime();
     ChatResponse response = null;
+    TokenUsage partial = TokenUsage.NONE;
     try {
       response = chat.generate(request, stream);
       return response;
+    } catch (ModelException e) {
+      partial = e.partialUsage();
+      throw e;
     } finally {
       long wall = System.nanoTime() - wall0;
-      TokenUsage u = response == null ? TokenUsage.NONE : response.usage();
+      TokenUsage u = response == null ? partial : response.usage();
       stages.generation(new ModelCall("chat", m.name(), m.info().provider(),
           response == null ? m.info().upstreamModel() : response.upstreamModel(), u.inputTokens(), u.outputTokens(),
           response == null ? Optional.empty() : response.timeToFirstToken()), wall, StageObserver.CPU_UNKNOWN);
@@ -321,6 +333,11 @@ public final class OpenAiRoutes {
       chunks.done();
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } catch (ModelException e) {
+      if (includeUsage && e.isAfterFirstToken()) {
+        chunks.usage(e.partialUsage());
+      }
+      chunks.error(Problem.of(e));
     } catch (RuntimeException e) {
       chunks.error(Problem.of(e));
     }
@@ -405,6 +422,17 @@ public final class OpenAiRoutes {
       }
     }
     return OptionalInt.empty();
+  }
+
+  private static Optional<BigDecimal> maxCost(JsonNode b) {
+    JsonNode n = b.get("max_cost");
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isNumber() || n.decimalValue().signum() < 0) {
+      throw ApiException.invalidAt("/max_cost", "max_cost must be a number of at least 0 (the prices' currency)");
+    }
+    return Optional.of(n.decimalValue());
   }
 
   private static Optional<String> text(JsonNode b, String field) {

@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What answers are made with: the models (section {@code llm}: providers and models in the file,
+ * What answers are made with: the models (section {@code llm}: providers, models, routes and
+ * resilience in the file,
  * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
  * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
  * {@code answer}), and how long chat sessions live and how many turns they keep (section
@@ -51,6 +52,8 @@ public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy 
     ObjectNode tree = JsonNodeFactory.instance.objectNode();
     s.tree("providers").ifPresent(n -> tree.set("providers", n));
     s.tree("models").ifPresent(n -> tree.set("models", n));
+    s.tree("routes").ifPresent(n -> tree.set("routes", n));
+    s.tree("resilience").ifPresent(n -> tree.set("resilience", n));
     s.text("default_model").ifPresent(m -> tree.put("default_model", m));
     s.done();
     return LlmConfigReader.read(tree, "llm");

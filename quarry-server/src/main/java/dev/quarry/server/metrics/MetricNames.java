@@ -51,6 +51,20 @@ public final class MetricNames {
   /** Counter of answers that fell back (extractive answer, heuristic rewrite), by stage. */
   public static final String ANSWERS_DEGRADED = "quarry_answer_degraded_total";
 
+  /**
+   * Gauge of each model's circuit breaker: 1 for its current state, 0 for the others, labelled by
+   * model and state ({@code closed}, {@code open}, {@code half_open}); read at scrape time.
+   */
+  public static final String LLM_BREAKER_STATE = "quarry_llm_breaker_state";
+
+  /** Gauge of the failure rate (0..1) over each model's sliding window; -1 while the window holds too few calls. */
+  public static final String LLM_BREAKER_FAILURE_RATE = "quarry_llm_breaker_failure_rate";
+
+  /** Gauge of calls an open breaker refused (no network), by model, since the breaker last closed. */
+  public static final String LLM_BREAKER_NOT_PERMITTED = "quarry_llm_breaker_not_permitted_calls";
+
+  public static final String LABEL_MODEL = "model";
+
   public static final String LABEL_GEN_AI_OPERATION = "gen_ai_operation_name";
   public static final String LABEL_GEN_AI_MODEL = "gen_ai_request_model";
   public static final String LABEL_GEN_AI_TOKEN_TYPE = "gen_ai_token_type";

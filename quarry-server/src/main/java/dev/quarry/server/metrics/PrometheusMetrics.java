@@ -4,6 +4,7 @@ import dev.quarry.core.observe.CacheName;
 import dev.quarry.core.observe.CacheObserver;
 import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.Stage;
+import dev.quarry.llm.route.BreakerStatus;
 import dev.quarry.runtime.AnswerObserver;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.store.document.DocumentState;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -121,6 +123,12 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   private final Optional<Supplier<QueueCounts>> ingestQueue;
   private final PrometheusRegistry jvm = new PrometheusRegistry();
   private final GenAiMetrics genAi = new GenAiMetrics();
+  private volatile Supplier<List<BreakerStatus>> breakers = List::of;
+
+  /** Renders the models' circuit breakers from {@code source} at each scrape (none until this is called). */
+  public void watchBreakers(Supplier<List<BreakerStatus>> source) {
+    breakers = Objects.requireNonNull(source, "source");
+  }
 
   /** A registry without ingestion gauges. */
   public PrometheusMetrics() {
@@ -245,6 +253,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     out.append("# TYPE ").append(MetricNames.DOCUMENTS_INDEXED).append(" counter\n");
     out.append(MetricNames.DOCUMENTS_INDEXED).append(' ').append(documentsIndexed.get()).append('\n');
     ingestQueue.ifPresent(source -> ingestGauges(out, source));
+    breakerGauges(out, breakers.get());
     out.append(jvmSeries());
     genAi.render(out);
     return out.toString();
@@ -276,6 +285,30 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     }
     gauge(out, MetricNames.INGEST_QUEUE_DUE, "Documents a worker could claim now: pending, not leased, backing off or expired.");
     out.append(MetricNames.INGEST_QUEUE_DUE).append(' ').append(queue.due()).append('\n');
+  }
+
+  private static void breakerGauges(StringBuilder out, List<BreakerStatus> status) {
+    if (status.isEmpty()) {
+      return;
+    }
+    gauge(out, MetricNames.LLM_BREAKER_STATE, "Each model's circuit breaker: 1 for its state, 0 for the others.");
+    for (BreakerStatus b : status) {
+      for (String state : List.of("closed", "open", "half_open")) {
+        out.append(MetricNames.LLM_BREAKER_STATE).append('{').append(label(MetricNames.LABEL_MODEL, b.model()))
+            .append(',').append(label(MetricNames.LABEL_STATE, state)).append("} ")
+            .append(b.state().equals(state) ? 1 : 0).append('\n');
+      }
+    }
+    gauge(out, MetricNames.LLM_BREAKER_FAILURE_RATE, "Failure rate over each model's sliding window; -1: too few calls.");
+    for (BreakerStatus b : status) {
+      out.append(MetricNames.LLM_BREAKER_FAILURE_RATE).append('{').append(label(MetricNames.LABEL_MODEL, b.model()))
+          .append("} ").append(b.failureRate() < 0 ? "-1" : number(b.failureRate() / 100.0)).append('\n');
+    }
+    gauge(out, MetricNames.LLM_BREAKER_NOT_PERMITTED, "Calls each model's open breaker refused since it last closed.");
+    for (BreakerStatus b : status) {
+      out.append(MetricNames.LLM_BREAKER_NOT_PERMITTED).append('{').append(label(MetricNames.LABEL_MODEL, b.model()))
+          .append("} ").append(b.notPermitted()).append('\n');
+    }
   }
 
   private static void gauge(StringBuilder out, String name, String help) {
