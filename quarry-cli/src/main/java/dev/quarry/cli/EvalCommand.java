@@ -4,7 +4,6 @@ import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
-import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
@@ -18,10 +17,10 @@ import dev.quarry.eval.EvalRunner;
 import dev.quarry.eval.dataset.BeirDataset;
 import dev.quarry.eval.gate.Expectations;
 import dev.quarry.eval.gate.Gate;
-import dev.quarry.eval.metric.ScoredDoc;
 import dev.quarry.eval.report.EvalReport;
 import dev.quarry.eval.report.EvalReportJson;
 import dev.quarry.eval.report.ReportTable;
+import dev.quarry.server.evaluation.RankingConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +39,6 @@ import picocli.CommandLine.Option;
     "Ingests the corpus (reusing the index when nothing changed), runs every query of a split",
     "and computes each metric with trec_eval's definitions."})
 final class EvalCommand implements Callable<Integer> {
-
-  /** Documents ranked per query: BEIR's and TREC's customary depth. */
-  static final int DEPTH = 1000;
 
   static final int DEFAULT_RERANK_DEPTH = 50;
 
@@ -63,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
   Path jsonFile;
 
   @Option(names = "--run", paramLabel = "FILE",
-      description = "Write a TREC run file (top " + DEPTH + "); with several modes, FILE gets a .<mode> suffix.")
+      description = "Write a TREC run file (each query's ranking); with several modes, FILE gets a .<mode> suffix.")
   Path runFile;
 
   @Option(names = "--collection", paramLabel = "NAME", description = "Collection to index into (default beir-<dataset>).")
@@ -80,9 +76,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Vector share in hybrid fusion, 0..1; a comma-separated list evaluates each (default: Quarry's default).")
   List<Double> vectorWeights = new ArrayList<>();
 
-  @Option(names = "--candidates", paramLabel = "N",
-      description = "Chunks each retriever fetches before fusion (default " + DEPTH + ", the ranking depth).")
-  Integer candidates;
+  @Option(names = "--candidates", paramLabel = "N", defaultValue = "" + SearchRequest.DEFAULT_CANDIDATES,
+      description = "Chunks each retriever fetches before fusion (default ${DEFAULT-VALUE}, as the server's search); "
+          + "each query ranks max(N, 100) documents.")
+  int candidates;
 
   @Option(names = "--rerank", paramLabel = "NAME",
       description = "Re-rank each mode's best candidates with this re-ranker (an embedding model id, e.g. e5-small-v2-q).")
@@ -136,6 +133,8 @@ final class EvalCommand implements Callable<Integer> {
       }
 
       List<EvalMode> modes = new ArrayList<>();
+      List<String> fingerprints = new ArrayList<>();
+      int depth = 0;
       for (SearchMode m : selected()) {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
         for (Fusion f : variants) {
@@ -143,24 +142,22 @@ final class EvalCommand implements Callable<Integer> {
             String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
                 ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "")
                 + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
-            modes.add(new EvalMode(label, (qid, text, depth) -> {
-              var request = new SearchRequest(text, m, Math.min(depth, SearchRequest.MAX_K), 0, Optional.empty(),
-                  f, Grouping.DOCUMENT, false, candidates == null ? depth : candidates, r);
-              return c.rank(request).results().stream()
-                  .limit(depth)
-                  .map(hit -> new ScoredDoc(hit.documentId(), hit.score()))
-                  .toList();
-            }));
+            // the configuration a server search of the same settings runs, through the same searcher
+            RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
+            modes.add(new EvalMode(label, configuration.over(c)));
+            fingerprints.add(label + " " + configuration.fingerprint(c));
+            depth = Math.max(depth, configuration.evalDepth());
           }
         }
       }
       Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
-      EvalOptions options = EvalOptions.defaults().withDepth(DEPTH).withDropSelfHits(dropSelfHits);
+      EvalOptions options = EvalOptions.defaults().withDepth(depth).withDropSelfHits(dropSelfHits);
       if (runDir != null) {
         options = options.withRunDirectory(runDir);
       }
       EvalReport report = EvalRunner.create(options).run(ds, split, modes);
       System.out.println(ReportTable.format(report));
+      System.out.println("fingerprints: " + String.join(", ", fingerprints));
       if (jsonFile != null) {
         Files.writeString(jsonFile, EvalReportJson.write(report));
       }

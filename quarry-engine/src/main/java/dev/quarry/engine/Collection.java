@@ -19,6 +19,7 @@ import dev.quarry.engine.ingest.IngestSettings;
 import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.search.Searcher;
+import dev.quarry.search.fingerprint.ConfigFingerprint;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -97,7 +98,15 @@ public final class Collection {
     return r.cache().search(name.value(), r.opening(), r.generation(), request, () -> searcher.search(request));
   }
 
-  /** The full ranking without stored fields (evaluation). */
+  /**
+   * The fingerprint of the configuration {@code request} ranks with over this collection (see
+   * {@link ConfigFingerprint}): the same for a search and an evaluation of the same configuration.
+   */
+  public String fingerprint(SearchRequest request) {
+    return ConfigFingerprint.of(index.manifest(), request);
+  }
+
+  /** The full ranking without stored fields (evaluation), by the same searcher as {@link #search}. */
   public Searcher.Ranking rank(SearchRequest request) {
     return searcher.rank(request);
   }

@@ -71,14 +71,29 @@ public final class EvalRunner {
     }
     List<ModeResult> results = new ArrayList<>();
     for (EvalMode mode : modes) {
-      results.add(runMode(datasetName, split, mode));
+      results.add(runMode(datasetName, split, mode).result());
     }
     return new EvalReport(datasetName, split.name(), results);
   }
 
   private record Outcome(Ranking ranking, BeirMetrics metrics, long nanos, boolean outOfOrder) {}
 
-  private ModeResult runMode(String datasetName, EvalSplit split, EvalMode mode) {
+  /** A mode's result with each query's metrics, in the split's query order (for paired comparisons). */
+  public record Detailed(ModeResult result, List<BeirMetrics> perQuery) {
+    public Detailed {
+      perQuery = List.copyOf(perQuery);
+    }
+  }
+
+  /** Evaluates one mode, keeping each query's metrics beside their means. */
+  public Detailed runDetailed(String datasetName, EvalSplit split, EvalMode mode) {
+    if (split.queries().isEmpty()) {
+      throw new IllegalArgumentException("split '" + split.name() + "' of " + datasetName + " has no queries");
+    }
+    return runMode(datasetName, split, mode);
+  }
+
+  private Detailed runMode(String datasetName, EvalSplit split, EvalMode mode) {
     List<Query> queries = split.queries();
     List<Outcome> outcomes = new ArrayList<>(queries.size());
     try (ExecutorService pool =
@@ -106,12 +121,13 @@ public final class EvalRunner {
     }
     options.runDirectory().ifPresent(dir -> writeRun(dir, datasetName, split, mode, outcomes));
     long[] nanos = outcomes.stream().mapToLong(Outcome::nanos).toArray();
-    return new ModeResult(
+    List<BeirMetrics> perQuery = outcomes.stream().map(Outcome::metrics).toList();
+    return new Detailed(new ModeResult(
         mode.name(),
         queries.size(),
-        BeirMetrics.mean(outcomes.stream().map(Outcome::metrics).toList()),
+        BeirMetrics.mean(perQuery),
         Latency.ofNanos(nanos),
-        (int) outcomes.stream().filter(Outcome::outOfOrder).count());
+        (int) outcomes.stream().filter(Outcome::outOfOrder).count()), perQuery);
   }
 
   private Outcome evaluate(EvalMode mode, Query query, Judgments judgments) {

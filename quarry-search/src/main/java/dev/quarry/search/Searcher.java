@@ -30,6 +30,7 @@ import dev.quarry.search.fusion.Fusers;
 import dev.quarry.search.rerank.RerankBlend;
 import dev.quarry.search.snippet.Snippets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -317,10 +318,19 @@ public final class Searcher {
     return out;
   }
 
+  /**
+   * One retriever's list as the ranking, ties (equal scores) broken as trec_eval and fusion break
+   * them: document id descending, then chunk id descending. A retriever returns ties in index order,
+   * so without this the order served could differ from the order evaluated.
+   */
   private static List<FusedResult> single(RankedList list) {
-    List<FusedResult> out = new ArrayList<>(list.items().size());
-    for (int i = 0; i < list.items().size(); i++) {
-      ScoredChunkRef item = list.items().get(i);
+    List<ScoredChunkRef> items = new ArrayList<>(list.items());
+    items.sort(Comparator.comparingDouble(ScoredChunkRef::score).reversed()
+        .thenComparing(ScoredChunkRef::documentId, Comparator.reverseOrder())
+        .thenComparing(ScoredChunkRef::chunkId, Comparator.reverseOrder()));
+    List<FusedResult> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      ScoredChunkRef item = items.get(i);
       out.add(new FusedResult(item.chunkId(), item.documentId(), item.score(),
           List.of(new Contribution(list.retriever(), i + 1, item.score()))));
     }

@@ -15,6 +15,7 @@ import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
+import dev.quarry.server.api.EvaluationRoutes;
 import dev.quarry.server.api.MemoryRoutes;
 import dev.quarry.server.api.ModelStatusRoutes;
 import dev.quarry.server.api.OpenAiRoutes;
@@ -35,6 +36,7 @@ import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
+import dev.quarry.server.evaluation.EvaluationJobs;
 import dev.quarry.server.config.CacheConfig;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
@@ -93,11 +95,13 @@ public final class QuarryServer implements AutoCloseable {
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final ModelCatalog models;
+  private final EvaluationJobs evaluations;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
       UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
-      ModelCatalog models) {
+      ModelCatalog models, EvaluationJobs evaluations) {
     this.ingestion = ingestion;
+    this.evaluations = evaluations;
     this.models = models;
     this.lock = lock;
     this.tracing = tracing;
@@ -181,6 +185,7 @@ public final class QuarryServer implements AutoCloseable {
     IngestionWorker worker = null;
     UsageMeter usage = null;
     ModelCatalog models = null;
+    EvaluationJobs evaluations = null;
     try {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
@@ -236,6 +241,8 @@ public final class QuarryServer implements AutoCloseable {
       new ModelStatusRoutes(answers.models()).register(router);
       metrics.watchBreakers(models.health()::status);
       new SessionRoutes(store.sessions()).register(router);
+      evaluations = EvaluationJobs.start(store.evaluations(), collections);
+      new EvaluationRoutes(store.evaluations(), collections, evaluations, json).register(router);
       HttpServer http = listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it
       AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);
@@ -251,8 +258,12 @@ public final class QuarryServer implements AutoCloseable {
           .addKeyValue("default_model", EngineConfig.defaults(config.dataDir()).defaults().model())
           .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
               config.dataDir());
-      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models);
+      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models,
+          evaluations);
     } catch (RuntimeException e) {
+      if (evaluations != null) {
+        evaluations.close();
+      }
       closeQuietly(models);
       closeAll(worker, usage, engine, store);
       lock.close();
@@ -326,6 +337,7 @@ public final class QuarryServer implements AutoCloseable {
     ingestion.endWaits();
     http.stop(1);
     executor.close();
+    evaluations.close();
     closeQuietly(models);
     try {
       closeAll(worker, usage, engine, store);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * tenant without naming any of acme's resources (a list, or creating globex's own collection of
  * the same name). No answer may hold acme's data, and acme's state, read before and after every
  * probe (its tenants' list, keys, collections, every document's version and text, jobs, erasures
- * chat sessions, memories and search results), must not change: a cross-tenant write is seen, not only a leak.
+ * chat sessions, memories, judgment sets, evaluations and search results), must not change: a cross-tenant write is seen, not only a leak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
@@ -51,6 +51,10 @@ class TenantIsolationTest {
   String erasure;
   String session;
   String memory;
+  String evaluation;
+  static final String JUDGMENTS = "acme-judgments";
+  static final String JUDGMENTS_BODY = "{\"format\":\"trec\",\"queries\":{\"q1\":\"" + SECRET + " plan\"},"
+      + "\"qrels\":\"q1 0 acme-doc 1\\n\"}";
 
   @BeforeAll
   void start() throws Exception {
@@ -93,6 +97,14 @@ class TenantIsolationTest {
         + SECRET + " memory.\",\"metadata\":{\"owner\":\"someone\"}}");
     assertEquals(201, remembered.status(), remembered.body().toString());
     memory = remembered.body().get("id").asText();
+    // a judgment set of acme's, and a finished evaluation of its collection against it
+    assertEquals(200, api.json("PUT", "/v1/judgments/" + JUDGMENTS, acme, JUDGMENTS_BODY).status());
+    Reply evaluated = api.json("POST", "/v1/evaluations", acme, "{\"collection\":\"" + COLLECTION + "\",\"judgments\":\""
+        + JUDGMENTS + "\",\"configurations\":[{\"name\":\"default\"}]}");
+    assertEquals(202, evaluated.status(), evaluated.body().toString());
+    evaluation = evaluated.body().get("id").asText();
+    api.awaitBody("/v1/evaluations/" + evaluation, acme, b -> b.get("state").asText().equals("succeeded"),
+        Duration.ofSeconds(60));
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -120,6 +132,7 @@ class TenantIsolationTest {
         }
         for (Map.Entry<String, String> attacker : globexKeys.entrySet()) {
           dropGlobexsOwnCollection();
+          dropGlobexsOwnJudgments();
           Reply r = send(method, template, attacker.getValue());
           String what = method + " " + template + " with globex's " + attacker.getKey() + " key -> " + r.status() + " "
               + r.raw().body();
@@ -194,7 +207,8 @@ class TenantIsolationTest {
       return;
     }
     boolean namesAResource = template.contains("{");
-    boolean createsItsOwn = method.equals("PUT") && template.equals("/v1/collections/{collection}");
+    boolean createsItsOwn = method.equals("PUT")
+        && (template.equals("/v1/collections/{collection}") || template.equals("/v1/judgments/{judgments}"));
     if (namesAResource && !createsItsOwn) {
       assertTrue(r.status() == 404 || r.status() == 403, what);
     } else {
@@ -207,7 +221,8 @@ class TenantIsolationTest {
     String text = r.raw().body();
     List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
     if (r.status() < 300) {
-      leaks.addAll(List.of(job, erasure, session, memory)); // a success never names acme's job, erasure, session or memory
+      // a success never names acme's job, erasure, session, memory or evaluation
+      leaks.addAll(List.of(job, erasure, session, memory, evaluation));
     }
     for (String leak : leaks) {
       assertFalse(text.contains(leak), what + " leaked '" + leak + "'");
@@ -219,10 +234,16 @@ class TenantIsolationTest {
     assertTrue(status == 200 || status == 404, "dropping globex's own collection: " + status);
   }
 
+  private void dropGlobexsOwnJudgments() throws Exception {
+    int status = api.json("DELETE", "/v1/judgments/" + JUDGMENTS, globex, null).status();
+    assertTrue(status == 200 || status == 404, "dropping globex's own judgments: " + status);
+  }
+
   private Reply send(String method, String template, String key) throws Exception {
     String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
         .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
-        .replace("{session}", session).replace("{memory}", memory);
+        .replace("{session}", session).replace("{memory}", memory)
+        .replace("{judgments}", JUDGMENTS).replace("{evaluation}", evaluation);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -260,6 +281,12 @@ class TenantIsolationTest {
     }
     if (template.equals("/v1/memories")) {
       return "{\"user\":\"acme-user\",\"text\":\"written by globex\"}";
+    }
+    if (template.equals("/v1/judgments/{judgments}")) {
+      return JUDGMENTS_BODY;
+    }
+    if (template.equals("/v1/evaluations")) {
+      return "{\"collection\":\"" + COLLECTION + "\",\"judgments\":\"" + JUDGMENTS + "\",\"configurations\":[{\"name\":\"x\"}]}";
     }
     if (template.equals("/v1/erasures")) {
       return "{\"key\":\"owner\",\"value\":\"acme-owner\"}";
@@ -306,6 +333,10 @@ class TenantIsolationTest {
     state.set("session", read("/v1/sessions/" + session + "?user=acme-user", acme));
     state.set("memories", read("/v1/memories", acme));
     state.set("memory", read("/v1/memories/" + memory, acme));
+    state.set("judgments", read("/v1/judgments", acme));
+    state.set("judgment_set", read("/v1/judgments/" + JUDGMENTS, acme));
+    state.set("evaluations", read("/v1/evaluations", acme));
+    state.set("evaluation", read("/v1/evaluations/" + evaluation, acme));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;

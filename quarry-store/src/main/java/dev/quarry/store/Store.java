@@ -3,6 +3,7 @@ package dev.quarry.store;
 import dev.quarry.store.collection.CollectionStore;
 import dev.quarry.store.document.DocumentStateStore;
 import dev.quarry.store.erasure.ErasureStore;
+import dev.quarry.store.evaluation.EvaluationStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
@@ -49,6 +50,9 @@ public interface Store extends AutoCloseable {
 
   /** End users' long-term memories. */
   MemoryStore memories();
+
+  /** Judgment sets and evaluation jobs. */
+  EvaluationStore evaluations();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

@@ -24,6 +24,12 @@ public record SearchRequest(
   public static final int MAX_K = 1000;
 
   /**
+   * Chunks each retriever fetches before fusion when a request asks for no more: what the server's
+   * search and answers use, and what {@code quarry eval} measures by default (the same ranking).
+   */
+  public static final int DEFAULT_CANDIDATES = 100;
+
+  /**
    * Hybrid fusion when a request names none: min-max normalised scores, 60% vector and 40% BM25.
    * Chosen on SciFact's train split (docs/evaluation.md): weighted beat RRF at every weight, and
    * 0.6-0.7 formed a plateau; the lower end is taken so that BM25 keeps a strong voice on corpora
@@ -62,7 +68,7 @@ public record SearchRequest(
 
   /** Defaults: hybrid with {@link #DEFAULT_FUSION}, per-document, 10 hits, 100 candidates per retriever. */
   public static SearchRequest of(String query) {
-    return new SearchRequest(query, SearchMode.HYBRID, 10, 0, Optional.empty(), DEFAULT_FUSION, Grouping.DOCUMENT, false, 100);
+    return new SearchRequest(query, SearchMode.HYBRID, 10, 0, Optional.empty(), DEFAULT_FUSION, Grouping.DOCUMENT, false, DEFAULT_CANDIDATES);
   }
 
   public SearchRequest withMode(SearchMode m) {

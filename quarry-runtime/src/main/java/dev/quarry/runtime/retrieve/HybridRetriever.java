@@ -15,6 +15,7 @@ import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.runtime.DeadlineExceeded;
 import dev.quarry.runtime.text.Terms;
+import dev.quarry.search.fingerprint.ConfigFingerprint;
 import dev.quarry.search.fusion.ListWeights;
 import dev.quarry.search.fusion.ReciprocalRankFusion;
 import java.time.Clock;
@@ -23,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +62,7 @@ public final class HybridRetriever implements PassageRetriever {
     if (sources.isEmpty()) {
       return Retrieval.EMPTY;
     }
-    SearchRequest request = new SearchRequest(query, SearchMode.HYBRID, k, 0, filter, SearchRequest.DEFAULT_FUSION,
-        Grouping.CHUNK, false, CANDIDATES);
+    SearchRequest request = request(query, k, filter);
     List<SearchResponse> responses = new ArrayList<>();
     try (ExecutorService searches = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<SearchResponse>> running = new ArrayList<>();
@@ -100,6 +102,23 @@ public final class HybridRetriever implements PassageRetriever {
           .map(h -> new RetrievedChunk(name, h.chunk(), h.score())).toList(), generations);
     }
     return new Retrieval(fuse(query, sources, responses, k), generations);
+  }
+
+  private static SearchRequest request(String query, int k, Optional<Filter> filter) {
+    return new SearchRequest(query, SearchMode.HYBRID, k, 0, filter, SearchRequest.DEFAULT_FUSION,
+        Grouping.CHUNK, false, CANDIDATES);
+  }
+
+  /**
+   * The configuration fingerprint of retrieving {@code k} chunks from {@code sources} (see {@link
+   * ConfigFingerprint}): each collection's, combined when there are several.
+   */
+  public static String fingerprint(List<Source> sources, int k) {
+    SortedMap<String, String> each = new TreeMap<>();
+    for (Source s : sources) {
+      each.put(s.name(), s.collection().fingerprint(request("fingerprint", k, Optional.empty())));
+    }
+    return each.isEmpty() ? "none" : ConfigFingerprint.combine(each);
   }
 
   /** Reciprocal rank fusion of the collections' lists, each chunk keyed by its collection too. */

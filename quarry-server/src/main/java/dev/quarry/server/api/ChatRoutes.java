@@ -12,6 +12,7 @@ import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.assemble.Context;
+import dev.quarry.runtime.retrieve.HybridRetriever;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.server.ServerConfig;
@@ -185,7 +186,9 @@ public final class ChatRoutes {
     }
     Answer a = pipeline.answer(request, AnswerListener.NONE);
     sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
-    return Response.ok(AnswerJson.answer(a, Optional.of(session.id())));
+    Map<String, Object> body = AnswerJson.answer(a, Optional.of(session.id()));
+    body.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
+    return Response.ok(body);
   }
 
   /** {@code messages} or {@code message}, checked: known roles, text content, a user message last. */
@@ -274,6 +277,7 @@ public final class ChatRoutes {
       sessions.append(session.tenant(), session.id(), SessionRoutes.turn(request.question(), a), sessionPolicy);
       Map<String, Object> done = AnswerJson.answer(a, Optional.of(session.id()));
       done.put("request_id", requestId);
+      done.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
       events.send("done", done);
     } catch (UncheckedIOException e) {
       throw e.getCause();

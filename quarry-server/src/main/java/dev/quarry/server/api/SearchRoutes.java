@@ -16,7 +16,6 @@ import dev.quarry.core.index.StoredChunk;
 import dev.quarry.core.parse.ParseOutcome;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
-import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
@@ -33,6 +32,7 @@ import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.store.Store;
 import dev.quarry.server.error.ApiException;
+import dev.quarry.server.evaluation.RankingConfiguration;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
@@ -115,7 +115,8 @@ public final class SearchRoutes {
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
             .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
-                + "the index `generation` searched, and `degraded` "
+                + "the index `generation` searched, the configuration's `fingerprint` (models, chunker, mode, fusion, "
+                + "candidates and re-ranking: the same as an evaluation of that configuration reports), and `degraded` "
                 + "(why) when a re-ranker could not answer and the fused order was kept")
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> search(r, named(r, k)));
@@ -148,14 +149,16 @@ public final class SearchRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalidAt("/vector_weight", e.getMessage());
     }
-    SearchRequest request = new SearchRequest(b.query(), defaults.mode(b.mode()), k, offset,
-        filter, fusion, Grouping.DOCUMENT, Boolean.TRUE.equals(b.explain()), 100, defaults.rerank(b.rerank()));
+    RankingConfiguration configuration = new RankingConfiguration(defaults.mode(b.mode()), fusion,
+        SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()));
+    SearchRequest request = configuration.request(b.query(), k, offset, filter, Boolean.TRUE.equals(b.explain()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
     SearchResponse response = collection.search(request);
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", response.hits().stream().map(h -> hit(h, include)).toList());
     out.put("generation", response.generation());
+    out.put("fingerprint", collection.fingerprint(request));
     response.degraded().ifPresent(d -> out.put("degraded", d));
     return Response.ok(out);
   }

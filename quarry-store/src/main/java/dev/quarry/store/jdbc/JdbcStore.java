@@ -6,6 +6,7 @@ import dev.quarry.store.StoreOptions;
 import dev.quarry.store.collection.CollectionStore;
 import dev.quarry.store.document.DocumentStateStore;
 import dev.quarry.store.erasure.ErasureStore;
+import dev.quarry.store.evaluation.EvaluationStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
@@ -29,6 +30,7 @@ final class JdbcStore implements Store {
   private final UsageStore usage;
   private final SessionStore sessions;
   private final MemoryStore memories;
+  private final EvaluationStore evaluations;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -59,6 +61,7 @@ final class JdbcStore implements Store {
     this.usage = new JdbcUsageStore(db);
     this.sessions = new JdbcSessionStore(db, options);
     this.memories = new JdbcMemoryStore(db, options);
+    this.evaluations = new JdbcEvaluationStore(db, options);
   }
 
   @Override
@@ -104,6 +107,11 @@ final class JdbcStore implements Store {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public EvaluationStore evaluations() {
+    return evaluations;
   }
 
   @Override

@@ -1692,6 +1692,49 @@ abstract class StoreContract {
     }
 
     @Test
+    void judgmentSetsAndEvaluationsArePerTenantAndMoveFromQueuedToFinished() {
+      TenantId rival = StoreContract.this.tenant("rival");
+      var nj = new dev.quarry.store.evaluation.NewJudgments("set-1", "beir", "{\"q1\":\"tea\"}", "q1\td1\t1\n", 1, 1, "f1");
+      var set = store.evaluations().putJudgments(acme, nj);
+      assertEquals(set, store.evaluations().findJudgments(acme, "set-1").orElseThrow());
+      clock.advance(Duration.ofMillis(5));
+      var replaced = store.evaluations().putJudgments(acme, new dev.quarry.store.evaluation.NewJudgments("set-1", "trec",
+          "{\"q1\":\"tea\",\"q2\":\"coffee\"}", "q1\td1\t1\nq2\td2\t2\n", 2, 2, "f2"));
+      assertEquals(set.createdAt(), replaced.createdAt(), "replacing keeps when the set was created");
+      assertEquals("f2", store.evaluations().findJudgments(acme, "set-1").orElseThrow().fingerprint());
+      assertEquals(List.of("set-1"), store.evaluations().listJudgments(acme, 10).stream()
+          .map(dev.quarry.store.evaluation.JudgmentSet::name).toList());
+      assertEquals(Optional.empty(), store.evaluations().findJudgments(rival, "set-1"));
+      assertFalse(store.evaluations().deleteJudgments(rival, "set-1"));
+
+      var e = store.evaluations().create(acme, "docs", "set-1", "f2", "{\"collection\":\"docs\"}");
+      assertEquals(dev.quarry.store.evaluation.EvaluationState.QUEUED, e.state());
+      assertEquals(e, store.evaluations().find(acme, e.id()).orElseThrow());
+      assertEquals(List.of(e.id()), store.evaluations().unfinished().stream().map(dev.quarry.store.evaluation.Evaluation::id).toList());
+      assertEquals(Optional.empty(), store.evaluations().find(rival, e.id()));
+      assertFalse(store.evaluations().start(rival, e.id()));
+      assertTrue(store.evaluations().start(acme, e.id()));
+      assertEquals(dev.quarry.store.evaluation.EvaluationState.RUNNING, store.evaluations().find(acme, e.id()).orElseThrow().state());
+      assertEquals(1, store.evaluations().unfinished().size(), "a running job is taken up again after a restart");
+      store.evaluations().succeed(acme, e.id(), "{\"queries\":2}");
+      var done = store.evaluations().find(acme, e.id()).orElseThrow();
+      assertEquals(dev.quarry.store.evaluation.EvaluationState.SUCCEEDED, done.state());
+      assertEquals(Optional.of("{\"queries\":2}"), done.result());
+      assertTrue(done.finishedAt().isPresent());
+      assertEquals(List.of(), store.evaluations().unfinished());
+      assertFalse(store.evaluations().start(acme, e.id()), "a finished job does not start again");
+      clock.advance(Duration.ofMillis(5));
+      var failed = store.evaluations().create(acme, "docs", "set-1", "f2", "{}");
+      store.evaluations().fail(acme, failed.id(), "judgments changed");
+      assertEquals(Optional.of("judgments changed"), store.evaluations().find(acme, failed.id()).orElseThrow().error());
+      assertEquals(List.of(failed.id(), e.id()), store.evaluations().list(acme, PageRequest.first(10)).items().stream()
+          .map(dev.quarry.store.evaluation.Evaluation::id).toList());
+      assertEquals(List.of(), store.evaluations().list(rival, PageRequest.first(10)).items());
+      assertTrue(store.evaluations().deleteJudgments(acme, "set-1"));
+      assertEquals(List.of(), store.evaluations().listJudgments(acme, 10));
+    }
+
+    @Test
     void anErasureReceiptCountsSessionsAndMemories() {
       ErasureReceipt r = store.erasures().request(acme, "user", "alice");
       ErasureReceipt d = store.erasures().markDeleted(acme, r.id(), 1, 2, 3);
