@@ -9,6 +9,7 @@ import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.tool.ToolStore;
 import dev.quarry.store.usage.UsageStore;
 
 /**
@@ -49,6 +50,9 @@ public interface Store extends AutoCloseable {
 
   /** End users' long-term memories. */
   MemoryStore memories();
+
+  /** Tenants' registered tools and their host allow-lists. */
+  ToolStore tools();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

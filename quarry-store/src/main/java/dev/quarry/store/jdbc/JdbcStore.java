@@ -12,6 +12,7 @@ import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.tool.ToolStore;
 import dev.quarry.store.usage.UsageStore;
 
 /** The {@link Store} of one database: the concept stores over one {@link Database}. */
@@ -29,6 +30,7 @@ final class JdbcStore implements Store {
   private final UsageStore usage;
   private final SessionStore sessions;
   private final MemoryStore memories;
+  private final ToolStore tools;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -59,6 +61,7 @@ final class JdbcStore implements Store {
     this.usage = new JdbcUsageStore(db);
     this.sessions = new JdbcSessionStore(db, options);
     this.memories = new JdbcMemoryStore(db, options);
+    this.tools = new JdbcToolStore(db, options);
   }
 
   @Override
@@ -109,6 +112,11 @@ final class JdbcStore implements Store {
   @Override
   public MemoryStore memories() {
     return memories;
+  }
+
+  @Override
+  public ToolStore tools() {
+    return tools;
   }
 
   @Override
