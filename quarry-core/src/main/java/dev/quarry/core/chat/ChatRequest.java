@@ -18,9 +18,20 @@ public record ChatRequest(
     OptionalDouble temperature,
     List<ToolSpec> tools,
     Optional<ResponseFormat> responseFormat,
-    Instant deadline) {
+    Instant deadline,
+    Optional<ToolChoice> toolChoice) {
+
+  /** A request that leaves the tool choice to the provider's default. */
+  public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature,
+      List<ToolSpec> tools, Optional<ResponseFormat> responseFormat, Instant deadline) {
+    this(messages, maxTokens, temperature, tools, responseFormat, deadline, Optional.empty());
+  }
 
   public ChatRequest {
+    Objects.requireNonNull(toolChoice, "toolChoice");
+    if (toolChoice.isPresent() && tools.isEmpty() && toolChoice.get().mode() != ToolChoice.Mode.NONE) {
+      throw new IllegalArgumentException("tool_choice needs tools");
+    }
     messages = List.copyOf(messages);
     tools = List.copyOf(tools);
     Objects.requireNonNull(maxTokens, "maxTokens");
