@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.quarry.core.error.InvalidInputException;
@@ -23,6 +24,9 @@ public final class JsonSchemas {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
       b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+
+  /** Draft 2020-12's meta-schema, bundled with the validator (read from its jar, never fetched). */
+  private static final Schema META = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
   private JsonSchemas() {}
 
@@ -45,6 +49,12 @@ public final class JsonSchemas {
   public static CompiledSchema compile(JsonNode node, String owner) {
     if (node == null || !node.isObject()) {
       throw new InvalidInputException("the schema of " + owner + " must be a JSON object");
+    }
+    List<Error> invalid = META.validate(node);
+    if (!invalid.isEmpty()) {
+      Error first = invalid.getFirst();
+      throw new InvalidInputException("the schema of " + owner + " is not a valid JSON Schema (draft 2020-12): "
+          + pointer(first.getInstanceLocation().toString()) + ": " + first.getMessage());
     }
     try {
       Schema schema = REGISTRY.getSchema(node);

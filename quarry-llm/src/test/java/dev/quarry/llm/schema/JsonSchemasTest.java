@@ -65,6 +65,14 @@ class JsonSchemasTest {
   }
 
   @Test
+  void aSchemaThatBreaksTheMetaSchemaIsRefused() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JsonSchemas.compile("{\"type\":5}", "tool t"));
+    assertTrue(e.getMessage().contains("/type"), e.getMessage());
+    assertEquals(List.of(), JsonSchemas.compile("{}", "anything").validate("[1]"));
+  }
+
+  @Test
   void remoteReferencesAreNotFetched() {
     JsonSchemas.CompiledSchema remote;
     try {
