@@ -39,6 +39,7 @@ class TenantIsolationTest {
 
   static final String SECRET = "zanzibarquokka";
   static final String COLLECTION = "vault";
+  static final String TOOL = "acme-tool";
 
   TestApi api;
   String acme;
@@ -93,6 +94,11 @@ class TenantIsolationTest {
         + SECRET + " memory.\",\"metadata\":{\"owner\":\"someone\"}}");
     assertEquals(201, remembered.status(), remembered.body().toString());
     memory = remembered.body().get("id").asText();
+    // a tool of acme's, on a host of its allow-list
+    assertEquals(200, api.json("PUT", "/v1/tenants/acme/tool-hosts", acmeAdmin, "{\"hosts\":[\"tools.acme.example\"]}")
+        .status());
+    assertEquals(201, api.json("PUT", "/v1/tools/" + TOOL, acme, "{\"description\":\"acme's weather oracle\","
+        + "\"parameters\":{\"type\":\"object\"},\"url\":\"https://tools.acme.example/weather\"}").status());
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -194,6 +200,11 @@ class TenantIsolationTest {
     }
     boolean namesAResource = template.contains("{");
     boolean createsItsOwn = method.equals("PUT") && template.equals("/v1/collections/{collection}");
+    if (method.equals("PUT") && template.equals("/v1/tools/{name}")) {
+      // a tool of globex's own by that name, refused: acme's allow-list is not globex's
+      assertTrue(r.status() == 400 || r.status() == 403, what);
+      return;
+    }
     if (namesAResource && !createsItsOwn) {
       assertTrue(r.status() == 404 || r.status() == 403, what);
     } else {
@@ -204,7 +215,8 @@ class TenantIsolationTest {
   /** acme's data that globex never sends (an error may echo what the caller sent: its own input). */
   private void assertNoLeak(Reply r, String what) {
     String text = r.raw().body();
-    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
+    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId,
+        "weather oracle"));
     if (r.status() < 300) {
       leaks.addAll(List.of(job, erasure, session, memory)); // a success never names acme's job, erasure, session or memory
     }
@@ -221,7 +233,7 @@ class TenantIsolationTest {
   private Reply send(String method, String template, String key) throws Exception {
     String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
         .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
-        .replace("{session}", session).replace("{memory}", memory);
+        .replace("{session}", session).replace("{memory}", memory).replace("{name}", TOOL);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -266,6 +278,12 @@ class TenantIsolationTest {
     if (template.equals("/v1/tenants")) {
       return "{\"id\":\"acme\"}";
     }
+    if (template.equals("/v1/tools/{name}")) {
+      return "{\"description\":\"globex's\",\"parameters\":{},\"url\":\"https://tools.acme.example/weather\"}";
+    }
+    if (template.endsWith("/tool-hosts")) {
+      return "{\"hosts\":[\"evil.example\"]}";
+    }
     if (template.endsWith("/keys")) {
       return "{\"scopes\":[\"admin\",\"ingest\",\"search\"]}";
     }
@@ -305,6 +323,8 @@ class TenantIsolationTest {
     state.set("session", read("/v1/sessions/" + session + "?user=acme-user", acme));
     state.set("memories", read("/v1/memories", acme));
     state.set("memory", read("/v1/memories/" + memory, acme));
+    state.set("tools", read("/v1/tools", acme));
+    state.set("tool_hosts", read("/v1/tenants/acme/tool-hosts", acmeAdmin));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;
