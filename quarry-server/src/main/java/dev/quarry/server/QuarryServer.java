@@ -39,6 +39,7 @@ import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
+import dev.quarry.server.mcp.McpRoutes;
 import dev.quarry.server.metrics.MetricsEndpoint;
 import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.observe.AccessLog;
@@ -241,6 +242,7 @@ public final class QuarryServer implements AutoCloseable {
       tools = new TenantTools(collections, store, ingestion, new HttpToolClient(toolsConfig.http()),
           new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock);
       new ToolRoutes(store.tools()).register(router);
+      new McpRoutes(tools, clock, "v1").register(router);
       new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
           memories, tools).register(router);
       new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock,

@@ -278,6 +278,10 @@ class TenantIsolationTest {
     if (template.equals("/v1/tenants")) {
       return "{\"id\":\"acme\"}";
     }
+    if (template.equals("/mcp")) {
+      return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\","
+          + "\"arguments\":{\"query\":\"" + SECRET + " plan\",\"collections\":[\"" + COLLECTION + "\"]}}}";
+    }
     if (template.equals("/v1/tools/{name}")) {
       return "{\"description\":\"globex's\",\"parameters\":{},\"url\":\"https://tools.acme.example/weather\"}";
     }

@@ -138,6 +138,19 @@ public final class ToolLoop {
         last == null ? model.info().upstreamModel() : last.upstreamModel(), turns, calls, degraded);
   }
 
+  /** What one call outside a loop returned: how it ended and the text a model would read. */
+  public record SingleCall(Outcome outcome, String content) {}
+
+  /**
+   * One call outside a loop (an MCP client's {@code tools/call}): its arguments checked, run by the
+   * call timeout and {@code deadline}, reported like a loop's; passages numbered from 1.
+   */
+  public SingleCall call(ToolBox tools, ToolCall call, Instant deadline) {
+    Executed r = execute(tools, List.of(call), deadline).getFirst();
+    observer.toolCall(new ToolInvocation(call.name(), call.id(), r.outcome()), r.latency().toNanos());
+    return new SingleCall(r.outcome(), render(r, new Numbering()));
+  }
+
   private ChatResponse generate(AnswerModel model, ChatModel chat, ChatRequest request, ChatStream stream) {
     long wall0 = System.nanoTime();
     ChatResponse response = null;

@@ -74,6 +74,21 @@ public final class TenantTools implements AutoCloseable {
         new GetDocumentTool(documents(tenant)));
   }
 
+  /** The most collections {@link #allSources} gives {@code search} when a client names none. */
+  public static final int MAX_DEFAULT_COLLECTIONS = 16;
+
+  /** The tenant's collections (the first {@link #MAX_DEFAULT_COLLECTIONS} by name), as {@code search}'s defaults. */
+  public List<Source> allSources(TenantId tenant) {
+    List<Source> out = new ArrayList<>();
+    for (var c : store.collections().list(tenant)) {
+      if (out.size() == MAX_DEFAULT_COLLECTIONS) {
+        break;
+      }
+      collection(tenant, c.key().name()).ifPresent(col -> out.add(new Source(c.key().name(), col)));
+    }
+    return out;
+  }
+
   /**
    * The tools {@code names} (built-ins or the tenant's registered tools) as one box; a name that is
    * neither is a 400 at {@code pointer}{@code /i}.
