@@ -233,7 +233,7 @@ public final class AnswerPipeline {
           + " for the response format (no fallback can honour one)", OptionalInt.empty(), Optional.empty(), null);
     }
     ChatRequest request = new ChatRequest(Prompt.messages(input), input.maxTokens(), input.temperature(), List.of(),
-        Optional.of(schema.format()), input.deadline(), input.maxCost());
+        Optional.of(schema.format()), input.deadline(), Optional.empty(), input.maxCost());
     return StructuredCall.call(request, schema, model.name(), r -> timedCall(model, chat, r, timings));
   }
 

@@ -10,6 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingStages implements StageObserver {
   final List<Stage> stages = new CopyOnWriteArrayList<>();
   final List<ModelCall> calls = new CopyOnWriteArrayList<>();
+  final List<dev.quarry.core.observe.ToolInvocation> tools = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void toolCall(dev.quarry.core.observe.ToolInvocation call, long wallNanos) {
+    tools.add(call);
+  }
 
   @Override
   public void record(Stage stage, long wallNanos, long cpuNanos) {

@@ -10,6 +10,9 @@ import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.runtime.cite.SentenceCiter;
+import dev.quarry.runtime.tools.ToolLoop;
+import dev.quarry.runtime.tools.http.HttpToolClient;
 import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
@@ -22,36 +25,40 @@ import dev.quarry.server.api.OpenAiRoutes;
 import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.SessionRoutes;
 import dev.quarry.server.api.TenantRoutes;
+import dev.quarry.server.api.ToolRoutes;
 import dev.quarry.server.api.UsageRoutes;
+import dev.quarry.server.config.CacheConfig;
+import dev.quarry.server.config.IngestConfig;
+import dev.quarry.server.config.StoreConfig;
+import dev.quarry.server.config.ToolsConfig;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
-import dev.quarry.server.metrics.MetricsEndpoint;
-import dev.quarry.server.observe.AccessLog;
-import dev.quarry.server.observe.Tracing;
-import dev.quarry.server.openapi.OpenApiRoute;
-import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.server.evaluation.EvaluationJobs;
-import dev.quarry.server.config.CacheConfig;
-import dev.quarry.server.config.IngestConfig;
-import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
+import dev.quarry.server.mcp.McpRoutes;
+import dev.quarry.server.metrics.MetricsEndpoint;
+import dev.quarry.server.metrics.PrometheusMetrics;
+import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.observe.Tracing;
+import dev.quarry.server.openapi.OpenApiRoute;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.tools.TenantTools;
 import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -96,10 +103,12 @@ public final class QuarryServer implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final ModelCatalog models;
   private final EvaluationJobs evaluations;
+  private final TenantTools tools;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
       UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
-      ModelCatalog models, EvaluationJobs evaluations) {
+      ModelCatalog models, EvaluationJobs evaluations, TenantTools tools) {
+    this.tools = tools;
     this.ingestion = ingestion;
     this.evaluations = evaluations;
     this.models = models;
@@ -186,6 +195,7 @@ public final class QuarryServer implements AutoCloseable {
     UsageMeter usage = null;
     ModelCatalog models = null;
     EvaluationJobs evaluations = null;
+    TenantTools tools = null;
     try {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
@@ -234,10 +244,15 @@ public final class QuarryServer implements AutoCloseable {
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
       memories.register(router);
+      ToolsConfig toolsConfig = config.runtime().tools();
+      tools = new TenantTools(collections, store, ingestion, new HttpToolClient(toolsConfig.http()),
+          new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock);
+      new ToolRoutes(store.tools()).register(router);
+      new McpRoutes(tools, clock, "v1").register(router);
       new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
-          memories).register(router);
-      new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock)
-          .register(router);
+          memories, tools).register(router);
+      new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock,
+          tools).register(router);
       new ModelStatusRoutes(answers.models()).register(router);
       metrics.watchBreakers(models.health()::status);
       new SessionRoutes(store.sessions()).register(router);
@@ -259,12 +274,15 @@ public final class QuarryServer implements AutoCloseable {
           .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
               config.dataDir());
       return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models,
-          evaluations);
+          evaluations, tools);
     } catch (RuntimeException e) {
       if (evaluations != null) {
         evaluations.close();
       }
       closeQuietly(models);
+      if (tools != null) {
+        tools.close();
+      }
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
@@ -339,6 +357,7 @@ public final class QuarryServer implements AutoCloseable {
     executor.close();
     evaluations.close();
     closeQuietly(models);
+    tools.close();
     try {
       closeAll(worker, usage, engine, store);
     } finally {

@@ -39,6 +39,7 @@ class TenantIsolationTest {
 
   static final String SECRET = "zanzibarquokka";
   static final String COLLECTION = "vault";
+  static final String TOOL = "acme-tool";
 
   TestApi api;
   String acme;
@@ -105,6 +106,11 @@ class TenantIsolationTest {
     evaluation = evaluated.body().get("id").asText();
     api.awaitBody("/v1/evaluations/" + evaluation, acme, b -> b.get("state").asText().equals("succeeded"),
         Duration.ofSeconds(60));
+    // a tool of acme's, on a host of its allow-list
+    assertEquals(200, api.json("PUT", "/v1/tenants/acme/tool-hosts", acmeAdmin, "{\"hosts\":[\"tools.acme.example\"]}")
+        .status());
+    assertEquals(201, api.json("PUT", "/v1/tools/" + TOOL, acme, "{\"description\":\"acme's weather oracle\","
+        + "\"parameters\":{\"type\":\"object\"},\"url\":\"https://tools.acme.example/weather\"}").status());
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -209,6 +215,11 @@ class TenantIsolationTest {
     boolean namesAResource = template.contains("{");
     boolean createsItsOwn = method.equals("PUT")
         && (template.equals("/v1/collections/{collection}") || template.equals("/v1/judgments/{judgments}"));
+    if (method.equals("PUT") && template.equals("/v1/tools/{name}")) {
+      // a tool of globex's own by that name, refused: acme's allow-list is not globex's
+      assertTrue(r.status() == 400 || r.status() == 403, what);
+      return;
+    }
     if (namesAResource && !createsItsOwn) {
       assertTrue(r.status() == 404 || r.status() == 403, what);
     } else {
@@ -219,7 +230,8 @@ class TenantIsolationTest {
   /** acme's data that globex never sends (an error may echo what the caller sent: its own input). */
   private void assertNoLeak(Reply r, String what) {
     String text = r.raw().body();
-    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
+    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId,
+        "weather oracle"));
     if (r.status() < 300) {
       // a success never names acme's job, erasure, session, memory or evaluation
       leaks.addAll(List.of(job, erasure, session, memory, evaluation));
@@ -243,7 +255,8 @@ class TenantIsolationTest {
     String uri = template.replace("{collection}", COLLECTION).replace("{id}", "acme-doc")
         .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
         .replace("{session}", session).replace("{memory}", memory)
-        .replace("{judgments}", JUDGMENTS).replace("{evaluation}", evaluation);
+        .replace("{judgments}", JUDGMENTS).replace("{evaluation}", evaluation)
+        .replace("{name}", TOOL);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -294,6 +307,16 @@ class TenantIsolationTest {
     if (template.equals("/v1/tenants")) {
       return "{\"id\":\"acme\"}";
     }
+    if (template.equals("/mcp")) {
+      return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\","
+          + "\"arguments\":{\"query\":\"" + SECRET + " plan\",\"collections\":[\"" + COLLECTION + "\"]}}}";
+    }
+    if (template.equals("/v1/tools/{name}")) {
+      return "{\"description\":\"globex's\",\"parameters\":{},\"url\":\"https://tools.acme.example/weather\"}";
+    }
+    if (template.endsWith("/tool-hosts")) {
+      return "{\"hosts\":[\"evil.example\"]}";
+    }
     if (template.endsWith("/keys")) {
       return "{\"scopes\":[\"admin\",\"ingest\",\"search\"]}";
     }
@@ -337,6 +360,8 @@ class TenantIsolationTest {
     state.set("judgment_set", read("/v1/judgments/" + JUDGMENTS, acme));
     state.set("evaluations", read("/v1/evaluations", acme));
     state.set("evaluation", read("/v1/evaluations/" + evaluation, acme));
+    state.set("tools", read("/v1/tools", acme));
+    state.set("tool_hosts", read("/v1/tenants/acme/tool-hosts", acmeAdmin));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;

@@ -10,6 +10,7 @@ import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.tool.ToolStore;
 import dev.quarry.store.usage.UsageStore;
 
 /**
@@ -53,6 +54,9 @@ public interface Store extends AutoCloseable {
 
   /** Judgment sets and evaluation jobs. */
   EvaluationStore evaluations();
+
+  /** Tenants' registered tools and their host allow-lists. */
+  ToolStore tools();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

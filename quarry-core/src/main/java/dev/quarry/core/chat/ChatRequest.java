@@ -22,18 +22,23 @@ public record ChatRequest(
     List<ToolSpec> tools,
     Optional<ResponseFormat> responseFormat,
     Instant deadline,
+    Optional<ToolChoice> toolChoice,
     Optional<BigDecimal> maxCost) {
 
-  /** A request without a cost cap. */
-  public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature, List<ToolSpec> tools,
-      Optional<ResponseFormat> responseFormat, Instant deadline) {
-    this(messages, maxTokens, temperature, tools, responseFormat, deadline, Optional.empty());
+  /** A request that leaves the tool choice to the provider's default, without a cost cap. */
+  public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature,
+      List<ToolSpec> tools, Optional<ResponseFormat> responseFormat, Instant deadline) {
+    this(messages, maxTokens, temperature, tools, responseFormat, deadline, Optional.empty(), Optional.empty());
   }
 
   public ChatRequest {
     Objects.requireNonNull(maxCost, "maxCost");
     if (maxCost.isPresent() && maxCost.get().signum() < 0) {
       throw new IllegalArgumentException("max_cost must be at least 0, got: " + maxCost.get().toPlainString());
+    }
+    Objects.requireNonNull(toolChoice, "toolChoice");
+    if (toolChoice.isPresent() && tools.isEmpty() && toolChoice.get().mode() != ToolChoice.Mode.NONE) {
+      throw new IllegalArgumentException("tool_choice needs tools");
     }
     messages = List.copyOf(messages);
     tools = List.copyOf(tools);
@@ -69,12 +74,13 @@ public record ChatRequest(
 
   /** The same request with another deadline. */
   public ChatRequest withDeadline(Instant newDeadline) {
-    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, newDeadline, maxCost);
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, newDeadline, toolChoice,
+        maxCost);
   }
 
   /** The same request with a cost cap. */
   public ChatRequest withMaxCost(Optional<BigDecimal> cap) {
-    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, cap);
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, cap);
   }
 
   /** Plain messages with no tools, no response format and no token or temperature setting. */

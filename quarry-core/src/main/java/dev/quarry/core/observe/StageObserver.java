@@ -26,6 +26,12 @@ public interface StageObserver {
     record(Stage.GENERATE, wallNanos, cpuNanos);
   }
 
+  /**
+   * One tool call of a tool loop, {@code wallNanos} long. Observers that make spans override it;
+   * the rest ignore it (a tool call is not a pipeline stage).
+   */
+  default void toolCall(ToolInvocation call, long wallNanos) {}
+
   /** Records nothing; stages are not even timed when this is the observer. */
   StageObserver NONE = (stage, wallNanos, cpuNanos) -> {};
 }

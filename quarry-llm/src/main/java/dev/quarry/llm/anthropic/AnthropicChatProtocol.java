@@ -101,6 +101,15 @@ public final class AnthropicChatProtocol implements ChatProtocol {
         tools.addObject().put("name", tool.name()).put("description", tool.description())
             .set("input_schema", object(tool.parametersSchema(), "the schema of tool " + tool.name()));
       }
+      request.toolChoice().ifPresent(choice -> {
+        ObjectNode c = body.putObject("tool_choice");
+        switch (choice.mode()) {
+          case AUTO -> c.put("type", "auto");
+          case NONE -> c.put("type", "none");
+          case REQUIRED -> c.put("type", "any");
+          case FUNCTION -> c.put("type", "tool").put("name", choice.function().orElseThrow());
+        }
+      });
     }
     // json_object has no counterpart here: the caller's instructions ask for a JSON object
     request.responseFormat().filter(f -> f.type() == ResponseFormat.Type.JSON_SCHEMA).ifPresent(format -> body

@@ -75,6 +75,15 @@ public final class OpenAiChatProtocol implements ChatProtocol {
         function.put("description", tool.description());
         function.set("parameters", schema(tool.parametersSchema(), "tool " + tool.name()));
       }
+      request.toolChoice().ifPresent(choice -> {
+        switch (choice.mode()) {
+          case AUTO -> body.put("tool_choice", "auto");
+          case NONE -> body.put("tool_choice", "none");
+          case REQUIRED -> body.put("tool_choice", "required");
+          case FUNCTION -> body.putObject("tool_choice").put("type", "function").putObject("function")
+              .put("name", choice.function().orElseThrow());
+        }
+      });
     }
     request.responseFormat().ifPresent(format -> body.set("response_format", responseFormat(format)));
     body.put("stream", stream);

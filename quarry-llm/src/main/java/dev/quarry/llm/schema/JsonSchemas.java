@@ -14,6 +14,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
+import dev.quarry.core.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -164,6 +165,29 @@ public final class JsonSchemas {
       return new Compiled(schema, built);
     } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
       throw new InvalidSchemaException(List.of(new Violation("", "cannot be built: " + e.getMessage())));
+    }
+  }
+
+  /**
+   * {@link #compile(JsonNode)} for a schema a caller declared (a tool's parameters): a bad one is an
+   * {@link InvalidInputException} naming {@code owner} and saying where in the schema it is wrong.
+   */
+  public static Compiled compile(JsonNode schema, String owner) {
+    try {
+      return compile(schema == null ? JSON.missingNode() : schema);
+    } catch (InvalidSchemaException e) {
+      throw new InvalidInputException("the schema of " + owner + " is not a usable JSON Schema (draft 2020-12): "
+          + String.join("; ", e.violations().stream().map(Violation::toString).toList()));
+    }
+  }
+
+  /** {@link #compile(JsonNode, String)} of a schema given as JSON text. */
+  public static Compiled compile(String json, String owner) {
+    try {
+      return compile(json);
+    } catch (InvalidSchemaException e) {
+      throw new InvalidInputException("the schema of " + owner + " is not a usable JSON Schema (draft 2020-12): "
+          + String.join("; ", e.violations().stream().map(Violation::toString).toList()));
     }
   }
 

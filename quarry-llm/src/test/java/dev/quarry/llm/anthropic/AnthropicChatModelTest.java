@@ -95,4 +95,18 @@ class AnthropicChatModelTest extends ChatProviderContract {
     assertEquals(new TokenUsage(1000, 1, 800, false), model().generate(ask("Hi"), d -> { }).usage());
     assertEquals(new TokenUsage(1000, 1, 800, false), model().generate(ask("Hi"), dev.quarry.core.chat.ChatStream.IGNORE).usage());
   }
+
+  @Test
+  void theToolChoiceIsSentInAnthropicsShape() {
+    List<ToolSpec> tools = List.of(new ToolSpec("search", "Search", "{\"type\":\"object\"}"));
+    for (var c : List.of(dev.quarry.core.chat.ToolChoice.REQUIRED, dev.quarry.core.chat.ToolChoice.function("search"))) {
+      server.enqueue(ScriptedReply.text("ok"));
+      model().generate(new ChatRequest(List.of(ChatMessage.user("Find it")), OptionalInt.empty(), OptionalDouble.empty(),
+          tools, Optional.empty(), Instant.now().plusSeconds(10), Optional.of(c), Optional.empty()), d -> { });
+    }
+    assertEquals("any", server.requests().get(0).json().path("tool_choice").path("type").asText());
+    JsonNode named = server.requests().get(1).json().path("tool_choice");
+    assertEquals("tool", named.path("type").asText());
+    assertEquals("search", named.path("name").asText());
+  }
 }

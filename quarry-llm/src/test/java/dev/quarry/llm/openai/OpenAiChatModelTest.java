@@ -125,4 +125,18 @@ class OpenAiChatModelTest extends ChatProviderContract {
     server.enqueue(ScriptedReply.text("ok").withUsage(1000, 1, 800));
     assertEquals(new TokenUsage(1000, 1, 800, false), model().generate(ask("Hi"), d -> { }).usage());
   }
+
+  @Test
+  void theToolChoiceIsSentInOpenAisShape() {
+    List<ToolSpec> tools = List.of(new ToolSpec("search", "Search", "{\"type\":\"object\"}"));
+    for (var c : List.of(dev.quarry.core.chat.ToolChoice.REQUIRED, dev.quarry.core.chat.ToolChoice.function("search"))) {
+      server.enqueue(ScriptedReply.text("ok"));
+      model().generate(new ChatRequest(List.of(ChatMessage.user("Find it")), OptionalInt.empty(), OptionalDouble.empty(),
+          tools, Optional.empty(), Instant.now().plusSeconds(10), Optional.of(c), Optional.empty()), ChatStream.IGNORE);
+    }
+    assertEquals("required", server.requests().get(0).json().path("tool_choice").asText());
+    JsonNode named = server.requests().get(1).json().path("tool_choice");
+    assertEquals("function", named.path("type").asText());
+    assertEquals("search", named.path("function").path("name").asText());
+  }
 }

@@ -85,7 +85,7 @@ class ModelRouterTest {
 
   static ChatRequest ask(String text, int maxTokens, List<ToolSpec> tools, Optional<BigDecimal> cap) {
     return new ChatRequest(List.of(ChatMessage.user(text)), OptionalInt.of(maxTokens), OptionalDouble.empty(), tools,
-        Optional.empty(), Instant.now().plusSeconds(10), cap);
+        Optional.empty(), Instant.now().plusSeconds(10), Optional.empty(), cap);
   }
 
   String served() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.llm.schema.JsonSchemas.Compiled;
 import dev.quarry.llm.schema.JsonSchemas.InvalidSchemaException;
 import dev.quarry.llm.schema.JsonSchemas.Violation;
@@ -105,5 +106,16 @@ class JsonSchemasTest {
     assertEquals(List.of(), a.validate("\"x\""));
     assertEquals(List.of(), b.validate("3"));
     assertEquals(1, b.validate("\"x\"").size());
+  }
+
+  @Test
+  void aDeclaredSchemaThatIsRefusedNamesItsOwnerAndWhere() {
+    InvalidInputException array = assertThrows(InvalidInputException.class, () -> JsonSchemas.compile("[1]", "tool lookup"));
+    assertTrue(array.getMessage().contains("tool lookup"), array.getMessage());
+    InvalidInputException broken = assertThrows(InvalidInputException.class, () -> JsonSchemas.compile("{", "tool lookup"));
+    assertTrue(broken.getMessage().contains("not JSON"), broken.getMessage());
+    InvalidInputException typed = assertThrows(InvalidInputException.class,
+        () -> JsonSchemas.compile("{\"type\":5}", "tool t"));
+    assertTrue(typed.getMessage().contains("tool t") && typed.getMessage().contains("/type"), typed.getMessage());
   }
 }

@@ -20,7 +20,7 @@ public final class ModelGenerator implements Generator {
   @Override
   public Generation generate(GenerationInput in, ChatStream stream) {
     ChatRequest request = new ChatRequest(Prompt.messages(in), in.maxTokens(), in.temperature(), List.of(),
-        Optional.empty(), in.deadline(), in.maxCost());
+        Optional.empty(), in.deadline(), Optional.empty(), in.maxCost());
     ChatResponse r = model.generate(request, stream);
     return new Generation(r.text(), r.finishReason(), r.usage(), r.upstreamModel(), r.timeToFirstToken());
   }

@@ -45,7 +45,7 @@ public final class StructuredCall {
       Function<ChatRequest, ChatResponse> call) {
     ChatRequest first = new ChatRequest(RepairPrompt.instructed(request.messages(), schema.format()),
         request.maxTokens(), request.temperature(), request.tools(), java.util.Optional.of(schema.format()),
-        request.deadline(), request.maxCost());
+        request.deadline(), request.toolChoice(), request.maxCost());
     ChatResponse r = call.apply(first);
     TokenUsage usage = r.usage();
     List<Violation> wrong = schema.validator().validate(r.text());
@@ -54,7 +54,7 @@ public final class StructuredCall {
     }
     ChatRequest repair = new ChatRequest(RepairPrompt.repair(first.messages(), r.text(), wrong, schema.format()),
         first.maxTokens(), first.temperature(), first.tools(), first.responseFormat(), first.deadline(),
-        first.maxCost());
+        first.toolChoice(), first.maxCost());
     ChatResponse again = call.apply(repair);
     usage = usage.plus(again.usage());
     List<Violation> still = schema.validator().validate(again.text());

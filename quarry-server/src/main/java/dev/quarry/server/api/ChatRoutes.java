@@ -5,9 +5,12 @@ import static dev.quarry.server.tenancy.TenantCollections.caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.chat.ChatRole;
+import dev.quarry.core.chat.ChatStream;
+import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.index.Filter;
 import dev.quarry.runtime.Answer;
 import dev.quarry.runtime.AnswerListener;
+import dev.quarry.runtime.AnswerModel;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
@@ -15,6 +18,9 @@ import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.retrieve.HybridRetriever;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
+import dev.quarry.runtime.tools.ToolBox;
+import dev.quarry.runtime.tools.ToolCallRecord;
+import dev.quarry.runtime.tools.ToolRun;
 import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
@@ -26,6 +32,7 @@ import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.tools.TenantTools;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
 import dev.quarry.store.session.Session;
@@ -38,6 +45,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,7 +66,11 @@ public final class ChatRoutes {
 
   record ChatBody(List<ChatMessageBody> messages, String message, String sessionId, String user,
       List<String> collections, Integer k, JsonNode filter, String model, Boolean stream, Integer maxTokens,
-      Double temperature, Long timeoutMs, JsonNode responseFormat, Double maxCost) {}
+      Double temperature, Long timeoutMs, JsonNode responseFormat, Double maxCost,
+      List<String> tools) {}
+
+  /** The most tools one request may offer. */
+  static final int MAX_TOOLS = 32;
 
   /** The most collections one request may answer from. */
   static final int MAX_COLLECTIONS = 16;
@@ -75,10 +87,12 @@ public final class ChatRoutes {
   private final SessionRoutes sessionFinder;
   private final SessionPolicy sessionPolicy;
   private final MemoryRoutes memories;
+  private final TenantTools tools;
 
   public ChatRoutes(TenantCollections collections, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
-      Clock clock, SessionStore sessions, SessionPolicy sessionPolicy, MemoryRoutes memories) {
+      Clock clock, SessionStore sessions, SessionPolicy sessionPolicy, MemoryRoutes memories, TenantTools tools) {
     this.memories = memories;
+    this.tools = tools;
     this.sessions = sessions;
     this.sessionFinder = new SessionRoutes(sessions);
     this.sessionPolicy = sessionPolicy;
@@ -110,7 +124,13 @@ public final class ChatRoutes {
                 + "draft 2020-12), `strict`; or `json_object`) makes `answer` JSON valid against the schema, checked "
                 + "before it is sent (streamed: in one `delta`), after at most one repair; otherwise a 502 "
                 + "`invalid_model_output` with `details.errors`. Citation markers inside JSON strings are kept and "
-                + "listed in `citations`; there is no extractive fallback.")
+                + "listed in `citations`; there is no extractive fallback. "
+                + "With `tools` (names: the built-ins `search` and `get_document`, or the tenant's "
+                + "registered tools, `GET /v1/tools`) the model answers through a tool loop instead: it decides what to "
+                + "search or call (arguments checked against each tool's JSON Schema; `search` reads `collections` unless "
+                + "the model names others of the tenant), passages it read are cited, `tool_calls` lists every call "
+                + "(`step`, `id`, `name`, `outcome`, `latency_ms`, `error`), and `tools.max_steps` and the deadline "
+                + "bound it. The model must be configured with the `tools` capability.")
             .jsonBody(ChatBody.class, "collections")
             .responds(200, "`answer` with markers such as [1], `citations` (`id`, `collection`, `document_id`, "
                 + "`chunk`, `start`, `end`, `quote`), `session_id`, `model`, `usage` (`input_tokens`, "
@@ -166,12 +186,23 @@ public final class ChatRoutes {
     if (b.maxCost() != null && !(b.maxCost() >= 0 && Double.isFinite(b.maxCost()))) {
       throw ApiException.invalidAt("/max_cost", "max_cost must be a number of at least 0, got: " + b.maxCost());
     }
+    if (b.tools() != null && format.isPresent()) {
+      throw ApiException.invalidAt("/response_format", "response_format cannot be combined with tools: the tool loop "
+          + "answers in text; send one or the other");
+    }
+    if (b.tools() != null && b.maxCost() != null) {
+      throw ApiException.invalidAt("/max_cost", "max_cost cannot be combined with tools: the tool loop calls the "
+          + "named model directly, not through a route; send one or the other");
+    }
     Session session;
     if (b.sessionId() == null) {
       session = sessions.create(caller.tenant(), user, sessionPolicy);
     } else {
       session = sessionFinder.find(caller.tenant(), b.sessionId(), user);
       history.addAll(0, SessionRoutes.history(sessions.turns(caller.tenant(), session.id())));
+    }
+    if (b.tools() != null) {
+      return toolAnswer(r, b, caller, sources, history, question, model, timeout, session);
     }
     AnswerRequest request = new AnswerRequest(question.content(), history, sources, k, filter, model,
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
@@ -189,6 +220,75 @@ public final class ChatRoutes {
     Map<String, Object> body = AnswerJson.answer(a, Optional.of(session.id()));
     body.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
     return Response.ok(body);
+  }
+
+  /** An answer through the tool loop: the model with the named tools, the passages it read cited. */
+  private Response toolAnswer(Request r, ChatBody b, ApiKey caller, List<Source> sources, List<ChatMessage> history,
+      ChatMessage question, String modelName, Duration timeout, Session session) {
+    if (b.tools().isEmpty() || b.tools().size() > MAX_TOOLS) {
+      throw ApiException.invalidAt("/tools", "tools must name 1.." + MAX_TOOLS + " tools");
+    }
+    AnswerModel model = pipeline.models().resolve(modelName);
+    if (model.chat().isEmpty() || !model.info().capabilities().contains(ModelCapability.TOOLS)) {
+      throw ApiException.invalidAt(b.model() == null ? "/tools" : "/model", "the model " + modelName
+          + " cannot call tools: configure a model with the tools capability and name it in model");
+    }
+    for (int i = 0; i < b.tools().size(); i++) {
+      if (b.tools().get(i) == null) {
+        throw ApiException.invalidAt("/tools/" + i, "a tool name is required");
+      }
+    }
+    ToolBox box = tools.box(caller.tenant(), b.tools(), sources, "/tools");
+    List<ChatMessage> conversation = new ArrayList<>(history);
+    conversation.add(question);
+    OptionalInt maxTokens = b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens());
+    OptionalDouble temperature = b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature());
+    Instant deadline = clock.instant().plus(timeout);
+    if (Boolean.TRUE.equals(b.stream())) {
+      if (r.header("Idempotency-Key").isPresent()) {
+        throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
+      }
+      return Response.streamed("text/event-stream", out -> {
+        Events events = new Events(out);
+        try {
+          Map<String, Object> done = toolTurn(model, conversation, box, maxTokens, temperature, deadline, question,
+              session, text -> events.send("delta", Map.of("text", text)));
+          done.put("request_id", r.requestId());
+          events.send("done", done);
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        } catch (RuntimeException e) {
+          events.error(e, r.requestId());
+        }
+      });
+    }
+    return Response.ok(toolTurn(model, conversation, box, maxTokens, temperature, deadline, question, session,
+        ChatStream.IGNORE));
+  }
+
+  private Map<String, Object> toolTurn(AnswerModel model, List<ChatMessage> conversation, ToolBox box,
+      OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, ChatMessage question, Session session,
+      ChatStream stream) {
+    long t0 = System.nanoTime();
+    ToolRun run = tools.loop().run(model, conversation, box, maxTokens, temperature, deadline, stream);
+    Answer a = new Answer(run.text(), run.citations(), run.context(), question.content(), model.name(),
+        run.finishReason(), run.usage(), model.price().cost(run.usage()),
+        Map.of("tools", Duration.ofNanos(System.nanoTime() - t0)), run.degraded(), Map.of());
+    sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
+    Map<String, Object> out = AnswerJson.answer(a, Optional.of(session.id()));
+    List<Map<String, Object>> calls = new ArrayList<>();
+    for (ToolCallRecord c : run.calls()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", c.step());
+      m.put("id", c.id());
+      m.put("name", c.tool());
+      m.put("outcome", c.outcome().wireName());
+      m.put("latency_ms", c.latency().toNanos() / 1e6);
+      m.put("error", c.error().isEmpty() ? null : c.error());
+      calls.add(m);
+    }
+    out.put("tool_calls", calls);
+    return out;
   }
 
   /** {@code messages} or {@code message}, checked: known roles, text content, a user message last. */
@@ -282,16 +382,7 @@ public final class ChatRoutes {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } catch (RuntimeException e) {
-      Problem p = Problem.of(e);
-      Map<String, Object> error = new LinkedHashMap<>();
-      error.put("code", p.code());
-      error.put("message", p.message());
-      error.put("retryable", p.retryable());
-      if (p.details().containsKey("errors")) {
-        error.put("errors", p.details().get("errors"));
-      }
-      error.put("request_id", requestId);
-      events.send("error", error);
+      events.error(e, requestId);
     }
   }
 
@@ -301,6 +392,19 @@ public final class ChatRoutes {
 
     Events(OutputStream out) {
       this.out = out;
+    }
+
+    void error(RuntimeException e, String requestId) {
+      Problem p = Problem.of(e);
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("code", p.code());
+      error.put("message", p.message());
+      error.put("retryable", p.retryable());
+      if (p.details().containsKey("errors")) {
+        error.put("errors", p.details().get("errors"));
+      }
+      error.put("request_id", requestId);
+      send("error", error);
     }
 
     void send(String event, Map<String, Object> data) {

@@ -3,6 +3,7 @@ package dev.quarry.server.api;
 import static dev.quarry.server.tenancy.TenantCollections.caller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ChatModelInfo;
@@ -11,7 +12,11 @@ import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatRole;
 import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.FinishReason;
+import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.TokenUsage;
+import dev.quarry.core.chat.ToolCall;
+import dev.quarry.core.chat.ToolChoice;
+import dev.quarry.core.chat.ToolSpec;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.error.InvalidInputException;
@@ -20,6 +25,7 @@ import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.engine.Collection;
 import dev.quarry.llm.config.LlmConfig;
+import dev.quarry.llm.schema.JsonSchemas;
 import dev.quarry.runtime.Answer;
 import dev.quarry.runtime.AnswerListener;
 import dev.quarry.runtime.AnswerModel;
@@ -29,6 +35,8 @@ import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.runtime.structured.StructuredCall;
+import dev.quarry.runtime.tools.ToolBox;
+import dev.quarry.runtime.tools.ToolRun;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
 import dev.quarry.server.http.Access;
@@ -39,6 +47,7 @@ import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.tools.TenantTools;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.collection.CollectionStore;
 import dev.quarry.store.key.ApiKey;
@@ -83,7 +92,11 @@ public final class OpenAiRoutes {
   /** Documentation only: the bodies are read leniently, as OpenAI's clients send more than Quarry uses. */
   record ChatCompletionBody(String model, List<ChatRoutes.ChatMessageBody> messages, Boolean stream,
       JsonNode streamOptions, Integer maxTokens, Integer maxCompletionTokens, Double temperature, String user,
-      JsonNode responseFormat, Double maxCost) {}
+      JsonNode responseFormat, Double maxCost,
+      List<JsonNode> tools, JsonNode toolChoice, List<String> quarryTools) {}
+
+  /** The most tools one request may declare. */
+  static final int MAX_TOOLS = 128;
 
   record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
 
@@ -94,9 +107,11 @@ public final class OpenAiRoutes {
   private final StageObserver stages;
   private final JsonCodec json;
   private final Clock clock;
+  private final TenantTools tools;
 
   public OpenAiRoutes(TenantCollections collections, CollectionStore collectionStore, AnswerPipeline pipeline,
-      MemoryRoutes memories, StageObserver stages, JsonCodec json, Clock clock) {
+      MemoryRoutes memories, StageObserver stages, JsonCodec json, Clock clock, TenantTools tools) {
+    this.tools = tools;
     this.collections = collections;
     this.collectionStore = collectionStore;
     this.pipeline = pipeline;
@@ -125,7 +140,14 @@ public final class OpenAiRoutes {
                 + "`json_object`: the content is JSON valid against the schema, checked before it is sent, streamed "
                 + "as one chunk, after at most one repair; otherwise a 502 `invalid_model_output`), `max_cost` "
                 + "(Quarry's: the most one model call may cost at the configured prices, its worst case counted; a "
-                + "route skips models above it); other fields are ignored. Errors have OpenAI's shape; a stream that "
+                + "route skips models above it). "
+                + "`tools` (OpenAI function tools) and "
+                + "`tool_choice` pass through to a configured model, and the response carries its `tool_calls` "
+                + "(streamed as `delta.tool_calls` chunks): the client runs its own tool loop, sending `tool` messages "
+                + "back. `quarry_tools` (names: the built-ins `search` and `get_document`, or the tenant's registered "
+                + "tools) runs the tool loop server-side instead: with `rag/<collection>` the default model searches "
+                + "that collection, with a configured model `search` reads the collections the model names; the "
+                + "answer's citations are in `message.quarry`. Other fields are ignored. Errors have OpenAI's shape; a stream that "
                 + "fails after its first token ends with an error event (after a usage chunk with the partial usage "
                 + "when `stream_options.include_usage`) and is not retried.")
             .jsonBody(ChatCompletionBody.class, "model", "messages")
@@ -204,7 +226,25 @@ public final class OpenAiRoutes {
     Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
     AnswerSettings settings = pipeline.settings();
     Instant deadline = clock.instant().plus(settings.timeout());
+    List<ToolSpec> declared = toolSpecs(b.get("tools"));
+    Optional<ToolChoice> choice = toolChoice(b.get("tool_choice"), declared);
+    List<String> serverTools = serverTools(b.get("quarry_tools"));
+    if (!serverTools.isEmpty()) {
+      if (!declared.isEmpty()) {
+        throw ApiException.invalidAt("/quarry_tools", "send tools (run by the client) or quarry_tools (run by Quarry), "
+            + "not both");
+      }
+      if (format.isPresent() || maxCost.isPresent()) {
+        throw ApiException.invalidAt(format.isPresent() ? "/response_format" : "/max_cost", "quarry_tools cannot be "
+            + "combined with response_format or max_cost: the tool loop answers in text with the named model");
+      }
+      return serverToolLoop(c, caller, model, messages, serverTools, maxTokens, temperature, deadline, stream, usage);
+    }
     if (model.startsWith(RAG)) {
+      if (!declared.isEmpty()) {
+        throw ApiException.invalidAt("/tools", "a rag/ model answers from its collection; to give it tools, use "
+            + "quarry_tools");
+      }
       ChatMessage last = messages.getLast();
       if (last.role() != ChatRole.USER || last.content().isBlank()) {
         throw ApiException.invalidAt("/messages/" + (messages.size() - 1), "the last message must be the user's "
@@ -227,9 +267,16 @@ public final class OpenAiRoutes {
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
     }
     AnswerModel m = chatModel(model);
-    ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline,
-        maxCost);
+    if (!declared.isEmpty() && !m.info().capabilities().contains(ModelCapability.TOOLS)) {
+      throw ApiException.invalidAt("/tools", "the model " + model + " is not configured with the tools capability");
+    }
+    ChatRequest request = new ChatRequest(messages, maxTokens, temperature, declared, Optional.empty(), deadline,
+        choice, maxCost);
     if (format.isPresent()) {
+      if (!declared.isEmpty()) {
+        throw ApiException.invalidAt("/response_format", "response_format cannot be combined with tools: send one or "
+            + "the other");
+      }
       ResponseFormatJson.requireHonouredBy(m.info());
       if (stream) {
         return Response.streamed("text/event-stream", out -> streamStructured(c, m, request, format.get(), usage, out));
@@ -244,6 +291,12 @@ public final class OpenAiRoutes {
     }
     ChatResponse response = proxied(m, request, delta -> { });
     Map<String, Object> message = message(response.text());
+    if (!response.toolCalls().isEmpty()) {
+      if (response.text().isEmpty()) {
+        message.put("content", null);
+      }
+      message.put("tool_calls", toolCalls(response.toolCalls(), false));
+    }
     message.put("quarry", Map.of("cost", m.price().cost(response.usage())));
     return Response.ok(c.whole(message, finish(response.finishReason()), response.usage()));
   }
@@ -326,6 +379,9 @@ public final class OpenAiRoutes {
     try {
       chunks.delta(Map.of("role", "assistant", "content", ""), null);
       ChatResponse response = proxied(m, request, text -> chunks.delta(Map.of("content", text), null));
+      for (Map<String, Object> call : toolCalls(response.toolCalls(), true)) {
+        chunks.delta(Map.of("tool_calls", List.of(call)), null);
+      }
       chunks.delta(Map.of(), finish(response.finishReason()));
       if (includeUsage) {
         chunks.usage(response.usage());
@@ -382,12 +438,200 @@ public final class OpenAiRoutes {
         case "system", "developer" -> ChatRole.SYSTEM;
         case "user" -> ChatRole.USER;
         case "assistant" -> ChatRole.ASSISTANT;
-        default -> throw ApiException.invalidAt(at + "/role", "role must be system, developer, user or assistant, "
-            + "got: '" + role + "'");
+        case "tool" -> ChatRole.TOOL;
+        default -> throw ApiException.invalidAt(at + "/role", "role must be system, developer, user, assistant or "
+            + "tool, got: '" + role + "'");
       };
-      out.add(new ChatMessage(r, content(m.get("content"), at + "/content"), List.of(), Optional.empty()));
+      String content = content(m.get("content"), at + "/content");
+      if (r == ChatRole.TOOL) {
+        JsonNode id = m.get("tool_call_id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+          throw ApiException.invalidAt(at + "/tool_call_id", "a tool message needs the tool_call_id it answers");
+        }
+        out.add(ChatMessage.toolResult(id.textValue(), content));
+        continue;
+      }
+      List<ToolCall> calls = r == ChatRole.ASSISTANT ? assistantCalls(m.get("tool_calls"), at + "/tool_calls")
+          : List.of();
+      out.add(new ChatMessage(r, content, calls, Optional.empty()));
     }
     return out;
+  }
+
+  /** An assistant message's {@code tool_calls}: {@code id}, {@code function.name}, {@code function.arguments}. */
+  private static List<ToolCall> assistantCalls(JsonNode calls, String at) {
+    if (calls == null || calls.isNull()) {
+      return List.of();
+    }
+    if (!calls.isArray()) {
+      throw ApiException.invalidAt(at, "tool_calls must be a list");
+    }
+    List<ToolCall> out = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      JsonNode c = calls.get(i);
+      JsonNode f = c.path("function");
+      if (!c.path("id").isTextual() || !f.path("name").isTextual()) {
+        throw ApiException.invalidAt(at + "/" + i, "a tool call needs id and function.name");
+      }
+      String arguments = f.path("arguments").isTextual() ? f.path("arguments").textValue() : "{}";
+      out.add(new ToolCall(c.path("id").textValue(), f.path("name").textValue(), arguments));
+    }
+    return out;
+  }
+
+  /** The {@code tools} of a request: OpenAI function tools, each with a usable JSON Schema. */
+  private static List<ToolSpec> toolSpecs(JsonNode tools) {
+    if (tools == null || tools.isNull()) {
+      return List.of();
+    }
+    if (!tools.isArray() || tools.size() > MAX_TOOLS) {
+      throw ApiException.invalidAt("/tools", "tools must be a list of at most " + MAX_TOOLS + " function tools");
+    }
+    List<ToolSpec> out = new ArrayList<>();
+    for (int i = 0; i < tools.size(); i++) {
+      String at = "/tools/" + i;
+      JsonNode t = tools.get(i);
+      if (!t.path("type").asText().equals("function") || !t.path("function").isObject()) {
+        throw ApiException.invalidAt(at, "only {\"type\": \"function\", \"function\": {...}} tools are taken");
+      }
+      JsonNode f = t.get("function");
+      if (!f.path("name").isTextual()) {
+        throw ApiException.invalidAt(at + "/function/name", "a function tool needs a name");
+      }
+      JsonNode parameters = f.has("parameters") ? f.get("parameters")
+          : JsonNodeFactory.instance.objectNode().put("type", "object");
+      try {
+        JsonSchemas.compile(parameters, "tool " + f.get("name").textValue());
+        out.add(new ToolSpec(f.get("name").textValue(), f.path("description").asText(""), parameters.toString()));
+      } catch (IllegalArgumentException | InvalidInputException e) {
+        throw ApiException.invalidAt(at + "/function", e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** {@code tool_choice}: {@code auto}, {@code none}, {@code required}, or a declared function by name. */
+  private static Optional<ToolChoice> toolChoice(JsonNode c, List<ToolSpec> declared) {
+    if (c == null || c.isNull()) {
+      return Optional.empty();
+    }
+    ToolChoice choice;
+    if (c.isTextual()) {
+      choice = switch (c.textValue()) {
+        case "auto" -> ToolChoice.AUTO;
+        case "none" -> ToolChoice.NONE;
+        case "required" -> ToolChoice.REQUIRED;
+        default -> throw ApiException.invalidAt("/tool_choice", "tool_choice must be auto, none, required or a "
+            + "function, got: '" + c.textValue() + "'");
+      };
+    } else {
+      String name = c.path("function").path("name").asText("");
+      if (!c.path("type").asText().equals("function") || declared.stream().noneMatch(t -> t.name().equals(name))) {
+        throw ApiException.invalidAt("/tool_choice", "a function tool_choice must name one of the request's tools");
+      }
+      choice = ToolChoice.function(name);
+    }
+    if (declared.isEmpty() && choice.mode() != ToolChoice.Mode.NONE) {
+      throw ApiException.invalidAt("/tool_choice", "tool_choice needs tools");
+    }
+    return Optional.of(choice);
+  }
+
+  private static List<String> serverTools(JsonNode names) {
+    if (names == null || names.isNull()) {
+      return List.of();
+    }
+    if (!names.isArray() || names.isEmpty() || names.size() > ChatRoutes.MAX_TOOLS) {
+      throw ApiException.invalidAt("/quarry_tools", "quarry_tools must name 1.." + ChatRoutes.MAX_TOOLS + " tools");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (!names.get(i).isTextual()) {
+        throw ApiException.invalidAt("/quarry_tools/" + i, "a tool name is required");
+      }
+      out.add(names.get(i).textValue());
+    }
+    return out;
+  }
+
+  /** The response's tool calls in OpenAI's shape; streamed ones carry their {@code index}. */
+  private static List<Map<String, Object>> toolCalls(List<ToolCall> calls, boolean indexed) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      ToolCall call = calls.get(i);
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (indexed) {
+        m.put("index", i);
+      }
+      m.put("id", call.id());
+      m.put("type", "function");
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("name", call.name());
+      f.put("arguments", call.arguments());
+      m.put("function", f);
+      out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * {@code quarry_tools}: the tool loop run by Quarry, the answer with its citations in {@code
+   * message.quarry}. A {@code rag/} model means the default model with that collection as {@code
+   * search}'s default.
+   */
+  private Response serverToolLoop(Completion c, ApiKey caller, String model, List<ChatMessage> messages,
+      List<String> names, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, boolean stream,
+      boolean includeUsage) {
+    List<Source> defaults = List.of();
+    AnswerModel m;
+    if (model.startsWith(RAG)) {
+      String name = model.substring(RAG.length());
+      defaults = List.of(new Source(name, collection(caller, name)));
+      m = pipeline.models().resolve(pipeline.models().defaultModel());
+    } else {
+      m = chatModel(model);
+    }
+    if (m.chat().isEmpty() || !m.info().capabilities().contains(ModelCapability.TOOLS)) {
+      throw ApiException.invalidAt("/quarry_tools", "the model " + m.name() + " cannot call tools: configure a model "
+          + "with the tools capability");
+    }
+    ToolBox box = tools.box(caller.tenant(), names, defaults, "/quarry_tools");
+    AnswerModel chosen = m;
+    if (stream) {
+      return Response.streamed("text/event-stream", out -> {
+        Chunks chunks = new Chunks(c, out);
+        try {
+          chunks.delta(Map.of("role", "assistant", "content", ""), null);
+          ToolRun run = tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline,
+              text -> chunks.delta(Map.of("content", text), null));
+          chunks.delta(Map.of("quarry", toolQuarry(run, chosen)), finish(run.finishReason()));
+          if (includeUsage) {
+            chunks.usage(run.usage());
+          }
+          chunks.done();
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        } catch (RuntimeException e) {
+          chunks.error(Problem.of(e));
+        }
+      });
+    }
+    ToolRun run = tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline, ChatStream.IGNORE);
+    Map<String, Object> message = message(run.text());
+    message.put("quarry", toolQuarry(run, chosen));
+    return Response.ok(c.whole(message, finish(run.finishReason()), run.usage()));
+  }
+
+  private static Map<String, Object> toolQuarry(ToolRun run, AnswerModel m) {
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("citations", run.citations().stream().map(AnswerJson::citation).toList());
+    q.put("model", m.name());
+    q.put("cost", m.price().cost(run.usage()));
+    q.put("tool_calls", run.calls().stream().map(t -> Map.of("step", t.step(), "id", t.id(), "name", t.tool(),
+        "outcome", t.outcome().wireName())).toList());
+    q.put("degraded", run.degraded().stream().map(d -> Map.of("stage", d.stage(), "reason", d.reason(),
+        "fallback", d.fallback())).toList());
+    return q;
   }
 
   /** A message's content: a string, or a list of parts of which the {@code text} ones are joined. */

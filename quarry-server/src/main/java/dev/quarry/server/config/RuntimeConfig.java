@@ -16,17 +16,27 @@ import java.util.Objects;
  * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
  * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
  * {@code answer}), and how long chat sessions live and how many turns they keep (section
- * {@code sessions}). Without an {@code llm} section every request is answered extractively.
+ * {@code sessions}), and the tool loop's bounds and tenants' HTTP tools (section {@code tools}). Without an {@code llm} section every request is answered extractively.
  */
-public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
+public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions, ToolsConfig tools) {
 
   public static final RuntimeConfig DEFAULT =
-      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT);
+      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT, ToolsConfig.DEFAULT);
 
   public RuntimeConfig {
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(tools, "tools");
+  }
+
+  /** The models, answer settings and sessions given, tools as by default. */
+  public RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
+    this(llm, answer, sessions, ToolsConfig.DEFAULT);
+  }
+
+  public RuntimeConfig withTools(ToolsConfig newTools) {
+    return new RuntimeConfig(llm, answer, sessions, newTools);
   }
 
   /** The models and answer settings given, sessions as by default. */
@@ -34,10 +44,10 @@ public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy 
     this(llm, answer, SessionPolicy.DEFAULT);
   }
 
-  /** Binds sections {@code llm}, {@code answer} and {@code sessions} of {@code root}. */
+  /** Binds sections {@code llm}, {@code answer}, {@code sessions} and {@code tools} of {@code root}. */
   public static RuntimeConfig from(ConfigSection root) {
     return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")),
-        sessions(root.section("sessions")));
+        sessions(root.section("sessions")), ToolsConfig.from(root.section("tools")));
   }
 
   private static SessionPolicy sessions(ConfigSection s) {

@@ -45,5 +45,16 @@ public final class SpanNames {
   /** A streamed call's time to its first token, in nanoseconds. */
   public static final AttributeKey<Long> TIME_TO_FIRST_TOKEN_NANOS = AttributeKey.longKey("quarry.gen_ai.time_to_first_token_nanos");
 
+  /**
+   * GenAI semantic conventions, on a tool call's span (named {@code execute_tool <tool>}, with
+   * {@link #GEN_AI_OPERATION_NAME} {@code execute_tool}): the tool's name and the model's call id.
+   */
+  public static final AttributeKey<String> GEN_AI_TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
+  public static final AttributeKey<String> GEN_AI_TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
+  /** How a tool call ended: {@code ok}, {@code invalid_arguments}, {@code unknown_tool}, {@code error}, {@code timeout}. */
+  public static final AttributeKey<String> TOOL_OUTCOME = AttributeKey.stringKey("quarry.tool.outcome");
+  /** The span name prefix and operation of a tool call. */
+  public static final String EXECUTE_TOOL = "execute_tool";
+
   private SpanNames() {}
 }

@@ -7,6 +7,7 @@ import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.TaskObserver;
+import dev.quarry.core.observe.ToolInvocation;
 import dev.quarry.server.config.TelemetryConfig;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -201,6 +202,12 @@ public final class Tracing implements AutoCloseable {
         metrics.generation(call, wallNanos, cpuNanos);
         TaskObserver.current().generation(call, wallNanos, cpuNanos);
       }
+
+      @Override
+      public void toolCall(ToolInvocation call, long wallNanos) {
+        metrics.toolCall(call, wallNanos);
+        TaskObserver.current().toolCall(call, wallNanos);
+      }
     };
   }
 
@@ -241,6 +248,26 @@ public final class Tracing implements AutoCloseable {
             .setAttribute(SpanNames.GEN_AI_USAGE_OUTPUT_TOKENS, call.outputTokens());
         call.timeToFirstToken().ifPresent(t -> b.setAttribute(SpanNames.TIME_TO_FIRST_TOKEN_NANOS, t.toNanos()));
         b.startSpan().end(end, NANOSECONDS);
+      }
+
+      /** A tool call's span, {@code execute_tool <name>}, with its outcome; an error status unless it was ok. */
+      @Override
+      public void toolCall(ToolInvocation call, long wallNanos) {
+        long end = anchor.epochNanosAt(System.nanoTime());
+        Span span = tracer.spanBuilder(SpanNames.EXECUTE_TOOL + " " + call.tool())
+            .setParent(context)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(end - wallNanos, NANOSECONDS)
+            .setAttribute(SpanNames.GEN_AI_OPERATION_NAME, SpanNames.EXECUTE_TOOL)
+            .setAttribute(SpanNames.GEN_AI_TOOL_NAME, call.tool())
+            .setAttribute(SpanNames.GEN_AI_TOOL_CALL_ID, call.callId())
+            .setAttribute(SpanNames.TOOL_OUTCOME, call.outcome().wireName())
+            .startSpan();
+        if (call.outcome() != ToolInvocation.Outcome.OK) {
+          span.setStatus(StatusCode.ERROR);
+          span.setAttribute(SpanNames.ERROR_TYPE, call.outcome().wireName());
+        }
+        span.end(end, NANOSECONDS);
       }
 
       private SpanBuilder stageSpan(Stage stage, long end, long wallNanos, long cpuNanos) {

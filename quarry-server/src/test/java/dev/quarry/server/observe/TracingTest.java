@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.TaskObserver;
+import dev.quarry.core.observe.ToolInvocation;
 import dev.quarry.server.config.TelemetryConfig;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -141,6 +142,28 @@ class TracingTest {
     assertEquals(1_500_000L, embed.getAttributes().get(SpanNames.STAGE_CPU_NANOS));
     assertEquals(null, parse.getAttributes().get(SpanNames.STAGE_CPU_NANOS), "unmeasured CPU is left out");
     assertEquals(3L, batch.getAttributes().get(SpanNames.DOCUMENTS));
+  }
+
+  @Test
+  void aToolCallIsAnExecuteToolSpanUnderItsTaskWithItsOutcome() {
+    StageObserver engine = tracing.engineStages(METRICS);
+    tracing.ingestBatch("acme", "docs", 1, () -> {
+      engine.toolCall(new ToolInvocation("search", "call_1", ToolInvocation.Outcome.OK), 3_000_000);
+      engine.toolCall(new ToolInvocation("weather", "call_2", ToolInvocation.Outcome.INVALID_ARGUMENTS), 1_000);
+      return null;
+    });
+    List<SpanData> spans = exported();
+    SpanData batch = spans.stream().filter(s -> s.getName().equals(SpanNames.INGEST_BATCH)).findFirst().orElseThrow();
+    SpanData search = spans.stream().filter(s -> s.getName().equals("execute_tool search")).findFirst().orElseThrow();
+    SpanData weather = spans.stream().filter(s -> s.getName().equals("execute_tool weather")).findFirst().orElseThrow();
+    assertEquals(batch.getSpanId(), search.getParentSpanId());
+    assertEquals(3_000_000, search.getEndEpochNanos() - search.getStartEpochNanos());
+    assertEquals("execute_tool", search.getAttributes().get(SpanNames.GEN_AI_OPERATION_NAME));
+    assertEquals("call_1", search.getAttributes().get(SpanNames.GEN_AI_TOOL_CALL_ID));
+    assertEquals("ok", search.getAttributes().get(SpanNames.TOOL_OUTCOME));
+    assertEquals(StatusCode.UNSET, search.getStatus().getStatusCode());
+    assertEquals("invalid_arguments", weather.getAttributes().get(SpanNames.TOOL_OUTCOME));
+    assertEquals(StatusCode.ERROR, weather.getStatus().getStatusCode());
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.quarry.store.key.ApiKeyStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
+import dev.quarry.store.tool.ToolStore;
 import dev.quarry.store.usage.UsageStore;
 
 /** The {@link Store} of one database: the concept stores over one {@link Database}. */
@@ -31,6 +32,7 @@ final class JdbcStore implements Store {
   private final SessionStore sessions;
   private final MemoryStore memories;
   private final EvaluationStore evaluations;
+  private final ToolStore tools;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -62,6 +64,7 @@ final class JdbcStore implements Store {
     this.sessions = new JdbcSessionStore(db, options);
     this.memories = new JdbcMemoryStore(db, options);
     this.evaluations = new JdbcEvaluationStore(db, options);
+    this.tools = new JdbcToolStore(db, options);
   }
 
   @Override
@@ -117,6 +120,11 @@ final class JdbcStore implements Store {
   @Override
   public MemoryStore memories() {
     return memories;
+  }
+
+  @Override
+  public ToolStore tools() {
+    return tools;
   }
 
   @Override

@@ -34,8 +34,7 @@ final class Migrations {
       new Script(1, "initial"), new Script(2, "document_contents"), new Script(3, "usage_counters"),
       new Script(4, "due_by_collection"), new Script(5, "document_revisions"), new Script(6, "job_retention"),
       new Script(7, "api_key_management"), new Script(8, "sessions_and_memories"),
-      // issue 10 (evaluations) is 11 once 9 and 10 are merged; 9 here until then (MigrationsTest wants no gaps)
-      new Script(11, "evaluations"));
+      new Script(10, "tools"), new Script(11, "evaluations"));
 
   static int latest() {
     return ALL.getLast().version();

@@ -1744,6 +1744,42 @@ abstract class StoreContract {
     }
   }
 
+  @Nested
+  class Tools {
+    @Test
+    void aTenantsToolsArePutReplacedListedAndDeletedUnseenByAnotherTenant() {
+      TenantId acme = StoreContract.this.tenant("acme");
+      TenantId rival = StoreContract.this.tenant("rival");
+      assertTrue(store.tools().put(acme, "weather", "the weather", "{\"type\":\"object\"}", "https://w.example/x"));
+      clock.advance(Duration.ofMillis(5));
+      assertFalse(store.tools().put(acme, "weather", "today's weather", "{}", "https://w.example/y"));
+      store.tools().put(acme, "atlas", "maps", "{}", "https://a.example/");
+      var w = store.tools().find(acme, "weather").orElseThrow();
+      assertEquals("today's weather", w.description());
+      assertEquals("https://w.example/y", w.url());
+      assertTrue(w.updatedAt().isAfter(w.createdAt()));
+      assertEquals(List.of("atlas", "weather"),
+          store.tools().list(acme).stream().map(dev.quarry.store.tool.ToolDefinition::name).toList());
+      assertEquals(Optional.empty(), store.tools().find(rival, "weather"));
+      assertEquals(List.of(), store.tools().list(rival));
+      assertFalse(store.tools().delete(rival, "weather"));
+      assertTrue(store.tools().delete(acme, "weather"));
+      assertEquals(Optional.empty(), store.tools().find(acme, "weather"));
+      assertThrows(NotFoundException.class, () -> store.tools().put(TenantId.of("nobody"), "t", "d", "{}", "u"));
+    }
+
+    @Test
+    void aTenantsHostAllowListIsReplacedWholeAndItsOwn() {
+      TenantId acme = StoreContract.this.tenant("acme");
+      TenantId rival = StoreContract.this.tenant("rival");
+      store.tools().setAllowedHosts(acme, java.util.Set.of("api.example.com", "*.example.org"));
+      assertEquals(java.util.Set.of("api.example.com", "*.example.org"), store.tools().allowedHosts(acme));
+      assertEquals(java.util.Set.of(), store.tools().allowedHosts(rival));
+      store.tools().setAllowedHosts(acme, java.util.Set.of("only.example.com"));
+      assertEquals(java.util.Set.of("only.example.com"), store.tools().allowedHosts(acme));
+    }
+  }
+
   /** A whole result-set row as text, to search every column at once. */
   record ResultSetRow(String text) {
     ResultSetRow(ResultSet rs) throws SQLException {
