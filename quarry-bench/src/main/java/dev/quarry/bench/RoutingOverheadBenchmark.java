@@ -124,7 +124,7 @@ public final class RoutingOverheadBenchmark {
 
   private static ChatRequest request(List<ChatMessage> prompt) {
     return new ChatRequest(prompt, OptionalInt.of(256), OptionalDouble.empty(), List.of(), Optional.empty(),
-        Instant.now().plusSeconds(30), Optional.of(new BigDecimal("1")));
+        Instant.now().plusSeconds(30), Optional.empty(), Optional.of(new BigDecimal("1")));
   }
 
   private static long[] measure(ModelRouter router, List<InstantModel> upstreams, List<ChatMessage> prompt, int calls) {
