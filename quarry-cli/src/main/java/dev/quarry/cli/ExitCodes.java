@@ -28,6 +28,7 @@ final class ExitCodes {
       case STORAGE -> 5;
       case UPSTREAM_UNAVAILABLE -> 6;
       case UPSTREAM_REJECTED -> 7;
+      case BUDGET_EXCEEDED -> 9;
     };
   }
 

@@ -6,6 +6,7 @@ import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
@@ -49,6 +50,9 @@ public interface Store extends AutoCloseable {
 
   /** End users' long-term memories. */
   MemoryStore memories();
+
+  /** The ledger of model calls, the tenants' budgets and what their windows hold. */
+  LedgerStore ledger();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

@@ -13,7 +13,12 @@ public enum ErrorCode {
   /** A model provider could not answer now (connection, timeout, 429, 5xx); retrying may succeed. */
   UPSTREAM_UNAVAILABLE(true),
   /** A model provider refused the request or answered something unreadable; retrying will not help. */
-  UPSTREAM_REJECTED(false);
+  UPSTREAM_REJECTED(false),
+  /**
+   * The tenant's budget does not allow the call (tokens or money for the day or month, tokens per
+   * request, a model or tool it may not use); a windowed budget allows it again once it resets.
+   */
+  BUDGET_EXCEEDED(true);
 
   private final boolean retryable;
 

@@ -6,7 +6,8 @@ package dev.quarry.core.error;
  * {@link #code()}.
  */
 public abstract sealed class QuarryException extends RuntimeException
-    permits InvalidInputException, NotFoundException, ConflictException, StorageException, ModelException {
+    permits InvalidInputException, NotFoundException, ConflictException, StorageException, ModelException,
+    BudgetExceededException {
 
   protected QuarryException(String message, Throwable cause) {
     super(message, cause);

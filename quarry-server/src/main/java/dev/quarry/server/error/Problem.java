@@ -33,6 +33,7 @@ public record Problem(int status, String code, String message, boolean retryable
       case STORAGE -> 503;
       case UPSTREAM_UNAVAILABLE -> 503;
       case UPSTREAM_REJECTED -> 502;
+      case BUDGET_EXCEEDED -> 429;
     };
   }
 

@@ -9,6 +9,7 @@ import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
@@ -29,6 +30,7 @@ final class JdbcStore implements Store {
   private final UsageStore usage;
   private final SessionStore sessions;
   private final MemoryStore memories;
+  private final LedgerStore ledger;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -59,6 +61,7 @@ final class JdbcStore implements Store {
     this.usage = new JdbcUsageStore(db);
     this.sessions = new JdbcSessionStore(db, options);
     this.memories = new JdbcMemoryStore(db, options);
+    this.ledger = new JdbcLedgerStore(db);
   }
 
   @Override
@@ -109,6 +112,11 @@ final class JdbcStore implements Store {
   @Override
   public MemoryStore memories() {
     return memories;
+  }
+
+  @Override
+  public LedgerStore ledger() {
+    return ledger;
   }
 
   @Override

@@ -33,7 +33,8 @@ final class Migrations {
   static final List<Script> ALL = List.of(
       new Script(1, "initial"), new Script(2, "document_contents"), new Script(3, "usage_counters"),
       new Script(4, "due_by_collection"), new Script(5, "document_revisions"), new Script(6, "job_retention"),
-      new Script(7, "api_key_management"), new Script(8, "sessions_and_memories"));
+      new Script(7, "api_key_management"), new Script(8, "sessions_and_memories"),
+      new Script(9, "ledger_and_budgets"));
 
   static int latest() {
     return ALL.getLast().version();
