@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** The models a request may name: {@code extractive}, always, and every model of the catalog. */
 public final class AnswerModels {
@@ -24,6 +25,7 @@ public final class AnswerModels {
 
   private final ModelCatalog catalog;
   private final AnswerModel extractive;
+  private final UnaryOperator<ChatModel> decorate;
 
   /**
    * The models of {@code catalog} beside the extractive answerer. The configured models' token
@@ -31,7 +33,17 @@ public final class AnswerModels {
    * dev.quarry.llm.TokenCounter}), so that the first request does not pay it.
    */
   public AnswerModels(ModelCatalog catalog, AnswerSettings settings) {
+    this(catalog, settings, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #AnswerModels(ModelCatalog, AnswerSettings)}, every configured model wrapped by
+   * {@code decorate} (token and cost accounting with budgets, in the server) for every call made
+   * through it: the pipeline's generation and rewrite, and the OpenAI-compatible proxy.
+   */
+  public AnswerModels(ModelCatalog catalog, AnswerSettings settings, UnaryOperator<ChatModel> decorate) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.decorate = Objects.requireNonNull(decorate, "decorate");
     for (ChatModelInfo m : catalog.models()) {
       Thread.ofVirtual().name("token-counter-" + m.name()).start(() -> catalog.tokenCounter(m.name()).count("warm"));
     }
@@ -59,8 +71,8 @@ public final class AnswerModels {
     if (name.equals(LlmConfig.EXTRACTIVE)) {
       return extractive;
     }
-    ChatModel model = catalog.model(name).orElseThrow(() -> new NotFoundException("model '" + name
-        + "' is not configured; the models are " + list().stream().map(ChatModelInfo::name).toList()));
+    ChatModel model = decorate.apply(catalog.model(name).orElseThrow(() -> new NotFoundException("model '" + name
+        + "' is not configured; the models are " + list().stream().map(ChatModelInfo::name).toList())));
     return new AnswerModel(model.info(), new ModelGenerator(model), catalog.tokenCounter(name)::count,
         catalog.price(name), Optional.of(model));
   }

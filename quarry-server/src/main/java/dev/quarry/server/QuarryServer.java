@@ -10,6 +10,8 @@ import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
+import dev.quarry.runtime.metering.Metering;
+import dev.quarry.server.api.BudgetRoutes;
 import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
@@ -21,34 +23,34 @@ import dev.quarry.server.api.SearchRoutes;
 import dev.quarry.server.api.SessionRoutes;
 import dev.quarry.server.api.TenantRoutes;
 import dev.quarry.server.api.UsageRoutes;
+import dev.quarry.server.config.CacheConfig;
+import dev.quarry.server.config.IngestConfig;
+import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
-import dev.quarry.server.metrics.MetricsEndpoint;
-import dev.quarry.server.observe.AccessLog;
-import dev.quarry.server.observe.Tracing;
-import dev.quarry.server.openapi.OpenApiRoute;
-import dev.quarry.server.metrics.PrometheusMetrics;
 import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
-import dev.quarry.server.config.CacheConfig;
-import dev.quarry.server.config.IngestConfig;
-import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
+import dev.quarry.server.metrics.MetricsEndpoint;
+import dev.quarry.server.metrics.PrometheusMetrics;
+import dev.quarry.server.observe.AccessLog;
+import dev.quarry.server.observe.Tracing;
+import dev.quarry.server.openapi.OpenApiRoute;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -92,10 +94,12 @@ public final class QuarryServer implements AutoCloseable {
   private final Tracing tracing;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final ModelCatalog models;
+  private final Metering metering;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
       UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
-      ModelCatalog models) {
+      ModelCatalog models, Metering metering) {
+    this.metering = metering;
     this.ingestion = ingestion;
     this.models = models;
     this.lock = lock;
@@ -180,6 +184,7 @@ public final class QuarryServer implements AutoCloseable {
     IngestionWorker worker = null;
     UsageMeter usage = null;
     ModelCatalog models = null;
+    Metering metering = null;
     try {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
@@ -222,9 +227,13 @@ public final class QuarryServer implements AutoCloseable {
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
-      new UsageRoutes(store, collections, usage).register(router);
       models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
-      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
+      ModelCatalog catalog = models;
+      metering = new Metering(store.ledger(), clock, config.runtime().metering(), metrics,
+          name -> catalog.model(name).map(m -> catalog.price(name)), catalog::tokenCounter);
+      new UsageRoutes(store, collections, usage, metering).register(router);
+      new BudgetRoutes(store, metering, clock).register(router);
+      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer(), metering::wrap),
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
       memories.register(router);
@@ -248,9 +257,13 @@ public final class QuarryServer implements AutoCloseable {
           .addKeyValue("default_model", EngineConfig.defaults(config.dataDir()).defaults().model())
           .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
               config.dataDir());
-      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models);
+      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models,
+          metering);
     } catch (RuntimeException e) {
       closeQuietly(models);
+      if (metering != null) {
+        metering.close();
+      }
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
@@ -325,6 +338,7 @@ public final class QuarryServer implements AutoCloseable {
     executor.close();
     closeQuietly(models);
     try {
+      metering.close();
       closeAll(worker, usage, engine, store);
     } finally {
       try {

@@ -12,6 +12,7 @@ import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.assemble.Context;
+import dev.quarry.runtime.metering.CallContext;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.server.ServerConfig;
 import dev.quarry.server.error.ApiException;
@@ -158,13 +159,17 @@ public final class ChatRoutes {
         b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens()),
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
         clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)));
+    CallContext metered = new CallContext(caller.tenant(), Optional.of(caller.id()), Optional.of(session.id()), model);
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
       }
-      return Response.streamed("text/event-stream", out -> stream(request, session, r.requestId(), out));
+      return Response.streamed("text/event-stream", out -> metered.call(() -> {
+        stream(request, session, r.requestId(), out);
+        return null;
+      }));
     }
-    Answer a = pipeline.answer(request, AnswerListener.NONE);
+    Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
     sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
     return Response.ok(AnswerJson.answer(a, Optional.of(session.id())));
   }

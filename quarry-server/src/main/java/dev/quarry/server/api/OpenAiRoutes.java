@@ -24,6 +24,7 @@ import dev.quarry.runtime.AnswerModel;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.metering.CallContext;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.Problem;
@@ -187,6 +188,7 @@ public final class OpenAiRoutes {
       throw ApiException.invalidAt("/user", SessionRoutes.USER_RULE);
     }
     Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
+    CallContext metered = new CallContext(caller.tenant(), Optional.of(caller.id()), Optional.empty(), model);
     AnswerSettings settings = pipeline.settings();
     Instant deadline = clock.instant().plus(settings.timeout());
     if (model.startsWith(RAG)) {
@@ -201,9 +203,12 @@ public final class OpenAiRoutes {
           pipeline.models().defaultModel(), maxTokens, temperature, deadline,
           user.map(u -> memories.of(caller.tenant(), u)));
       if (stream) {
-        return Response.streamed("text/event-stream", out -> streamRag(c, request, usage, out));
+        return Response.streamed("text/event-stream", out -> metered.call(() -> {
+          streamRag(c, request, usage, out);
+          return null;
+        }));
       }
-      Answer a = pipeline.answer(request, AnswerListener.NONE);
+      Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
       Map<String, Object> message = message(a.text());
       message.put("quarry", quarry(a));
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
@@ -211,9 +216,12 @@ public final class OpenAiRoutes {
     AnswerModel m = chatModel(model);
     ChatRequest request = new ChatRequest(messages, maxTokens, temperature, List.of(), Optional.empty(), deadline);
     if (stream) {
-      return Response.streamed("text/event-stream", out -> streamProxied(c, m, request, usage, out));
+      return Response.streamed("text/event-stream", out -> metered.call(() -> {
+        streamProxied(c, m, request, usage, out);
+        return null;
+      }));
     }
-    ChatResponse response = proxied(m, request, delta -> { });
+    ChatResponse response = metered.call(() -> proxied(m, request, delta -> { }));
     Map<String, Object> message = message(response.text());
     message.put("quarry", Map.of("cost", m.price().cost(response.usage())));
     return Response.ok(c.whole(message, finish(response.finishReason()), response.usage()));

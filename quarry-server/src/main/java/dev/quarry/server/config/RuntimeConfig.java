@@ -6,6 +6,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.llm.config.LlmConfig;
 import dev.quarry.llm.config.LlmConfigReader;
 import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.metering.MeteringSettings;
 import dev.quarry.store.session.SessionPolicy;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,17 +16,24 @@ import java.util.Objects;
  * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
  * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
  * {@code answer}), and how long chat sessions live and how many turns they keep (section
- * {@code sessions}). Without an {@code llm} section every request is answered extractively.
+ * {@code sessions}), and how model calls are metered against budgets (section {@code budgets}).
+ * Without an {@code llm} section every request is answered extractively.
  */
-public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
+public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions, MeteringSettings metering) {
 
   public static final RuntimeConfig DEFAULT =
-      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT);
+      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT, MeteringSettings.DEFAULT);
 
   public RuntimeConfig {
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(metering, "metering");
+  }
+
+  /** The models, answer settings and sessions given, metering as by default. */
+  public RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
+    this(llm, answer, sessions, MeteringSettings.DEFAULT);
   }
 
   /** The models and answer settings given, sessions as by default. */
@@ -36,7 +44,20 @@ public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy 
   /** Binds sections {@code llm}, {@code answer} and {@code sessions} of {@code root}. */
   public static RuntimeConfig from(ConfigSection root) {
     return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")),
-        sessions(root.section("sessions")));
+        sessions(root.section("sessions")), metering(root.section("budgets")));
+  }
+
+  /** This configuration with {@code newMetering}. */
+  public RuntimeConfig withMetering(MeteringSettings newMetering) {
+    return new RuntimeConfig(llm, answer, sessions, newMetering);
+  }
+
+  private static MeteringSettings metering(ConfigSection s) {
+    MeteringSettings d = MeteringSettings.DEFAULT;
+    int max = s.integer("default_max_tokens", 1, 1_000_000).orElse(d.defaultMaxTokens());
+    Duration cache = s.duration("cache", Duration.ZERO, Duration.ofMinutes(10)).orElse(d.budgetCache());
+    s.done();
+    return new MeteringSettings(max, cache, d.flushInterval());
   }
 
   private static SessionPolicy sessions(ConfigSection s) {
