@@ -38,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 class TenantIsolationTest {
 
   static final String SECRET = "zanzibarquokka";
+  /** acme's tokens per day, a number no other response holds. */
+  static final long BUDGET = 987_654_321L;
   static final String COLLECTION = "vault";
 
   TestApi api;
@@ -93,6 +95,9 @@ class TenantIsolationTest {
         + SECRET + " memory.\",\"metadata\":{\"owner\":\"someone\"}}");
     assertEquals(201, remembered.status(), remembered.body().toString());
     memory = remembered.body().get("id").asText();
+    // acme's budget, set by the operator
+    assertEquals(200, api.json("PUT", "/v1/tenants/acme/budget", TestApi.ADMIN,
+        "{\"tokens_per_day\":" + BUDGET + ",\"allowed_tools\":[\"search\"]}").status());
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -139,6 +144,7 @@ class TenantIsolationTest {
     assertTrue(probed.size() >= 4 * 25, "the API document lists the endpoints, each probed with 4 keys: " + probed.size());
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants with")), "operator routes are probed");
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants/{tenant}/keys/{key}/rotate")));
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("PUT /v1/tenants/{tenant}/budget")), "budgets are probed");
 
     // and acme's data still answers acme, search included
     assertEquals(200, api.json("GET", "/v1/collections/" + COLLECTION + "/documents/acme-doc", acme, null).status());
@@ -204,7 +210,8 @@ class TenantIsolationTest {
   /** acme's data that globex never sends (an error may echo what the caller sent: its own input). */
   private void assertNoLeak(Reply r, String what) {
     String text = r.raw().body();
-    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId));
+    List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId,
+        Long.toString(BUDGET)));
     if (r.status() < 300) {
       leaks.addAll(List.of(job, erasure, session, memory)); // a success never names acme's job, erasure, session or memory
     }
@@ -305,6 +312,8 @@ class TenantIsolationTest {
     state.set("session", read("/v1/sessions/" + session + "?user=acme-user", acme));
     state.set("memories", read("/v1/memories", acme));
     state.set("memory", read("/v1/memories/" + memory, acme));
+    state.set("budget", read("/v1/tenants/acme/budget", acmeAdmin));
+    state.set("own_budget", read("/v1/budget", acme));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;
