@@ -16,6 +16,8 @@ import java.util.Arrays;
  *       the corpus, then hybrid latency and ANN recall@10 against exact search.
  *   <li>{@code purge}: how long an erasure's purge of one document takes on a collection of {@code
  *       --chunks} chunks ({@link PurgeBenchmark}).
+ *   <li>{@code metering}: the accounting overhead per model call against an instant upstream
+ *       ({@link MeteringBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
@@ -45,6 +47,10 @@ public final class Bench {
     }
     if (args[0].equals("fusion-study")) {
       FusionStudy.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("metering")) {
+      MeteringBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args[0].equals("load")) {

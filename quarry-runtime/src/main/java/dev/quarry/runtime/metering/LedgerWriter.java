@@ -2,13 +2,17 @@ package dev.quarry.runtime.metering;
 
 import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.ledger.Settlement;
+import dev.quarry.store.ledger.WindowDelta;
+import dev.quarry.store.tenant.TenantId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Settles finished calls in the store in batches, off the request's thread: every
@@ -32,24 +36,31 @@ public final class LedgerWriter implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LedgerWriter.class.getName());
 
   private final LedgerStore store;
+  private final Supplier<Map<TenantId, List<WindowDelta>>> returns;
   private final Object lock = new Object();
   private List<Settlement> pending = new ArrayList<>(); // guarded by lock
   private final Object flushing = new Object();
   private final ScheduledExecutorService timer;
   private boolean closed; // guarded by this
 
-  private LedgerWriter(LedgerStore store) {
+  private LedgerWriter(LedgerStore store,
+      Supplier<Map<TenantId, List<WindowDelta>>> returns) {
     this.store = Objects.requireNonNull(store, "store");
+    this.returns = Objects.requireNonNull(returns, "returns");
     this.timer = Executors.newSingleThreadScheduledExecutor(
         r -> Thread.ofPlatform().name("quarry-ledger-flush").daemon().unstarted(r));
   }
 
-  /** A writer that flushes to {@code store} every {@code interval}. */
-  public static LedgerWriter start(LedgerStore store, Duration interval) {
+  /**
+   * A writer that flushes to {@code store} every {@code interval}; each flush also applies what
+   * {@code returns} gives back (reservations held in memory and not used, see {@link Metering}).
+   */
+  public static LedgerWriter start(LedgerStore store, Duration interval,
+      Supplier<Map<TenantId, List<WindowDelta>>> returns) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("ledger flush interval must be positive, got: " + interval);
     }
-    LedgerWriter w = new LedgerWriter(store);
+    LedgerWriter w = new LedgerWriter(store, returns);
     long millis = interval.toMillis();
     w.timer.scheduleWithFixedDelay(w::flushLogged, millis, millis, TimeUnit.MILLISECONDS);
     return w;
@@ -71,6 +82,10 @@ public final class LedgerWriter implements AutoCloseable {
   /** Writes what is queued now, in one transaction; when the store fails the calls stay queued and the failure is thrown. */
   public void flush() {
     synchronized (flushing) {
+      var returned = returns.get();
+      if (!returned.isEmpty()) {
+        store.adjust(returned);
+      }
       List<Settlement> batch;
       synchronized (lock) {
         if (pending.isEmpty()) {

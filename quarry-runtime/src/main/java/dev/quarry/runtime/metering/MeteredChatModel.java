@@ -168,7 +168,16 @@ final class MeteredChatModel implements ChatModel {
       byPeriod.get(c.period())[0] += c.tokens();
       byPeriod.get(c.period())[1] += c.costNanos();
     }
-    byPeriod.forEach((period, h) -> deltas.add(new WindowDelta(period, used - h[0], cost - h[1])));
+    // what the call held beyond its usage goes back to this process's lease; what it used beyond
+    // what it held (a provider counting more than Quarry's estimate) is added to the window
+    byPeriod.forEach((period, h) -> {
+      metering.giveBack(ctx.tenant(), period, h[0] - used, h[1] - cost);
+      long overTokens = Math.max(0, used - h[0]);
+      long overNanos = Math.max(0, cost - h[1]);
+      if (overTokens > 0 || overNanos > 0) {
+        deltas.add(new WindowDelta(period, overTokens, overNanos));
+      }
+    });
     Duration latency = Duration.ofNanos(System.nanoTime() - started);
     ModelCall call = new ModelCall(ctx.tenant(), UUID.randomUUID().toString(), ctx.keyId(), ctx.session(), ctx.route(),
         model, metering.clock().instant(), usage.inputTokens(), usage.outputTokens(), usage.cachedTokens(),

@@ -8,6 +8,7 @@ import dev.quarry.store.ledger.Budget;
 import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.ledger.Nanos;
 import dev.quarry.store.ledger.WindowCharge;
+import dev.quarry.store.ledger.WindowDelta;
 import dev.quarry.store.ledger.WindowSpend;
 import dev.quarry.store.tenant.TenantId;
 import java.math.BigDecimal;
@@ -17,7 +18,9 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -39,6 +42,20 @@ public final class Metering implements AutoCloseable {
 
   private record Cached(Optional<Budget> budget, long loadedNanos) {}
 
+  private record LeaseKey(TenantId tenant, String period) {}
+
+  /** What this process holds reserved in one window of the store and has not given to a call. */
+  private static final class Lease {
+    long tokens; // guarded by this
+    long nanos; // guarded by this
+  }
+
+  /**
+   * How many times a call's worst case a lease asks the store for at once, so that the calls after
+   * it are reserved in memory; when the store refuses that much, exactly what the call needs.
+   */
+  static final int LEASE_CALLS = 8;
+
   private final LedgerStore store;
   private final LedgerWriter writer;
   private final Clock clock;
@@ -47,6 +64,7 @@ public final class Metering implements AutoCloseable {
   private final Function<String, Optional<Price>> prices;
   private final Function<String, TokenCounter> tokens;
   private final ConcurrentHashMap<TenantId, Cached> budgets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<LeaseKey, Lease> leases = new ConcurrentHashMap<>();
 
   /**
    * Metering over {@code store}; {@code prices} gives a configured model's prices by Quarry name
@@ -60,7 +78,7 @@ public final class Metering implements AutoCloseable {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.prices = Objects.requireNonNull(prices, "prices");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.writer = LedgerWriter.start(store, settings.flushInterval());
+    this.writer = LedgerWriter.start(store, settings.flushInterval(), this::drainLeases);
   }
 
   /** {@code model}, metered; it answers as itself (its own name prices and counts). */
@@ -140,9 +158,13 @@ public final class Metering implements AutoCloseable {
   List<WindowCharge> charges(Budget budget, long tokens, long costNanos) {
     List<String> p = periods(clock.instant());
     List<WindowCharge> out = new ArrayList<>(2);
-    out.add(new WindowCharge(p.get(0), tokens, costNanos, limit(budget.tokensPerDay()), limit(budget.costPerDayNanos())));
-    out.add(new WindowCharge(p.get(1), tokens, costNanos, limit(budget.tokensPerMonth()),
-        limit(budget.costPerMonthNanos())));
+    if (budget.tokensPerDay().isPresent() || budget.costPerDayNanos().isPresent()) {
+      out.add(new WindowCharge(p.get(0), tokens, costNanos, limit(budget.tokensPerDay()), limit(budget.costPerDayNanos())));
+    }
+    if (budget.tokensPerMonth().isPresent() || budget.costPerMonthNanos().isPresent()) {
+      out.add(new WindowCharge(p.get(1), tokens, costNanos, limit(budget.tokensPerMonth()),
+          limit(budget.costPerMonthNanos())));
+    }
     return out;
   }
 
@@ -150,13 +172,93 @@ public final class Metering implements AutoCloseable {
     return l.orElse(Long.MAX_VALUE);
   }
 
-  /** Reserves, or throws {@link BudgetExceededException} naming the window and limit that refused. */
+  /**
+   * Reserves every charge, all or none, or throws {@link BudgetExceededException} naming the window
+   * and limit that refused. A charge is taken from this process's lease of its window when the lease
+   * holds enough; otherwise the lease is topped up in the store ({@link LedgerStore#reserve}: a
+   * conditional upsert, exact across processes) by {@link #LEASE_CALLS} times the charge, or by just
+   * the charge when the budget has no room for more. What leases hold unused goes back to the store
+   * at every ledger flush, so another process can have it within {@link MeteringSettings#flushInterval}.
+   */
   void reserve(TenantId tenant, List<WindowCharge> charges, String what) {
-    Optional<WindowCharge> refused = store.reserve(tenant, charges);
-    if (refused.isEmpty()) {
+    List<WindowCharge> taken = new ArrayList<>(charges.size());
+    for (WindowCharge c : charges) {
+      if (!take(tenant, c)) {
+        for (WindowCharge t : taken) {
+          giveBack(tenant, t.period(), t.tokens(), t.costNanos());
+        }
+        refuse(tenant, c, what);
+      }
+      taken.add(c);
+    }
+  }
+
+  private boolean take(TenantId tenant, WindowCharge c) {
+    if (c.aloneExceeds()) {
+      return false;
+    }
+    Lease l = leases.computeIfAbsent(new LeaseKey(tenant, c.period()), k -> new Lease());
+    synchronized (l) {
+      if (l.tokens < c.tokens() || l.nanos < c.costNanos()) {
+        long needTokens = Math.max(0, c.tokens() - l.tokens);
+        long needNanos = Math.max(0, c.costNanos() - l.nanos);
+        WindowCharge more = new WindowCharge(c.period(), saturated(needTokens, c.tokens()),
+            saturated(needNanos, c.costNanos()), c.tokenLimit(), c.costLimitNanos());
+        if (more.aloneExceeds() || store.reserve(tenant, List.of(more)).isPresent()) {
+          more = new WindowCharge(c.period(), needTokens, needNanos, c.tokenLimit(), c.costLimitNanos());
+          if (store.reserve(tenant, List.of(more)).isPresent()) {
+            return false;
+          }
+        }
+        l.tokens += more.tokens();
+        l.nanos += more.costNanos();
+      }
+      l.tokens -= c.tokens();
+      l.nanos -= c.costNanos();
+      return true;
+    }
+  }
+
+  /** {@code need} plus {@code LEASE_CALLS - 1} more calls' worth, without overflowing. */
+  private static long saturated(long need, long perCall) {
+    long extra = perCall > Long.MAX_VALUE / LEASE_CALLS ? Long.MAX_VALUE / 2 : perCall * (LEASE_CALLS - 1);
+    return need > Long.MAX_VALUE - extra ? Long.MAX_VALUE : need + extra;
+  }
+
+  /** Returns what a call held but did not use to this process's lease of the window. */
+  void giveBack(TenantId tenant, String period, long tokens, long nanos) {
+    if (tokens <= 0 && nanos <= 0) {
       return;
     }
-    WindowCharge w = refused.get();
+    Lease l = leases.computeIfAbsent(new LeaseKey(tenant, period), k -> new Lease());
+    synchronized (l) {
+      l.tokens += Math.max(0, tokens);
+      l.nanos += Math.max(0, nanos);
+    }
+  }
+
+  /** Empties every lease: what they held, per tenant, as negative deltas for the store. */
+  private Map<TenantId, List<WindowDelta>> drainLeases() {
+    Map<TenantId, List<WindowDelta>> out = new HashMap<>();
+    for (Map.Entry<LeaseKey, Lease> e : leases.entrySet()) {
+      Lease l = e.getValue();
+      long tokens;
+      long nanos;
+      synchronized (l) {
+        tokens = l.tokens;
+        nanos = l.nanos;
+        l.tokens = 0;
+        l.nanos = 0;
+      }
+      if (tokens != 0 || nanos != 0) {
+        out.computeIfAbsent(e.getKey().tenant(), t -> new ArrayList<>())
+            .add(new WindowDelta(e.getKey().period(), -tokens, -nanos));
+      }
+    }
+    return out;
+  }
+
+  private void refuse(TenantId tenant, WindowCharge w, String what) {
     String window = w.period().startsWith("day:") ? "day" : "month";
     boolean tokens;
     if (w.tokens() > w.tokenLimit()) {

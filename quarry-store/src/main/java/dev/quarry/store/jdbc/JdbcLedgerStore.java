@@ -179,6 +179,22 @@ final class JdbcLedgerStore implements LedgerStore {
     });
   }
 
+  @Override
+  public void adjust(java.util.Map<TenantId, List<WindowDelta>> deltas) {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    java.util.Map<TenantId, List<WindowDelta>> all = java.util.Map.copyOf(deltas);
+    db.write("returning budget reservations of " + all.size() + " tenants", c -> {
+      for (var e : all.entrySet()) {
+        for (WindowDelta d : e.getValue()) {
+          Jdbc.update(c, ADJUST, d.tokens(), d.costNanos(), e.getKey().value(), d.period());
+        }
+      }
+      return null;
+    });
+  }
+
   private static void append(Connection c, ModelCall m) throws SQLException {
     Jdbc.update(c, APPEND, m.tenant().value(), m.id(), m.keyId(), m.session(), m.route(), m.model(),
         m.day().toString(), m.inputTokens(), m.outputTokens(), m.cachedTokens(), m.counted() ? 1 : 0,

@@ -39,6 +39,9 @@ public interface LedgerStore {
    */
   void settle(Collection<Settlement> settlements);
 
+  /** Applies window deltas of several tenants (returned reservations: negative) in one transaction. */
+  void adjust(java.util.Map<TenantId, List<WindowDelta>> deltas);
+
   /** What the tenant's windows named {@code periods} hold; a window with nothing is left out. */
   List<WindowSpend> spend(TenantId tenant, Collection<String> periods);
 
