@@ -82,21 +82,25 @@ final class MeteringBenchmark {
         Instant.now());
     Price price = new Price(new BigDecimal("0.15"), new BigDecimal("0.60"));
     TokenCounter counter = TokenCounter.forModel("gpt-4o-mini");
-    ChatModel instant = new Instant0();
     try (Metering metering = new Metering(store.ledger(), Clock.systemUTC(), MeteringSettings.DEFAULT,
         MeteringObserver.NONE, n -> Optional.of(price), n -> counter)) {
-      ChatModel metered = metering.wrap(instant);
       ChatRequest request = new ChatRequest(List.of(ChatMessage.system("Answer from the passages; cite them."),
           ChatMessage.user("When do cluster certificates expire, and how are they renewed?")), OptionalInt.of(256),
           OptionalDouble.empty(), List.of(), Optional.empty(), Instant.now().plus(Duration.ofDays(1)));
-      for (TenantId tenant : List.of(budgeted, free)) {
-        CallContext ctx = new CallContext(tenant, Optional.of("key-1"), Optional.of("session-1"), "small");
+      TokenUsage small = new TokenUsage(30, 8, 0, false);
+      TokenUsage worst = new TokenUsage(counter.countPrompt(request.messages()), 256, 0, false);
+      record Scenario(String what, TenantId tenant, TokenUsage usage) {}
+      for (Scenario sc : List.of(
+          new Scenario("with a day and month budget, calls using 38 tokens of a worst case of " + worst.inputTokens()
+              + " + 256", budgeted, small),
+          new Scenario("with a day and month budget, calls using their whole worst case", budgeted, worst),
+          new Scenario("without a budget (ledger only)", free, small))) {
+        ChatModel metered = metering.wrap(new Instant0(sc.usage()));
+        CallContext ctx = new CallContext(sc.tenant(), Optional.of("key-1"), Optional.of("session-1"), "small");
         run(ctx, metered, request, Math.max(1000, calls / 5)); // warm-up: JIT, connections, encodings
         long[] nanos = run(ctx, metered, request, calls);
         metering.flush();
-        System.out.printf("metering %s, tenant %s: %s%n", name,
-            tenant.equals(budgeted) ? "with a day and month budget (reserve + settle)" : "without a budget (ledger only)",
-            new Percentiles(nanos));
+        System.out.printf("metering %s, tenant %s: %s%n", name, sc.what(), new Percentiles(nanos));
       }
     }
   }
@@ -115,8 +119,12 @@ final class MeteringBenchmark {
   private static final class Instant0 implements ChatModel {
     private final ChatModelInfo info = new ChatModelInfo("small", "bench", "gpt-4o-mini", 128_000,
         Set.of(ModelCapability.STREAMING));
-    private final ChatResponse answer = new ChatResponse("Certificates expire after a year.", List.of(), FinishReason.STOP,
-        new TokenUsage(30, 8, 0, false), "gpt-4o-mini", Optional.empty(), "small");
+    private final ChatResponse answer;
+
+    Instant0(TokenUsage usage) {
+      answer = new ChatResponse("Certificates expire after a year.", List.of(), FinishReason.STOP, usage, "gpt-4o-mini",
+          Optional.empty(), "small");
+    }
 
     @Override
     public ChatModelInfo info() {

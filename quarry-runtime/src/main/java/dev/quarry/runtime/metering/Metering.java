@@ -48,13 +48,14 @@ public final class Metering implements AutoCloseable {
   private static final class Lease {
     long tokens; // guarded by this
     long nanos; // guarded by this
+    boolean used; // guarded by this: taken from or given back to since the last flush
   }
 
   /**
    * How many times a call's worst case a lease asks the store for at once, so that the calls after
    * it are reserved in memory; when the store refuses that much, exactly what the call needs.
    */
-  static final int LEASE_CALLS = 8;
+  static final int LEASE_CALLS = 32;
 
   private final LedgerStore store;
   private final LedgerWriter writer;
@@ -65,6 +66,7 @@ public final class Metering implements AutoCloseable {
   private final Function<String, TokenCounter> tokens;
   private final ConcurrentHashMap<TenantId, Cached> budgets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<LeaseKey, Lease> leases = new ConcurrentHashMap<>();
+  private volatile boolean closing;
 
   /**
    * Metering over {@code store}; {@code prices} gives a configured model's prices by Quarry name
@@ -178,7 +180,8 @@ public final class Metering implements AutoCloseable {
    * holds enough; otherwise the lease is topped up in the store ({@link LedgerStore#reserve}: a
    * conditional upsert, exact across processes) by {@link #LEASE_CALLS} times the charge, or by just
    * the charge when the budget has no room for more. What leases hold unused goes back to the store
-   * at every ledger flush, so another process can have it within {@link MeteringSettings#flushInterval}.
+   * at the first ledger flush after no call used them for a whole {@link MeteringSettings#flushInterval}, so
+   * another process can have it soon after this one stops needing it.
    */
   void reserve(TenantId tenant, List<WindowCharge> charges, String what) {
     List<WindowCharge> taken = new ArrayList<>(charges.size());
@@ -215,6 +218,7 @@ public final class Metering implements AutoCloseable {
       }
       l.tokens -= c.tokens();
       l.nanos -= c.costNanos();
+      l.used = true;
       return true;
     }
   }
@@ -237,7 +241,10 @@ public final class Metering implements AutoCloseable {
     }
   }
 
-  /** Empties every lease: what they held, per tenant, as negative deltas for the store. */
+  /**
+   * Empties the leases no call used since the last flush: what they held, per tenant, as negative
+   * deltas for the store. A lease in use is kept, so steady traffic does not go back to the store.
+   */
   private Map<TenantId, List<WindowDelta>> drainLeases() {
     Map<TenantId, List<WindowDelta>> out = new HashMap<>();
     for (Map.Entry<LeaseKey, Lease> e : leases.entrySet()) {
@@ -245,6 +252,10 @@ public final class Metering implements AutoCloseable {
       long tokens;
       long nanos;
       synchronized (l) {
+        if (l.used && !closing) {
+          l.used = false;
+          continue;
+        }
         tokens = l.tokens;
         nanos = l.nanos;
         l.tokens = 0;
@@ -300,9 +311,10 @@ public final class Metering implements AutoCloseable {
     return prices.apply(name);
   }
 
-  /** Stops the ledger writer after writing what it holds. */
+  /** Stops the ledger writer after writing what it holds and returning every lease to the store. */
   @Override
   public void close() {
+    closing = true;
     writer.close();
   }
 }
