@@ -20,6 +20,8 @@ import java.util.Arrays;
  *       ({@link SchemaBenchmark}).
  *   <li>{@code routing}: the model router's own time per call against an instant upstream
  *       ({@link RoutingOverheadBenchmark}).
+ *   <li>{@code metering}: the accounting overhead per model call against an instant upstream
+ *       ({@link MeteringBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  * </ul>
@@ -53,6 +55,10 @@ public final class Bench {
     }
     if (args[0].equals("routing")) {
       RoutingOverheadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("metering")) {
+      MeteringBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args[0].equals("load")) {

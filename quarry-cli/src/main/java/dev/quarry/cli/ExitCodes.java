@@ -8,8 +8,8 @@ import picocli.CommandLine;
  * The one place where failures become exit codes: 0 success, 1 unexpected failure, 2 invalid
  * input (picocli usage errors too), 3 not found, 4 conflict, 5 storage, 6 model provider unavailable,
  * 7 model provider rejected the request, 8 a release gate failed ({@code quarry eval --gate}: a pinned
- * metric dropped), 9 a model's answer broke the requested response format. The message goes to
- * stderr as {@code quarry: <code>: <message>}.
+ * metric dropped), 9 a model's answer broke the requested response format, 10 a budget refused the
+ * call. The message goes to stderr as {@code quarry: <code>: <message>}.
  */
 final class ExitCodes {
 
@@ -29,6 +29,7 @@ final class ExitCodes {
       case UPSTREAM_UNAVAILABLE -> 6;
       case UPSTREAM_REJECTED -> 7;
       case INVALID_MODEL_OUTPUT -> 9;
+      case BUDGET_EXCEEDED -> 10;
     };
   }
 

@@ -76,9 +76,9 @@ public final class RemoteChatModel implements ChatModel {
       if (streaming) {
         ChatResponse response = protocol.readStream(info.name(), new SseReader(call), generation);
         call.drain(64 << 10, DRAIN_PATIENCE);
-        return response;
+        return response.withModel(info.name());
       }
-      return protocol.readWhole(info.name(), call.readBody(MAX_BODY_BYTES), generation);
+      return protocol.readWhole(info.name(), call.readBody(MAX_BODY_BYTES), generation).withModel(info.name());
     } catch (ModelException e) {
       throw generation.fail(e);
     }

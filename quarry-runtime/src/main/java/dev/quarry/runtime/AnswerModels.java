@@ -1,5 +1,6 @@
 package dev.quarry.runtime;
 
+import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ChatModelInfo;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.error.NotFoundException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The models a request may name: {@code extractive}, always, every model of the catalog and every
@@ -32,6 +34,7 @@ public final class AnswerModels {
 
   private final ModelCatalog catalog;
   private final AnswerModel extractive;
+  private final BiFunction<ChatModel, List<String>, ChatModel> decorate;
 
   /**
    * The models of {@code catalog} beside the extractive answerer. The configured models' token
@@ -39,7 +42,20 @@ public final class AnswerModels {
    * dev.quarry.llm.TokenCounter}), so that the first request does not pay it.
    */
   public AnswerModels(ModelCatalog catalog, AnswerSettings settings) {
+    this(catalog, settings, (model, candidates) -> model);
+  }
+
+  /**
+   * Like {@link #AnswerModels(ModelCatalog, AnswerSettings)}, every configured model wrapped by
+   * {@code decorate} (token and cost accounting with budgets, in the server) for every call made
+   * through it: the pipeline's generation and rewrite, the tool loop and the OpenAI-compatible
+   * proxy. It wraps a model's or route's router and is given the models that may answer (a route's,
+   * in order), so that a reservation can price the worst of them.
+   */
+  public AnswerModels(ModelCatalog catalog, AnswerSettings settings,
+      BiFunction<ChatModel, List<String>, ChatModel> decorate) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.decorate = Objects.requireNonNull(decorate, "decorate");
     for (ChatModelInfo m : catalog.models()) {
       Thread.ofVirtual().name("token-counter-" + m.name()).start(() -> catalog.tokenCounter(m.name()).count("warm"));
     }
@@ -78,9 +94,10 @@ public final class AnswerModels {
     if (name.equals(LlmConfig.EXTRACTIVE)) {
       return extractive;
     }
-    ModelRouter model = catalog.routed(name).orElseThrow(() -> new NotFoundException("model '" + name
+    ModelRouter routed = catalog.routed(name).orElseThrow(() -> new NotFoundException("model '" + name
         + "' is not configured; the models and routes are " + list().stream().map(ChatModelInfo::name).toList()));
-    RouteCandidate first = model.models().getFirst();
+    ChatModel model = decorate.apply(routed, routed.models().stream().map(RouteCandidate::name).toList());
+    RouteCandidate first = routed.models().getFirst();
     return new AnswerModel(model.info(), new ModelGenerator(model), first.tokens()::count, first.price(),
         Optional.of(model));
   }

@@ -13,6 +13,8 @@ import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.cite.SentenceCiter;
 import dev.quarry.runtime.tools.ToolLoop;
 import dev.quarry.runtime.tools.http.HttpToolClient;
+import dev.quarry.runtime.metering.Metering;
+import dev.quarry.server.api.BudgetRoutes;
 import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
 import dev.quarry.server.api.DocumentRoutes;
@@ -104,10 +106,12 @@ public final class QuarryServer implements AutoCloseable {
   private final ModelCatalog models;
   private final EvaluationJobs evaluations;
   private final TenantTools tools;
+  private final Metering metering;
 
   private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
       UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
-      ModelCatalog models, EvaluationJobs evaluations, TenantTools tools) {
+      ModelCatalog models, EvaluationJobs evaluations, TenantTools tools, Metering metering) {
+    this.metering = metering;
     this.tools = tools;
     this.ingestion = ingestion;
     this.evaluations = evaluations;
@@ -196,6 +200,7 @@ public final class QuarryServer implements AutoCloseable {
     ModelCatalog models = null;
     EvaluationJobs evaluations = null;
     TenantTools tools = null;
+    Metering metering = null;
     try {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
@@ -238,15 +243,19 @@ public final class QuarryServer implements AutoCloseable {
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
-      new UsageRoutes(store, collections, usage).register(router);
       models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
-      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
+      ModelCatalog catalog = models;
+      metering = new Metering(store.ledger(), clock, config.runtime().metering(), metrics,
+          name -> catalog.model(name).map(m -> catalog.price(name)), catalog::tokenCounter);
+      new UsageRoutes(store, collections, usage, metering).register(router);
+      new BudgetRoutes(store, metering, clock).register(router);
+      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer(), metering::wrap),
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
       memories.register(router);
       ToolsConfig toolsConfig = config.runtime().tools();
       tools = new TenantTools(collections, store, ingestion, new HttpToolClient(toolsConfig.http()),
-          new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock);
+          new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock, metering::requireToolAllowed);
       new ToolRoutes(store.tools()).register(router);
       new McpRoutes(tools, clock, "v1").register(router);
       new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
@@ -274,7 +283,7 @@ public final class QuarryServer implements AutoCloseable {
           .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
               config.dataDir());
       return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models,
-          evaluations, tools);
+          evaluations, tools, metering);
     } catch (RuntimeException e) {
       if (evaluations != null) {
         evaluations.close();
@@ -282,6 +291,9 @@ public final class QuarryServer implements AutoCloseable {
       closeQuietly(models);
       if (tools != null) {
         tools.close();
+      }
+      if (metering != null) {
+        metering.close();
       }
       closeAll(worker, usage, engine, store);
       lock.close();
@@ -359,6 +371,7 @@ public final class QuarryServer implements AutoCloseable {
     closeQuietly(models);
     tools.close();
     try {
+      metering.close();
       closeAll(worker, usage, engine, store);
     } finally {
       try {

@@ -221,7 +221,7 @@ class ServerConfigTest {
         Arguments.of("limits: {max_body_bytes: 8 megabytes}",
             "limits.max_body_bytes: expected a size in bytes such as 1048576 or 64MiB, got \"8 megabytes\""),
         Arguments.of("limits: {max_batch_bytes: 2GiB}", "limits.max_batch_bytes: must be in 1..1073741824 bytes, got 2147483648"),
-        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are answer, cache, cors, data_dir, ingest, limits, llm, server, sessions, store, telemetry, tools"),
+        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are answer, budgets, cache, cors, data_dir, ingest, limits, llm, server, sessions, store, telemetry, tools"),
         Arguments.of("server: {port: 70000}", "server.port: must be in 0..65535, got 70000"),
         Arguments.of("server: {host: [a, b]}", "server.host: expected text, got a list"),
         Arguments.of("server: {host: \"  \"}", "server.host: must not be blank"),
@@ -262,7 +262,7 @@ class ServerConfigTest {
   @Test
   void aValueOfTheWrongTypeIsRefusedAtEveryKeyWithItsPath() {
     List<ConfigSection.Key> keys = ServerConfig.keys();
-    assertEquals(50, keys.size(), keys.toString());
+    assertEquals(52, keys.size(), keys.toString());
     for (ConfigSection.Key key : keys) {
       String yaml = nest(key.path(), "[1, 2]");
       String message = error(yaml);

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 class TenantIsolationTest {
 
   static final String SECRET = "zanzibarquokka";
+  /** acme's tokens per day, a number no other response holds. */
+  static final long BUDGET = 987_654_321L;
   static final String COLLECTION = "vault";
   static final String TOOL = "acme-tool";
 
@@ -111,6 +113,9 @@ class TenantIsolationTest {
         .status());
     assertEquals(201, api.json("PUT", "/v1/tools/" + TOOL, acme, "{\"description\":\"acme's weather oracle\","
         + "\"parameters\":{\"type\":\"object\"},\"url\":\"https://tools.acme.example/weather\"}").status());
+    // acme's budget, set by the operator
+    assertEquals(200, api.json("PUT", "/v1/tenants/acme/budget", TestApi.ADMIN,
+        "{\"tokens_per_day\":" + BUDGET + ",\"allowed_tools\":[\"search\"]}").status());
     // acme's query is now in the caches
     assertEquals(2, api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").size());
   }
@@ -159,6 +164,7 @@ class TenantIsolationTest {
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants with")), "operator routes are probed");
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("GET /v1/models/status with")), "the models' status is probed");
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants/{tenant}/keys/{key}/rotate")));
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("PUT /v1/tenants/{tenant}/budget")), "budgets are probed");
 
     // and acme's data still answers acme, search included
     assertEquals(200, api.json("GET", "/v1/collections/" + COLLECTION + "/documents/acme-doc", acme, null).status());
@@ -231,7 +237,7 @@ class TenantIsolationTest {
   private void assertNoLeak(Reply r, String what) {
     String text = r.raw().body();
     List<String> leaks = new ArrayList<>(List.of("plan for next year", "acme-other", "someone", acmeKeyId,
-        "weather oracle"));
+        "weather oracle", Long.toString(BUDGET)));
     if (r.status() < 300) {
       // a success never names acme's job, erasure, session, memory or evaluation
       leaks.addAll(List.of(job, erasure, session, memory, evaluation));
@@ -362,6 +368,8 @@ class TenantIsolationTest {
     state.set("evaluation", read("/v1/evaluations/" + evaluation, acme));
     state.set("tools", read("/v1/tools", acme));
     state.set("tool_hosts", read("/v1/tenants/acme/tool-hosts", acmeAdmin));
+    state.set("budget", read("/v1/tenants/acme/budget", acmeAdmin));
+    state.set("own_budget", read("/v1/budget", acme));
     ArrayNode hits = state.putArray("hits");
     api.search(acme, COLLECTION, "{\"query\":\"" + SECRET + " plan\",\"k\":5}").stream().sorted().forEach(hits::add);
     return state;

@@ -7,6 +7,7 @@ import dev.quarry.store.evaluation.EvaluationStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
@@ -57,6 +58,9 @@ public interface Store extends AutoCloseable {
 
   /** Tenants' registered tools and their host allow-lists. */
   ToolStore tools();
+
+  /** The ledger of model calls, the tenants' budgets and what their windows hold. */
+  LedgerStore ledger();
 
   /**
    * Moves the bytes of deleted rows out of the database's files as far as this database can (see

@@ -78,6 +78,12 @@ public record ChatRequest(
         maxCost);
   }
 
+  /** The same request with another {@code max_tokens}. */
+  public ChatRequest withMaxTokens(int max) {
+    return new ChatRequest(messages, OptionalInt.of(max), temperature, tools, responseFormat, deadline, toolChoice,
+        maxCost);
+  }
+
   /** The same request with a cost cap. */
   public ChatRequest withMaxCost(Optional<BigDecimal> cap) {
     return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, cap);

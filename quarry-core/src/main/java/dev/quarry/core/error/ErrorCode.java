@@ -19,7 +19,12 @@ public enum ErrorCode {
    * schema), even after a repair attempt; the errors say what is wrong. Retrying may help (models
    * are not deterministic) but is not assumed to.
    */
-  INVALID_MODEL_OUTPUT(false);
+  INVALID_MODEL_OUTPUT(false),
+  /**
+   * The tenant's budget does not allow the call (tokens or money for the day or month, tokens per
+   * request, a model or tool it may not use); a windowed budget allows it again once it resets.
+   */
+  BUDGET_EXCEEDED(true);
 
   private final boolean retryable;
 

@@ -7,7 +7,7 @@ package dev.quarry.core.error;
  */
 public abstract sealed class QuarryException extends RuntimeException
     permits InvalidInputException, NotFoundException, ConflictException, StorageException, ModelException,
-    InvalidModelOutputException {
+    InvalidModelOutputException, BudgetExceededException {
 
   protected QuarryException(String message, Throwable cause) {
     super(message, cause);

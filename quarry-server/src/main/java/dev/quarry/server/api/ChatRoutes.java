@@ -16,6 +16,7 @@ import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.retrieve.HybridRetriever;
+import dev.quarry.runtime.metering.CallContext;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.runtime.tools.ToolBox;
@@ -209,13 +210,17 @@ public final class ChatRoutes {
         b.temperature() == null ? OptionalDouble.empty() : OptionalDouble.of(b.temperature()),
         clock.instant().plus(timeout), user.map(u -> memories.of(caller.tenant(), u)))
         .withMaxCost(Optional.ofNullable(b.maxCost()).map(BigDecimal::valueOf)).withResponseFormat(format);
+    CallContext metered = new CallContext(caller.tenant(), Optional.of(caller.id()), Optional.of(session.id()), model);
     if (Boolean.TRUE.equals(b.stream())) {
       if (r.header("Idempotency-Key").isPresent()) {
         throw ApiException.invalidAt("/stream", "a streamed answer cannot be replayed: send it without Idempotency-Key");
       }
-      return Response.streamed("text/event-stream", out -> stream(request, session, r.requestId(), out));
+      return Response.streamed("text/event-stream", out -> metered.call(() -> {
+        stream(request, session, r.requestId(), out);
+        return null;
+      }));
     }
-    Answer a = pipeline.answer(request, AnswerListener.NONE);
+    Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
     sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
     Map<String, Object> body = AnswerJson.answer(a, Optional.of(session.id()));
     body.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
@@ -239,6 +244,8 @@ public final class ChatRoutes {
       }
     }
     ToolBox box = tools.box(caller.tenant(), b.tools(), sources, "/tools");
+    CallContext metered = new CallContext(caller.tenant(), Optional.of(caller.id()), Optional.of(session.id()),
+        modelName);
     List<ChatMessage> conversation = new ArrayList<>(history);
     conversation.add(question);
     OptionalInt maxTokens = b.maxTokens() == null ? OptionalInt.empty() : OptionalInt.of(b.maxTokens());
@@ -251,7 +258,7 @@ public final class ChatRoutes {
       return Response.streamed("text/event-stream", out -> {
         Events events = new Events(out);
         try {
-          Map<String, Object> done = toolTurn(model, conversation, box, maxTokens, temperature, deadline, question,
+          Map<String, Object> done = toolTurn(metered, model, conversation, box, maxTokens, temperature, deadline, question,
               session, text -> events.send("delta", Map.of("text", text)));
           done.put("request_id", r.requestId());
           events.send("done", done);
@@ -262,15 +269,16 @@ public final class ChatRoutes {
         }
       });
     }
-    return Response.ok(toolTurn(model, conversation, box, maxTokens, temperature, deadline, question, session,
+    return Response.ok(toolTurn(metered, model, conversation, box, maxTokens, temperature, deadline, question, session,
         ChatStream.IGNORE));
   }
 
-  private Map<String, Object> toolTurn(AnswerModel model, List<ChatMessage> conversation, ToolBox box,
-      OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, ChatMessage question, Session session,
+  private Map<String, Object> toolTurn(CallContext metered, AnswerModel model, List<ChatMessage> conversation,
+      ToolBox box, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, ChatMessage question, Session session,
       ChatStream stream) {
     long t0 = System.nanoTime();
-    ToolRun run = tools.loop().run(model, conversation, box, maxTokens, temperature, deadline, stream);
+    ToolRun run = metered.call(() -> tools.loop().run(model, conversation, box, maxTokens, temperature, deadline,
+        stream));
     Answer a = new Answer(run.text(), run.citations(), run.context(), question.content(), model.name(),
         run.finishReason(), run.usage(), model.price().cost(run.usage()),
         Map.of("tools", Duration.ofNanos(System.nanoTime() - t0)), run.degraded(), Map.of());

@@ -32,6 +32,7 @@ import dev.quarry.runtime.AnswerModel;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.metering.CallContext;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.runtime.structured.StructuredCall;
@@ -224,6 +225,7 @@ public final class OpenAiRoutes {
     Optional<OutputSchema> format = ResponseFormatJson.read(b.get("response_format"));
     Optional<BigDecimal> maxCost = maxCost(b);
     Completion c = new Completion("chatcmpl-" + UUID.randomUUID(), clock.instant().getEpochSecond(), model);
+    CallContext metered = new CallContext(caller.tenant(), Optional.of(caller.id()), Optional.empty(), model);
     AnswerSettings settings = pipeline.settings();
     Instant deadline = clock.instant().plus(settings.timeout());
     List<ToolSpec> declared = toolSpecs(b.get("tools"));
@@ -238,7 +240,8 @@ public final class OpenAiRoutes {
         throw ApiException.invalidAt(format.isPresent() ? "/response_format" : "/max_cost", "quarry_tools cannot be "
             + "combined with response_format or max_cost: the tool loop answers in text with the named model");
       }
-      return serverToolLoop(c, caller, model, messages, serverTools, maxTokens, temperature, deadline, stream, usage);
+      return serverToolLoop(metered, c, caller, model, messages, serverTools, maxTokens, temperature, deadline, stream,
+          usage);
     }
     if (model.startsWith(RAG)) {
       if (!declared.isEmpty()) {
@@ -259,9 +262,12 @@ public final class OpenAiRoutes {
         ResponseFormatJson.requireHonouredBy(pipeline.models().resolve(request.model()).info());
       }
       if (stream) {
-        return Response.streamed("text/event-stream", out -> streamRag(c, request, usage, out));
+        return Response.streamed("text/event-stream", out -> metered.call(() -> {
+          streamRag(c, request, usage, out);
+          return null;
+        }));
       }
-      Answer a = pipeline.answer(request, AnswerListener.NONE);
+      Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
       Map<String, Object> message = message(a.text());
       message.put("quarry", quarry(a));
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
@@ -279,17 +285,23 @@ public final class OpenAiRoutes {
       }
       ResponseFormatJson.requireHonouredBy(m.info());
       if (stream) {
-        return Response.streamed("text/event-stream", out -> streamStructured(c, m, request, format.get(), usage, out));
+        return Response.streamed("text/event-stream", out -> metered.call(() -> {
+          streamStructured(c, m, request, format.get(), usage, out);
+          return null;
+        }));
       }
-      StructuredCall.Result json = structured(m, request, format.get());
+      StructuredCall.Result json = metered.call(() -> structured(m, request, format.get()));
       Map<String, Object> message = message(json.json());
       message.put("quarry", Map.of("cost", m.price().cost(json.usage())));
       return Response.ok(c.whole(message, finish(json.response().finishReason()), json.usage()));
     }
     if (stream) {
-      return Response.streamed("text/event-stream", out -> streamProxied(c, m, request, usage, out));
+      return Response.streamed("text/event-stream", out -> metered.call(() -> {
+        streamProxied(c, m, request, usage, out);
+        return null;
+      }));
     }
-    ChatResponse response = proxied(m, request, delta -> { });
+    ChatResponse response = metered.call(() -> proxied(m, request, delta -> { }));
     Map<String, Object> message = message(response.text());
     if (!response.toolCalls().isEmpty()) {
       if (response.text().isEmpty()) {
@@ -579,7 +591,7 @@ public final class OpenAiRoutes {
    * message.quarry}. A {@code rag/} model means the default model with that collection as {@code
    * search}'s default.
    */
-  private Response serverToolLoop(Completion c, ApiKey caller, String model, List<ChatMessage> messages,
+  private Response serverToolLoop(CallContext metered, Completion c, ApiKey caller, String model, List<ChatMessage> messages,
       List<String> names, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, boolean stream,
       boolean includeUsage) {
     List<Source> defaults = List.of();
@@ -602,8 +614,8 @@ public final class OpenAiRoutes {
         Chunks chunks = new Chunks(c, out);
         try {
           chunks.delta(Map.of("role", "assistant", "content", ""), null);
-          ToolRun run = tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline,
-              text -> chunks.delta(Map.of("content", text), null));
+          ToolRun run = metered.call(() -> tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline,
+              text -> chunks.delta(Map.of("content", text), null)));
           chunks.delta(Map.of("quarry", toolQuarry(run, chosen)), finish(run.finishReason()));
           if (includeUsage) {
             chunks.usage(run.usage());
@@ -616,7 +628,8 @@ public final class OpenAiRoutes {
         }
       });
     }
-    ToolRun run = tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline, ChatStream.IGNORE);
+    ToolRun run = metered.call(() -> tools.loop().run(chosen, messages, box, maxTokens, temperature, deadline,
+        ChatStream.IGNORE));
     Map<String, Object> message = message(run.text());
     message.put("quarry", toolQuarry(run, chosen));
     return Response.ok(c.whole(message, finish(run.finishReason()), run.usage()));

@@ -6,6 +6,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.engine.Collection;
+import dev.quarry.runtime.metering.Metering;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
@@ -19,6 +20,8 @@ import dev.quarry.store.Store;
 import dev.quarry.store.collection.CollectionRecord;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.StateCounts;
+import dev.quarry.store.ledger.ModelDay;
+import dev.quarry.store.ledger.Nanos;
 import dev.quarry.store.tenant.TenantId;
 import dev.quarry.store.usage.DailyUsage;
 import dev.quarry.store.usage.Meter;
@@ -32,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What a tenant holds and what it used: {@code GET /v1/usage} for the calling key's tenant (any
@@ -39,7 +43,8 @@ import java.util.Optional;
  *
  * <p>Holdings are read now: collections, documents by ingestion state and the bytes of their stored
  * content (store), indexed chunks and index bytes on disk (engine). Metered counts come per UTC day
- * from the {@link UsageMeter}: searches, documents submitted and indexed, bytes uploaded.
+ * from the {@link UsageMeter}: searches, documents submitted and indexed, bytes uploaded; model calls
+ * (tokens and cost per model per day) from the ledger, after the {@link Metering} wrote what it holds.
  */
 public final class UsageRoutes {
 
@@ -51,7 +56,9 @@ public final class UsageRoutes {
   private static final String VIEW = "`tenant`, `from`, `to`, `holdings` (`collections`, `documents` by state and "
       + "`total`, `chunks`, `index_bytes`, `content_bytes`, and the same per collection in `by_collection`), `totals` "
       + "over the range and `days` (every day of the range: `date`, `searches`, `documents_submitted`, "
-      + "`documents_indexed`, `bytes_uploaded`). Counts of the last few seconds of another instance sharing the "
+      + "`documents_indexed`, `bytes_uploaded`, and `models`: per model that answered, `model`, `calls`, "
+      + "`input_tokens`, `output_tokens`, `cached_tokens` and `cost` at the configured prices), and `models`, the "
+      + "same per model over the range. Counts of the last few seconds of another instance sharing the "
       + "database appear once it flushes them";
 
   static final ApiDoc.Param FROM = ApiDoc.Param.query("from",
@@ -62,11 +69,13 @@ public final class UsageRoutes {
   private final Store store;
   private final TenantCollections collections;
   private final UsageMeter usage;
+  private final Metering metering;
 
-  public UsageRoutes(Store store, TenantCollections collections, UsageMeter usage) {
+  public UsageRoutes(Store store, TenantCollections collections, UsageMeter usage, Metering metering) {
     this.store = store;
     this.collections = collections;
     this.usage = usage;
+    this.metering = metering;
   }
 
   public void register(Router router) {
@@ -104,6 +113,15 @@ public final class UsageRoutes {
           + " days; ask for at most " + MAX_DAYS + " at a time");
     }
     List<DailyUsage> days = usage.days(tenant, start, to);
+    metering.flush();
+    Map<LocalDate, List<ModelDay>> calls = new TreeMap<>();
+    Map<String, ModelDay> byModel = new TreeMap<>();
+    for (ModelDay m : store.ledger().days(tenant, start, to)) {
+      calls.computeIfAbsent(m.day(), d -> new ArrayList<>()).add(m);
+      byModel.merge(m.model(), m, (a, b) -> new ModelDay(a.day(), a.model(), a.calls() + b.calls(),
+          a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens(),
+          a.costNanos() + b.costNanos()));
+    }
     Map<Meter, Long> totals = new EnumMap<>(Meter.class);
     List<Map<String, Object>> perDay = new ArrayList<>(days.size());
     for (DailyUsage d : days) {
@@ -113,6 +131,7 @@ public final class UsageRoutes {
         day.put(m.wireName(), n);
         totals.merge(m, n, Long::sum);
       });
+      day.put("models", calls.getOrDefault(d.day(), List.of()).stream().map(UsageRoutes::model).toList());
       perDay.add(day);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -122,6 +141,18 @@ public final class UsageRoutes {
     out.put("holdings", holdings(tenant));
     out.put("totals", meters(new DailyUsage(start, totals)));
     out.put("days", perDay);
+    out.put("models", byModel.values().stream().map(UsageRoutes::model).toList());
+    return out;
+  }
+
+  private static Map<String, Object> model(ModelDay m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", m.model());
+    out.put("calls", m.calls());
+    out.put("input_tokens", m.inputTokens());
+    out.put("output_tokens", m.outputTokens());
+    out.put("cached_tokens", m.cachedTokens());
+    out.put("cost", Nanos.decimal(m.costNanos()));
     return out;
   }
 

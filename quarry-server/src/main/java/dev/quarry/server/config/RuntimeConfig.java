@@ -6,6 +6,7 @@ import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.llm.config.LlmConfig;
 import dev.quarry.llm.config.LlmConfigReader;
 import dev.quarry.runtime.AnswerSettings;
+import dev.quarry.runtime.metering.MeteringSettings;
 import dev.quarry.store.session.SessionPolicy;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,27 +17,31 @@ import java.util.Objects;
  * read by quarry-llm's {@link LlmConfigReader}; {@code default_model} also from
  * {@code QUARRY_LLM_DEFAULT_MODEL}), and the answer pipeline's budgets and time (section
  * {@code answer}), and how long chat sessions live and how many turns they keep (section
- * {@code sessions}), and the tool loop's bounds and tenants' HTTP tools (section {@code tools}). Without an {@code llm} section every request is answered extractively.
+ * {@code sessions}), the tool loop's bounds and tenants' HTTP tools (section {@code tools}), and how
+ * model calls are metered against budgets (section {@code budgets}). Without an {@code llm} section
+ * every request is answered extractively.
  */
-public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions, ToolsConfig tools) {
+public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions, ToolsConfig tools,
+    MeteringSettings metering) {
 
-  public static final RuntimeConfig DEFAULT =
-      new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT, ToolsConfig.DEFAULT);
+  public static final RuntimeConfig DEFAULT = new RuntimeConfig(LlmConfig.NONE, AnswerSettings.DEFAULT,
+      SessionPolicy.DEFAULT, ToolsConfig.DEFAULT, MeteringSettings.DEFAULT);
 
   public RuntimeConfig {
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(tools, "tools");
+    Objects.requireNonNull(metering, "metering");
   }
 
-  /** The models, answer settings and sessions given, tools as by default. */
+  /** The models, answer settings and sessions given, tools and metering as by default. */
   public RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy sessions) {
-    this(llm, answer, sessions, ToolsConfig.DEFAULT);
+    this(llm, answer, sessions, ToolsConfig.DEFAULT, MeteringSettings.DEFAULT);
   }
 
   public RuntimeConfig withTools(ToolsConfig newTools) {
-    return new RuntimeConfig(llm, answer, sessions, newTools);
+    return new RuntimeConfig(llm, answer, sessions, newTools, metering);
   }
 
   /** The models and answer settings given, sessions as by default. */
@@ -44,10 +49,24 @@ public record RuntimeConfig(LlmConfig llm, AnswerSettings answer, SessionPolicy 
     this(llm, answer, SessionPolicy.DEFAULT);
   }
 
-  /** Binds sections {@code llm}, {@code answer}, {@code sessions} and {@code tools} of {@code root}. */
+  /** Binds sections {@code llm}, {@code answer}, {@code sessions}, {@code tools} and {@code budgets} of {@code root}. */
   public static RuntimeConfig from(ConfigSection root) {
     return new RuntimeConfig(llm(root.section("llm")), answer(root.section("answer")),
-        sessions(root.section("sessions")), ToolsConfig.from(root.section("tools")));
+        sessions(root.section("sessions")), ToolsConfig.from(root.section("tools")),
+        metering(root.section("budgets")));
+  }
+
+  /** This configuration with {@code newMetering}. */
+  public RuntimeConfig withMetering(MeteringSettings newMetering) {
+    return new RuntimeConfig(llm, answer, sessions, tools, newMetering);
+  }
+
+  private static MeteringSettings metering(ConfigSection s) {
+    MeteringSettings d = MeteringSettings.DEFAULT;
+    int max = s.integer("default_max_tokens", 1, 1_000_000).orElse(d.defaultMaxTokens());
+    Duration cache = s.duration("cache", Duration.ZERO, Duration.ofMinutes(10)).orElse(d.budgetCache());
+    s.done();
+    return new MeteringSettings(max, cache, d.flushInterval());
   }
 
   private static SessionPolicy sessions(ConfigSection s) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.quarry.core.error.BudgetExceededException;
 import dev.quarry.core.error.ErrorCode;
 import dev.quarry.core.error.InvalidModelOutputException;
 import dev.quarry.core.error.QuarryException;
@@ -35,6 +36,7 @@ public record Problem(int status, String code, String message, boolean retryable
       case UPSTREAM_UNAVAILABLE -> 503;
       case UPSTREAM_REJECTED -> 502;
       case INVALID_MODEL_OUTPUT -> 502;
+      case BUDGET_EXCEEDED -> 429;
     };
   }
 
@@ -58,6 +60,7 @@ public record Problem(int status, String code, String message, boolean retryable
       case InvalidModelOutputException i -> new Problem(statusOf(i.code()), i.code().wireName(), i.getMessage(),
           i.code().retryable(), Map.of("model", i.model(), "errors", i.violations().stream()
               .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList()));
+      case BudgetExceededException b -> budget(b);
       case QuarryException q -> of(q.code(), q.getMessage());
       case JsonMappingException m when m.getCause() instanceof JsonProcessingException p -> malformed(p, pointer(m));
       case JsonMappingException m -> json(m);
@@ -66,6 +69,25 @@ public record Problem(int status, String code, String message, boolean retryable
       default -> of(ServerErrorCode.INTERNAL, "internal error; see the server log for this request id", Map.of());
     };
   }
+
+  /**
+   * {@code budget_exceeded}: which limit refused ({@code details.budget}) and, for a limit that
+   * resets, when ({@code details.reset_at}, and {@code details.retry_after_seconds}, which the
+   * router also sends as {@code Retry-After}).
+   */
+  private static Problem budget(BudgetExceededException b) {
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("budget", b.budget());
+    b.resetAt().ifPresent(at -> {
+      details.put("reset_at", at.toString());
+      details.put(RETRY_AFTER_SECONDS, Math.max(1, java.time.Duration.between(java.time.Instant.now(), at).toSeconds() + 1));
+    });
+    ErrorCode c = b.code();
+    return new Problem(statusOf(c), c.wireName(), b.getMessage(), b.resetAt().isPresent(), details);
+  }
+
+  /** The detail whose value the router sends as the {@code Retry-After} header (seconds). */
+  public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
 
   /**
    * JSON that cannot be read: where the parser stopped (line and column of the body's text), and

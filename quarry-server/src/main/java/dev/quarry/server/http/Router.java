@@ -209,6 +209,9 @@ public final class Router implements HttpHandler {
         LOG.log(System.Logger.Level.ERROR, "request " + requestId + " (trace " + trace.traceId() + ") failed", e);
       }
       metrics.errorRaised(p.code());
+      if (p.details().get(Problem.RETRY_AFTER_SECONDS) instanceof Long seconds) {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+      }
       status = p.status();
       errorCode = p.code();
       var shape = errorShapes.get(matched.template);

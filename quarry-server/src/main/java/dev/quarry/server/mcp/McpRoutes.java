@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.core.chat.ToolCall;
 import dev.quarry.core.chat.ToolSpec;
+import dev.quarry.core.error.BudgetExceededException;
 import dev.quarry.core.observe.ToolInvocation;
 import dev.quarry.runtime.tools.ToolBox;
 import dev.quarry.runtime.tools.ToolLoop;
@@ -125,6 +126,11 @@ public final class McpRoutes {
   /** {@code tools/call}: the built-in tool bound to the caller's tenant, through the tool loop's single call. */
   private McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
     TenantId tenant = TenantId.of((String) context.get(TENANT));
+    try {
+      tools.requireAllowed(tenant, request.name());
+    } catch (BudgetExceededException e) {
+      return McpSchema.CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
+    }
     ToolBox box = ToolBox.of(tools.builtIns(tenant, tools.allSources(tenant)));
     String arguments;
     try {

@@ -63,7 +63,19 @@ public final class MetricNames {
   /** Gauge of calls an open breaker refused (no network), by model, since the breaker last closed. */
   public static final String LLM_BREAKER_NOT_PERMITTED = "quarry_llm_breaker_not_permitted_calls";
 
+  /** Counter of tokens of settled model calls, by tenant, answering model and type (input, output, cached). */
+  public static final String LLM_TOKENS = "quarry_llm_tokens_total";
+
+  /** Counter of the cost of settled model calls at the configured prices, by tenant and answering model. */
+  public static final String LLM_COST = "quarry_llm_cost_total";
+
+  /** Counter of model calls refused (or streams cut) by a budget, by tenant and limit. */
+  public static final String BUDGET_REFUSALS = "quarry_budget_refusals_total";
+
+  public static final String LABEL_TENANT = "tenant";
   public static final String LABEL_MODEL = "model";
+  public static final String LABEL_TOKEN_TYPE = "type";
+  public static final String LABEL_BUDGET = "budget";
 
   public static final String LABEL_GEN_AI_OPERATION = "gen_ai_operation_name";
   public static final String LABEL_GEN_AI_MODEL = "gen_ai_request_model";

@@ -1,14 +1,17 @@
 package dev.quarry.server.metrics;
 
+import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.observe.CacheName;
 import dev.quarry.core.observe.CacheObserver;
 import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.llm.route.BreakerStatus;
-import dev.quarry.runtime.AnswerObserver;
 import dev.quarry.core.observe.StageObserver;
+import dev.quarry.runtime.AnswerObserver;
+import dev.quarry.runtime.metering.MeteringObserver;
 import dev.quarry.store.document.DocumentState;
 import dev.quarry.store.document.QueueCounts;
+import dev.quarry.store.tenant.TenantId;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -53,7 +56,8 @@ import java.util.function.Supplier;
  * with the ingestion code. When the store does not answer they are left out of that scrape (and the
  * failure logged), so a dashboard sees a gap rather than a wrong zero.
  */
-public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver, AnswerObserver {
+public final class PrometheusMetrics implements Metrics, StageObserver, CacheObserver, AnswerObserver,
+    MeteringObserver {
 
   private static final System.Logger LOG = System.getLogger(PrometheusMetrics.class.getName());
 
@@ -129,6 +133,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   public void watchBreakers(Supplier<List<BreakerStatus>> source) {
     breakers = Objects.requireNonNull(source, "source");
   }
+  private final LedgerMetrics ledger = new LedgerMetrics();
 
   /** A registry without ingestion gauges. */
   public PrometheusMetrics() {
@@ -197,6 +202,16 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
   }
 
   @Override
+  public void charged(TenantId tenant, String model, TokenUsage usage, long costNanos) {
+    ledger.charged(tenant, model, usage, costNanos);
+  }
+
+  @Override
+  public void refused(TenantId tenant, String budget) {
+    ledger.refused(tenant, budget);
+  }
+
+  @Override
   public void citationsRemoved(int count) {
     genAi.citationsRemoved(count);
   }
@@ -256,6 +271,7 @@ public final class PrometheusMetrics implements Metrics, StageObserver, CacheObs
     breakerGauges(out, breakers.get());
     out.append(jvmSeries());
     genAi.render(out);
+    ledger.render(out);
     return out.toString();
   }
 

@@ -134,6 +134,9 @@ final class RecordSchemas {
     if (c == Long.class || c == long.class) {
       return format(typed("integer"), "int64");
     }
+    if (c == java.math.BigDecimal.class) {
+      return typed("number"); // decimal: read exactly, never through a double
+    }
     if (c == Double.class || c == double.class) {
       return format(typed("number"), "double");
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The tools a request of one tenant may use, bound to that tenant: the built-ins {@code search}
@@ -48,9 +49,15 @@ public final class TenantTools implements AutoCloseable {
   private final HttpToolClient http;
   private final ToolLoop loop;
   private final Clock clock;
+  private final BiConsumer<TenantId, String> policy;
 
+  /**
+   * {@code policy} refuses a tool the tenant may not use (its budget's {@code allowed_tools}) by
+   * throwing; it is asked for every tool a request names and every MCP call.
+   */
   public TenantTools(TenantCollections collections, Store store, Ingestion ingestion, HttpToolClient http,
-      ToolLoop loop, Clock clock) {
+      ToolLoop loop, Clock clock, BiConsumer<TenantId, String> policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.collections = Objects.requireNonNull(collections, "collections");
     this.store = Objects.requireNonNull(store, "store");
     this.ingestion = Objects.requireNonNull(ingestion, "ingestion");
@@ -89,9 +96,15 @@ public final class TenantTools implements AutoCloseable {
     return out;
   }
 
+  /** Refuses (throws) when {@code tenant} may not use the tool {@code name}. */
+  public void requireAllowed(TenantId tenant, String name) {
+    policy.accept(tenant, name);
+  }
+
   /**
    * The tools {@code names} (built-ins or the tenant's registered tools) as one box; a name that is
-   * neither is a 400 at {@code pointer}{@code /i}.
+   * neither is a 400 at {@code pointer}{@code /i}; a tool the tenant's budget does not allow is
+   * refused.
    */
   public ToolBox box(TenantId tenant, List<String> names, List<Source> defaults, String pointer) {
     List<Tool> tools = new ArrayList<>();
@@ -100,6 +113,7 @@ public final class TenantTools implements AutoCloseable {
     int i = 0;
     for (String name : new LinkedHashSet<>(names)) {
       String at = pointer + "/" + i++;
+      policy.accept(tenant, name);
       Optional<Tool> builtIn = builtIns.stream().filter(t -> t.spec().name().equals(name)).findFirst();
       if (builtIn.isPresent()) {
         tools.add(builtIn.get());

@@ -94,7 +94,7 @@ class ToolsApiTest {
             Set.of(ModelCapability.STREAMING, ModelCapability.TOOLS))), "small");
     // loopback tools need the operator's allowance; HttpToolClientTest asserts the refusal without it
     ToolsConfig tools = new ToolsConfig(ToolLoopSettings.DEFAULTS, new HttpToolSettings(true, Duration.ofSeconds(5), 4096));
-    api = TestApi.start(c -> c.withRuntime(new RuntimeConfig(llm, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT, tools)));
+    api = TestApi.start(c -> c.withRuntime(new RuntimeConfig(llm, AnswerSettings.DEFAULT, SessionPolicy.DEFAULT).withTools(tools)));
     key = api.tenantKey("acme", "ingest", "search");
     admin = api.key("acme", "admin");
     rival = api.tenantKey("rival", "ingest", "search", "admin");

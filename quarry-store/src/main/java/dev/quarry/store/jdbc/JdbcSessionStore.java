@@ -144,8 +144,12 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public long deleteOfUser(TenantId tenant, String user) {
-    return db.write("deleting the sessions of a user in tenant '" + tenant + "'", c ->
-        (long) Jdbc.update(c, "DELETE FROM sessions WHERE tenant_id = ? AND end_user = ?", tenant.value(), user));
+    return db.write("deleting the sessions of a user in tenant '" + tenant + "'", c -> {
+      // the ledger keeps the user's model calls for billing, but no longer says which sessions they were in
+      Jdbc.update(c, "UPDATE model_calls SET session_id = NULL WHERE tenant_id = ? AND session_id IN"
+          + " (SELECT id FROM sessions WHERE tenant_id = ? AND end_user = ?)", tenant.value(), tenant.value(), user);
+      return (long) Jdbc.update(c, "DELETE FROM sessions WHERE tenant_id = ? AND end_user = ?", tenant.value(), user);
+    });
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.quarry.store.evaluation.EvaluationStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
+import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.memory.MemoryStore;
 import dev.quarry.store.session.SessionStore;
 import dev.quarry.store.tenant.TenantStore;
@@ -33,6 +34,7 @@ final class JdbcStore implements Store {
   private final MemoryStore memories;
   private final EvaluationStore evaluations;
   private final ToolStore tools;
+  private final LedgerStore ledger;
 
   /** Migrates {@code db} and wraps it; closes {@code db} when migrating fails. */
   static Store open(Database db, StoreOptions options) {
@@ -65,6 +67,7 @@ final class JdbcStore implements Store {
     this.memories = new JdbcMemoryStore(db, options);
     this.evaluations = new JdbcEvaluationStore(db, options);
     this.tools = new JdbcToolStore(db, options);
+    this.ledger = new JdbcLedgerStore(db);
   }
 
   @Override
@@ -125,6 +128,11 @@ final class JdbcStore implements Store {
   @Override
   public ToolStore tools() {
     return tools;
+  }
+
+  @Override
+  public LedgerStore ledger() {
+    return ledger;
   }
 
   @Override

@@ -1794,4 +1794,97 @@ abstract class StoreContract {
       return sb.toString();
     }
   }
+
+  @Nested
+  class Ledger {
+    TenantId acme;
+
+    @BeforeEach
+    void setUp() {
+      acme = StoreContract.this.tenant("acme");
+    }
+
+    dev.quarry.store.ledger.ModelCall call(String id, Optional<String> session, long in, long out, long nanos) {
+      return new dev.quarry.store.ledger.ModelCall(acme, id, Optional.of("k1"), session, "small", "small", T0, in, out,
+          0, false, Duration.ofMillis(40), Optional.of(Duration.ofMillis(5)), nanos,
+          dev.quarry.store.ledger.ModelCall.Outcome.OK);
+    }
+
+    @Test
+    void aBudgetIsSetReadReplacedAndRemoved() {
+      assertEquals(Optional.empty(), store.ledger().budget(acme));
+      var b = new dev.quarry.store.ledger.Budget(OptionalLong.of(1000), OptionalLong.empty(), OptionalLong.of(5_000_000_000L),
+          OptionalLong.empty(), OptionalLong.of(256), Optional.of(Set.of("small", "big")), Optional.of(Set.of()));
+      store.ledger().putBudget(acme, b, T0);
+      assertEquals(Optional.of(b), store.ledger().budget(acme));
+      store.ledger().putBudget(acme, dev.quarry.store.ledger.Budget.UNLIMITED, T0);
+      assertEquals(Optional.of(dev.quarry.store.ledger.Budget.UNLIMITED), store.ledger().budget(acme));
+      assertTrue(store.ledger().deleteBudget(acme));
+      assertFalse(store.ledger().deleteBudget(acme));
+      assertThrows(NotFoundException.class, () -> store.ledger().putBudget(TenantId.of("nobody"), b, T0));
+    }
+
+    @Test
+    void racingReservationsNeverExceedTheLimit() throws InterruptedException {
+      List<Object> results = race(8, () -> {
+        int won = 0;
+        for (int i = 0; i < 10; i++) {
+          if (store.ledger().reserve(acme, List.of(
+              new dev.quarry.store.ledger.WindowCharge("day:2026-03-01", 10, 7, 100, Long.MAX_VALUE),
+              new dev.quarry.store.ledger.WindowCharge("month:2026-03", 10, 7, Long.MAX_VALUE, 70))).isEmpty()) {
+            won++;
+          }
+        }
+        return won;
+      });
+      assertEquals(10, results.stream().mapToInt(r -> (Integer) r).sum(), results.toString());
+      assertEquals(List.of(new dev.quarry.store.ledger.WindowSpend("day:2026-03-01", 100, 70),
+              new dev.quarry.store.ledger.WindowSpend("month:2026-03", 100, 70)),
+          store.ledger().spend(acme, List.of("day:2026-03-01", "month:2026-03")));
+    }
+
+    @Test
+    void aReservationIsAllOrNoneAndSettlingReplacesItWithTheRealUsage() {
+      var day = new dev.quarry.store.ledger.WindowCharge("day:2026-03-01", 60, 0, 100, Long.MAX_VALUE);
+      var month = new dev.quarry.store.ledger.WindowCharge("month:2026-03", 60, 0, 100, Long.MAX_VALUE);
+      assertEquals(Optional.empty(), store.ledger().reserve(acme, List.of(day)));
+      assertEquals(Optional.empty(), store.ledger().reserve(acme, List.of(month)));
+      var both = new dev.quarry.store.ledger.WindowCharge("day:2026-03-01", 30, 0, 100, Long.MAX_VALUE);
+      var tooMuch = new dev.quarry.store.ledger.WindowCharge("month:2026-03", 50, 0, 100, Long.MAX_VALUE);
+      assertEquals(Optional.of(tooMuch), store.ledger().reserve(acme, List.of(both, tooMuch)));
+      assertEquals(60, store.ledger().spend(acme, List.of("day:2026-03-01")).getFirst().tokens(),
+          "the day was not charged when the month refused");
+      var alone = new dev.quarry.store.ledger.WindowCharge("day:2026-03-02", 101, 0, 100, Long.MAX_VALUE);
+      assertEquals(Optional.of(alone), store.ledger().reserve(acme, List.of(alone)));
+      store.ledger().settle(List.of(new dev.quarry.store.ledger.Settlement(call("c1", Optional.empty(), 12, 8, 3000),
+          List.of(new dev.quarry.store.ledger.WindowDelta("day:2026-03-01", -40, 3000)))));
+      assertEquals(20, store.ledger().spend(acme, List.of("day:2026-03-01")).getFirst().tokens());
+      assertEquals(3000, store.ledger().spend(acme, List.of("day:2026-03-01")).getFirst().costNanos());
+      store.ledger().settle(List.of(new dev.quarry.store.ledger.Settlement(call("c2", Optional.empty(), 5, 5, 1000),
+          List.of())));
+      assertEquals(List.of(new dev.quarry.store.ledger.ModelDay(LocalDate.of(2026, 3, 1), "small", 2, 17, 13, 0, 4000)),
+          store.ledger().days(acme, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 2)));
+      assertEquals(List.of(), store.ledger().days(acme, LocalDate.of(2026, 3, 2), LocalDate.of(2026, 3, 2)));
+    }
+
+    @Test
+    void callsOfADeletedTenantAreDroppedAndAnErasedUsersSessionsLeaveTheLedger() throws SQLException {
+      TenantId gone = StoreContract.this.tenant("gone");
+      store.tenants().delete(gone);
+      var alice = store.sessions().create(acme, Optional.of("alice"),
+          new dev.quarry.store.session.SessionPolicy(Duration.ofDays(1), 100));
+      var orphan = new dev.quarry.store.ledger.ModelCall(gone, "g1", Optional.empty(), Optional.empty(), "small",
+          "small", T0, 1, 1, 0, true, Duration.ZERO, Optional.empty(), 0, dev.quarry.store.ledger.ModelCall.Outcome.CUT);
+      store.ledger().settle(List.of(new dev.quarry.store.ledger.Settlement(orphan, List.of()),
+          new dev.quarry.store.ledger.Settlement(call("c1", Optional.of(alice.id()), 1, 1, 0), List.of())));
+      assertEquals(List.of(), store.ledger().days(gone, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1)));
+      assertEquals(1, store.sessions().deleteOfUser(acme, "alice"));
+      try (Connection c = rawConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT session_id, input_tokens FROM model_calls WHERE tenant_id = 'acme'")) {
+        assertTrue(rs.next());
+        assertEquals(null, rs.getString("session_id"), "the erased user's session id is gone from the ledger");
+        assertEquals(1, rs.getLong("input_tokens"), "the call stays for billing");
+      }
+    }
+  }
 }
