@@ -1,8 +1,5 @@
 package dev.quarry.server;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.quarry.core.error.ConflictException;
-import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
@@ -35,6 +32,7 @@ import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.config.ToolsConfig;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
+import dev.quarry.server.http.HttpEdge;
 import dev.quarry.server.http.JsonCodec;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
@@ -56,44 +54,28 @@ import dev.quarry.server.tools.TenantTools;
 import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
 import dev.quarry.store.StoreOptions;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code quarry serve}: opens the configured store ({@link StoreFactory}:
  * SQLite in the data directory by default, or PostgreSQL) and the engine (Lucene collections in the
- * data directory), makes sure an admin key exists, declares the routes, and serves them on the
- * JDK's {@link HttpServer} with one virtual thread per request. Traces go over OTLP when section
+ * data directory), makes sure an admin key exists, declares the routes, and serves them on
+ * {@link HttpEdge} (Jetty) with one virtual thread per request. Traces go over OTLP when section
  * {@code telemetry} names an endpoint ({@link Tracing}).
  *
- * <p>Decision: no web framework. The JDK server plus one {@link Router} keep every behaviour of the
+ * <p>Decision: no web framework. An HTTP server plus one {@link Router} keep every behaviour of the
  * edge (ids, auth, limits, errors) in a few classes that can be read end to end.
  */
 public final class QuarryServer implements AutoCloseable {
 
-  static {
-    // TCP_NODELAY on every connection. The JDK server writes a response's head and body separately;
-    // with Nagle's algorithm the body then waits for the client's delayed ACK (40 ms on Linux),
-    // which capped 8 keep-alive clients at ~155 searches/s with the CPU half idle (measured with
-    // ./quarry bench load; 310/s with it). Read once, when the JDK's server classes load.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(QuarryServer.class);
 
-  private final HttpServer http;
-  private final ExecutorService executor;
+  private final HttpEdge http;
   private final IngestionWorker worker;
   private final Ingestion ingestion;
   private final UsageMeter usage;
@@ -108,7 +90,7 @@ public final class QuarryServer implements AutoCloseable {
   private final TenantTools tools;
   private final Metering metering;
 
-  private QuarryServer(HttpServer http, ExecutorService executor, IngestionWorker worker, Ingestion ingestion,
+  private QuarryServer(HttpEdge http, IngestionWorker worker, Ingestion ingestion,
       UsageMeter usage, Store store, Quarry engine, Router router, Tracing tracing, DataDirLock lock,
       ModelCatalog models, EvaluationJobs evaluations, TenantTools tools, Metering metering) {
     this.metering = metering;
@@ -119,7 +101,6 @@ public final class QuarryServer implements AutoCloseable {
     this.lock = lock;
     this.tracing = tracing;
     this.http = http;
-    this.executor = executor;
     this.worker = worker;
     this.usage = usage;
     this.store = store;
@@ -255,7 +236,8 @@ public final class QuarryServer implements AutoCloseable {
       memories.register(router);
       ToolsConfig toolsConfig = config.runtime().tools();
       tools = new TenantTools(collections, store, ingestion, new HttpToolClient(toolsConfig.http()),
-          new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock, metering::requireToolAllowed);
+          new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock,
+          metering::requireToolAllowed);
       new ToolRoutes(store.tools()).register(router);
       new McpRoutes(tools, clock, "v1").register(router);
       new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
@@ -267,22 +249,18 @@ public final class QuarryServer implements AutoCloseable {
       new SessionRoutes(store.sessions()).register(router);
       evaluations = EvaluationJobs.start(store.evaluations(), collections);
       new EvaluationRoutes(store.evaluations(), collections, evaluations, json).register(router);
-      HttpServer http = listen(config.host(), config.port());
+      HttpEdge http = HttpEdge.listen(config.host(), config.port());
       // only now, with the port bound: a start that fails generates no key, so the next one prints it
       AdminKeys.ensure(store, config.adminKey(), clock.instant(), notices);
-      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      http.setExecutor(executor);
-      http.createContext("/", router);
-      http.createContext("/metrics", new MetricsEndpoint(metrics));
-      http.start();
+      http.start(router, Map.of("/metrics", new MetricsEndpoint(metrics)));
       LOG.atInfo()
-          .addKeyValue("address", "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort())
+          .addKeyValue("address", "http://" + http.host() + ":" + http.port())
           .addKeyValue("data_dir", config.dataDir().toString())
           .addKeyValue("store", config.store() instanceof StoreConfig.Sqlite ? "sqlite" : "postgresql")
           .addKeyValue("default_model", EngineConfig.defaults(config.dataDir()).defaults().model())
-          .log("serving on http://{}:{} (data in {})", http.getAddress().getHostString(), http.getAddress().getPort(),
+          .log("serving on http://{}:{} (data in {})", http.host(), http.port(),
               config.dataDir());
-      return new QuarryServer(http, executor, worker, ingestion, usage, store, engine, router, tracing, lock, models,
+      return new QuarryServer(http, worker, ingestion, usage, store, engine, router, tracing, lock, models,
           evaluations, tools, metering);
     } catch (RuntimeException e) {
       if (evaluations != null) {
@@ -301,33 +279,6 @@ public final class QuarryServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Binds {@code host:port} (the JDK's server binds when created). A failure says what it is: an
-   * address in use is a conflict with another process, one this process may not or cannot bind
-   * (a privileged port, an address not of this machine) is an invalid setting.
-   */
-  static HttpServer listen(String host, int port) {
-    String where = host + ":" + port;
-    InetSocketAddress address = new InetSocketAddress(host, port);
-    if (address.isUnresolved()) {
-      throw new InvalidInputException("cannot listen on " + where + ": the host does not resolve to an address; "
-          + "set server.host (QUARRY_HOST, --host) to an address of this machine");
-    }
-    try {
-      return HttpServer.create(address, 0);
-    } catch (BindException e) {
-      String reason = String.valueOf(e.getMessage());
-      if (reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
-        throw new ConflictException("cannot listen on " + where + ": the address is already in use by another process "
-            + "(another Quarry server?); stop it or choose another port (server.port, QUARRY_PORT, --port)");
-      }
-      throw new InvalidInputException("cannot listen on " + where + ": " + reason
-          + "; choose another address or port (server.host/server.port, QUARRY_HOST/QUARRY_PORT, --host/--port)");
-    } catch (IOException e) {
-      throw new StorageException("cannot listen on " + where + ": " + e.getMessage(), e);
-    }
-  }
-
   private static void closeQuietly(ModelCatalog models) {
     if (models != null) {
       models.close();
@@ -336,11 +287,11 @@ public final class QuarryServer implements AutoCloseable {
 
   /** The port actually bound (useful when the configured port was 0). */
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   public String host() {
-    return http.getAddress().getHostString();
+    return http.host();
   }
 
   /** The routes as declared, for the OpenAPI drift test. */
@@ -365,8 +316,7 @@ public final class QuarryServer implements AutoCloseable {
     }
     LOG.info("stopping: no new requests, running ones get a second, then ingestion, store and index close");
     ingestion.endWaits();
-    http.stop(1);
-    executor.close();
+    http.close();
     evaluations.close();
     closeQuietly(models);
     tools.close();

@@ -74,7 +74,7 @@ class AdminKeyBootstrapTest {
   @Test
   void anUnresolvableHostIsAnInvalidSettingNotAStorageFailure() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> QuarryServer.listen("no-such-host.invalid", 0).stop(0));
+        () -> dev.quarry.server.http.HttpEdge.listen("no-such-host.invalid", 0).close());
     assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
   }
 

@@ -17,6 +17,12 @@ public enum ServerErrorCode {
   PRECONDITION_FAILED(412),
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE(413),
+  /** The request line is longer than the server reads. */
+  URI_TOO_LONG(414),
+  /** The request's headers are larger than the server reads. */
+  HEADERS_TOO_LARGE(431),
+  /** The request names an HTTP version other than 1.0 and 1.1. */
+  HTTP_VERSION_NOT_SUPPORTED(505),
   /** The body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415),
   /** An {@code Idempotency-Key} reused for a different request (method, path, query or body). */

@@ -1,6 +1,5 @@
 package dev.quarry.server.http;
 
-import com.sun.net.httpserver.Headers;
 import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
@@ -63,11 +62,11 @@ final class Cors {
    * Allow}, and for a CORS preflight from an allowed origin the {@code Access-Control-Allow-*}
    * headers.
    */
-  Response options(Headers request, SortedSet<String> methods) {
+  Response options(Exchange request, SortedSet<String> methods) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Allow", String.join(", ", methods));
-    Optional<String> origin = Optional.ofNullable(request.getFirst("Origin"));
-    Optional<String> requested = Optional.ofNullable(request.getFirst("Access-Control-Request-Method"));
+    Optional<String> origin = request.header("Origin");
+    Optional<String> requested = request.header("Access-Control-Request-Method");
     if (origin.isPresent() && requested.isPresent()) {
       preflight(origin.get(), requested.get(), request, methods);
       headers.put("Access-Control-Allow-Methods", String.join(", ", methods));
@@ -77,7 +76,7 @@ final class Cors {
     return new Response(204, Map.of(), headers, false);
   }
 
-  private void preflight(String origin, String method, Headers request, SortedSet<String> methods) {
+  private void preflight(String origin, String method, Exchange request, SortedSet<String> methods) {
     if (!config.enabled()) {
       throw ApiException.of(ServerErrorCode.FORBIDDEN, "cross-origin requests are off on this server; "
           + "an operator allows origins with cors.allowed_origins (QUARRY_CORS_ALLOWED_ORIGINS)");
@@ -91,7 +90,7 @@ final class Cors {
           + String.join(", ", methods));
     }
     List<String> refused = new ArrayList<>();
-    for (String value : request.getOrDefault("Access-Control-Request-Headers", List.of())) {
+    for (String value : request.headers("Access-Control-Request-Headers")) {
       for (String name : value.split(",")) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (!n.isEmpty() && !ALLOWED_HEADERS.contains(n)) {
@@ -109,16 +108,16 @@ final class Cors {
    * Adds to {@code response} the headers that let the page of the request's {@code Origin} read
    * it, when that origin is allowed; {@code Vary: Origin} whenever CORS is on.
    */
-  void decorate(Headers request, Headers response) {
+  void decorate(Exchange exchange) {
     if (!config.enabled()) {
       return;
     }
-    response.add("Vary", "Origin");
-    String origin = request.getFirst("Origin");
+    exchange.addHeader("Vary", "Origin");
+    String origin = exchange.header("Origin").orElse(null);
     if (origin == null || !config.allows(origin)) {
       return;
     }
-    response.set("Access-Control-Allow-Origin", config.allowedOrigins().contains(CorsConfig.ANY) ? "*" : origin);
-    response.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    exchange.setHeader("Access-Control-Allow-Origin", config.allowedOrigins().contains(CorsConfig.ANY) ? "*" : origin);
+    exchange.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
   }
 }

@@ -1,7 +1,6 @@
 package dev.quarry.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.error.ServerErrorCode;
@@ -31,14 +30,14 @@ public final class Request {
 
   private static final long MAX_DISCARD = 64L << 20;
 
-  private final HttpExchange exchange;
+  private final Exchange exchange;
   private final Map<String, String> pathParams;
   private final String requestId;
   private final long maxBodyBytes;
   private final JsonCodec json;
   private byte[] raw;
 
-  Request(HttpExchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes, JsonCodec json) {
+  Request(Exchange exchange, Map<String, String> pathParams, String requestId, long maxBodyBytes, JsonCodec json) {
     this.exchange = exchange;
     this.pathParams = Map.copyOf(pathParams);
     this.requestId = requestId;
@@ -60,18 +59,17 @@ public final class Request {
   }
 
   public Optional<String> header(String name) {
-    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    return exchange.header(name);
   }
 
   /** The raw path and, when present, {@code ?} and the raw query: what identifies the resource. */
   String rawPathAndQuery() {
-    String query = exchange.getRequestURI().getRawQuery();
-    return exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
+    return exchange.rawPath() + exchange.rawQuery().map(q -> "?" + q).orElse("");
   }
 
   /** The first value of query parameter {@code name}. */
   public Optional<String> query(String name) {
-    String raw = exchange.getRequestURI().getRawQuery();
+    String raw = exchange.rawQuery().orElse(null);
     if (raw == null) {
       return Optional.empty();
     }
@@ -90,7 +88,7 @@ public final class Request {
    * unknown fields of a body are refused: a misspelt {@code refersh=wait_for} must not be ignored.
    */
   void refuseUnknownQuery(List<String> known) {
-    String raw = exchange.getRequestURI().getRawQuery();
+    String raw = exchange.rawQuery().orElse(null);
     if (raw == null || raw.isEmpty()) {
       return;
     }
@@ -168,7 +166,7 @@ public final class Request {
     }
     long declared = header("Content-Length").map(Request::parseLength).orElse(-1L);
     byte[] bytes;
-    try (InputStream in = exchange.getRequestBody()) {
+    try (InputStream in = exchange.body()) {
       if (declared > maxBodyBytes) {
         throw tooLarge(in);
       }
@@ -190,7 +188,7 @@ public final class Request {
     if (raw != null) {
       return new ByteArrayInputStream(raw);
     }
-    InputStream in = exchange.getRequestBody();
+    InputStream in = exchange.body();
     if (header("Content-Length").map(Request::parseLength).orElse(-1L) > maxBodyBytes) {
       throw tooLarge(in);
     }
@@ -256,7 +254,7 @@ public final class Request {
     while (skipped < MAX_DISCARD && (n = in.read(buffer)) > 0) {
       skipped += n;
     }
-    exchange.getResponseHeaders().set("Connection", "close");
+    exchange.setHeader("Connection", "close");
     return ApiException.of(ServerErrorCode.PAYLOAD_TOO_LARGE, "the body exceeds the limit of " + maxBodyBytes + " bytes");
   }
 

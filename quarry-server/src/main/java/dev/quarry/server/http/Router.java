@@ -1,7 +1,6 @@
 package dev.quarry.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.quarry.core.error.ErrorCode;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.error.ApiException;
@@ -47,7 +46,7 @@ import java.util.regex.Pattern;
  * only the query parameters its {@link ApiDoc} declares: any other is refused with 400 naming it, as
  * unknown fields of a JSON body are.
  */
-public final class Router implements HttpHandler {
+public final class Router {
 
   private static final System.Logger LOG = System.getLogger(Router.class.getName());
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -175,17 +174,39 @@ public final class Router implements HttpHandler {
     return this;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  /** Serves {@code exchange}: dispatches it and writes the answer, whatever happens. */
+  public void handle(Exchange exchange) throws IOException {
+    serve(exchange, (matched, requestId) -> dispatch(exchange, requestId, matched));
+  }
+
+  /**
+   * Answers {@code exchange} with {@code failure} (through the same path as a route's failure:
+   * error shape, request id, metrics, access log), for what is refused before the routes, such as
+   * a method the {@code /metrics} endpoint does not take.
+   */
+  public void refuse(Exchange exchange, RuntimeException failure) throws IOException {
+    serve(exchange, (matched, requestId) -> {
+      throw failure;
+    });
+  }
+
+  @FunctionalInterface
+  private interface Dispatch {
+    Response run(Matched matched, String requestId) throws IOException;
+  }
+
+  private static String requestId(Exchange exchange) {
+    String requestId = exchange.header("X-Request-Id").orElse(null);
+    return requestId == null || !SAFE_ID.matcher(requestId).matches() ? UUID.randomUUID().toString() : requestId;
+  }
+
+  private void serve(Exchange exchange, Dispatch dispatch) throws IOException {
     long started = System.nanoTime();
     Matched matched = new Matched();
-    String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
-    if (requestId == null || !SAFE_ID.matcher(requestId).matches()) {
-      requestId = UUID.randomUUID().toString();
-    }
-    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    RequestSpan span = tracing.request(Optional.ofNullable(exchange.getRequestHeaders().getFirst("traceparent")),
-        joined(exchange.getRequestHeaders(), "tracestate"), method, requestId);
+    String requestId = requestId(exchange);
+    String method = exchange.method().toUpperCase(Locale.ROOT);
+    RequestSpan span = tracing.request(exchange.header("traceparent"), joined(exchange.headers("tracestate")),
+        method, requestId);
     TraceContext trace = span.trace();
     AccessLog.putRequest(requestId, trace); // every line logged while serving it carries its ids
     int status;
@@ -194,14 +215,14 @@ public final class Router implements HttpHandler {
     boolean stamp = true;
     try {
       String id = requestId;
-      Response r = span.run(() -> dispatch(exchange, id, matched));
+      Response r = span.run(() -> dispatch.run(matched, id));
       if (r.stream().isPresent()) {
         stream(exchange, r, requestId, trace, span, started, method, matched);
         return;
       }
       status = r.status();
       body = r.body();
-      r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      r.headers().forEach(exchange::setHeader);
       stamp = r.withRequestId();
     } catch (Exception | StackOverflowError e) {
       Problem p = Problem.of(e);
@@ -210,41 +231,31 @@ public final class Router implements HttpHandler {
       }
       metrics.errorRaised(p.code());
       if (p.details().get(Problem.RETRY_AFTER_SECONDS) instanceof Long seconds) {
-        exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+        exchange.setHeader("Retry-After", Long.toString(seconds));
       }
       status = p.status();
       errorCode = p.code();
-      var shape = errorShapes.get(matched.template);
-      if (shape != null) {
-        body = new LinkedHashMap<>(shape.apply(p));
-      } else {
-        body = new LinkedHashMap<>();
-        body.put("code", p.code());
-        body.put("message", p.message());
-        body.put("retryable", p.retryable());
-        body.put("details", p.details());
-      }
+      body = errorBody(p, errorShapes.get(matched.template));
     }
     if (stamp) {
       body.put("request_id", requestId);
     }
     byte[] bytes = status == 204 ? new byte[0] : json.write(body);
-    try (exchange) {
+    try {
       if (status != 204) {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.setHeader("Content-Type", "application/json");
       }
-      exchange.getResponseHeaders().set("X-Request-Id", requestId);
-      trace.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      cors.decorate(exchange.getRequestHeaders(), exchange.getResponseHeaders());
+      exchange.setHeader("X-Request-Id", requestId);
+      trace.headers().forEach(exchange::setHeader);
+      cors.decorate(exchange);
       if (status == 204 || method.equals("HEAD")) {
-        // no body: HEAD says how long the GET's body is; the JDK server then wants -1 (and warns otherwise)
+        // no body: HEAD says how long the GET's body is
         if (status != 204) {
-          exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+          exchange.setHeader("Content-Length", Integer.toString(bytes.length));
         }
-        exchange.sendResponseHeaders(status, -1);
+        exchange.send(status, -1);
       } else {
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        try (OutputStream out = exchange.send(status, bytes.length)) {
           out.write(bytes);
         }
       }
@@ -257,19 +268,107 @@ public final class Router implements HttpHandler {
     }
   }
 
+  private static Map<String, Object> errorBody(Problem p,
+      java.util.function.Function<Problem, Map<String, Object>> shape) {
+    if (shape != null) {
+      return new LinkedHashMap<>(shape.apply(p));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", p.code());
+    body.put("message", p.message());
+    body.put("retryable", p.retryable());
+    body.put("details", p.details());
+    return body;
+  }
+
+  /**
+   * The error body for a request the HTTP server refused before any route could see it ({@code
+   * status} with the server's {@code reason}), or that failed with {@code failure} before anything
+   * was sent; sets the response headers (JSON, request id) and reports it to metrics and the
+   * access log. The caller writes the body with {@code status}.
+   */
+  byte[] rejected(Exchange exchange, int status, String reason, Throwable failure) {
+    String requestId;
+    String method;
+    try {
+      requestId = requestId(exchange);
+      method = String.valueOf(exchange.method()).toUpperCase(Locale.ROOT);
+    } catch (RuntimeException e) { // the request line did not parse: no headers, maybe no method
+      requestId = UUID.randomUUID().toString();
+      method = "UNKNOWN";
+    }
+    Problem p = switch (status) {
+      case 400 -> Problem.of(ErrorCode.INVALID_INPUT, badRequest(reason, failure));
+      case 413 -> Problem.of(ServerErrorCode.PAYLOAD_TOO_LARGE, "the request is too large: " + describe(reason),
+          Map.of());
+      case 414 -> Problem.of(ServerErrorCode.URI_TOO_LONG, "the request line exceeds the limit of "
+          + HttpEdge.MAX_HEADER_BYTES + " bytes", Map.of());
+      case 431 -> Problem.of(ServerErrorCode.HEADERS_TOO_LARGE, "the request's headers exceed the limit of "
+          + HttpEdge.MAX_HEADER_BYTES + " bytes", Map.of());
+      case 505 -> Problem.of(ServerErrorCode.HTTP_VERSION_NOT_SUPPORTED,
+          "this server speaks HTTP/1.0 and HTTP/1.1: " + describe(reason), Map.of());
+      default -> status >= 400 && status < 500
+          ? new Problem(status, ErrorCode.INVALID_INPUT.wireName(), "the request was refused: " + describe(reason),
+              false, Map.of())
+          : Problem.of(ServerErrorCode.INTERNAL, "internal error; see the server log for this request id", Map.of());
+    };
+    if (p.status() == 500) {
+      LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed before an answer was sent"
+          + (reason == null ? "" : ": " + reason), failure);
+    }
+    metrics.errorRaised(p.code());
+    Map<String, Object> body = errorBody(p, null);
+    body.put("request_id", requestId);
+    try {
+      exchange.setHeader("Content-Type", "application/json");
+      exchange.setHeader("X-Request-Id", requestId);
+      if (status >= 400 && status < 500) {
+        exchange.setHeader("Connection", "close"); // what follows a request that did not parse is not trusted
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": headers could not be set: " + e);
+    }
+    accessLog.log(new AccessLog.Entry(requestId, TraceContext.continuing(Optional.empty()), Optional.empty(), method,
+        MetricNames.UNMATCHED_ROUTE, p.status(), Duration.ZERO));
+    metrics.requestCompleted(MetricNames.UNMATCHED_ROUTE, method, p.status(), Duration.ZERO);
+    return json.write(body);
+  }
+
+  /**
+   * What was wrong with a request the server's parser refused: a bad percent-encoding of the path
+   * (which the parser decodes before any route sees it) is named as such; otherwise the parser's
+   * reason (an illegal character, a header without a colon, ...).
+   */
+  private static String badRequest(String reason, Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.startsWith("!hex") || m.contains("% encoding")) {
+        return "invalid percent-encoding in the request's path: every '%' must start two hex digits";
+      }
+      if (m.contains("Illegal character in path")) {
+        return "the request's path holds a character no path may hold, such as an encoded NUL (%00)";
+      }
+    }
+    return "the request is not valid HTTP/1.1: " + describe(reason);
+  }
+
+  private static String describe(String reason) {
+    return reason == null || reason.isBlank() ? "no reason given" : reason;
+  }
+
   /**
    * Sends a streamed response: the headers at once, then the body as its writer produces it, under
    * the request's span (so the stages it runs are traced). A client that goes away ends it quietly.
    */
-  private void stream(HttpExchange exchange, Response r, String requestId, TraceContext trace, RequestSpan span,
+  private void stream(Exchange exchange, Response r, String requestId, TraceContext trace, RequestSpan span,
       long started, String method, Matched matched) {
-    try (exchange) {
-      r.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      exchange.getResponseHeaders().set("X-Request-Id", requestId);
-      exchange.getResponseHeaders().set("traceparent", trace.traceparent());
-      exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-      exchange.sendResponseHeaders(r.status(), 0);
-      try (OutputStream out = exchange.getResponseBody()) {
+    try {
+      r.headers().forEach(exchange::setHeader);
+      exchange.setHeader("X-Request-Id", requestId);
+      exchange.setHeader("traceparent", trace.traceparent());
+      exchange.setHeader("Cache-Control", "no-cache");
+      cors.decorate(exchange);
+      try (OutputStream out = exchange.send(r.status(), 0)) {
         span.run(() -> {
           r.stream().get().write(out);
           return null;
@@ -282,12 +381,13 @@ public final class Router implements HttpHandler {
       metrics.requestCompleted(matched.template, method, r.status(), took);
       accessLog.log(new AccessLog.Entry(requestId, trace, matched.tenant, method, matched.template, r.status(), took));
       span.end(matched.route(), matched.tenant, r.status(), "");
+      AccessLog.clearRequest();
     }
   }
 
-  private Response dispatch(HttpExchange exchange, String requestId, Matched matched) throws IOException {
-    List<String> path = segments(exchange.getRequestURI().getRawPath());
-    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+  private Response dispatch(Exchange exchange, String requestId, Matched matched) throws IOException {
+    List<String> path = segments(exchange.rawPath());
+    String method = exchange.method().toUpperCase(Locale.ROOT);
     TreeSet<String> allowed = new TreeSet<>();
     Map<String, Route> byMethod = new LinkedHashMap<>();
     Map<String, Map<String, String>> paramsByMethod = new LinkedHashMap<>();
@@ -315,20 +415,20 @@ public final class Router implements HttpHandler {
       if (method.equals("POST") && caller.isPresent() && idempotency.isPresent()
           && request.header(Idempotency.HEADER).isPresent()) {
         return idempotency.get().run(method, request, caller.get(), route.handler(),
-            () -> exchange.getResponseHeaders().set(Idempotency.REPLAYED_HEADER, "true"));
+            () -> exchange.setHeader(Idempotency.REPLAYED_HEADER, "true"));
       }
       return route.handler().handle(request, caller);
     }
     if (!allowed.isEmpty()) {
       allowed.add("OPTIONS");
       if (method.equals("OPTIONS")) {
-        return cors.options(exchange.getRequestHeaders(), allowed);
+        return cors.options(exchange, allowed);
       }
-      exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+      exchange.setHeader("Allow", String.join(", ", allowed));
       throw ApiException.of(ServerErrorCode.METHOD_NOT_ALLOWED,
           method + " is not allowed here; allowed: " + String.join(", ", allowed));
     }
-    throw new NotFoundException("no route for " + method + " " + exchange.getRequestURI().getRawPath());
+    throw new NotFoundException("no route for " + method + " " + exchange.rawPath());
   }
 
   /** The names of the query parameters {@code doc} declares. */
@@ -337,17 +437,16 @@ public final class Router implements HttpHandler {
   }
 
   /** Every value of header {@code name} joined by commas (how HTTP combines repeated fields), if any. */
-  private static Optional<String> joined(com.sun.net.httpserver.Headers headers, String name) {
-    List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
+  private static Optional<String> joined(List<String> values) {
+    return values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
   }
 
   /** The caller's key when {@code access} lets it call the route, see {@link Access} for the model. */
-  private Optional<ApiKey> authorize(Access access, HttpExchange exchange, Map<String, String> params) {
+  private Optional<ApiKey> authorize(Access access, Exchange exchange, Map<String, String> params) {
     if (access instanceof Access.Open) {
       return Optional.empty();
     }
-    ApiKey key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+    ApiKey key = authenticate(exchange.header("Authorization").orElse(null));
     switch (access) {
       case Access.Open o -> { }
       case Access.AnyKey a -> { }

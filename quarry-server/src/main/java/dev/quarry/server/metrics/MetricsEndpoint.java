@@ -1,22 +1,22 @@
 package dev.quarry.server.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.quarry.server.http.Exchange;
+import dev.quarry.server.http.HttpEdge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Serves {@code GET /metrics} in the Prometheus text format, outside the JSON router because the
+ * Serves {@code GET /metrics} in the Prometheus text format, beside the JSON router because the
  * body is not JSON.
  *
  * <p>Decision: open like {@code /healthz}, without a key, as Prometheus scrapers expect; it exposes
  * route templates, statuses and counts, never ids, tenants or bodies. Restrict it at the network if
- * that matters. Any path below {@code /metrics} other than itself is 404; methods other than GET and
- * HEAD are 405.
+ * that matters. Other methods, and paths below {@code /metrics}, are the router's (405 and 404, in
+ * JSON like every error).
  */
-public final class MetricsEndpoint implements HttpHandler {
+public final class MetricsEndpoint implements HttpEdge.Endpoint {
 
   private final PrometheusMetrics metrics;
 
@@ -25,35 +25,16 @@ public final class MetricsEndpoint implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      if (!exchange.getRequestURI().getRawPath().equals("/metrics")) {
-        plain(exchange, 404, "no route for " + method + " " + exchange.getRequestURI().getRawPath() + "\n");
-      } else if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        plain(exchange, 405, method + " is not allowed here; allowed: GET, HEAD\n");
-      } else {
-        byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", PrometheusMetrics.CONTENT_TYPE);
-        if (method.equals("HEAD")) {
-          exchange.sendResponseHeaders(200, -1);
-        } else {
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        }
+  public void serve(Exchange exchange) throws IOException {
+    byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
+    exchange.setHeader("Content-Type", PrometheusMetrics.CONTENT_TYPE);
+    if (exchange.method().equals("HEAD")) {
+      exchange.setHeader("Content-Length", Integer.toString(body.length));
+      exchange.send(200, -1);
+    } else {
+      try (OutputStream out = exchange.send(200, body.length)) {
+        out.write(body);
       }
-    }
-  }
-
-  private static void plain(HttpExchange exchange, int status, String text) throws IOException {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
     }
   }
 }
