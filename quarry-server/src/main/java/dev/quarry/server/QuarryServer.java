@@ -8,6 +8,7 @@ import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
+import dev.quarry.llm.config.EmbeddingModelConfig;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.server.api.ChatRoutes;
@@ -184,6 +185,11 @@ public final class QuarryServer implements AutoCloseable {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
           tracing.engineStages(metrics), metrics);
+      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
+      // remote embedding models before the ingestion worker can open a collection built with one
+      for (EmbeddingModelConfig e : config.runtime().llm().embeddingModels()) {
+        engine.addEmbeddingModel(models.embedder(e));
+      }
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
@@ -223,7 +229,6 @@ public final class QuarryServer implements AutoCloseable {
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
       new UsageRoutes(store, collections, usage).register(router);
-      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
       AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer()),
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);

@@ -12,7 +12,8 @@ import java.util.Set;
  * when it names none ({@code extractive}, Quarry's own answerer, when no model is configured).
  * Bind it with {@link LlmConfigReader}.
  */
-public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
+public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel,
+    List<EmbeddingModelConfig> embeddingModels) {
 
   /** The name of the extractive answerer, which needs no provider. */
   public static final String EXTRACTIVE = "extractive";
@@ -20,9 +21,15 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
   /** No providers, no models: every request is answered extractively. */
   public static final LlmConfig NONE = new LlmConfig(List.of(), List.of(), EXTRACTIVE);
 
+  /** Chat models only, no remote embedding model. */
+  public LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
+    this(providers, models, defaultModel, List.of());
+  }
+
   public LlmConfig {
     providers = List.copyOf(providers);
     models = List.copyOf(models);
+    embeddingModels = List.copyOf(embeddingModels);
     Objects.requireNonNull(defaultModel, "defaultModel");
     Set<String> providerNames = new HashSet<>();
     for (ProviderConfig p : providers) {
@@ -37,6 +44,16 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
       }
       if (!providerNames.contains(m.provider())) {
         throw new InvalidInputException("models: model \"" + m.name() + "\" names provider \"" + m.provider()
+            + "\", which is not configured; the providers are " + providerNames.stream().sorted().toList());
+      }
+    }
+    Set<String> embeddingIds = new HashSet<>();
+    for (EmbeddingModelConfig e : embeddingModels) {
+      if (!embeddingIds.add(e.id())) {
+        throw new InvalidInputException("embedding_models: the id \"" + e.id() + "\" is used twice; ids must be unique");
+      }
+      if (!providerNames.contains(e.provider())) {
+        throw new InvalidInputException("embedding_models: model \"" + e.id() + "\" names provider \"" + e.provider()
             + "\", which is not configured; the providers are " + providerNames.stream().sorted().toList());
       }
     }

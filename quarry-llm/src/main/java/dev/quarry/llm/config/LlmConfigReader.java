@@ -3,6 +3,7 @@ package dev.quarry.llm.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quarry.core.chat.ModelCapability;
+import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.error.InvalidInputException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -47,8 +48,9 @@ public final class LlmConfigReader {
     List<ModelConfig> models = s.list("models", LlmConfigReader::model);
     String defaultModel = s.text("default_model")
         .orElse(models.isEmpty() ? LlmConfig.EXTRACTIVE : models.getFirst().name());
-    s.done("providers", "models", "default_model");
-    return s.build(() -> new LlmConfig(providers, models, defaultModel));
+    List<EmbeddingModelConfig> embeddings = s.list("embedding_models", LlmConfigReader::embeddingModel);
+    s.done("providers", "models", "default_model", "embedding_models");
+    return s.build(() -> new LlmConfig(providers, models, defaultModel, embeddings));
   }
 
   private static ProviderConfig provider(Section s) {
@@ -86,6 +88,27 @@ public final class LlmConfigReader {
     Set<ModelCapability> capabilities = s.has("capabilities") ? capabilities(s) : ModelConfig.DEFAULT_CAPABILITIES;
     s.done("name", "provider", "model", "context_tokens", "price_per_mtok", "capabilities");
     return s.build(() -> new ModelConfig(name, provider, model, context, price, capabilities));
+  }
+
+  private static EmbeddingModelConfig embeddingModel(Section s) {
+    String id = s.required("id");
+    String provider = s.required("provider");
+    String model = s.required("model");
+    int dimension = s.integer("dimension").orElseThrow(() -> s.fail("dimension", "required, the length of the vectors"));
+    int maxTokens = s.integer("max_tokens").orElse(EmbeddingModelConfig.DEFAULT_MAX_TOKENS);
+    String similarityName = s.text("similarity").orElse("cosine");
+    Similarity similarity = switch (similarityName) {
+      case "cosine" -> Similarity.COSINE;
+      case "dot_product" -> Similarity.DOT_PRODUCT;
+      default -> throw s.fail("similarity", "expected one of cosine, dot_product, got \"" + similarityName + "\"");
+    };
+    int batch = s.integer("batch_size").orElse(EmbeddingModelConfig.DEFAULT_BATCH_SIZE);
+    String queryPrefix = s.text("query_prefix").orElse("");
+    String documentPrefix = s.text("document_prefix").orElse("");
+    s.done("id", "provider", "model", "dimension", "max_tokens", "similarity", "batch_size", "query_prefix",
+        "document_prefix");
+    return s.build(() -> new EmbeddingModelConfig(id, provider, model, dimension, maxTokens, similarity, batch,
+        queryPrefix, documentPrefix));
   }
 
   private static Set<ModelCapability> capabilities(Section s) {
