@@ -125,4 +125,21 @@ class OpenAiChatModelTest extends ChatProviderContract {
     server.enqueue(ScriptedReply.text("ok").withUsage(1000, 1, 800));
     assertEquals(new TokenUsage(1000, 1, 800, false), model().generate(ask("Hi"), d -> { }).usage());
   }
+
+  @Test
+  void theServerRecordsWhenEachStreamedResponseWasReceivedAndItsFirstTokenSent() {
+    server.enqueue(ScriptedReply.text("a", "b", "c").withFirstTokenAfter(java.time.Duration.ofMillis(120))
+        .withTokensPerSecond(50));
+    List<String> deltas = new java.util.ArrayList<>();
+    long before = System.nanoTime();
+    model().generate(ask("Stream it"), deltas::add);
+    long after = System.nanoTime();
+    ScriptedServer.Served served = server.served().getLast();
+    assertEquals("/v1/chat/completions", served.request().path());
+    assertTrue(before <= served.receivedNanos() && served.doneNanos() <= after, "times on this JVM's clock");
+    long firstTokenMs = (served.firstTokenNanos() - served.receivedNanos()) / 1_000_000;
+    assertTrue(firstTokenMs >= 120, "first token " + firstTokenMs + " ms after the request");
+    assertTrue(served.doneNanos() - served.firstTokenNanos() >= 2 * 20_000_000L, "two more tokens at 50/s");
+    assertEquals(List.of("a", "b", "c"), deltas.stream().filter(d -> !d.isEmpty()).toList());
+  }
 }
