@@ -30,7 +30,8 @@ import java.util.Set;
  *       question under the passage's collection's embedding model (the question as a query, the
  *       sentence as a passage) plus {@value #LEXICAL_WEIGHT} times the share of the question's
  *       content words the sentence holds.
- *   <li>Selection: best score first; a sentence whose embedding is more than {@value #REDUNDANT}
+ *   <li>Selection: the best sentence of the best-ranked passage (retrieval's top hit) first, so the
+ *       answer's first citation is that passage; then best score first; a sentence whose embedding is more than {@value #REDUNDANT}
  *       similar to one already chosen, or whose content words overlap one's by {@value
  *       #REDUNDANT_TERMS} (Jaccard), is skipped as redundant; stop at the length budget
  *       ({@code max_tokens} words when the caller sets it, else the configured default), always
@@ -117,9 +118,15 @@ public final class ExtractiveAnswerer implements Generator {
         }
       }
     }
+    int best = all.stream().mapToInt(c -> c.passage.number()).min().orElse(0);
     if (all.size() > CANDIDATES) {
       all.sort(Comparator.comparingDouble((Candidate c) -> -c.lexical).thenComparingInt(c -> c.passage.number()));
-      all = new ArrayList<>(all.subList(0, CANDIDATES));
+      List<Candidate> kept = new ArrayList<>(all.subList(0, CANDIDATES));
+      if (kept.stream().noneMatch(c -> c.passage.number() == best)) {
+        // the best-ranked passage keeps its lexically best sentence among the candidates
+        kept.set(CANDIDATES - 1, all.stream().filter(c -> c.passage.number() == best).findFirst().orElseThrow());
+      }
+      all = kept;
     }
     score(in, all);
     all.sort(Comparator.comparingDouble((Candidate c) -> -c.score)
@@ -127,8 +134,15 @@ public final class ExtractiveAnswerer implements Generator {
     int budget = in.maxTokens().orElse(defaultWords);
     List<Candidate> chosen = new ArrayList<>();
     int words = 0;
+    // the answer opens with the best sentence of the best-ranked passage, so its first citation is
+    // retrieval's top hit; the other sentences follow by score
+    Candidate opening = all.stream().filter(c -> c.passage.number() == best).findFirst().orElse(null);
+    if (opening != null) {
+      chosen.add(opening);
+      words += opening.words;
+    }
     for (Candidate c : all) {
-      if (!chosen.isEmpty() && (words + c.words > budget || redundant(c, chosen))) {
+      if (c == opening || (!chosen.isEmpty() && (words + c.words > budget || redundant(c, chosen)))) {
         continue;
       }
       chosen.add(c);
