@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Quarry's own answerer, for when no language model is configured ({@code "model": "extractive"}):
@@ -37,7 +38,8 @@ import java.util.Set;
  *       ({@code max_tokens} words when the caller sets it, else the configured default), always
  *       keeping the best sentence.
  *   <li>Order: by passage rank, then by position in the passage, so sentences of one passage read
- *       as they were written.
+ *       as they were written. A sentence's own bracketed numbers (a paper's references, {@code [2]})
+ *       are dropped: they would read as markers citing other passages.
  * </ol>
  *
  * Tokens are words ({@link TokenCount#WORDS}); the answer costs nothing.
@@ -49,6 +51,8 @@ public final class ExtractiveAnswerer implements Generator {
   public static final String NO_ANSWER = "The searched collections hold nothing that answers this question.";
 
   static final int MIN_WORDS = 3;
+  /** A bracketed list of numbers in a passage's own text, with the space before it. */
+  private static final Pattern OWN_MARKER = Pattern.compile("\\s*\\[\\d{1,4}(?:\\s*[,\u2013-]\\s*\\d{1,4})*\\]");
   static final int CANDIDATES = 24;
   static final double SIMILARITY_WEIGHT = 0.7;
   static final double LEXICAL_WEIGHT = 0.3;
@@ -96,13 +100,21 @@ public final class ExtractiveAnswerer implements Generator {
       stream.onDelta(NO_ANSWER);
     }
     for (Candidate c : chosen) {
-      String piece = (text.isEmpty() ? "" : " ") + c.text + " [" + c.passage.number() + "]";
+      String piece = (text.isEmpty() ? "" : " ") + withoutMarkers(c.text) + " [" + c.passage.number() + "]";
       text.append(piece);
       stream.onDelta(piece);
     }
     String answer = text.toString();
     return new Generation(answer, FinishReason.STOP, new TokenUsage(input, TokenCount.WORDS.count(answer), 0, true),
         NAME, Optional.empty());
+  }
+
+  /**
+   * The sentence without what would read as a citation marker ({@code [2]}, {@code [1, 3]}: a paper's
+   * own reference numbers), which would otherwise cite the context's passage of that number.
+   */
+  static String withoutMarkers(String sentence) {
+    return OWN_MARKER.matcher(sentence).replaceAll("");
   }
 
   private List<Candidate> select(GenerationInput in) {

@@ -53,4 +53,14 @@ class ExtractiveAnswererTest {
     assertTrue(text.startsWith("Rotate certificates with kubeadm certs renew. [1] The renewal restarts the control "
         + "plane. [1]"), text);
   }
+
+  @Test
+  void aPassagesOwnReferenceNumbersDoNotBecomeCitationsOfOtherPassages() {
+    String text = answer("Which diseases were reduced?", 120,
+        passage(1, "paper", "Neglected diseases such as leprosy and trachoma were reduced [2]. Guinea worm fell [3, 4]."),
+        passage(2, "other", "The budget review moved to Thursday afternoon."));
+    assertTrue(text.startsWith("Neglected diseases such as leprosy and trachoma were reduced. [1] Guinea worm fell. [1]"),
+        text);
+    assertEquals("leprosy fell.", ExtractiveAnswerer.withoutMarkers("leprosy [12] fell [1\u20133]."));
+  }
 }
