@@ -66,7 +66,8 @@ public final class Bench {
       case "synthetic" -> SyntheticIndexBenchmark.run(a);
       case "purge" -> PurgeBenchmark.run(a);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, load)");
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, load, chat-overhead, "
+            + "chat-extractive, chat-stream)");
         System.exit(2);
       }
     }
