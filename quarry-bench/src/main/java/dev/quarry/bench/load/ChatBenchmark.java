@@ -453,7 +453,7 @@ public final class ChatBenchmark {
         run(o, s, questions, o.warmup(), next, new ConcurrentLinkedQueue<>(), errors, errorSamples, 0);
         System.out.printf(Locale.ROOT, "warm-up: %d chats, %d errors [load %s]%n", next.get(), errors.get(),
             Machine.loadAverage());
-        errors.set(0);
+        long warmupErrors = errors.getAndSet(0);
         errorSamples.clear();
         double afterWarmup = fullGc(s.server().pid());
         double measureFrom = uptime(serverStart);
@@ -466,7 +466,9 @@ public final class ChatBenchmark {
         double atEnd = fullGc(s.server().pid());
 
         Map<Integer, ScriptedServer.Served> served = new HashMap<>();
-        for (ScriptedServer.Served sv : upstream.served()) {
+        // a response is recorded just after its last byte: wait for those the clients finished reading
+        int answered = (int) (next.get() - warmupErrors - errors.get());
+        for (ScriptedServer.Served sv : upstream.awaitServed(answered, Duration.ofSeconds(5))) {
           Matcher m = MARKER.matcher(sv.request().body());
           if (m.find()) {
             served.put(Integer.parseInt(m.group(1)), sv);

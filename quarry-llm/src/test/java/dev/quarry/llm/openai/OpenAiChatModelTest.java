@@ -127,14 +127,14 @@ class OpenAiChatModelTest extends ChatProviderContract {
   }
 
   @Test
-  void theServerRecordsWhenEachStreamedResponseWasReceivedAndItsFirstTokenSent() {
+  void theServerRecordsWhenEachStreamedResponseWasReceivedAndItsFirstTokenSent() throws InterruptedException {
     server.enqueue(ScriptedReply.text("a", "b", "c").withFirstTokenAfter(java.time.Duration.ofMillis(120))
         .withTokensPerSecond(50));
     List<String> deltas = new java.util.ArrayList<>();
     long before = System.nanoTime();
     model().generate(ask("Stream it"), deltas::add);
     long after = System.nanoTime();
-    ScriptedServer.Served served = server.served().getLast();
+    ScriptedServer.Served served = server.awaitServed(1, java.time.Duration.ofSeconds(5)).getLast();
     assertEquals("/v1/chat/completions", served.request().path());
     assertTrue(before <= served.receivedNanos() && served.doneNanos() <= after, "times on this JVM's clock");
     long firstTokenMs = (served.firstTokenNanos() - served.receivedNanos()) / 1_000_000;

@@ -106,9 +106,22 @@ public abstract class ScriptedServer implements AutoCloseable {
     return connections.get();
   }
 
-  /** The responses served whole so far, with their times ({@link Served}). */
+  /**
+   * The responses served whole so far, with their times ({@link Served}). A response is recorded
+   * just after its last byte is flushed, so a client that has read it may look before it is here:
+   * {@link #awaitServed} waits for it.
+   */
   public List<Served> served() {
     return List.copyOf(served);
+  }
+
+  /** The responses served whole, once there are at least {@code count} of them (or after {@code timeout}). */
+  public List<Served> awaitServed(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (served.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return served();
   }
 
   /** Waits for the next response a client walked away from. */
