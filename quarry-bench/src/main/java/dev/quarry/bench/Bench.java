@@ -1,5 +1,6 @@
 package dev.quarry.bench;
 
+import dev.quarry.bench.load.ChatBenchmark;
 import dev.quarry.bench.load.LoadBenchmark;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ import java.util.Arrays;
  *       ({@link MeteringBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
+ *   <li>{@code chat-overhead}, {@code chat-extractive}, {@code chat-stream}: the answer pipeline's
+ *       floors against {@code quarry serve} ({@link ChatBenchmark}).
  * </ul>
  *
  * Each prints the machine's load average and this process's peak RSS beside its numbers.
@@ -39,6 +42,7 @@ public final class Bench {
     if (args.length == 0) {
       System.err.println("usage: quarry bench ingest|latency|synthetic|purge|schema [--dataset DIR] [--data-dir DIR] [--chunks N]");
       System.err.println(LoadBenchmark.USAGE);
+      System.err.println(ChatBenchmark.USAGE);
       System.exit(2);
     }
     if (args[0].equals("rerank-latency")) {
@@ -61,6 +65,10 @@ public final class Bench {
       MeteringBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args[0].startsWith("chat-")) {
+      ChatBenchmark.run(args[0], Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args[0].equals("load")) {
       LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -76,7 +84,8 @@ public final class Bench {
       case "synthetic" -> SyntheticIndexBenchmark.run(a);
       case "purge" -> PurgeBenchmark.run(a);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, schema, load)");
+        System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, schema, routing, "
+            + "metering, load, chat-overhead, chat-extractive, chat-stream)");
         System.exit(2);
       }
     }

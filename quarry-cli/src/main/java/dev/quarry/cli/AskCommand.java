@@ -15,6 +15,9 @@ import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.Degradation;
 import dev.quarry.runtime.cite.Citation;
 import dev.quarry.runtime.retrieve.Source;
+import dev.quarry.server.ServerConfig;
+import dev.quarry.server.config.RuntimeConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +30,20 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+/**
+ * {@code quarry ask}: the answer pipeline of {@code /v1/chat} on a data directory. Without {@code
+ * --config} it answers extractively; with it (or {@code $QUARRY_CONFIG}, as for {@code serve}) it
+ * reads the file's {@code llm} and {@code answer} sections, so it can call the configured models,
+ * and the file's {@code data_dir} unless {@code --data-dir} is given.
+ */
 @Command(name = "ask", description = "Answer a question from one or more collections, with numbered sources "
-    + "(the extractive answerer: sentences of the passages found).")
+    + "(the extractive answerer by default, or a model configured in --config).")
 final class AskCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "QUESTION", description = "What to ask.")
@@ -58,17 +69,51 @@ final class AskCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML configuration file, as for serve (default: $QUARRY_CONFIG, else none): its llm and "
+          + "answer sections, and its data_dir unless --data-dir is given.")
+  Path configFile;
+
+  @Option(names = "--model", paramLabel = "NAME",
+      description = "The model that writes the answer: extractive, or a model of the configuration (default: its "
+          + "llm.default_model, else extractive).")
+  String model;
+
   @Mixin DataDirOption data;
+
+  @Spec CommandSpec spec;
+
+  /** The configuration's runtime sections and data directory; the embedded defaults without a file. */
+  private record Settings(RuntimeConfig runtime, Path dataDir) {}
+
+  private Settings settings() {
+    boolean dataDirGiven = spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
+    boolean file = configFile != null || Optional.ofNullable(System.getenv(ServerConfig.CONFIG_ENV))
+        .filter(v -> !v.isBlank()).isPresent();
+    if (!file) {
+      return new Settings(RuntimeConfig.DEFAULT, data.dataDir);
+    }
+    ServerConfig config = ServerConfig.load(Optional.ofNullable(configFile), System.getenv(),
+        new ServerConfig.Flags(Optional.empty(), Optional.empty(),
+            dataDirGiven ? Optional.of(data.dataDir) : Optional.empty()));
+    return new Settings(config.runtime(), config.dataDir());
+  }
 
   @Override
   public Integer call() {
-    try (Quarry quarry = Quarry.open(EngineConfig.defaults(data.dataDir));
-         ModelCatalog catalog = ModelCatalog.build(LlmConfig.NONE, name -> Optional.empty(), Clock.systemUTC())) {
+    Settings settings = settings();
+    AnswerSettings answer = settings.runtime().answer();
+    try (Quarry quarry = Quarry.open(EngineConfig.defaults(settings.dataDir()));
+         ModelCatalog catalog = ModelCatalog.build(settings.runtime().llm(),
+             name -> Optional.ofNullable(System.getenv(name)), Clock.systemUTC())) {
       List<Source> sources = collections.stream().map(name -> new Source(name, quarry.get(name))).toList();
-      AnswerPipeline pipeline = AnswerPipeline.standard(new AnswerModels(catalog, AnswerSettings.DEFAULT),
-          AnswerSettings.DEFAULT, StageObserver.NONE, AnswerObserver.NONE, Clock.systemUTC());
+      AnswerModels models = new AnswerModels(catalog, answer);
+      String chosen = model != null ? model : models.defaultModel();
+      models.resolve(chosen); // an unknown model fails before retrieval, naming the configured ones
+      AnswerPipeline pipeline = AnswerPipeline.standard(models, answer, StageObserver.NONE, AnswerObserver.NONE,
+          Clock.systemUTC());
       AnswerRequest request = new AnswerRequest(question, List.of(), sources, k,
-          FilterExpression.parseAll(filters), LlmConfig.EXTRACTIVE,
+          FilterExpression.parseAll(filters), chosen,
           maxWords == null ? OptionalInt.empty() : OptionalInt.of(maxWords), OptionalDouble.empty(),
           Clock.systemUTC().instant().plus(Duration.ofMillis(timeoutMs)));
       Answer a = pipeline.answer(request, AnswerListener.NONE);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.llm.testing.ScriptedOpenAiServer;
+import dev.quarry.llm.testing.ScriptedReply;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code quarry ask} on a data directory: the extractive answer with numbered sources. */
+/**
+ * {@code quarry ask} on a data directory: the extractive answer with numbered sources, or a model
+ * configured in {@code --config} (a scripted OpenAI-compatible upstream on loopback).
+ */
 class AskCommandTest {
 
   @TempDir Path dir;
@@ -51,5 +56,44 @@ class AskCommandTest {
     JsonNode first = json.path("citations").get(0);
     assertEquals(first.path("quote").asText(), CERTS.substring(first.path("start").asInt(), first.path("end").asInt()));
     assertEquals("extractive", json.path("model").asText());
+  }
+
+  @Test
+  void answersWithAModelOfTheConfigurationFileAndItsDataDirectory() throws Exception {
+    Path corpus = dir.resolve("docs.jsonl");
+    Files.writeString(corpus, "{\"_id\": \"certs\", \"text\": \"" + CERTS + "\"}\n");
+    Path data = dir.resolve("configured-data");
+    run("ingest", corpus.toString(), "--collection", "docs", "--json", "--data-dir", data.toString());
+    try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()) {
+      upstream.respondByDefault(ScriptedReply.text("They expire ", "after one year [1]."));
+      Path config = dir.resolve("quarry.yaml");
+      Files.writeString(config, """
+          data_dir: %s
+          llm:
+            providers:
+              - name: upstream
+                kind: openai
+                base_url: %s
+            models:
+              - name: small
+                provider: upstream
+                model: scripted-small
+                context_tokens: 8192
+            default_model: small
+          """.formatted(data, upstream.baseUrl()));
+
+      JsonNode json = new ObjectMapper().readTree(run("ask", "When do cluster certificates expire?", "--collection",
+          "docs", "--json", "--config", config.toString()));
+      assertEquals("small", json.path("model").asText(), json.toString());
+      assertEquals("They expire after one year [1].", json.path("answer").asText());
+      assertEquals("certs", json.path("citations").get(0).path("document_id").asText());
+      assertEquals("scripted-small", upstream.lastRequest().json().path("model").asText());
+      assertTrue(upstream.lastRequest().json().toString().contains(CERTS), "the passage is in the prompt");
+
+      JsonNode extractive = new ObjectMapper().readTree(run("ask", "When do cluster certificates expire?",
+          "--collection", "docs", "--json", "--config", config.toString(), "--model", "extractive"));
+      assertEquals("extractive", extractive.path("model").asText());
+      assertEquals(1, upstream.requests().size(), "--model extractive does not call the upstream");
+    }
   }
 }

@@ -163,6 +163,17 @@ public final class Quarry implements Closeable {
     return models.get(modelId).model();
   }
 
+  /**
+   * Adds a remote embedding model (an {@link Embedder} over an HTTP endpoint, such as quarry-llm's
+   * OpenAI-compatible one) under its {@code info().id()}: collections can then be created with it
+   * as their model, and its manifest records it like any model's, so an index built with another
+   * model (or another dimension) is refused the same way. Call before opening collections that use
+   * it; the id must not be an in-process model's.
+   */
+  public synchronized void addEmbeddingModel(Embedder remote) {
+    models.addRemote(remote);
+  }
+
   /** Documents from a file or directory tree, parsed by file type, under the engine's limits. */
   public DocumentSource files(Path path) {
     return files(path, Map.of());
@@ -341,7 +352,7 @@ public final class Quarry implements Closeable {
       throw e;
     }
     Embedder passages = passageVectors.<Embedder>map(v -> new CachingEmbedder(model.model(), v)).orElse(model.model());
-    Chunker chunker = Chunkers.create(index.manifest().chunker(), model.model().tokenizer());
+    Chunker chunker = Chunkers.create(index.manifest().chunker(), model.tokenizer());
     Optional<Collection.CachedResults> cached =
         results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
     Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,

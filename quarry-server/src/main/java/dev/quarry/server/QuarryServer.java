@@ -5,6 +5,7 @@ import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
+import dev.quarry.llm.config.EmbeddingModelConfig;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.cite.SentenceCiter;
@@ -186,6 +187,11 @@ public final class QuarryServer implements AutoCloseable {
       PrometheusMetrics metrics = new PrometheusMetrics(store.documents()::queue);
       engine = Quarry.open(EngineConfig.defaults(config.dataDir()).withCaches(caches),
           tracing.engineStages(metrics), metrics);
+      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
+      // remote embedding models before the ingestion worker can open a collection built with one
+      for (EmbeddingModelConfig e : config.runtime().llm().embeddingModels()) {
+        engine.addEmbeddingModel(models.embedder(e));
+      }
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
@@ -224,7 +230,6 @@ public final class QuarryServer implements AutoCloseable {
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
       new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
-      models = ModelCatalog.build(config.runtime().llm(), name -> java.util.Optional.ofNullable(System.getenv(name)), clock);
       ModelCatalog catalog = models;
       metering = new Metering(store.ledger(), clock, config.runtime().metering(), metrics,
           name -> catalog.model(name).map(m -> catalog.price(name)), catalog::tokenCounter);

@@ -36,7 +36,7 @@ public final class TestApi implements AutoCloseable {
   }
 
   private final Path dataDir;
-  private final ServerConfig config;
+  private ServerConfig config;
   private final Clock clock;
   private QuarryServer server;
   private final HttpClient client = HttpClient.newHttpClient();
@@ -74,6 +74,13 @@ public final class TestApi implements AutoCloseable {
   /** Closes the server and starts a new one on the same data directory (and a new port). */
   public void restart() {
     server.close();
+    server = QuarryServer.start(config, clock, System.err);
+  }
+
+  /** Closes the server and starts a new one on the same data directory with its configuration changed by {@code change}. */
+  public void restart(UnaryOperator<ServerConfig> change) {
+    server.close();
+    config = change.apply(config);
     server = QuarryServer.start(config, clock, System.err);
   }
 

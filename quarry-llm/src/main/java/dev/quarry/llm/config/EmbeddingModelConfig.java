@@ -14,6 +14,11 @@ import java.util.Objects;
 public record EmbeddingModelConfig(String id, String provider, String model, int dimension, int maxTokens,
     Similarity similarity, int batchSize, String queryPrefix, String documentPrefix) {
 
+  /** {@code max_tokens} when the configuration sets none. */
+  public static final int DEFAULT_MAX_TOKENS = 512;
+  /** {@code batch_size} when the configuration sets none. */
+  public static final int DEFAULT_BATCH_SIZE = 64;
+
   public EmbeddingModelConfig {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(provider, "provider");

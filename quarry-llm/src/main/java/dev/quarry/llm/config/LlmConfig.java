@@ -14,7 +14,7 @@ import java.util.Set;
  * {@link LlmConfigReader}.
  */
 public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, List<RouteConfig> routes,
-    String defaultModel, ResilienceConfig resilience) {
+    String defaultModel, ResilienceConfig resilience, List<EmbeddingModelConfig> embeddingModels) {
 
   /** The name of the extractive answerer, which needs no provider. */
   public static final String EXTRACTIVE = "extractive";
@@ -22,15 +22,22 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
   /** No providers, no models: every request is answered extractively. */
   public static final LlmConfig NONE = new LlmConfig(List.of(), List.of(), EXTRACTIVE);
 
-  /** Providers and models without routes, with the default resilience settings. */
+  /** Providers and models without routes or remote embedding models, with the default resilience settings. */
   public LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, String defaultModel) {
-    this(providers, models, List.of(), defaultModel, ResilienceConfig.DEFAULT);
+    this(providers, models, List.of(), defaultModel, ResilienceConfig.DEFAULT, List.of());
+  }
+
+  /** Providers, models and routes without remote embedding models. */
+  public LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models, List<RouteConfig> routes,
+      String defaultModel, ResilienceConfig resilience) {
+    this(providers, models, routes, defaultModel, resilience, List.of());
   }
 
   public LlmConfig {
     providers = List.copyOf(providers);
     models = List.copyOf(models);
     routes = List.copyOf(routes);
+    embeddingModels = List.copyOf(embeddingModels);
     Objects.requireNonNull(defaultModel, "defaultModel");
     Objects.requireNonNull(resilience, "resilience");
     Set<String> providerNames = new HashSet<>();
@@ -63,6 +70,16 @@ public record LlmConfig(List<ProviderConfig> providers, List<ModelConfig> models
           throw new InvalidInputException("routes." + r.name() + ".models[" + i + "]: \"" + r.models().get(i)
               + "\" is not a configured model; the models are " + modelNames.stream().sorted().toList());
         }
+      }
+    }
+    Set<String> embeddingIds = new HashSet<>();
+    for (EmbeddingModelConfig e : embeddingModels) {
+      if (!embeddingIds.add(e.id())) {
+        throw new InvalidInputException("embedding_models: the id \"" + e.id() + "\" is used twice; ids must be unique");
+      }
+      if (!providerNames.contains(e.provider())) {
+        throw new InvalidInputException("embedding_models: model \"" + e.id() + "\" names provider \"" + e.provider()
+            + "\", which is not configured; the providers are " + providerNames.stream().sorted().toList());
       }
     }
     if (!defaultModel.equals(EXTRACTIVE) && !modelNames.contains(defaultModel) && !routeNames.contains(defaultModel)) {

@@ -3,6 +3,7 @@ package dev.quarry.llm.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quarry.core.chat.ModelCapability;
+import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.error.InvalidInputException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -51,8 +52,9 @@ public final class LlmConfigReader {
         .orElse(models.isEmpty() ? LlmConfig.EXTRACTIVE : models.getFirst().name());
     ResilienceConfig resilience = s.section("resilience").map(LlmConfigReader::resilience)
         .orElse(ResilienceConfig.DEFAULT);
-    s.done("providers", "models", "routes", "default_model", "resilience");
-    return s.build(() -> new LlmConfig(providers, models, routes, defaultModel, resilience));
+    List<EmbeddingModelConfig> embeddings = s.list("embedding_models", LlmConfigReader::embeddingModel);
+    s.done("providers", "models", "routes", "default_model", "resilience", "embedding_models");
+    return s.build(() -> new LlmConfig(providers, models, routes, defaultModel, resilience, embeddings));
   }
 
   /**
@@ -150,6 +152,27 @@ public final class LlmConfigReader {
     Set<ModelCapability> capabilities = s.has("capabilities") ? capabilities(s) : ModelConfig.DEFAULT_CAPABILITIES;
     s.done("name", "provider", "model", "context_tokens", "price_per_mtok", "capabilities");
     return s.build(() -> new ModelConfig(name, provider, model, context, price, capabilities));
+  }
+
+  private static EmbeddingModelConfig embeddingModel(Section s) {
+    String id = s.required("id");
+    String provider = s.required("provider");
+    String model = s.required("model");
+    int dimension = s.integer("dimension").orElseThrow(() -> s.fail("dimension", "required, the length of the vectors"));
+    int maxTokens = s.integer("max_tokens").orElse(EmbeddingModelConfig.DEFAULT_MAX_TOKENS);
+    String similarityName = s.text("similarity").orElse("cosine");
+    Similarity similarity = switch (similarityName) {
+      case "cosine" -> Similarity.COSINE;
+      case "dot_product" -> Similarity.DOT_PRODUCT;
+      default -> throw s.fail("similarity", "expected one of cosine, dot_product, got \"" + similarityName + "\"");
+    };
+    int batch = s.integer("batch_size").orElse(EmbeddingModelConfig.DEFAULT_BATCH_SIZE);
+    String queryPrefix = s.text("query_prefix").orElse("");
+    String documentPrefix = s.text("document_prefix").orElse("");
+    s.done("id", "provider", "model", "dimension", "max_tokens", "similarity", "batch_size", "query_prefix",
+        "document_prefix");
+    return s.build(() -> new EmbeddingModelConfig(id, provider, model, dimension, maxTokens, similarity, batch,
+        queryPrefix, documentPrefix));
   }
 
   private static Set<ModelCapability> capabilities(Section s) {

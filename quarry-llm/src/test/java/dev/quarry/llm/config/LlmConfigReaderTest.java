@@ -232,4 +232,56 @@ class LlmConfigReaderTest {
         fails("llm:\n  providers: [upstream]\n"));
     assertEquals("llm.models: expected a list, got a section of keys", fails("llm:\n  models: {name: x}\n"));
   }
+
+  @Test
+  void embeddingModelsAreReadWithTheirDefaultsAndCheckedAgainstTheProviders() {
+    LlmConfig c = read("""
+        llm:
+          providers:
+            - name: emb
+              kind: openai
+              base_url: http://127.0.0.1:8001/v1
+          embedding_models:
+            - id: remote-e5
+              provider: emb
+              model: e5-small-v2
+              dimension: 384
+              query_prefix: "query: "
+              document_prefix: "passage: "
+            - id: remote-dot
+              provider: emb
+              model: other
+              dimension: 8
+              max_tokens: 128
+              similarity: dot_product
+              batch_size: 4
+        """);
+    assertEquals(List.of(
+        new EmbeddingModelConfig("remote-e5", "emb", "e5-small-v2", 384, EmbeddingModelConfig.DEFAULT_MAX_TOKENS,
+            dev.quarry.core.embed.Similarity.COSINE, EmbeddingModelConfig.DEFAULT_BATCH_SIZE, "query: ", "passage: "),
+        new EmbeddingModelConfig("remote-dot", "emb", "other", 8, 128, dev.quarry.core.embed.Similarity.DOT_PRODUCT, 4,
+            "", "")), c.embeddingModels());
+    assertEquals(LlmConfig.EXTRACTIVE, c.defaultModel());
+
+    String base = """
+        llm:
+          providers:
+            - name: emb
+              kind: openai
+              base_url: http://127.0.0.1:8001/v1
+          embedding_models:
+            - id: remote-e5
+              provider: %s
+              model: e5
+              dimension: %s
+              similarity: %s
+        """;
+    assertEquals("llm.embedding_models: model \"remote-e5\" names provider \"nope\", which is not configured; the "
+        + "providers are [emb]", fails(base.formatted("nope", "384", "cosine")));
+    assertEquals("llm.embedding_models[0].dimension: must be in 1..65536, got 0", fails(base.formatted("emb", "0", "cosine")));
+    assertEquals("llm.embedding_models[0].similarity: expected one of cosine, dot_product, got \"l2\"",
+        fails(base.formatted("emb", "384", "l2")));
+    assertTrue(fails(base.replace("      dimension: %s\n", "").formatted("emb", "cosine"))
+        .startsWith("llm.embedding_models[0].dimension: required"));
+  }
 }

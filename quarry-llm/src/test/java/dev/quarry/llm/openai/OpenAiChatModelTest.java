@@ -139,4 +139,21 @@ class OpenAiChatModelTest extends ChatProviderContract {
     assertEquals("function", named.path("type").asText());
     assertEquals("search", named.path("function").path("name").asText());
   }
+
+  @Test
+  void theServerRecordsWhenEachStreamedResponseWasReceivedAndItsFirstTokenSent() throws InterruptedException {
+    server.enqueue(ScriptedReply.text("a", "b", "c").withFirstTokenAfter(java.time.Duration.ofMillis(120))
+        .withTokensPerSecond(50));
+    List<String> deltas = new java.util.ArrayList<>();
+    long before = System.nanoTime();
+    model().generate(ask("Stream it"), deltas::add);
+    long after = System.nanoTime();
+    ScriptedServer.Served served = server.awaitServed(1, java.time.Duration.ofSeconds(5)).getLast();
+    assertEquals("/v1/chat/completions", served.request().path());
+    assertTrue(before <= served.receivedNanos() && served.doneNanos() <= after, "times on this JVM's clock");
+    long firstTokenMs = (served.firstTokenNanos() - served.receivedNanos()) / 1_000_000;
+    assertTrue(firstTokenMs >= 120, "first token " + firstTokenMs + " ms after the request");
+    assertTrue(served.doneNanos() - served.firstTokenNanos() >= 2 * 20_000_000L, "two more tokens at 50/s");
+    assertEquals(List.of("a", "b", "c"), deltas.stream().filter(d -> !d.isEmpty()).toList());
+  }
 }

@@ -47,12 +47,20 @@ public abstract class ScriptedServer implements AutoCloseable {
   /** A response the client walked away from: when it was noticed, on which path, after how many tokens. */
   public record Abandoned(long nanoTime, String path, int tokensSent) {}
 
+  /**
+   * When a response was served, in {@link System#nanoTime()} of this JVM: the request read whole,
+   * its first token flushed (0 when none was), its last byte flushed. A benchmark driving Quarry
+   * from the same JVM subtracts these from what its client saw to get the time Quarry added.
+   */
+  public record Served(RecordedRequest request, long receivedNanos, long firstTokenNanos, long doneNanos) {}
+
   private final ServerSocket server;
   private final Thread acceptor;
   private final ConcurrentLinkedQueue<ScriptedReply> script = new ConcurrentLinkedQueue<>();
   private volatile Function<RecordedRequest, ScriptedReply> responder = request -> ScriptedReply.text("ok");
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Abandoned> abandoned = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<Served> served = new ConcurrentLinkedQueue<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
 
@@ -113,6 +121,24 @@ public abstract class ScriptedServer implements AutoCloseable {
     return connections.get();
   }
 
+  /**
+   * The responses served whole so far, with their times ({@link Served}). A response is recorded
+   * just after its last byte is flushed, so a client that has read it may look before it is here:
+   * {@link #awaitServed} waits for it.
+   */
+  public List<Served> served() {
+    return List.copyOf(served);
+  }
+
+  /** The responses served whole, once there are at least {@code count} of them (or after {@code timeout}). */
+  public List<Served> awaitServed(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (served.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return served();
+  }
+
   /** Waits for the next response a client walked away from. */
   public Optional<Abandoned> awaitAbandoned(Duration timeout) throws InterruptedException {
     return Optional.ofNullable(abandoned.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -161,6 +187,7 @@ public abstract class ScriptedServer implements AutoCloseable {
         ScriptedReply reply = Optional.ofNullable(script.poll()).orElseGet(() -> responder.apply(received));
         try {
           respond(request.get(), reply, exchange);
+          served.add(new Served(request.get(), exchange.receivedNanos, exchange.firstTokenNanos, System.nanoTime()));
         } catch (ClientGone e) {
           abandoned.add(new Abandoned(e.nanoTime, request.get().path(), exchange.tokensSent));
           return;
@@ -200,6 +227,8 @@ public abstract class ScriptedServer implements AutoCloseable {
     private final OutputStream out;
     private boolean closed;
     int tokensSent;
+    long receivedNanos;
+    long firstTokenNanos;
 
     Exchange(Socket socket) throws IOException {
       this.socket = socket;
@@ -210,6 +239,7 @@ public abstract class ScriptedServer implements AutoCloseable {
     Optional<RecordedRequest> readRequest() throws IOException {
       socket.setSoTimeout(0);
       tokensSent = 0;
+      firstTokenNanos = 0;
       String requestLine = line();
       if (requestLine == null) {
         return Optional.empty();
@@ -230,6 +260,7 @@ public abstract class ScriptedServer implements AutoCloseable {
       if (body.length < length) {
         return Optional.empty();
       }
+      receivedNanos = System.nanoTime();
       return Optional.of(new RecordedRequest(parts[0], parts[1], headers, new String(body, StandardCharsets.UTF_8)));
     }
 
@@ -301,8 +332,11 @@ public abstract class ScriptedServer implements AutoCloseable {
       flush();
     }
 
-    /** Counts a token sent, for {@link Abandoned#tokensSent()}. */
+    /** Counts a token sent, for {@link Abandoned#tokensSent()}; the first one's time is {@link Served#firstTokenNanos()}. */
     public void tokenSent() {
+      if (tokensSent == 0) {
+        firstTokenNanos = System.nanoTime();
+      }
       tokensSent++;
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Quarry's own answerer, for when no language model is configured ({@code "model": "extractive"}):
@@ -30,13 +31,15 @@ import java.util.Set;
  *       question under the passage's collection's embedding model (the question as a query, the
  *       sentence as a passage) plus {@value #LEXICAL_WEIGHT} times the share of the question's
  *       content words the sentence holds.
- *   <li>Selection: best score first; a sentence whose embedding is more than {@value #REDUNDANT}
+ *   <li>Selection: the best sentence of the best-ranked passage (retrieval's top hit) first, so the
+ *       answer's first citation is that passage; then best score first; a sentence whose embedding is more than {@value #REDUNDANT}
  *       similar to one already chosen, or whose content words overlap one's by {@value
  *       #REDUNDANT_TERMS} (Jaccard), is skipped as redundant; stop at the length budget
  *       ({@code max_tokens} words when the caller sets it, else the configured default), always
  *       keeping the best sentence.
  *   <li>Order: by passage rank, then by position in the passage, so sentences of one passage read
- *       as they were written.
+ *       as they were written. A sentence's own bracketed numbers (a paper's references, {@code [2]})
+ *       are dropped: they would read as markers citing other passages.
  * </ol>
  *
  * Tokens are words ({@link TokenCount#WORDS}); the answer costs nothing.
@@ -48,6 +51,8 @@ public final class ExtractiveAnswerer implements Generator {
   public static final String NO_ANSWER = "The searched collections hold nothing that answers this question.";
 
   static final int MIN_WORDS = 3;
+  /** A bracketed list of numbers in a passage's own text, with the space before it. */
+  private static final Pattern OWN_MARKER = Pattern.compile("\\s*\\[\\d{1,4}(?:\\s*[,\u2013-]\\s*\\d{1,4})*\\]");
   static final int CANDIDATES = 24;
   static final double SIMILARITY_WEIGHT = 0.7;
   static final double LEXICAL_WEIGHT = 0.3;
@@ -95,13 +100,21 @@ public final class ExtractiveAnswerer implements Generator {
       stream.onDelta(NO_ANSWER);
     }
     for (Candidate c : chosen) {
-      String piece = (text.isEmpty() ? "" : " ") + c.text + " [" + c.passage.number() + "]";
+      String piece = (text.isEmpty() ? "" : " ") + withoutMarkers(c.text) + " [" + c.passage.number() + "]";
       text.append(piece);
       stream.onDelta(piece);
     }
     String answer = text.toString();
     return new Generation(answer, FinishReason.STOP, new TokenUsage(input, TokenCount.WORDS.count(answer), 0, true),
         NAME, Optional.empty());
+  }
+
+  /**
+   * The sentence without what would read as a citation marker ({@code [2]}, {@code [1, 3]}: a paper's
+   * own reference numbers), which would otherwise cite the context's passage of that number.
+   */
+  static String withoutMarkers(String sentence) {
+    return OWN_MARKER.matcher(sentence).replaceAll("");
   }
 
   private List<Candidate> select(GenerationInput in) {
@@ -117,9 +130,15 @@ public final class ExtractiveAnswerer implements Generator {
         }
       }
     }
+    int best = all.stream().mapToInt(c -> c.passage.number()).min().orElse(0);
     if (all.size() > CANDIDATES) {
       all.sort(Comparator.comparingDouble((Candidate c) -> -c.lexical).thenComparingInt(c -> c.passage.number()));
-      all = new ArrayList<>(all.subList(0, CANDIDATES));
+      List<Candidate> kept = new ArrayList<>(all.subList(0, CANDIDATES));
+      if (kept.stream().noneMatch(c -> c.passage.number() == best)) {
+        // the best-ranked passage keeps its lexically best sentence among the candidates
+        kept.set(CANDIDATES - 1, all.stream().filter(c -> c.passage.number() == best).findFirst().orElseThrow());
+      }
+      all = kept;
     }
     score(in, all);
     all.sort(Comparator.comparingDouble((Candidate c) -> -c.score)
@@ -127,8 +146,15 @@ public final class ExtractiveAnswerer implements Generator {
     int budget = in.maxTokens().orElse(defaultWords);
     List<Candidate> chosen = new ArrayList<>();
     int words = 0;
+    // the answer opens with the best sentence of the best-ranked passage, so its first citation is
+    // retrieval's top hit; the other sentences follow by score
+    Candidate opening = all.stream().filter(c -> c.passage.number() == best).findFirst().orElse(null);
+    if (opening != null) {
+      chosen.add(opening);
+      words += opening.words;
+    }
     for (Candidate c : all) {
-      if (!chosen.isEmpty() && (words + c.words > budget || redundant(c, chosen))) {
+      if (c == opening || (!chosen.isEmpty() && (words + c.words > budget || redundant(c, chosen)))) {
         continue;
       }
       chosen.add(c);

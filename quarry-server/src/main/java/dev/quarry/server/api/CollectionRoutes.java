@@ -98,7 +98,8 @@ public final class CollectionRoutes {
     router.route("PUT", "/v1/collections/{collection}", ingest,
         ApiDoc.op("putCollection", "Create a collection, or open an existing one")
             .describe("Settings are fixed at creation. Without a body the defaults apply; settings given for an existing "
-                + "collection must match how it was built.")
+                + "collection must match how it was built. `model` is an in-process model's id or the `id` of a "
+                + "remote model in the configuration's `llm.embedding_models`.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(PutCollection.class)
             .responds(200, "The collection existed: " + VIEW)
