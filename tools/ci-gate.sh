@@ -8,7 +8,8 @@
 # (unchanged documents are a hash lookup) and only searches, 900 queries in about a minute. A change
 # of model or chunker makes a new collection there, embedded once.
 #
-# QUARRY_DATASETS: where BEIR datasets are (default ../shared/datasets beside the checkout).
+# QUARRY_DATASETS: where BEIR datasets are (default ../shared/datasets beside the checkout, else
+# /work/shared/datasets).
 # QUARRY_GATE=off skips the gate (say so in the CI log); a missing dataset fails it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,9 @@ if [ "${QUARRY_GATE:-on}" = "off" ]; then
   exit 0
 fi
 DATASETS="${QUARRY_DATASETS:-$ROOT/../shared/datasets}"
+if [ -z "${QUARRY_DATASETS:-}" ] && [ ! -d "$DATASETS" ] && [ -d /work/shared/datasets ]; then
+  DATASETS=/work/shared/datasets # a checkout elsewhere (a CI clone in /tmp) on this workplace's machines
+fi
 CACHE="${QUARRY_GATE_CACHE:-$HOME/.cache/quarry/gate}"
 if [ ! -f "$DATASETS/scifact/queries.jsonl" ]; then
   echo "quarry gate: no SciFact at $DATASETS/scifact; set QUARRY_DATASETS (or QUARRY_GATE=off to skip)" >&2

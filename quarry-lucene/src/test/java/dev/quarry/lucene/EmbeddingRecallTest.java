@@ -76,13 +76,30 @@ class EmbeddingRecallTest {
   static final double MEASURED_AT_100 = 0.9511;
   static final double MARGIN = 0.01;
 
-  private static final Path SCIFACT = Path.of(System.getProperty("quarry.shared", "../../shared"), "datasets", "scifact");
+  private static final Path SCIFACT = scifact();
   private static final Path CACHE = Path.of("target", "recall-embeddings");
 
   @TempDir static Path dir;
 
   private static LuceneChunkIndex index;
   private static float[][] queries;
+
+  /**
+   * SciFact under {@code -Dquarry.shared}, else beside the checkout ({@code ../shared}), else at this
+   * workplace's {@code /work/shared}: a checkout elsewhere (a CI clone in /tmp) still finds it.
+   */
+  private static Path scifact() {
+    String shared = System.getProperty("quarry.shared");
+    List<Path> candidates = shared != null ? List.of(Path.of(shared))
+        : List.of(Path.of("../../shared"), Path.of("/work/shared"));
+    for (Path c : candidates) {
+      Path p = c.resolve("datasets").resolve("scifact");
+      if (Files.isRegularFile(p.resolve("corpus.jsonl"))) {
+        return p;
+      }
+    }
+    return candidates.getFirst().resolve("datasets").resolve("scifact");
+  }
 
   @BeforeAll
   static void build() throws IOException {
