@@ -59,12 +59,13 @@ public final class ExtractiveAnswerer implements Generator {
   /** A bracketed list of numbers in a passage's own text, with the space before it. */
   private static final Pattern OWN_MARKER = Pattern.compile("\\s*\\[\\d{1,4}(?:\\s*[,\u2013-]\\s*\\d{1,4})*\\]");
   /**
-   * Sentences embedded per answer at most. Was 24: that cost about 190 CPU-ms per SciFact question
-   * (docs/benchmarks.md, chat-extractive); 8 keeps one per passage at the default k plus the best others.
+   * Sentences embedded per answer at most. Was 24: about 187 CPU-ms per SciFact question; 6 (with
+   * {@link #EMBED_WORDS}) about 88, the first citation as often relevant (docs/benchmarks.md,
+   * chat-extractive). With 5 passages: one of each and the best other.
    */
-  static final int CANDIDATES = 8;
+  static final int CANDIDATES = 6;
   /** Words of a sentence given to the embedding model; a longer one is judged by its start. */
-  static final int EMBED_WORDS = 48;
+  static final int EMBED_WORDS = 32;
   static final double SIMILARITY_WEIGHT = 0.7;
   static final double LEXICAL_WEIGHT = 0.3;
   static final double REDUNDANT = 0.92;
