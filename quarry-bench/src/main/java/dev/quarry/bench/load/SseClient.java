@@ -57,6 +57,7 @@ final class SseClient {
       }
       int code = Integer.parseInt(status.substring(9, 12));
       boolean chunked = false;
+      boolean eventStream = false;
       int length = -1;
       for (String h = line(in); !h.isEmpty(); h = line(in)) {
         String lower = h.toLowerCase(Locale.ROOT);
@@ -64,14 +65,36 @@ final class SseClient {
           chunked = true;
         } else if (lower.startsWith("content-length:")) {
           length = Integer.parseInt(lower.substring("content-length:".length()).trim());
+        } else if (lower.startsWith("content-type:") && lower.contains("text/event-stream")) {
+          eventStream = true;
         }
+      }
+      List<Event> events = new ArrayList<>();
+      StringBuilder pending = new StringBuilder();
+      if (!chunked && eventStream && length < 0) {
+        // a stream on a connection the server closes at its end (Jetty does this for a request
+        // that asked for Connection: close): events as their bytes arrive, until end of stream
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          long at = System.nanoTime();
+          bytes.write(buffer, 0, n);
+          int complete = lastCompleteChar(bytes.toByteArray());
+          byte[] all = bytes.toByteArray();
+          pending.append(new String(all, 0, complete, StandardCharsets.UTF_8));
+          bytes.reset();
+          bytes.write(all, complete, all.length - complete);
+          for (int end = pending.indexOf("\n\n"); end >= 0; end = pending.indexOf("\n\n")) {
+            events.add(parse(pending.substring(0, end), at));
+            pending.delete(0, end + 2);
+          }
+        }
+        return new Streamed(code, sent, events, "");
       }
       if (!chunked) {
         byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
         return new Streamed(code, sent, List.of(), new String(body, StandardCharsets.UTF_8));
       }
-      List<Event> events = new ArrayList<>();
-      StringBuilder pending = new StringBuilder();
       while (true) {
         String size = line(in);
         int n = Integer.parseInt(size.trim(), 16);
@@ -93,6 +116,22 @@ final class SseClient {
       }
       return new Streamed(code, sent, events, "");
     }
+  }
+
+  /** How many of {@code bytes} form whole UTF-8 characters (a read may end inside one). */
+  private static int lastCompleteChar(byte[] bytes) {
+    int i = bytes.length;
+    int back = 0;
+    while (i > 0 && back < 4 && (bytes[i - 1] & 0xC0) == 0x80) {
+      i--;
+      back++;
+    }
+    if (i == 0) {
+      return bytes.length;
+    }
+    int lead = bytes[i - 1] & 0xFF;
+    int need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return need == back + 1 ? bytes.length : i - 1;
   }
 
   private static Event parse(String block, long at) throws IOException {

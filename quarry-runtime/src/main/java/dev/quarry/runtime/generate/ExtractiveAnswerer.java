@@ -13,10 +13,12 @@ import dev.quarry.runtime.text.Terms;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -24,12 +26,15 @@ import java.util.regex.Pattern;
  * it answers with sentences of the passages themselves, each followed by its passage's marker.
  *
  * <ol>
- *   <li>Candidates: the passages' sentences of at least {@value #MIN_WORDS} words; when there are
- *       more than {@value #CANDIDATES}, those sharing most words with the question (then from the
- *       best-ranked passages) are kept, so an answer embeds a bounded number of sentences.
+ *   <li>Candidates: the passages' sentences of at least {@value #MIN_WORDS} words. When there are
+ *       more than {@value #CANDIDATES}, a lexical pre-selection keeps {@value #CANDIDATES}: first
+ *       the sentence of each passage (in rank order) sharing most content words with the question,
+ *       then the others sharing most (ties: better-ranked passage, earlier sentence). Embedding is
+ *       nearly all of the answerer's cost, so this bounds it; every passage keeps a candidate.
  *   <li>Score: {@value #SIMILARITY_WEIGHT} times the cosine similarity of the sentence and the
  *       question under the passage's collection's embedding model (the question as a query, the
- *       sentence as a passage) plus {@value #LEXICAL_WEIGHT} times the share of the question's
+ *       sentence, cut to its first {@value #EMBED_WORDS} words, as a passage; all candidates of a
+ *       collection in one call) plus {@value #LEXICAL_WEIGHT} times the share of the question's
  *       content words the sentence holds.
  *   <li>Selection: the best sentence of the best-ranked passage (retrieval's top hit) first, so the
  *       answer's first citation is that passage; then best score first; a sentence whose embedding is more than {@value #REDUNDANT}
@@ -53,7 +58,14 @@ public final class ExtractiveAnswerer implements Generator {
   static final int MIN_WORDS = 3;
   /** A bracketed list of numbers in a passage's own text, with the space before it. */
   private static final Pattern OWN_MARKER = Pattern.compile("\\s*\\[\\d{1,4}(?:\\s*[,\u2013-]\\s*\\d{1,4})*\\]");
-  static final int CANDIDATES = 24;
+  /**
+   * Sentences embedded per answer at most. Was 24: about 187 CPU-ms per SciFact question; 6 (with
+   * {@link #EMBED_WORDS}) about 88, the first citation as often relevant (docs/benchmarks.md,
+   * chat-extractive). With 5 passages: one of each and the best other.
+   */
+  static final int CANDIDATES = 6;
+  /** Words of a sentence given to the embedding model; a longer one is judged by its start. */
+  static final int EMBED_WORDS = 32;
   static final double SIMILARITY_WEIGHT = 0.7;
   static final double LEXICAL_WEIGHT = 0.3;
   static final double REDUNDANT = 0.92;
@@ -131,15 +143,7 @@ public final class ExtractiveAnswerer implements Generator {
       }
     }
     int best = all.stream().mapToInt(c -> c.passage.number()).min().orElse(0);
-    if (all.size() > CANDIDATES) {
-      all.sort(Comparator.comparingDouble((Candidate c) -> -c.lexical).thenComparingInt(c -> c.passage.number()));
-      List<Candidate> kept = new ArrayList<>(all.subList(0, CANDIDATES));
-      if (kept.stream().noneMatch(c -> c.passage.number() == best)) {
-        // the best-ranked passage keeps its lexically best sentence among the candidates
-        kept.set(CANDIDATES - 1, all.stream().filter(c -> c.passage.number() == best).findFirst().orElseThrow());
-      }
-      all = kept;
-    }
+    all = preselect(all, CANDIDATES);
     score(in, all);
     all.sort(Comparator.comparingDouble((Candidate c) -> -c.score)
         .thenComparingInt(c -> c.passage.number()).thenComparingInt(c -> c.span.start()));
@@ -164,6 +168,51 @@ public final class ExtractiveAnswerer implements Generator {
     return chosen;
   }
 
+  /**
+   * At most {@code limit} candidates: each passage's lexically best sentence (passages in rank
+   * order), then the lexically best of the rest; ties go to the better-ranked passage, then the
+   * earlier sentence. The best-ranked passage thus always keeps a candidate (the answer opens with it).
+   */
+  private static List<Candidate> preselect(List<Candidate> all, int limit) {
+    if (all.size() <= limit) {
+      return all;
+    }
+    List<Candidate> byLexical = new ArrayList<>(all);
+    byLexical.sort(Comparator.comparingDouble((Candidate c) -> -c.lexical)
+        .thenComparingInt(c -> c.passage.number()).thenComparingInt(c -> c.span.start()));
+    Map<Integer, Candidate> firstOfPassage = new TreeMap<>();
+    for (Candidate c : byLexical) {
+      firstOfPassage.putIfAbsent(c.passage.number(), c);
+    }
+    Set<Candidate> kept = new LinkedHashSet<>();
+    for (Candidate c : firstOfPassage.values()) {
+      if (kept.size() < limit) {
+        kept.add(c);
+      }
+    }
+    for (Candidate c : byLexical) {
+      if (kept.size() >= limit) {
+        break;
+      }
+      kept.add(c);
+    }
+    return new ArrayList<>(kept);
+  }
+
+  /** The start of a sentence the embedding model is given: its first {@value #EMBED_WORDS} words. */
+  static String embedded(String sentence) {
+    int words = 0;
+    boolean inWord = false;
+    for (int i = 0; i < sentence.length(); i++) {
+      boolean letter = !Character.isWhitespace(sentence.charAt(i));
+      if (letter && !inWord && ++words > EMBED_WORDS) {
+        return sentence.substring(0, i).stripTrailing();
+      }
+      inWord = letter;
+    }
+    return sentence;
+  }
+
   /** Similarity under each collection's model; lexical overlap alone where no embedder is known. */
   private static void score(GenerationInput in, List<Candidate> candidates) {
     Map<String, List<Candidate>> byCollection = new LinkedHashMap<>();
@@ -178,7 +227,7 @@ public final class ExtractiveAnswerer implements Generator {
         continue;
       }
       float[] q = embedder.embed(List.of(in.question()), InputKind.QUERY)[0];
-      float[][] vectors = embedder.embed(group.stream().map(c -> c.text).toList(), InputKind.DOCUMENT);
+      float[][] vectors = embedder.embed(group.stream().map(c -> embedded(c.text)).toList(), InputKind.DOCUMENT);
       for (int i = 0; i < group.size(); i++) {
         Candidate c = group.get(i);
         c.vector = vectors[i];

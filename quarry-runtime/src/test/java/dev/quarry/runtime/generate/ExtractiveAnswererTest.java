@@ -1,10 +1,15 @@
 package dev.quarry.runtime.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.document.Metadata;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
+import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.index.StoredChunk;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.assemble.Passage;
@@ -14,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The extractive answerer on a given context (lexical scores: no embedder is named). */
@@ -62,5 +70,83 @@ class ExtractiveAnswererTest {
     assertTrue(text.startsWith("Neglected diseases such as leprosy and trachoma were reduced. [1] Guinea worm fell. [1]"),
         text);
     assertEquals("leprosy fell.", ExtractiveAnswerer.withoutMarkers("leprosy [12] fell [1\u20133]."));
+  }
+
+  /** Vectors from the texts' words (hashed into 64 dimensions); records what it was asked to embed. */
+  private static final class RecordingEmbedder implements Embedder {
+    final List<List<String>> documentCalls = new ArrayList<>();
+
+    @Override
+    public EmbeddingModelInfo info() {
+      return new EmbeddingModelInfo("words", 64, 512, Similarity.COSINE, "", "");
+    }
+
+    @Override
+    public float[][] embed(List<String> texts, InputKind kind) {
+      if (kind == InputKind.DOCUMENT) {
+        documentCalls.add(List.copyOf(texts));
+      }
+      float[][] out = new float[texts.size()][64];
+      for (int i = 0; i < texts.size(); i++) {
+        for (String w : texts.get(i).toLowerCase(java.util.Locale.ROOT).split("\\W+")) {
+          out[i][Math.floorMod(w.hashCode(), 64)] += 1;
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String answer(RecordingEmbedder embedder, String question, Passage... passages) {
+    GenerationInput in = new GenerationInput(question, new Context(List.of(passages), 0, 0, 0), List.of(),
+        OptionalInt.of(400), OptionalDouble.empty(), Instant.now().plusSeconds(10), Map.of("docs", embedder));
+    return new ExtractiveAnswerer(120).generate(in, delta -> { }).text();
+  }
+
+  @Test
+  void aBoundedLexicalPreSelectionIsEmbeddedInOneCallAndEveryPassageKeepsItsBestSentence() {
+    // 4 passages of 4 sentences (16 candidates): each passage's sentence "k" shares k of the
+    // question's words; passage 4's best shares one word only, yet it keeps a candidate
+    String question = "Do alpha beta gamma delta epsilon markers predict relapse?";
+    String[] words = {"alpha", "beta", "gamma", "delta"};
+    Passage[] passages = new Passage[4];
+    for (int p = 1; p <= 4; p++) {
+      StringBuilder text = new StringBuilder();
+      for (int k = 0; k < 4; k++) {
+        int shared = p == 4 ? Math.min(k, 1) : k;
+        String topic = IntStream.range(0, shared).mapToObj(i -> words[i]).collect(Collectors.joining(" "));
+        text.append("Passage").append(p).append(" sentence").append(k).append(" reports ").append(topic)
+            .append(k == 0 ? "nothing relevant here" : " findings").append(". ");
+      }
+      passages[p - 1] = passage(p, "doc" + p, text.toString().strip());
+    }
+    RecordingEmbedder embedder = new RecordingEmbedder();
+    answer(embedder, question, passages);
+    assertEquals(1, embedder.documentCalls.size(), "all candidates in one embedding call");
+    List<String> embedded = embedder.documentCalls.get(0);
+    assertEquals(6, ExtractiveAnswerer.CANDIDATES, "the expectations below are for 6 candidates");
+    assertEquals(ExtractiveAnswerer.CANDIDATES, embedded.size(), embedded.toString());
+    for (int p = 1; p <= 3; p++) {
+      String best = "Passage" + p + " sentence3";
+      assertTrue(embedded.stream().anyMatch(t -> t.startsWith(best)), best + " in " + embedded);
+    }
+    assertTrue(embedded.stream().anyMatch(t -> t.startsWith("Passage4 sentence1")), embedded.toString());
+    // the two places left go to the lexically best of the rest: the sentences sharing 2 words of
+    // the best-ranked passages
+    Set<String> rest = embedded.stream().filter(t -> t.contains("sentence2")).map(t -> t.substring(0, 8))
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("Passage1", "Passage2"), rest, embedded.toString());
+    assertFalse(embedded.stream().anyMatch(t -> t.contains("sentence0")), embedded.toString());
+  }
+
+  @Test
+  void aLongSentenceIsEmbeddedByItsStartButQuotedWhole() {
+    String tail = IntStream.range(0, 60).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+    String sentence = "Relapse markers were measured in this cohort " + tail + ".";
+    RecordingEmbedder embedder = new RecordingEmbedder();
+    String text = answer(embedder, "Which relapse markers were measured?", passage(1, "long", sentence));
+    String embedded = embedder.documentCalls.get(0).get(0);
+    assertEquals(ExtractiveAnswerer.EMBED_WORDS, embedded.split(" ").length, embedded);
+    assertTrue(sentence.startsWith(embedded), embedded);
+    assertEquals(sentence + " [1]", text);
   }
 }
