@@ -55,6 +55,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * {@code POST /v1/chat}: a grounded answer with citations from collections of the caller's tenant.
@@ -234,7 +235,7 @@ public final class ChatRoutes {
       throw ApiException.invalidAt("/tools", "tools must name 1.." + MAX_TOOLS + " tools");
     }
     AnswerModel model = pipeline.models().resolve(modelName);
-    if (model.chat().isEmpty() || !model.info().capabilities().contains(ModelCapability.TOOLS)) {
+    if (model.chat().isEmpty() || !model.info().lacking(Set.of(ModelCapability.TOOLS)).isEmpty()) {
       throw ApiException.invalidAt(b.model() == null ? "/tools" : "/model", "the model " + modelName
           + " cannot call tools: configure a model with the tools capability and name it in model");
     }

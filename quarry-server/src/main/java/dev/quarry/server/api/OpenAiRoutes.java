@@ -70,6 +70,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -273,7 +274,7 @@ public final class OpenAiRoutes {
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
     }
     AnswerModel m = chatModel(model);
-    if (!declared.isEmpty() && !m.info().capabilities().contains(ModelCapability.TOOLS)) {
+    if (!declared.isEmpty() && !m.info().lacking(Set.of(ModelCapability.TOOLS)).isEmpty()) {
       throw ApiException.invalidAt("/tools", "the model " + model + " is not configured with the tools capability");
     }
     ChatRequest request = new ChatRequest(messages, maxTokens, temperature, declared, Optional.empty(), deadline,
@@ -603,7 +604,7 @@ public final class OpenAiRoutes {
     } else {
       m = chatModel(model);
     }
-    if (m.chat().isEmpty() || !m.info().capabilities().contains(ModelCapability.TOOLS)) {
+    if (m.chat().isEmpty() || !m.info().lacking(Set.of(ModelCapability.TOOLS)).isEmpty()) {
       throw ApiException.invalidAt("/quarry_tools", "the model " + m.name() + " cannot call tools: configure a model "
           + "with the tools capability");
     }
