@@ -62,7 +62,8 @@ final class RerankWarmup {
     String collection = "beir-" + dev.quarry.eval.dataset.BeirDataset.open(dataset).name().toLowerCase(java.util.Locale.ROOT);
     try (Quarry quarry = Quarry.open(EngineConfig.defaults(dataDir))) {
       // the collection's re-ranker: its vectors go to the collection's cache for that model
-      Reranker reranker = quarry.get(collection).rerankers().find(model).orElseThrow();
+      // (created empty when absent, so the cache can be warmed while the index is built elsewhere)
+      Reranker reranker = quarry.openOrCreate(collection, java.util.Optional.empty()).rerankers().find(model).orElseThrow();
       long start = System.nanoTime();
       for (int from = 0; from < all.size(); from += 256) {
         RerankOutcome o = reranker.score("warm-up", all.subList(from, Math.min(all.size(), from + 256)));
