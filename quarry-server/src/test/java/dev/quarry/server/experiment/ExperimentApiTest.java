@@ -347,6 +347,18 @@ class ExperimentApiTest {
     assertField(api.json("POST", "/v1/collections/bad/search", key, "{\"query\":\"q\",\"user\":\" \"}"), "/user");
   }
 
+  @Test
+  void droppingACollectionStopsItsExperiment() throws Exception {
+    collection("dropped");
+    String id = api.json("POST", "/v1/experiments", key, "{\"name\":\"d\",\"collection\":\"dropped\",\"arms\":"
+        + ARMS + "}").body().get("id").asText();
+    assertEquals(200, api.json("DELETE", "/v1/collections/dropped", key, null).status());
+    assertEquals("stopped", api.json("GET", "/v1/experiments/" + id, key, null).body().get("state").asText());
+    assertEquals(201, api.json("PUT", "/v1/collections/dropped", key, "{}").status());
+    assertFalse(search("dropped", "{\"query\":\"q\",\"user\":\"u\"}").body().has("experiment"),
+        "the collection made again has no experiment");
+  }
+
   private static void assertField(Reply r, String pointer) {
     assertEquals(400, r.status(), r.body().toString());
     assertTrue(r.body().toString().contains(pointer), "names " + pointer + ": " + r.body());
