@@ -53,6 +53,14 @@ public final class Bench {
       RerankWarmup.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args[0].equals("cross-encoder")) {
+      CrossEncoderBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args[0].equals("rerank-study")) {
+      RerankStudy.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args[0].equals("fusion-study")) {
       FusionStudy.run(Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -16,8 +16,10 @@ import java.util.List;
 /**
  * {@code ./quarry bench rerank-warmup --dataset DIR --data-dir DIR --model ID}: passes every
  * document of a BEIR corpus (title, blank line, text: what a re-ranker reads of a one-chunk
- * document) through the engine's re-ranker for an embedding model, so its passage vectors are in
- * the data directory's persistent cache before an evaluation re-ranks with it. Used to prepare
+ * document) through the re-ranker for an embedding model of the collection {@code beir-<dataset>}
+ * (built by {@code quarry eval}), so their vectors are in the collection's persistent cache for that
+ * model before an evaluation re-ranks with it (the chunks of a document cut in several are embedded
+ * when first re-ranked). Used to prepare
  * re-ranking experiments without paying the model cost inside timed runs.
  */
 final class RerankWarmup {
@@ -57,8 +59,11 @@ final class RerankWarmup {
         all.add(new RerankCandidate(id + "#0", id, RerankCandidate.textOf(title, text)));
       }
     }
+    String collection = "beir-" + dev.quarry.eval.dataset.BeirDataset.open(dataset).name().toLowerCase(java.util.Locale.ROOT);
     try (Quarry quarry = Quarry.open(EngineConfig.defaults(dataDir))) {
-      Reranker reranker = quarry.rerankers().find(model).orElseThrow();
+      // the collection's re-ranker: its vectors go to the collection's cache for that model
+      // (created empty when absent, so the cache can be warmed while the index is built elsewhere)
+      Reranker reranker = quarry.openOrCreate(collection, java.util.Optional.empty()).rerankers().find(model).orElseThrow();
       long start = System.nanoTime();
       for (int from = 0; from < all.size(); from += 256) {
         RerankOutcome o = reranker.score("warm-up", all.subList(from, Math.min(all.size(), from + 256)));

@@ -85,9 +85,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Re-rank each mode's best candidates with this re-ranker (an embedding model id, e.g. e5-small-v2-q).")
   String rerank;
 
-  @Option(names = "--rerank-depth", paramLabel = "N", defaultValue = "" + DEFAULT_RERANK_DEPTH,
-      description = "Candidates the re-ranker re-scores (default ${DEFAULT-VALUE}).")
-  int rerankDepth;
+  @Option(names = "--rerank-depth", split = ",", paramLabel = "N",
+      description = "Candidates the re-ranker re-scores; a comma-separated list evaluates each (default "
+          + DEFAULT_RERANK_DEPTH + ").")
+  List<Integer> rerankDepths = new ArrayList<>();
 
   @Option(names = "--rerank-weight", split = ",", paramLabel = "W",
       description = "Re-ranker's share of the blended score, 0..1; a comma-separated list evaluates each (default "
@@ -193,13 +194,20 @@ final class EvalCommand implements Callable<Integer> {
     return out;
   }
 
-  /** No re-ranking, or one variant per re-rank weight. */
+  /** No re-ranking, or one variant per re-rank depth and weight. */
   private List<Optional<Rerank>> rerankVariants() {
     if (rerank == null) {
       return List.of(Optional.empty());
     }
     List<Double> weights = rerankWeights.isEmpty() ? List.of(DEFAULT_RERANK_WEIGHT) : rerankWeights;
-    return weights.stream().map(w -> Optional.of(new Rerank(rerank, rerankDepth, w))).toList();
+    List<Integer> depths = rerankDepths.isEmpty() ? List.of(DEFAULT_RERANK_DEPTH) : rerankDepths;
+    List<Optional<Rerank>> out = new ArrayList<>();
+    for (int d : depths) {
+      for (double w : weights) {
+        out.add(Optional.of(new Rerank(rerank, d, w)));
+      }
+    }
+    return out;
   }
 
   private List<SearchMode> selected() {

@@ -7,7 +7,6 @@ import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.observe.StageObserver;
-import dev.quarry.core.search.Rerankers;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.collection.CollectionName;
@@ -42,10 +41,11 @@ public final class Collection {
   private final Searcher searcher;
   private final Optional<CachedResults> results;
   private final Optional<EmbeddingCache> passageVectors;
+  private final CollectionRerankers rerankers;
 
   Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest,
       StageObserver stages, Optional<CachedResults> results, Optional<EmbeddingCache> passageVectors,
-      Rerankers rerankers) {
+      CollectionRerankers rerankers) {
     this.name = name;
     this.index = index;
     this.chunker = chunker;
@@ -55,6 +55,7 @@ public final class Collection {
     this.searcher = new Searcher(index, embedder, stages, rerankers);
     this.results = results;
     this.passageVectors = passageVectors;
+    this.rerankers = rerankers;
   }
 
   public CollectionName name() {
@@ -111,6 +112,14 @@ public final class Collection {
     return searcher.rank(request);
   }
 
+  /**
+   * The re-rankers this collection's searches can name: embedding models re-score through the
+   * collection's own cache of their passage vectors (see {@link CollectionRerankers}).
+   */
+  public dev.quarry.core.search.Rerankers rerankers() {
+    return rerankers;
+  }
+
   /** Deletes a document's chunks and makes the deletion visible and durable before returning. */
   public boolean delete(String documentId) {
     boolean existed = index.delete(documentId);
@@ -149,6 +158,7 @@ public final class Collection {
   public long purgeDeleted() {
     long left = index.purgeDeleted();
     passageVectors.ifPresent(EmbeddingCache::clear);
+    rerankers.clear();
     results.ifPresent(r -> r.cache().forget(name.value()));
     return left;
   }
@@ -167,13 +177,17 @@ public final class Collection {
     return index;
   }
 
-  /** Closes the index (committing it) and the passage-vector cache. */
+  /** Closes the index (committing it) and the passage-vector caches. */
   void close() throws java.io.IOException {
     try {
       index.close();
     } finally {
-      if (passageVectors.isPresent()) {
-        passageVectors.get().close();
+      try {
+        rerankers.close();
+      } finally {
+        if (passageVectors.isPresent()) {
+          passageVectors.get().close();
+        }
       }
     }
   }

@@ -199,7 +199,8 @@ public final class Quarry implements Closeable {
 
   /**
    * Makes {@code reranker} available to searches under {@code name} (a cross-encoder or a remote
-   * API the edge configured). Every embedding model of the catalogue is also a re-ranker, under its
+   * API the edge configured). The engine owns it from then on: one that is {@link AutoCloseable}
+   * (a cross-encoder's session) is closed with the engine. Every embedding model of the catalogue is also a re-ranker, under its
    * own id, without being added: it re-scores with that model through the persistent passage cache.
    */
   public void addReranker(String name, Reranker reranker) {
@@ -355,8 +356,10 @@ public final class Quarry implements Closeable {
     Chunker chunker = Chunkers.create(index.manifest().chunker(), model.tokenizer());
     Optional<Collection.CachedResults> cached =
         results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
+    CollectionRerankers reranking = new CollectionRerankers(n.value(), rerankers(),
+        passageVectors.map(v -> passageCacheOf(n)), model.model().info().id(), passages, models::get);
     Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,
-        cached, passageVectors, rerankers());
+        cached, passageVectors, reranking);
     open.put(n.value(), c);
     return c;
   }
@@ -398,6 +401,16 @@ public final class Quarry implements Closeable {
   public synchronized void close() {
     open.values().forEach(Quarry::closeQuietly);
     open.clear();
+    for (Reranker r : rerankers.values()) {
+      if (r instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.log(System.Logger.Level.WARNING, "closing a re-ranker failed: " + e.getMessage());
+        }
+      }
+    }
+    rerankers.clear();
     models.close();
   }
 }

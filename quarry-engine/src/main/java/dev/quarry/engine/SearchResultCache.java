@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  *       entries unreachable, and they age out.
  *   <li>A response is stored only when the generation read before the search equals the one read
  *       after it and the one the response reports, so every reader the search leased saw that one
- *       generation (generations only grow). A search that raced a refresh is answered, not cached.
+ *       generation (generations only grow). A search that raced a refresh is answered, not cached;
+ *       nor is a degraded one (its re-ranker did not answer): a remote re-ranker's outage outlasts
+ *       no request.
  *   <li>In the engine, not the server: the engine knows the generation and the opening, and the
  *       command line and benchmarks go through the same path.
  * </ul>
@@ -72,7 +74,8 @@ final class SearchResultCache {
       return cached.get();
     }
     SearchResponse response = search.get();
-    if (response.generation() == before && generation.getAsLong() == before) {
+    // a degraded response (a re-ranker that did not answer) is not kept: the next one may be whole
+    if (response.degraded().isEmpty() && response.generation() == before && generation.getAsLong() == before) {
       synchronized (entries) {
         entries.put(key, response);
       }

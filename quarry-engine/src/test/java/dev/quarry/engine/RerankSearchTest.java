@@ -121,6 +121,26 @@ class RerankSearchTest {
   }
 
   @Test
+  void theSecondModelEmbedsEachPassageOnceIntoTheCollectionsOwnCacheWhichAPurgeEmpties() throws IOException {
+    Collection c = quarry.openOrCreate("cached", Optional.empty());
+    c.ingest(quarry.files(docs), ProgressListener.NONE);
+    Path file = dataDir.resolve("cache/embeddings/cached/e5-small-v2-q.emb-v1");
+    assertFalse(Files.exists(file), "opened by the first search that re-ranks with the model");
+    long record = 1 + 32 + 384 * 4 + 4; // kind, SHA-256, 384 floats, CRC
+    c.search(request("bone health and vitamins", Optional.of(new Rerank("e5-small-v2-q", 5, 0.5))));
+    long afterFirst = Files.size(file);
+    c.search(request("electricity from the sun", Optional.of(new Rerank("e5-small-v2-q", 5, 0.5))));
+    assertEquals(afterFirst, Files.size(file), "the same 5 passages again: read back, not embedded, and queries never reach the disk");
+    long header = afterFirst - 5 * record;
+    assertTrue(header > 0 && header < 200, "5 passage records after the header, got " + afterFirst + " bytes");
+    c.delete("d5");
+    c.purgeDeleted();
+    assertEquals(header, Files.size(file), "a purge empties the second model's cache too");
+    assertTrue(quarry.drop("cached"));
+    assertFalse(Files.exists(file.getParent()), "dropping the collection deletes its caches");
+  }
+
+  @Test
   void aNameTakenByAModelOrAnotherRerankerCannotBeAddedAgain() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> quarry.addReranker("e5-small-v2-q", (q, c) -> new RerankOutcome.Unavailable("x")));

@@ -1,11 +1,15 @@
 package dev.quarry.server;
 
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.core.search.Reranker;
 import dev.quarry.engine.CacheSettings;
 import dev.quarry.engine.EngineConfig;
 import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
 import dev.quarry.llm.config.EmbeddingModelConfig;
+import dev.quarry.rerank.crossencoder.CrossEncoderReranker;
+import dev.quarry.rerank.remote.RemoteReranker;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.cite.SentenceCiter;
@@ -31,6 +35,7 @@ import dev.quarry.server.api.ToolRoutes;
 import dev.quarry.server.api.UsageRoutes;
 import dev.quarry.server.config.CacheConfig;
 import dev.quarry.server.config.IngestConfig;
+import dev.quarry.server.config.RerankersConfig;
 import dev.quarry.server.config.StoreConfig;
 import dev.quarry.server.config.ToolsConfig;
 import dev.quarry.server.http.Access;
@@ -195,6 +200,7 @@ public final class QuarryServer implements AutoCloseable {
       for (EmbeddingModelConfig e : config.runtime().llm().embeddingModels()) {
         engine.addEmbeddingModel(models.embedder(e));
       }
+      addRerankers(engine, config.rerankers());
       JsonCodec json = new JsonCodec();
       Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
@@ -287,6 +293,28 @@ public final class QuarryServer implements AutoCloseable {
       closeAll(worker, usage, engine, store);
       lock.close();
       throw e;
+    }
+  }
+
+  /**
+   * Makes each configured re-ranker nameable by searches: a cross-encoder's model and tokenizer are
+   * loaded now (a missing or unfit file stops the start, with the entry's path); a remote API is
+   * called per search. The engine closes them.
+   */
+  private static void addRerankers(Quarry engine, RerankersConfig rerankers) {
+    for (RerankersConfig.Entry e : rerankers.entries()) {
+      Reranker r = switch (e) {
+        case RerankersConfig.CrossEncoder c -> {
+          try {
+            yield CrossEncoderReranker.open(c.config());
+          } catch (InvalidInputException ex) {
+            throw new InvalidInputException(c.path() + " (" + c.name() + "): " + ex.getMessage(), ex);
+          }
+        }
+        case RerankersConfig.Remote remote -> RemoteReranker.create(remote.config());
+      };
+      engine.addReranker(e.name(), r);
+      LOG.info("re-ranker '{}' ready ({})", e.name(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.quarry.server.config.ConfigSection;
 import dev.quarry.server.config.CorsConfig;
 import dev.quarry.server.config.IngestConfig;
 import dev.quarry.server.config.StoreConfig;
+import dev.quarry.server.config.RerankersConfig;
 import dev.quarry.server.config.RuntimeConfig;
 import dev.quarry.server.config.TelemetryConfig;
 import dev.quarry.server.config.YamlConfigFile;
@@ -20,7 +21,8 @@ import java.util.Optional;
 /**
  * Everything {@code quarry serve} is configured with, bound once at start: where to listen, the
  * data directory, the request limits, the admin key, the store, and the settings of ingestion,
- * caches, telemetry and CORS. Each component receives its own record.
+ * caches, telemetry and CORS, the answer runtime, and the configured re-rankers. Each component
+ * receives its own record.
  *
  * <p>{@link #load} reads, from lowest to highest precedence: the defaults, a YAML file, {@code
  * QUARRY_*} environment variables, then command-line flags; see {@code docs/configuration.md}.
@@ -39,7 +41,8 @@ public record ServerConfig(
     CacheConfig cache,
     TelemetryConfig telemetry,
     CorsConfig cors,
-    RuntimeConfig runtime) {
+    RuntimeConfig runtime,
+    RerankersConfig rerankers) {
 
   /** Request limits. Every one is checked before the request does any work. */
   public record Limits(
@@ -128,6 +131,7 @@ public record ServerConfig(
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(cors, "cors");
     Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(rerankers, "rerankers");
     if (host.isBlank()) {
       throw new InvalidInputException("host must not be blank");
     }
@@ -141,7 +145,7 @@ public record ServerConfig(
     return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, Limits.DEFAULT, Optional.empty(),
         StoreConfig.DEFAULT, IngestConfig.DEFAULT, CacheConfig.DEFAULT, TelemetryConfig.DEFAULT,
         CorsConfig.DEFAULT,
-        RuntimeConfig.DEFAULT);
+        RuntimeConfig.DEFAULT, RerankersConfig.NONE);
   }
 
   /**
@@ -165,7 +169,8 @@ public record ServerConfig(
 
   /**
    * Binds the whole configuration from {@code root}: sections {@code server}, {@code limits},
-   * {@code store}, {@code ingest}, {@code cache}, {@code telemetry}, and the key {@code data_dir}.
+   * {@code store}, {@code ingest}, {@code cache}, {@code telemetry}, {@code cors}, the answer
+   * runtime's sections, the list {@code rerankers}, and the key {@code data_dir}.
    */
   public static ServerConfig bind(ConfigSection root) {
     ConfigSection server = root.section("server");
@@ -185,7 +190,8 @@ public record ServerConfig(
         CacheConfig.from(root.section("cache")),
         TelemetryConfig.from(root.section("telemetry")),
         CorsConfig.from(root.section("cors")),
-        RuntimeConfig.from(root));
+        RuntimeConfig.from(root),
+        RerankersConfig.from(root, "rerankers"));
   }
 
   /** Every key of the configuration with the environment variables that set it, in binding order. */
@@ -196,53 +202,58 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(newHost, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, newPort, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withDataDir(Path newDataDir) {
-    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, newDataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, newLimits, adminKey, store, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withAdminKey(Optional<String> newAdminKey) {
-    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, newAdminKey, store, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withStore(StoreConfig newStore) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, newStore, ingest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withIngest(IngestConfig newIngest) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, newIngest, cache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withCache(CacheConfig newCache) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, newCache, telemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, cors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, newTelemetry, cors, runtime, rerankers);
   }
 
   public ServerConfig withCors(CorsConfig newCors) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newCors, runtime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, newCors, runtime, rerankers);
   }
 
   public ServerConfig withRuntime(RuntimeConfig newRuntime) {
-    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, newRuntime);
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, newRuntime, rerankers);
+  }
+
+  public ServerConfig withRerankers(RerankersConfig newRerankers) {
+    return new ServerConfig(host, port, dataDir, limits, adminKey, store, ingest, cache, telemetry, cors, runtime, newRerankers);
   }
 
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", limits=" + limits
         + ", adminKey=" + (adminKey.isPresent() ? "<set>" : "<none>") + ", store=" + store
-        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", cors=" + cors + ", runtime=" + runtime + "]";
+        + ", ingest=" + ingest + ", cache=" + cache + ", telemetry=" + telemetry + ", cors=" + cors + ", runtime=" + runtime
+        + ", rerankers=" + rerankers + "]";
   }
 }

@@ -221,7 +221,7 @@ class ServerConfigTest {
         Arguments.of("limits: {max_body_bytes: 8 megabytes}",
             "limits.max_body_bytes: expected a size in bytes such as 1048576 or 64MiB, got \"8 megabytes\""),
         Arguments.of("limits: {max_batch_bytes: 2GiB}", "limits.max_batch_bytes: must be in 1..1073741824 bytes, got 2147483648"),
-        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are answer, budgets, cache, cors, data_dir, ingest, limits, llm, server, sessions, store, telemetry, tools"),
+        Arguments.of("serverr: {port: 1}", "serverr: unknown key; the sections are answer, budgets, cache, cors, data_dir, ingest, limits, llm, rerankers, server, sessions, store, telemetry, tools"),
         Arguments.of("server: {port: 70000}", "server.port: must be in 0..65535, got 70000"),
         Arguments.of("server: {host: [a, b]}", "server.host: expected text, got a list"),
         Arguments.of("server: {host: \"  \"}", "server.host: must not be blank"),
@@ -250,7 +250,73 @@ class ServerConfigTest {
         Arguments.of("telemetry: {sample_ratio: 2}", "telemetry.sample_ratio: must be in 0..1, got 2"),
         Arguments.of("telemetry: {otlp_endpoint: \"localhost:4318\"}",
             "telemetry.otlp_endpoint: expected an http:// or https:// URL such as http://127.0.0.1:4318, got \"localhost:4318\""),
-        Arguments.of("telemetry: {service_name: \"\"}", "telemetry.service_name: must not be blank"));
+        Arguments.of("telemetry: {service_name: \"\"}", "telemetry.service_name: must not be blank"),
+        Arguments.of("rerankers: {name: x}", "rerankers: expected a list of sections, got a section of keys"),
+        Arguments.of("rerankers: [x]", "rerankers[0]: expected a section of keys, got \"x\""),
+        Arguments.of("rerankers: [{kind: tei, url: \"http://h/rerank\"}]", "rerankers[0].name: required: the name searches use"),
+        Arguments.of("rerankers: [{name: \"a b\", kind: tei}]",
+            "rerankers[0].name: expected letters, digits, '.', '_' or '-' (1..64, starting with a letter or digit), got \"a b\""),
+        Arguments.of("rerankers: [{name: e5-small-v2-q, kind: tei}]",
+            "rerankers[0].name: \"e5-small-v2-q\" is an embedding model's id, which is already a re-ranker; choose another name"),
+        Arguments.of("rerankers: [{name: a, kind: tei, url: \"http://h/rerank\"}, {name: a, kind: tei}]",
+            "rerankers[1].name: \"a\" is declared twice"),
+        Arguments.of("rerankers: [{name: a, kind: colbert}]",
+            "rerankers[0].kind: expected one of cross_encoder, cohere, jina, tei, got \"colbert\""),
+        Arguments.of("rerankers: [{name: a, kind: tei}]", "rerankers[0].url: required: the full URL of the /rerank route"),
+        Arguments.of("rerankers: [{name: a, kind: tei, url: \"ftp://h/rerank\"}]",
+            "rerankers[0].url: expected an http(s)://host/... URL, got \"ftp://h/rerank\""),
+        Arguments.of("rerankers: [{name: a, kind: cohere, url: \"https://h/v2/rerank\"}]",
+            "rerankers[0].model: required for kind cohere: the model the API should run"),
+        Arguments.of("rerankers: [{name: a, kind: tei, url: \"http://h/rerank\", api_key_env: QUARRY_TEST_UNSET_KEY}]",
+            "rerankers[0].api_key_env: the variable QUARRY_TEST_UNSET_KEY is not set"),
+        Arguments.of("rerankers: [{name: a, kind: tei, url: \"http://h/rerank\", timeout: 2m}]",
+            "rerankers[0].timeout: must be in 1ms..1m, got 2m"),
+        Arguments.of("rerankers: [{name: a, kind: tei, url: \"http://h/rerank\", tokenizer: t.json}]",
+            "rerankers[0].tokenizer: unknown key; the keys of rerankers[0] are api_key_env, kind, model, name, timeout, url"),
+        Arguments.of("rerankers: [{name: a, kind: cross_encoder, tokenizer: t.json}]",
+            "rerankers[0].model: required: the cross-encoder's ONNX file"),
+        Arguments.of("rerankers: [{name: a, kind: cross_encoder, model: m.onnx, tokenizer: t.json, max_tokens: 4}]",
+            "rerankers[0].max_tokens: must be in 8..8192, got 4"),
+        Arguments.of("rerankers: [{name: a, kind: cross_encoder, model: m.onnx, tokenizer: t.json, url: \"http://h\"}]",
+            "rerankers[0].url: unknown key; the keys of rerankers[0] are batch_size, kind, max_tokens, model, name, threads, tokenizer"));
+  }
+
+  @Test
+  void rerankersBindCrossEncodersAndRemoteApisWithTheirKeysFromTheNamedVariable() throws IOException {
+    ServerConfig c = load("""
+        rerankers:
+          - name: mine
+            kind: cross_encoder
+            model: /models/ce.onnx
+            tokenizer: /models/tokenizer.json
+            max_tokens: 256
+            batch_size: 8
+          - name: cohere
+            kind: cohere
+            url: https://api.example.com/v2/rerank
+            model: rerank-english-v3.0
+            api_key_env: COHERE_KEY
+            timeout: 800ms
+          - name: tei
+            kind: tei
+            url: http://127.0.0.1:8081/rerank
+        """, Map.of("COHERE_KEY", "sk-secret-1"), ServerConfig.Flags.NONE);
+    List<dev.quarry.server.config.RerankersConfig.Entry> entries = c.rerankers().entries();
+    assertEquals(List.of("mine", "cohere", "tei"), entries.stream().map(dev.quarry.server.config.RerankersConfig.Entry::name).toList());
+    var ce = (dev.quarry.server.config.RerankersConfig.CrossEncoder) entries.get(0);
+    assertEquals(new dev.quarry.rerank.crossencoder.CrossEncoderConfig(Path.of("/models/ce.onnx"),
+        Path.of("/models/tokenizer.json"), 256, 8, 1), ce.config());
+    var cohere = (dev.quarry.server.config.RerankersConfig.Remote) entries.get(1);
+    assertEquals(Optional.of("sk-secret-1"), cohere.config().apiKey());
+    assertEquals(Optional.of("rerank-english-v3.0"), cohere.config().model());
+    assertEquals(java.time.Duration.ofMillis(800), cohere.config().timeout());
+    assertEquals("rerankers[1]", cohere.path());
+    var tei = (dev.quarry.server.config.RerankersConfig.Remote) entries.get(2);
+    assertEquals(dev.quarry.rerank.remote.RerankApi.TEI, tei.config().api());
+    assertEquals(dev.quarry.server.config.RerankersConfig.DEFAULT_TIMEOUT, tei.config().timeout());
+    assertTrue(tei.config().apiKey().isEmpty());
+    assertFalse(c.toString().contains("sk-secret-1"), c.toString());
+    assertTrue(c.toString().contains("<from COHERE_KEY>"), c.toString());
   }
 
   @ParameterizedTest

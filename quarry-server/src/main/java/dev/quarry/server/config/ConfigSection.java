@@ -76,11 +76,18 @@ public final class ConfigSection {
   private final ObjectNode file;
   private final Sources sources;
   private final Set<String> claimed = new HashSet<>();
+  /** A section of a file-only list ({@link #sections}): no variable or flag reaches its keys. */
+  private final boolean fileOnly;
 
   private ConfigSection(String path, ObjectNode file, Sources sources) {
+    this(path, file, sources, false);
+  }
+
+  private ConfigSection(String path, ObjectNode file, Sources sources, boolean fileOnly) {
     this.path = path;
     this.file = file;
     this.sources = sources;
+    this.fileOnly = fileOnly;
   }
 
   /**
@@ -120,6 +127,43 @@ public final class ConfigSection {
     claimed.add(key);
     JsonNode node = file.get(key);
     return node == null || node.isNull() ? Optional.empty() : Optional.of(node.deepCopy());
+  }
+
+  /**
+   * The file's list of sections under {@code key} (such as {@code rerankers}), each read with this
+   * class's typed reads under the path {@code key[i]}, e.g. {@code rerankers[0].url}. Their keys
+   * are set in the file only (no variable or flag: a list has no stable names for them) and are
+   * not among {@link #keysRead()}. Absent or {@code null}: an empty list.
+   */
+  public List<ConfigSection> sections(String key) {
+    claimed.add(key);
+    String listPath = join(key);
+    JsonNode node = file.get(key);
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new InvalidInputException(listPath + ": expected a list of sections, got " + describe(node));
+    }
+    List<ConfigSection> out = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      String itemPath = listPath + "[" + i + "]";
+      if (!item.isObject()) {
+        throw new InvalidInputException(itemPath + ": expected a section of keys, got " + describe(item));
+      }
+      out.add(new ConfigSection(itemPath, (ObjectNode) item.deepCopy(), sources, true));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The value of the environment variable {@code name} (blank counts as unset), for a key whose
+   * value names a variable, such as a re-ranker's {@code api_key_env}.
+   */
+  public Optional<String> variable(String name) {
+    String v = sources.env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
   }
 
   /** This section's path, {@code ""} for the root. */
@@ -367,6 +411,10 @@ public final class ConfigSection {
     Objects.requireNonNull(key, "key");
     claimed.add(key);
     String keyPath = join(key);
+    if (fileOnly) {
+      JsonNode node = file.get(key);
+      return node == null || node.isNull() ? Optional.empty() : Optional.of(new Raw(keyPath, null, node));
+    }
     List<String> names = new ArrayList<>();
     names.add(envName(keyPath));
     names.addAll(List.of(legacyEnv));
