@@ -69,7 +69,8 @@ final class EvalCommand implements Callable<Integer> {
   boolean dropSelfHits;
 
   @Option(names = "--fusion", split = ",", paramLabel = "METHOD",
-      description = "Hybrid fusion: rrf or weighted; a comma-separated list evaluates each (default: Quarry's default).")
+      description = "Hybrid fusion: weighted, rrf, dbsf or learned (the collection's model, fitted by quarry tune); "
+          + "a comma-separated list evaluates each (default: Quarry's default).")
   List<FusionMethod> fusions = new ArrayList<>();
 
   @Option(names = "--vector-weight", split = ",", paramLabel = "W",
@@ -186,7 +187,7 @@ final class EvalCommand implements Callable<Integer> {
     List<Double> weights = vectorWeights.isEmpty() ? List.of(d.vectorWeight()) : vectorWeights;
     List<Fusion> out = new ArrayList<>();
     for (FusionMethod method : methods) {
-      for (double w : weights) {
+      for (double w : method == FusionMethod.LEARNED ? List.of(0.5) : weights) {
         out.add(new Fusion(method, w, d.rankConstant()));
       }
     }

@@ -356,7 +356,7 @@ public final class Quarry implements Closeable {
     Optional<Collection.CachedResults> cached =
         results.map(r -> new Collection.CachedResults(r, ++openings, index::generation));
     Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,
-        cached, passageVectors, rerankers());
+        cached, passageVectors, rerankers(), dirOf(n));
     open.put(n.value(), c);
     return c;
   }
