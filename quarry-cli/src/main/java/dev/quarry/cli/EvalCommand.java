@@ -140,8 +140,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
         for (Fusion f : variants) {
           for (Optional<Rerank> r : rerankVariants()) {
-            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
-                ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "")
+            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
+                : f.method() == FusionMethod.LEARNED ? "-learned"
+                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()))
                 + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
             // the configuration a server search of the same settings runs, through the same searcher
             RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
