@@ -67,8 +67,12 @@ final class FusionStudy {
       grid.keySet().retainAll(java.util.Set.of("classic weighted w=0.60"));
       grid.put("minmax w=0.60", new NormalizedScoreFusion(ScoreNormalization.MIN_MAX, weightsOf(0.6), 1000, 0));
     }
-    double[] weights = {0.5, 0.6, 0.7, 0.8};
-    for (double w : System.getenv("STUDY_CLASSIC_ONLY") != null ? new double[0] : new double[] {0.5, 0.6, 0.7}) {
+    double[] weights = {0.4, 0.5, 0.6, 0.7, 0.8};
+    for (double w : System.getenv("STUDY_CLASSIC_ONLY") != null ? new double[0] : weights) {
+      grid.put(String.format(Locale.ROOT, "classic weighted w=%.2f", w),
+          new dev.quarry.search.fusion.WeightedScoreFusion(weightsOf(w)));
+    }
+    for (double w : System.getenv("STUDY_CLASSIC_ONLY") != null ? new double[0] : new double[] {0.4, 0.5, 0.6, 0.7}) {
       grid.put(String.format(Locale.ROOT, "rrf k=60 w=%.2f", w),
           new ReciprocalRankFusion(60, new ListWeights(Map.of("lexical", 2 * (1 - w), "vector", 2 * w), 1.0)));
     }

@@ -69,7 +69,8 @@ final class EvalCommand implements Callable<Integer> {
   boolean dropSelfHits;
 
   @Option(names = "--fusion", split = ",", paramLabel = "METHOD",
-      description = "Hybrid fusion: rrf or weighted; a comma-separated list evaluates each (default: Quarry's default).")
+      description = "Hybrid fusion: weighted, rrf, dbsf or learned (the collection's model, fitted by quarry tune); "
+          + "a comma-separated list evaluates each (default: Quarry's default).")
   List<FusionMethod> fusions = new ArrayList<>();
 
   @Option(names = "--vector-weight", split = ",", paramLabel = "W",
@@ -140,8 +141,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
         for (Fusion f : variants) {
           for (Optional<Rerank> r : rerankVariants()) {
-            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() > 1
-                ? String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()) : "")
+            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
+                : f.method() == FusionMethod.LEARNED ? "-learned"
+                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()))
                 + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
             // the configuration a server search of the same settings runs, through the same searcher
             RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
@@ -187,7 +189,7 @@ final class EvalCommand implements Callable<Integer> {
     List<Double> weights = vectorWeights.isEmpty() ? List.of(d.vectorWeight()) : vectorWeights;
     List<Fusion> out = new ArrayList<>();
     for (FusionMethod method : methods) {
-      for (double w : weights) {
+      for (double w : method == FusionMethod.LEARNED ? List.of(0.5) : weights) {
         out.add(new Fusion(method, w, d.rankConstant()));
       }
     }

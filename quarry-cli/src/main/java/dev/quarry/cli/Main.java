@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CollectionsCommand.class,
       DeleteCommand.class,
       EvalCommand.class,
+      TuneCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })

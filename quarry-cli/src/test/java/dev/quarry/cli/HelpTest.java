@@ -26,7 +26,7 @@ class HelpTest {
     List<String> names = new CommandLine(new Main()).getSubcommands().keySet().stream()
         .filter(n -> !n.equals("help"))
         .toList();
-    assertEquals(List.of("ingest", "search", "ask", "collections", "delete", "eval", "serve"), names);
+    assertEquals(List.of("ingest", "search", "ask", "collections", "delete", "eval", "tune", "serve"), names);
     return names;
   }
 

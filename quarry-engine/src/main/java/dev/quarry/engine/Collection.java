@@ -9,7 +9,12 @@ import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
+import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.core.search.FusionMethod;
+import dev.quarry.core.search.FusionModel;
+import dev.quarry.core.search.SearchMode;
 import dev.quarry.engine.collection.CollectionName;
+import dev.quarry.engine.collection.FusionModelFile;
 import dev.quarry.engine.ingest.DocumentSource;
 import dev.quarry.engine.ingest.DocumentStages;
 import dev.quarry.engine.ingest.IngestPipeline;
@@ -19,6 +24,8 @@ import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.embed.cache.EmbeddingCache;
 import dev.quarry.search.Searcher;
 import dev.quarry.search.fingerprint.ConfigFingerprint;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -42,11 +49,15 @@ public final class Collection {
   private final Optional<CachedResults> results;
   private final Optional<EmbeddingCache> passageVectors;
   private final CollectionRerankers rerankers;
+  private final Path dir;
+  private volatile Optional<FusionModel> fusionModel;
 
   Collection(CollectionName name, ChunkIndex index, Chunker chunker, Embedder embedder, IngestSettings ingest,
       StageObserver stages, Optional<CachedResults> results, Optional<EmbeddingCache> passageVectors,
-      CollectionRerankers rerankers) {
+      CollectionRerankers rerankers, Path dir) {
     this.name = name;
+    this.dir = dir;
+    this.fusionModel = FusionModelFile.read(dir);
     this.index = index;
     this.chunker = chunker;
     this.embedder = embedder;
@@ -91,7 +102,37 @@ public final class Collection {
     return new IngestPipeline(index, chunker, embedder, ingest, stages).run(source, ProgressListener.NONE, progress);
   }
 
-  public SearchResponse search(SearchRequest request) {
+  /** The learned fusion model fitted to this collection ({@code quarry tune}), if any. */
+  public Optional<FusionModel> fusionModel() {
+    return fusionModel;
+  }
+
+  /**
+   * Stores {@code model} as this collection's learned fusion (searches with fusion {@code learned}
+   * use it from now on), with {@code fitted} saying how it was fitted.
+   */
+  public void storeFusionModel(FusionModel model, Map<String, Object> fitted) {
+    FusionModelFile.write(dir, model, fitted);
+    fusionModel = Optional.of(model);
+  }
+
+  /**
+   * {@code request} with this collection's learned model when it asks for learned fusion without
+   * one; a clear error when the collection has none.
+   */
+  public SearchRequest resolve(SearchRequest request) {
+    if (request.mode() != SearchMode.HYBRID || request.fusion().method() != FusionMethod.LEARNED
+        || request.fusion().model().isPresent()) {
+      return request;
+    }
+    FusionModel m = fusionModel.orElseThrow(() -> new InvalidInputException("collection '" + name.value()
+        + "' has no learned fusion model: fit one with 'quarry tune --collection " + name.value()
+        + "', or ask for another fusion"));
+    return request.withFusion(request.fusion().withModel(m));
+  }
+
+  public SearchResponse search(SearchRequest unresolved) {
+    SearchRequest request = resolve(unresolved);
     if (results.isEmpty()) {
       return searcher.search(request);
     }
@@ -104,12 +145,12 @@ public final class Collection {
    * {@link ConfigFingerprint}): the same for a search and an evaluation of the same configuration.
    */
   public String fingerprint(SearchRequest request) {
-    return ConfigFingerprint.of(index.manifest(), request);
+    return ConfigFingerprint.of(index.manifest(), resolve(request));
   }
 
   /** The full ranking without stored fields (evaluation), by the same searcher as {@link #search}. */
   public Searcher.Ranking rank(SearchRequest request) {
-    return searcher.rank(request);
+    return searcher.rank(resolve(request));
   }
 
   /**

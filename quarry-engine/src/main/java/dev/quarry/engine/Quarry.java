@@ -359,7 +359,7 @@ public final class Quarry implements Closeable {
     CollectionRerankers reranking = new CollectionRerankers(n.value(), rerankers(),
         passageVectors.map(v -> passageCacheOf(n)), model.model().info().id(), passages, models::get);
     Collection c = new Collection(n, index, chunker, model.embedderFor(n.value(), passages), config.ingest(), stages,
-        cached, passageVectors, reranking);
+        cached, passageVectors, reranking, dirOf(n));
     open.put(n.value(), c);
     return c;
   }

@@ -346,6 +346,7 @@ public final class Searcher {
         case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
         case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + ")";
         case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + ")";
+        case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
       };
     };
   }

@@ -10,5 +10,10 @@ public enum FusionMethod {
    * Distribution-based score fusion: each list's scores min-max normalised between mean - 3 sd and
    * mean + 3 sd, then combined as WEIGHTED combines them.
    */
-  DBSF
+  DBSF,
+  /**
+   * A linear scorer over per-candidate features fitted to a collection's relevance judgments by
+   * {@code quarry tune} ({@link FusionModel}); the collection supplies its stored model.
+   */
+  LEARNED
 }

@@ -79,6 +79,10 @@ public record SearchRequest(
     return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates, rerank);
   }
 
+  public SearchRequest withFusion(Fusion f) {
+    return new SearchRequest(query, mode, k, offset, filter, f, grouping, explain, candidates, rerank);
+  }
+
   public SearchRequest withRerank(Optional<Rerank> newRerank) {
     return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, newRerank);
   }

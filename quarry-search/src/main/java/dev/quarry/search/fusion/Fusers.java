@@ -25,6 +25,8 @@ public final class Fusers {
       case WEIGHTED -> new WeightedScoreFusion(new ListWeights(Map.of(LEXICAL, 1 - w, VECTOR, w), 1.0));
       case DBSF -> new NormalizedScoreFusion(ScoreNormalization.DBSF,
           new ListWeights(Map.of(LEXICAL, 1 - w, VECTOR, w), 1.0), Integer.MAX_VALUE, 0);
+      case LEARNED -> new LearnedScoreFusion(fusion.model().orElseThrow(() -> new dev.quarry.core.error.InvalidInputException(
+          "learned fusion needs the collection's fitted model, and none was given: fit one with 'quarry tune'")));
     };
   }
 }

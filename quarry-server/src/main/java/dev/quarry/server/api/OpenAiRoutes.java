@@ -33,6 +33,7 @@ import dev.quarry.runtime.AnswerPipeline;
 import dev.quarry.runtime.AnswerRequest;
 import dev.quarry.runtime.AnswerSettings;
 import dev.quarry.runtime.metering.CallContext;
+import dev.quarry.runtime.retrieve.HybridRetriever;
 import dev.quarry.runtime.retrieve.Source;
 import dev.quarry.runtime.structured.OutputSchema;
 import dev.quarry.runtime.structured.StructuredCall;
@@ -136,7 +137,7 @@ public final class OpenAiRoutes {
             .describe("`model`: a configured model or route (the call is proxied, with Quarry's retries, breakers, "
                 + "fallbacks and accounting) or "
                 + "`rag/<collection>` (the last user message answered from that collection with citations: markers "
-                + "in the text, the citations in `message.quarry`). `messages`, `stream`, "
+                + "in the text, the citations and the retrieval's configuration `fingerprint` in `message.quarry`). `messages`, `stream`, "
                 + "`stream_options.include_usage`, `max_tokens` (or `max_completion_tokens`), `temperature`, `user` "
                 + "(the end user whose memories a `rag/` answer recalls), `response_format` (`json_schema` or "
                 + "`json_object`: the content is JSON valid against the schema, checked before it is sent, streamed "
@@ -270,7 +271,7 @@ public final class OpenAiRoutes {
       }
       Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
       Map<String, Object> message = message(a.text());
-      message.put("quarry", quarry(a));
+      message.put("quarry", quarry(a, request));
       return Response.ok(c.whole(message, finish(a.finishReason()), a.usage()));
     }
     AnswerModel m = chatModel(model);
@@ -374,7 +375,7 @@ public final class OpenAiRoutes {
           chunks.delta(Map.of("content", text), null);
         }
       });
-      chunks.delta(Map.of("quarry", quarry(a)), finish(a.finishReason()));
+      chunks.delta(Map.of("quarry", quarry(a, request)), finish(a.finishReason()));
       if (includeUsage) {
         chunks.usage(a.usage());
       }
@@ -712,14 +713,18 @@ public final class OpenAiRoutes {
     return m;
   }
 
-  /** What a {@code rag/} answer adds to the message: its citations and how it was made. */
-  private static Map<String, Object> quarry(Answer a) {
+  /**
+   * What a {@code rag/} answer adds to the message: its citations, how it was made, and the
+   * configuration fingerprint of its retrieval (as {@code /v1/chat} gives it).
+   */
+  private static Map<String, Object> quarry(Answer a, AnswerRequest request) {
     Map<String, Object> q = new LinkedHashMap<>();
     q.put("citations", a.citations().stream().map(AnswerJson::citation).toList());
     q.put("model", a.model());
     q.put("cost", a.cost());
     q.put("degraded", AnswerJson.answer(a, Optional.empty()).get("degraded"));
     q.put("generations", a.generations());
+    q.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
     return q;
   }
 

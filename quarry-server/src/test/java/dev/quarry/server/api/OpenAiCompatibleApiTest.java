@@ -140,6 +140,35 @@ class OpenAiCompatibleApiTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // _additionalProperties() is how the client exposes fields it does not model
+  void aRagAnswerCarriesTheRetrievalFingerprintThatChatGivesStreamedOrNot() throws Exception {
+    Reply chat = api.json("POST", "/v1/chat", key, "{\"message\":\"When do cluster certificates expire?\","
+        + "\"collections\":[\"ops\"]}");
+    assertEquals(200, chat.status(), chat.body().toString());
+    String expected = chat.body().get("fingerprint").asText();
+    assertTrue(expected.matches("q1-[0-9a-f]{16}"), expected);
+    String body = "{\"model\":\"rag/ops\",\"messages\":[{\"role\":\"user\",\"content\":\"When do cluster "
+        + "certificates expire?\"}]";
+    Reply whole = api.json("POST", "/v1/chat/completions", key, body + "}");
+    assertEquals(200, whole.status(), whole.body().toString());
+    assertEquals(expected, whole.body().at("/choices/0/message/quarry/fingerprint").asText(), whole.body().toString());
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> st = client.chat().completions().createStreaming(
+        ChatCompletionCreateParams.builder().model("rag/ops").addUserMessage("When do cluster certificates expire?")
+            .build())) {
+      st.stream().forEach(chunks::add);
+    }
+    JsonValue quarry = chunks.getLast().choices().get(0).delta()._additionalProperties().get("quarry");
+    assertEquals(expected, JSON.valueToTree(quarry.convert(Object.class)).get("fingerprint").asText());
+    // a proxied completion retrieves nothing, so it names no retrieval configuration
+    upstream.enqueue(ScriptedReply.text("hello"));
+    Reply proxied = api.json("POST", "/v1/chat/completions", key,
+        "{\"model\":\"small\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertEquals(200, proxied.status(), proxied.body().toString());
+    assertTrue(proxied.body().at("/choices/0/message/quarry/fingerprint").isMissingNode(), proxied.body().toString());
+  }
+
+  @Test
   void aConfiguredModelIsProxiedWithItsUsageStreamingOrNot() throws Exception {
     upstream.enqueue(ScriptedReply.text("Hello", " there.").withUsage(12, 3, 0));
     ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()

@@ -1,0 +1,49 @@
+package dev.quarry.search.fingerprint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quarry.core.chunk.ChunkerConfig;
+import dev.quarry.core.embed.Similarity;
+import dev.quarry.core.index.IndexManifest;
+import dev.quarry.core.index.VectorEncoding;
+import dev.quarry.core.search.Fusion;
+import dev.quarry.core.search.FusionModel;
+import dev.quarry.core.search.SearchMode;
+import dev.quarry.core.search.SearchRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fingerprint covers a learned fusion's parameters, and leaves the other fusions' as they were. */
+class ConfigFingerprintTest {
+
+  static final IndexManifest MANIFEST = new IndexManifest(IndexManifest.CURRENT_FORMAT, "bge-small-en-v1.5-q", 384,
+      Similarity.COSINE, VectorEncoding.INT8, ChunkerConfig.DEFAULT);
+
+  static String of(Fusion f) {
+    return ConfigFingerprint.of(MANIFEST, SearchRequest.of("q").withFusion(f));
+  }
+
+  @Test
+  void aLearnedFusionsModelIsPartOfTheFingerprint() {
+    FusionModel a = new FusionModel(List.of("lexical_minmax", "vector_minmax"), List.of(0.4, 0.6), 100, "j1");
+    FusionModel b = new FusionModel(List.of("lexical_minmax", "vector_minmax"), List.of(0.3, 0.7), 100, "j1");
+    FusionModel fromOtherJudgments = new FusionModel(a.features(), a.weights(), 100, "j2");
+    assertEquals(of(Fusion.learned(a)), of(Fusion.learned(a)));
+    assertNotEquals(of(Fusion.learned(a)), of(Fusion.learned(b)));
+    assertNotEquals(of(Fusion.learned(a)), of(Fusion.learned(fromOtherJudgments)));
+    assertNotEquals(of(Fusion.learned(a)), of(SearchRequest.DEFAULT_FUSION));
+    assertTrue(ConfigFingerprint.components(MANIFEST, SearchRequest.of("q").withFusion(Fusion.learned(a)))
+        .get("fusion").endsWith("/model=" + a.fingerprint()));
+  }
+
+  @Test
+  void otherFusionsKeepTheirComponents() {
+    String fusion = ConfigFingerprint.components(MANIFEST, SearchRequest.of("q").withFusion(Fusion.weighted(0.6))).get("fusion");
+    assertEquals("weighted/vector_weight=0.6/rank_constant=60", fusion);
+    assertFalse(ConfigFingerprint.components(MANIFEST, SearchRequest.of("q").withMode(SearchMode.LEXICAL))
+        .containsKey("fusion"));
+  }
+}
