@@ -91,11 +91,21 @@ public final class Collection {
   }
 
   public SearchResponse search(SearchRequest request) {
+    return search(request, v -> { });
+  }
+
+  /**
+   * {@link #search(SearchRequest)}, handing the query vector it computed to {@code queryVector}
+   * (see {@link Searcher#search(SearchRequest, java.util.function.Consumer)}); not called when the
+   * search embedded nothing (lexical mode, or an answer from the result cache).
+   */
+  public SearchResponse search(SearchRequest request, java.util.function.Consumer<float[]> queryVector) {
     if (results.isEmpty()) {
-      return searcher.search(request);
+      return searcher.search(request, queryVector);
     }
     CachedResults r = results.get();
-    return r.cache().search(name.value(), r.opening(), r.generation(), request, () -> searcher.search(request));
+    return r.cache().search(name.value(), r.opening(), r.generation(), request,
+        () -> searcher.search(request, queryVector));
   }
 
   /**

@@ -8,6 +8,8 @@ import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.error.ModelException;
 import dev.quarry.core.observe.CpuAccount;
 import dev.quarry.core.observe.ModelCall;
@@ -134,7 +136,7 @@ public final class AnswerPipeline {
         }
         List<RetrievedChunk> all = new ArrayList<>(recalled);
         all.addAll(documents.chunks());
-        return new Retrieval(all, documents.generations());
+        return new Retrieval(all, documents.generations(), documents.queryVectors());
       });
     } catch (DeadlineExceeded e) {
       degrade(degraded, "retrieve", "deadline: " + e.getMessage(), "no passages");
@@ -147,7 +149,7 @@ public final class AnswerPipeline {
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
-        request.temperature(), deadline, embedders(request), request.maxCost());
+        request.temperature(), deadline, embedders(request, rewrite.query(), retrieval), request.maxCost());
     if (request.responseFormat().isPresent()) {
       StructuredCall.Result json = structured(model, input, request.responseFormat().get(), timings);
       listener.delta(json.json());
@@ -289,13 +291,46 @@ public final class AnswerPipeline {
     return Math.max(0, budget);
   }
 
-  private static Map<String, Embedder> embedders(AnswerRequest request) {
+  /**
+   * Each source's embedder, answering {@code query} from the vector retrieval computed for it (the
+   * same model, the same text: the same vector), so the answerer does not embed the question twice.
+   */
+  private static Map<String, Embedder> embedders(AnswerRequest request, String query, Retrieval retrieval) {
     Map<String, Embedder> out = new HashMap<>();
     for (Source s : request.sources()) {
-      out.put(s.name(), s.collection().embedder());
+      float[] known = retrieval.queryVectors().get(s.name());
+      out.put(s.name(), known == null ? s.collection().embedder() : new KnownQuery(s.collection().embedder(), query, known));
     }
     request.memories().ifPresent(m -> out.put(Passage.MEMORY, m.embedder()));
     return out;
+  }
+
+  /** An embedder that knows one query's vector already and embeds everything else through {@code model}. */
+  record KnownQuery(Embedder model, String query, float[] vector) implements Embedder {
+    @Override
+    public EmbeddingModelInfo info() {
+      return model.info();
+    }
+
+    @Override
+    public float[][] embed(List<String> texts, InputKind kind) {
+      if (kind != InputKind.QUERY || !texts.contains(query)) {
+        return model.embed(texts, kind);
+      }
+      float[][] out = new float[texts.size()][];
+      List<String> others = new ArrayList<>();
+      for (String t : texts) {
+        if (!t.equals(query)) {
+          others.add(t);
+        }
+      }
+      float[][] embedded = others.isEmpty() ? new float[0][] : model.embed(others, kind);
+      int next = 0;
+      for (int i = 0; i < out.length; i++) {
+        out[i] = texts.get(i).equals(query) ? vector.clone() : embedded[next++];
+      }
+      return out;
+    }
   }
 
   private void requireTime(Instant deadline, String stage) {
