@@ -19,6 +19,8 @@ import dev.quarry.server.api.DocumentRoutes;
 import dev.quarry.server.api.ErasureRoutes;
 import dev.quarry.server.api.JobRoutes;
 import dev.quarry.server.api.EvaluationRoutes;
+import dev.quarry.server.api.ExperimentRoutes;
+import dev.quarry.server.api.FeedbackRoutes;
 import dev.quarry.server.api.MemoryRoutes;
 import dev.quarry.server.api.ModelStatusRoutes;
 import dev.quarry.server.api.OpenAiRoutes;
@@ -41,6 +43,7 @@ import dev.quarry.server.ingest.Contents;
 import dev.quarry.server.ingest.Erasures;
 import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.server.evaluation.EvaluationJobs;
+import dev.quarry.server.experiment.Experiments;
 import dev.quarry.server.ingest.IngestionWorker;
 import dev.quarry.server.ingest.WriteLocks;
 import dev.quarry.server.mcp.McpRoutes;
@@ -229,7 +232,10 @@ public final class QuarryServer implements AutoCloseable {
       new DocumentRoutes(collections, ingestion, store, json, config.limits(), clock).register(router);
       new JobRoutes(store, clock).register(router);
       new ErasureRoutes(store, worker::wake).register(router);
-      new SearchRoutes(collections, config.limits(), store, json, usage).register(router);
+      Experiments experiments = new Experiments(store.experiments());
+      new SearchRoutes(collections, config.limits(), store, json, usage, experiments).register(router);
+      new ExperimentRoutes(experiments, collections).register(router);
+      new FeedbackRoutes(experiments).register(router);
       ModelCatalog catalog = models;
       metering = new Metering(store.ledger(), clock, config.runtime().metering(), metrics,
           name -> catalog.model(name).map(m -> catalog.price(name)), catalog::tokenCounter);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * tenant without naming any of acme's resources (a list, or creating globex's own collection of
  * the same name). No answer may hold acme's data, and acme's state, read before and after every
  * probe (its tenants' list, keys, collections, every document's version and text, jobs, erasures
- * chat sessions, memories, judgment sets, evaluations and search results), must not change: a cross-tenant write is seen, not only a leak.
+ * chat sessions, memories, judgment sets, evaluations, experiments with their reports, and search results), must not change: a cross-tenant write is seen, not only a leak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
@@ -55,6 +55,9 @@ class TenantIsolationTest {
   String session;
   String memory;
   String evaluation;
+  String experiment;
+  /** The request id of acme's search enrolled in its experiment (an impression with a click). */
+  String impression;
   static final String JUDGMENTS = "acme-judgments";
   static final String JUDGMENTS_BODY = "{\"format\":\"trec\",\"queries\":{\"q1\":\"" + SECRET + " plan\"},"
       + "\"qrels\":\"q1 0 acme-doc 1\\n\"}";
@@ -108,6 +111,18 @@ class TenantIsolationTest {
     evaluation = evaluated.body().get("id").asText();
     api.awaitBody("/v1/evaluations/" + evaluation, acme, b -> b.get("state").asText().equals("succeeded"),
         Duration.ofSeconds(60));
+    // an experiment on acme's collection, with an enrolled search of acme's user and a click on it
+    Reply started = api.json("POST", "/v1/experiments", acme, "{\"name\":\"acme-experiment\",\"collection\":\""
+        + COLLECTION + "\",\"arms\":[{\"name\":\"lexical\",\"configuration\":{\"mode\":\"lexical\"}},"
+        + "{\"name\":\"vector\",\"configuration\":{\"mode\":\"vector\"}}]}");
+    assertEquals(201, started.status(), started.body().toString());
+    experiment = started.body().get("id").asText();
+    Reply enrolled = api.json("POST", "/v1/collections/" + COLLECTION + "/search", acme,
+        "{\"query\":\"" + SECRET + " plan\",\"user\":\"acme-user\"}");
+    assertTrue(enrolled.body().get("experiment").get("enrolled").asBoolean(), enrolled.body().toString());
+    impression = enrolled.body().get("request_id").asText();
+    assertEquals(201, api.json("POST", "/v1/feedback", acme, "{\"request_id\":\"" + impression
+        + "\",\"event\":\"click\",\"doc_id\":\"acme-doc\"}").status());
     // a tool of acme's, on a host of its allow-list
     assertEquals(200, api.json("PUT", "/v1/tenants/acme/tool-hosts", acmeAdmin, "{\"hosts\":[\"tools.acme.example\"]}")
         .status());
@@ -165,6 +180,8 @@ class TenantIsolationTest {
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("GET /v1/models/status with")), "the models' status is probed");
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/tenants/{tenant}/keys/{key}/rotate")));
     assertTrue(probed.stream().anyMatch(p -> p.startsWith("PUT /v1/tenants/{tenant}/budget")), "budgets are probed");
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/feedback with")), "feedback is probed");
+    assertTrue(probed.stream().anyMatch(p -> p.startsWith("POST /v1/experiments/{experiment}/stop with")));
 
     // and acme's data still answers acme, search included
     assertEquals(200, api.json("GET", "/v1/collections/" + COLLECTION + "/documents/acme-doc", acme, null).status());
@@ -240,7 +257,7 @@ class TenantIsolationTest {
         "weather oracle", Long.toString(BUDGET)));
     if (r.status() < 300) {
       // a success never names acme's job, erasure, session, memory or evaluation
-      leaks.addAll(List.of(job, erasure, session, memory, evaluation));
+      leaks.addAll(List.of(job, erasure, session, memory, evaluation, experiment, impression));
     }
     for (String leak : leaks) {
       assertFalse(text.contains(leak), what + " leaked '" + leak + "'");
@@ -262,7 +279,7 @@ class TenantIsolationTest {
         .replace("{job}", job).replace("{erasure}", erasure).replace("{tenant}", "acme").replace("{key}", acmeKeyId)
         .replace("{session}", session).replace("{memory}", memory)
         .replace("{judgments}", JUDGMENTS).replace("{evaluation}", evaluation)
-        .replace("{name}", TOOL);
+        .replace("{name}", TOOL).replace("{experiment}", experiment);
     String body = bodyFor(method, template);
     if (body == null) {
       return api.call(method, uri, key, null, (byte[]) null, Map.of());
@@ -272,7 +289,7 @@ class TenantIsolationTest {
   }
 
   /** A well-formed body for each kind of route, aimed at acme's data. */
-  private static String bodyFor(String method, String template) {
+  private String bodyFor(String method, String template) {
     if (method.equals("GET") || method.equals("DELETE")) {
       return null;
     }
@@ -306,6 +323,12 @@ class TenantIsolationTest {
     }
     if (template.equals("/v1/evaluations")) {
       return "{\"collection\":\"" + COLLECTION + "\",\"judgments\":\"" + JUDGMENTS + "\",\"configurations\":[{\"name\":\"x\"}]}";
+    }
+    if (template.equals("/v1/experiments")) {
+      return "{\"name\":\"globex's\",\"collection\":\"" + COLLECTION + "\",\"arms\":[{\"name\":\"a\"},{\"name\":\"b\"}]}";
+    }
+    if (template.equals("/v1/feedback")) {
+      return "{\"request_id\":\"" + impression + "\",\"event\":\"click\",\"doc_id\":\"acme-doc\"}";
     }
     if (template.equals("/v1/erasures")) {
       return "{\"key\":\"owner\",\"value\":\"acme-owner\"}";
@@ -366,6 +389,8 @@ class TenantIsolationTest {
     state.set("judgment_set", read("/v1/judgments/" + JUDGMENTS, acme));
     state.set("evaluations", read("/v1/evaluations", acme));
     state.set("evaluation", read("/v1/evaluations/" + evaluation, acme));
+    state.set("experiments", read("/v1/experiments", acme));
+    state.set("experiment", read("/v1/experiments/" + experiment, acme));
     state.set("tools", read("/v1/tools", acme));
     state.set("tool_hosts", read("/v1/tenants/acme/tool-hosts", acmeAdmin));
     state.set("budget", read("/v1/tenants/acme/budget", acmeAdmin));

@@ -4,6 +4,7 @@ import dev.quarry.store.collection.CollectionStore;
 import dev.quarry.store.document.DocumentStateStore;
 import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.evaluation.EvaluationStore;
+import dev.quarry.store.experiment.ExperimentStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
@@ -55,6 +56,9 @@ public interface Store extends AutoCloseable {
 
   /** Judgment sets and evaluation jobs. */
   EvaluationStore evaluations();
+
+  /** Online experiments, their impressions and the feedback on them. */
+  ExperimentStore experiments();
 
   /** Tenants' registered tools and their host allow-lists. */
   ToolStore tools();

@@ -113,7 +113,8 @@ public final class CollectionRoutes {
         (r, k) -> get(named(r, k)));
     router.route("DELETE", "/v1/collections/{collection}", ingest,
         ApiDoc.op("deleteCollection", "Delete a collection: its documents and index")
-            .describe("Its jobs stay readable for `ingest.job_retention` (7 days by default), in state `collection_deleted`.")
+            .describe("Its jobs stay readable for `ingest.job_retention` (7 days by default), in state `collection_deleted`. "
+                + "An experiment running on it is stopped (its report stays readable).")
             .param(TenantCollections.COLLECTION)
             .responds(200, "`name`, `deleted: true`").fails(404, "not_found: the collection does not exist"),
         (r, k) -> drop(named(r, k)));
@@ -184,7 +185,8 @@ public final class CollectionRoutes {
 
   /**
    * Deletes the collection: its documents' store records and content and its index files, under
-   * the collection's write lock so no batch is half-way through it. Its jobs remain, marked.
+   * the collection's write lock so no batch is half-way through it. Its jobs remain, marked; its
+   * running experiment stops.
    */
   private Response drop(TenantCollection c) {
     existing(c);
@@ -192,6 +194,8 @@ public final class CollectionRoutes {
       store.collections().delete(Ingestion.key(c));
       return engine.drop(c.engineName());
     });
+    // a collection made again under this name starts without the old experiment
+    store.experiments().running(c.tenant(), c.name()).ifPresent(e -> store.experiments().stop(c.tenant(), e.id()));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", c.name());
     body.put("deleted", true);

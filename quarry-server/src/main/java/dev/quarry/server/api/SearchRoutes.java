@@ -19,7 +19,6 @@ import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
-import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.Collection;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.collection.CollectionSettings;
@@ -33,6 +32,7 @@ import dev.quarry.server.ingest.Ingestion;
 import dev.quarry.store.Store;
 import dev.quarry.server.error.ApiException;
 import dev.quarry.server.evaluation.RankingConfiguration;
+import dev.quarry.server.experiment.Experiments;
 import dev.quarry.server.error.ServerErrorCode;
 import dev.quarry.server.http.Access;
 import dev.quarry.server.http.ApiDoc;
@@ -62,7 +62,8 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight, Set<HitField> include, RerankBody rerank) {}
+      FusionMethod fusion, Double vectorWeight, Set<HitField> include, RerankBody rerank, String user,
+      String sessionId) {}
 
   /**
    * What a hit carries besides {@code id} and {@code score}, as a search's {@code include} names it.
@@ -85,9 +86,11 @@ public final class SearchRoutes {
   private final ServerConfig.Limits limits;
   private final FilterJson filters;
   private final UsageMeter usage;
+  private final Experiments experiments;
 
   public SearchRoutes(TenantCollections collections, ServerConfig.Limits limits, Store store, JsonCodec json,
-      UsageMeter usage) {
+      UsageMeter usage, Experiments experiments) {
+    this.experiments = experiments;
     this.store = store;
     this.json = json;
     this.collections = collections;
@@ -111,13 +114,20 @@ public final class SearchRoutes {
                 + "`metadata`; `[]` for ids and scores only. "
                 + "`rerank` ({\"reranker\", \"depth\", \"weight\"}) re-scores the best `depth` fused candidates (default 50) "
                 + "with a re-ranker (an embedding model id such as `e5-small-v2-q`) blended at `weight` (default 0.5); "
-                + "depth 0 turns a collection's default re-ranking off.")
+                + "depth 0 turns a collection's default re-ranking off. "
+                + "`user` and `session_id` name who searches, for an experiment running on the collection: a search "
+                + "carrying the id the experiment assigns by, and setting none of `mode`, `fusion`, `vector_weight` "
+                + "and `rerank` (a search that sets them is ranked as it asks), is ranked by its arm (see "
+                + "`POST /v1/experiments`); a search without that id is not enrolled.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
             .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
                 + "the index `generation` searched, the configuration's `fingerprint` (models, chunker, mode, fusion, "
                 + "candidates and re-ranking: the same as an evaluation of that configuration reports), and `degraded` "
-                + "(why) when a re-ranker could not answer and the fused order was kept")
+                + "(why) when a re-ranker could not answer and the fused order was kept; while an experiment runs on the "
+                + "collection, `experiment` (`id`, `name`, `kind`, `enrolled`; when enrolled in `ab` the `arm` and its "
+                + "`fingerprint`, in `interleave` the `fingerprints` of both arms and each hit's `arm`; else the "
+                + "`reason`). Feedback on an enrolled response names its `request_id` (`POST /v1/feedback`).")
             .fails(404, "not_found: the collection does not exist"),
         (r, k) -> search(r, named(r, k)));
   }
@@ -151,16 +161,47 @@ public final class SearchRoutes {
     }
     RankingConfiguration configuration = new RankingConfiguration(defaults.mode(b.mode()), fusion,
         SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()));
-    SearchRequest request = configuration.request(b.query(), k, offset, filter, Boolean.TRUE.equals(b.explain()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
-    SearchResponse response = collection.search(request);
+    Experiments.Served served = experiments.search(c.tenant(), c.name(), collection, configuration, b.query(), k, offset,
+        filter, Boolean.TRUE.equals(b.explain()), asker(b), r.requestId());
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("hits", response.hits().stream().map(h -> hit(h, include)).toList());
-    out.put("generation", response.generation());
-    out.put("fingerprint", collection.fingerprint(request));
-    response.degraded().ifPresent(d -> out.put("degraded", d));
+    out.put("hits", served.hits().stream().map(h -> {
+      Map<String, Object> m = hit(h.hit(), include);
+      h.arm().ifPresent(a -> m.put("arm", a));
+      return m;
+    }).toList());
+    out.put("generation", served.generation());
+    out.put("fingerprint", served.fingerprint());
+    served.degraded().ifPresent(d -> out.put("degraded", d));
+    served.experiment().ifPresent(e -> out.put("experiment", e));
     return Response.ok(out);
+  }
+
+  /** Who asks, for a running experiment, and which ranking fields the search pins itself. */
+  private static Experiments.Asker asker(SearchBody b) {
+    List<String> pinned = new ArrayList<>();
+    if (b.mode() != null) {
+      pinned.add("mode");
+    }
+    if (b.fusion() != null) {
+      pinned.add("fusion");
+    }
+    if (b.vectorWeight() != null) {
+      pinned.add("vector_weight");
+    }
+    if (b.rerank() != null) {
+      pinned.add("rerank");
+    }
+    unitId(b.user(), "/user");
+    unitId(b.sessionId(), "/session_id");
+    return new Experiments.Asker(Optional.ofNullable(b.user()), Optional.ofNullable(b.sessionId()), pinned);
+  }
+
+  private static void unitId(String id, String at) {
+    if (id != null && (id.isBlank() || id.length() > 256)) {
+      throw ApiException.invalidAt(at, at.substring(1) + " must be a non-blank string of at most 256 characters");
+    }
   }
 
   /** {@code include} itself, refusing a {@code null} item (Jackson binds {@code [null]} so). */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.core.error.QuarryException;
-import dev.quarry.core.search.Rerank;
 import dev.quarry.engine.Collection;
 import dev.quarry.eval.EvalMode;
 import dev.quarry.eval.EvalOptions;
@@ -22,7 +21,6 @@ import dev.quarry.store.tenant.TenantId;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -159,19 +157,7 @@ public final class EvaluationJobs implements AutoCloseable {
   }
 
   private static JsonNode settings(RankingConfiguration c) {
-    ObjectNode s = JSON.createObjectNode();
-    s.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
-    s.put("fusion", c.fusion().method().name().toLowerCase(Locale.ROOT));
-    s.put("vector_weight", c.fusion().vectorWeight());
-    s.put("candidates", c.candidates());
-    if (c.rerank().isPresent()) {
-      Rerank r = c.rerank().get();
-      ObjectNode rr = s.putObject("rerank");
-      rr.put("reranker", r.reranker());
-      rr.put("depth", r.depth());
-      rr.put("weight", r.weight());
-    }
-    return s;
+    return JSON.valueToTree(c.settings());
   }
 
   /** Stops taking jobs; a running one is interrupted and runs again at the next start. */

@@ -77,6 +77,16 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw ApiException.invalidAt(at + "/name", "a name is 1-64 letters, digits, '.', '_' or '-'");
     }
+    return new Named(name, ranking(c, at));
+  }
+
+  /**
+   * The ranking fields of a configuration object ({@code mode}, {@code fusion}, {@code
+   * vector_weight}, {@code candidates}, {@code rerank}; a search's defaults for those left out), as
+   * an evaluation's configuration and an experiment's arm take them; errors point at {@code at}.
+   * Other fields are the caller's to accept or refuse.
+   */
+  public static RankingConfiguration ranking(JsonNode c, String at) {
     SearchMode mode = c.hasNonNull("mode") ? choice(c, "mode", at, SearchMode.class) : SearchMode.HYBRID;
     Fusion d = SearchRequest.DEFAULT_FUSION;
     FusionMethod method = c.hasNonNull("fusion") ? choice(c, "fusion", at, FusionMethod.class) : d.method();
@@ -100,7 +110,7 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
     if (c.hasNonNull("rerank")) {
       rerank = rerank(c.get("rerank"), at + "/rerank");
     }
-    return new Named(name, new RankingConfiguration(mode, new Fusion(method, weight, d.rankConstant()), candidates, rerank));
+    return new RankingConfiguration(mode, new Fusion(method, weight, d.rankConstant()), candidates, rerank);
   }
 
   private static Optional<Rerank> rerank(JsonNode r, String at) {

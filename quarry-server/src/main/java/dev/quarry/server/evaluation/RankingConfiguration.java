@@ -9,6 +9,9 @@ import dev.quarry.core.search.SearchRequest;
 import dev.quarry.engine.Collection;
 import dev.quarry.eval.SearchFunction;
 import dev.quarry.eval.metric.ScoredDoc;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,6 +43,27 @@ public record RankingConfiguration(SearchMode mode, Fusion fusion, int candidate
   /** A search of this configuration: documents grouped, {@code k} hits after {@code offset}. */
   public SearchRequest request(String query, int k, int offset, Optional<Filter> filter, boolean explain) {
     return new SearchRequest(query, mode, k, offset, filter, fusion, Grouping.DOCUMENT, explain, candidates, rerank);
+  }
+
+  /**
+   * This configuration as the API shows it and {@link EvaluationSpec#ranking} reads it back: {@code
+   * mode}, {@code fusion}, {@code vector_weight}, {@code candidates}, and {@code rerank} ({@code
+   * reranker}, {@code depth}, {@code weight}) when it re-ranks.
+   */
+  public Map<String, Object> settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    s.put("fusion", fusion.method().name().toLowerCase(Locale.ROOT));
+    s.put("vector_weight", fusion.vectorWeight());
+    s.put("candidates", candidates);
+    rerank.ifPresent(r -> {
+      Map<String, Object> rr = new LinkedHashMap<>();
+      rr.put("reranker", r.reranker());
+      rr.put("depth", r.depth());
+      rr.put("weight", r.weight());
+      s.put("rerank", rr);
+    });
+    return s;
   }
 
   /** Documents an evaluation of this configuration ranks per query: its candidates, at least 100. */

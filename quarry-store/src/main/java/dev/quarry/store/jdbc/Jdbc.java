@@ -74,6 +74,7 @@ final class Jdbc {
       case String s -> ps.setString(index, s);
       case Integer n -> ps.setInt(index, n);
       case Long n -> ps.setLong(index, n);
+      case Double d -> ps.setDouble(index, d);
       case Instant t -> ps.setLong(index, t.toEpochMilli());
       case byte[] b -> ps.setBytes(index, b);
       case Optional<?> o -> bind(ps, index, o.orElse(null));

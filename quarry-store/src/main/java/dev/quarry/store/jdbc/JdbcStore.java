@@ -7,6 +7,7 @@ import dev.quarry.store.collection.CollectionStore;
 import dev.quarry.store.document.DocumentStateStore;
 import dev.quarry.store.erasure.ErasureStore;
 import dev.quarry.store.evaluation.EvaluationStore;
+import dev.quarry.store.experiment.ExperimentStore;
 import dev.quarry.store.idempotency.IdempotencyStore;
 import dev.quarry.store.job.JobStore;
 import dev.quarry.store.key.ApiKeyStore;
@@ -33,6 +34,7 @@ final class JdbcStore implements Store {
   private final SessionStore sessions;
   private final MemoryStore memories;
   private final EvaluationStore evaluations;
+  private final ExperimentStore experiments;
   private final ToolStore tools;
   private final LedgerStore ledger;
 
@@ -66,6 +68,7 @@ final class JdbcStore implements Store {
     this.sessions = new JdbcSessionStore(db, options);
     this.memories = new JdbcMemoryStore(db, options);
     this.evaluations = new JdbcEvaluationStore(db, options);
+    this.experiments = new JdbcExperimentStore(db, options);
     this.tools = new JdbcToolStore(db, options);
     this.ledger = new JdbcLedgerStore(db);
   }
@@ -118,6 +121,11 @@ final class JdbcStore implements Store {
   @Override
   public EvaluationStore evaluations() {
     return evaluations;
+  }
+
+  @Override
+  public ExperimentStore experiments() {
+    return experiments;
   }
 
   @Override

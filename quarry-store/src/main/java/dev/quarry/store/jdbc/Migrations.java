@@ -34,7 +34,8 @@ final class Migrations {
       new Script(1, "initial"), new Script(2, "document_contents"), new Script(3, "usage_counters"),
       new Script(4, "due_by_collection"), new Script(5, "document_revisions"), new Script(6, "job_retention"),
       new Script(7, "api_key_management"), new Script(8, "sessions_and_memories"),
-      new Script(9, "ledger_and_budgets"), new Script(10, "tools"), new Script(11, "evaluations"));
+      new Script(9, "ledger_and_budgets"), new Script(10, "tools"), new Script(11, "evaluations"),
+      new Script(12, "experiments"));
 
   static int latest() {
     return ALL.getLast().version();
