@@ -20,6 +20,7 @@ import dev.quarry.runtime.assemble.BudgetedAssembler;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.assemble.ContextAssembler;
 import dev.quarry.runtime.assemble.TokenCount;
+import dev.quarry.runtime.assemble.TokenCountMemo;
 import dev.quarry.runtime.cite.Citation;
 import dev.quarry.runtime.cite.Cited;
 import dev.quarry.runtime.cite.Citer;
@@ -72,6 +73,8 @@ public final class AnswerPipeline {
 
   /** Tokens the prompt's instructions and formatting take, kept out of the context budget. */
   static final int PROMPT_OVERHEAD = 200;
+  /** Passage token counts kept in memory (about 100 bytes each). */
+  static final int PASSAGE_COUNTS = 8192;
 
   private final AnswerModels models;
   private final PassageRetriever retriever;
@@ -82,6 +85,8 @@ public final class AnswerPipeline {
   private final AnswerObserver observer;
   private final Clock clock;
   private final QueryRewriter heuristic = new HeuristicRewriter();
+  /** Passage token counts already made, per tenant's collections and model (see {@link TokenCountMemo}). */
+  private final TokenCountMemo counted = new TokenCountMemo(PASSAGE_COUNTS);
 
   public AnswerPipeline(AnswerModels models, PassageRetriever retriever, ContextAssembler assembler, Citer citer,
       AnswerSettings settings, StageObserver stages, AnswerObserver observer, Clock clock) {
@@ -145,7 +150,8 @@ public final class AnswerPipeline {
     List<ChatMessage> prompt = history;
     int budget = contextBudget(model, request, prompt);
     Retrieval found = retrieval;
-    Context context = timed(Stage.ASSEMBLE, timings, () -> assembler.assemble(found.chunks(), model.tokens(), budget));
+    TokenCount passageTokens = passageTokens(request, model);
+    Context context = timed(Stage.ASSEMBLE, timings, () -> assembler.assemble(found.chunks(), passageTokens, budget));
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
@@ -275,6 +281,18 @@ public final class AnswerPipeline {
           g == null ? model.info().upstreamModel() : g.responseModel(), usage.inputTokens(), usage.outputTokens(),
           g == null ? java.util.Optional.empty() : g.timeToFirstToken()), wall, cpu);
     }
+  }
+
+  /**
+   * The model's token count for passages, remembered per the request's collections (their engine
+   * names: the tenant's) unless the count is the extractive answerer's words, or nothing is searched.
+   */
+  private TokenCount passageTokens(AnswerRequest request, AnswerModel model) {
+    if (model.extractive() || request.sources().isEmpty()) {
+      return model.tokens();
+    }
+    String scope = String.join(",", request.sources().stream().map(s -> s.collection().name().value()).sorted().toList());
+    return counted.scoped(scope, model.name(), model.tokens());
   }
 
   /** What is left for the context: the configured budget, lowered to fit a model's window. */
