@@ -131,13 +131,23 @@ public final class Collection {
     return request.withFusion(request.fusion().withModel(m));
   }
 
-  public SearchResponse search(SearchRequest unresolved) {
+  public SearchResponse search(SearchRequest request) {
+    return search(request, v -> { });
+  }
+
+  /**
+   * {@link #search(SearchRequest)}, handing the query vector it computed to {@code queryVector}
+   * (see {@link Searcher#search(SearchRequest, java.util.function.Consumer)}); not called when the
+   * search embedded nothing (lexical mode, or an answer from the result cache).
+   */
+  public SearchResponse search(SearchRequest unresolved, java.util.function.Consumer<float[]> queryVector) {
     SearchRequest request = resolve(unresolved);
     if (results.isEmpty()) {
-      return searcher.search(request);
+      return searcher.search(request, queryVector);
     }
     CachedResults r = results.get();
-    return r.cache().search(name.value(), r.opening(), r.generation(), request, () -> searcher.search(request));
+    return r.cache().search(name.value(), r.opening(), r.generation(), request,
+        () -> searcher.search(request, queryVector));
   }
 
   /**

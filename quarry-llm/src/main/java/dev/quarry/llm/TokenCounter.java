@@ -21,8 +21,12 @@ public final class TokenCounter {
 
   /** Tokens a chat format adds per message (role and separators), as OpenAI documents for its models. */
   static final int PER_MESSAGE = 3;
+  /** {@value #PER_MESSAGE}, for estimates made elsewhere. */
+  public static final int PER_MESSAGE_TOKENS = PER_MESSAGE;
   /** Tokens that prime the assistant's reply. */
   static final int REPLY_PRIMING = 3;
+  /** {@value #REPLY_PRIMING}, for estimates made elsewhere. */
+  public static final int REPLY_PRIMING_TOKENS = REPLY_PRIMING;
 
   private static final class Registry {
     static final EncodingRegistry INSTANCE = Encodings.newLazyEncodingRegistry();

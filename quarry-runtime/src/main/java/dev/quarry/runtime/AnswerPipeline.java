@@ -8,6 +8,8 @@ import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.TokenUsage;
 import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.error.ModelException;
 import dev.quarry.core.observe.CpuAccount;
 import dev.quarry.core.observe.ModelCall;
@@ -18,6 +20,7 @@ import dev.quarry.runtime.assemble.BudgetedAssembler;
 import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.assemble.ContextAssembler;
 import dev.quarry.runtime.assemble.TokenCount;
+import dev.quarry.runtime.assemble.TokenCountMemo;
 import dev.quarry.runtime.cite.Citation;
 import dev.quarry.runtime.cite.Cited;
 import dev.quarry.runtime.cite.Citer;
@@ -70,6 +73,8 @@ public final class AnswerPipeline {
 
   /** Tokens the prompt's instructions and formatting take, kept out of the context budget. */
   static final int PROMPT_OVERHEAD = 200;
+  /** Passage token counts kept in memory (about 100 bytes each). */
+  static final int PASSAGE_COUNTS = 8192;
 
   private final AnswerModels models;
   private final PassageRetriever retriever;
@@ -80,6 +85,8 @@ public final class AnswerPipeline {
   private final AnswerObserver observer;
   private final Clock clock;
   private final QueryRewriter heuristic = new HeuristicRewriter();
+  /** Passage token counts already made, per tenant's collections and model (see {@link TokenCountMemo}). */
+  private final TokenCountMemo counted = new TokenCountMemo(PASSAGE_COUNTS);
 
   public AnswerPipeline(AnswerModels models, PassageRetriever retriever, ContextAssembler assembler, Citer citer,
       AnswerSettings settings, StageObserver stages, AnswerObserver observer, Clock clock) {
@@ -134,7 +141,7 @@ public final class AnswerPipeline {
         }
         List<RetrievedChunk> all = new ArrayList<>(recalled);
         all.addAll(documents.chunks());
-        return new Retrieval(all, documents.generations());
+        return new Retrieval(all, documents.generations(), documents.queryVectors());
       });
     } catch (DeadlineExceeded e) {
       degrade(degraded, "retrieve", "deadline: " + e.getMessage(), "no passages");
@@ -143,11 +150,12 @@ public final class AnswerPipeline {
     List<ChatMessage> prompt = history;
     int budget = contextBudget(model, request, prompt);
     Retrieval found = retrieval;
-    Context context = timed(Stage.ASSEMBLE, timings, () -> assembler.assemble(found.chunks(), model.tokens(), budget));
+    TokenCount passageTokens = passageTokens(request, model);
+    Context context = timed(Stage.ASSEMBLE, timings, () -> assembler.assemble(found.chunks(), passageTokens, budget));
     listener.context(context);
 
     GenerationInput input = new GenerationInput(request.question(), context, history, request.maxTokens(),
-        request.temperature(), deadline, embedders(request), request.maxCost());
+        request.temperature(), deadline, embedders(request, rewrite.query(), retrieval), request.maxCost());
     if (request.responseFormat().isPresent()) {
       StructuredCall.Result json = structured(model, input, request.responseFormat().get(), timings);
       listener.delta(json.json());
@@ -275,6 +283,18 @@ public final class AnswerPipeline {
     }
   }
 
+  /**
+   * The model's token count for passages, remembered per the request's collections (their engine
+   * names: the tenant's) unless the count is the extractive answerer's words, or nothing is searched.
+   */
+  private TokenCount passageTokens(AnswerRequest request, AnswerModel model) {
+    if (model.extractive() || request.sources().isEmpty()) {
+      return model.tokens();
+    }
+    String scope = String.join(",", request.sources().stream().map(s -> s.collection().name().value()).sorted().toList());
+    return counted.scoped(scope, model.name(), model.tokens());
+  }
+
   /** What is left for the context: the configured budget, lowered to fit a model's window. */
   private int contextBudget(AnswerModel model, AnswerRequest request, List<ChatMessage> history) {
     int budget = settings.contextTokens();
@@ -289,13 +309,46 @@ public final class AnswerPipeline {
     return Math.max(0, budget);
   }
 
-  private static Map<String, Embedder> embedders(AnswerRequest request) {
+  /**
+   * Each source's embedder, answering {@code query} from the vector retrieval computed for it (the
+   * same model, the same text: the same vector), so the answerer does not embed the question twice.
+   */
+  private static Map<String, Embedder> embedders(AnswerRequest request, String query, Retrieval retrieval) {
     Map<String, Embedder> out = new HashMap<>();
     for (Source s : request.sources()) {
-      out.put(s.name(), s.collection().embedder());
+      float[] known = retrieval.queryVectors().get(s.name());
+      out.put(s.name(), known == null ? s.collection().embedder() : new KnownQuery(s.collection().embedder(), query, known));
     }
     request.memories().ifPresent(m -> out.put(Passage.MEMORY, m.embedder()));
     return out;
+  }
+
+  /** An embedder that knows one query's vector already and embeds everything else through {@code model}. */
+  record KnownQuery(Embedder model, String query, float[] vector) implements Embedder {
+    @Override
+    public EmbeddingModelInfo info() {
+      return model.info();
+    }
+
+    @Override
+    public float[][] embed(List<String> texts, InputKind kind) {
+      if (kind != InputKind.QUERY || !texts.contains(query)) {
+        return model.embed(texts, kind);
+      }
+      float[][] out = new float[texts.size()][];
+      List<String> others = new ArrayList<>();
+      for (String t : texts) {
+        if (!t.equals(query)) {
+          others.add(t);
+        }
+      }
+      float[][] embedded = others.isEmpty() ? new float[0][] : model.embed(others, kind);
+      int next = 0;
+      for (int i = 0; i < out.length; i++) {
+        out[i] = texts.get(i).equals(query) ? vector.clone() : embedded[next++];
+      }
+      return out;
+    }
   }
 
   private void requireTime(Instant deadline, String stage) {

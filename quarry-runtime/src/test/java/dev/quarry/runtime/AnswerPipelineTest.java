@@ -1,11 +1,15 @@
 package dev.quarry.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.chat.ModelCapability;
+import dev.quarry.core.embed.Embedder;
+import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.observe.ModelCall;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
@@ -25,6 +29,8 @@ import dev.quarry.runtime.assemble.Context;
 import dev.quarry.runtime.cite.Citation;
 import dev.quarry.runtime.cite.SentenceCiter;
 import dev.quarry.runtime.generate.ExtractiveAnswerer;
+import dev.quarry.runtime.retrieve.HybridRetriever;
+import dev.quarry.runtime.retrieve.Retrieval;
 import dev.quarry.runtime.retrieve.Source;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -302,5 +308,48 @@ class AnswerPipelineTest {
 
     assertTrue(a.query().startsWith("horizontal pod autoscaler"), a.query());
     assertEquals("scaling", a.citations().getFirst().documentId());
+  }
+
+  @Test
+  void retrievalHandsBackTheQueryVectorItsSearchComputed() {
+    String q = "How often do cluster certificates expire?";
+    Source ops = corpus.source("ops");
+    Retrieval r = new HybridRetriever(Clock.systemUTC()).retrieve(q, List.of(ops), 3, Optional.empty(),
+        Instant.now().plusSeconds(30));
+
+    float[] expected = ops.collection().embedder().embed(List.of(q), InputKind.QUERY)[0];
+    assertArrayEquals(expected, r.queryVectors().get("ops"), 1e-6f);
+  }
+
+  @Test
+  void aKnownQueryIsNotEmbeddedAgainAndOtherTextsAre() {
+    Embedder model = corpus.source("ops").collection().embedder();
+    List<List<String>> asked = new ArrayList<>();
+    Embedder counting = new Embedder() {
+      @Override
+      public EmbeddingModelInfo info() {
+        return model.info();
+      }
+
+      @Override
+      public float[][] embed(List<String> texts, InputKind kind) {
+        asked.add(texts);
+        return model.embed(texts, kind);
+      }
+    };
+    float[] known = model.embed(List.of("certificate expiry"), InputKind.QUERY)[0];
+    Embedder e = new AnswerPipeline.KnownQuery(counting, "certificate expiry", known);
+
+    float[][] v = e.embed(List.of("certificate expiry"), InputKind.QUERY);
+    assertArrayEquals(known, v[0]);
+    assertTrue(asked.isEmpty(), asked.toString());
+
+    float[][] both = e.embed(List.of("autoscaler", "certificate expiry"), InputKind.QUERY);
+    assertEquals(List.of(List.of("autoscaler")), asked);
+    assertArrayEquals(known, both[1]);
+    assertArrayEquals(model.embed(List.of("autoscaler"), InputKind.QUERY)[0], both[0], 1e-6f);
+
+    e.embed(List.of("certificate expiry"), InputKind.DOCUMENT);
+    assertEquals(List.of("certificate expiry"), asked.getLast(), "a passage of the same text is the model's to embed");
   }
 }

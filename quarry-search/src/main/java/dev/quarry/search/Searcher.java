@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -94,14 +95,26 @@ public final class Searcher {
   }
 
   public SearchResponse search(SearchRequest request) {
-    if (observer != StageObserver.NONE && Thread.currentThread().isVirtual()) {
-      return await(PARALLEL.submit(TaskObserver.carried(() -> searchHere(request))));
-    }
-    return searchHere(request);
+    return search(request, QUERY_VECTOR_IGNORED);
   }
 
-  private SearchResponse searchHere(SearchRequest request) {
-    Ranking ranking = rank(request);
+  /**
+   * {@link #search(SearchRequest)}, handing the query vector the search computed (a copy) to {@code
+   * queryVector}: a caller that needs the query's embedding too (the extractive answerer) need not
+   * embed it again. Not called when the search embeds no query (lexical mode).
+   */
+  public SearchResponse search(SearchRequest request, Consumer<float[]> queryVector) {
+    Objects.requireNonNull(queryVector, "queryVector");
+    if (observer != StageObserver.NONE && Thread.currentThread().isVirtual()) {
+      return await(PARALLEL.submit(TaskObserver.carried(() -> searchHere(request, queryVector))));
+    }
+    return searchHere(request, queryVector);
+  }
+
+  private static final Consumer<float[]> QUERY_VECTOR_IGNORED = v -> { };
+
+  private SearchResponse searchHere(SearchRequest request, Consumer<float[]> queryVector) {
+    Ranking ranking = rank(request, queryVector);
     List<FusedResult> ranked = ranking.results();
     int from = Math.min(request.offset(), ranked.size());
     int to = Math.min(request.offset() + request.k(), ranked.size());
@@ -157,6 +170,10 @@ public final class Searcher {
    * by evaluation, which needs deep rankings but no text.
    */
   public Ranking rank(SearchRequest request) {
+    return rank(request, QUERY_VECTOR_IGNORED);
+  }
+
+  private Ranking rank(SearchRequest request, Consumer<float[]> queryVector) {
     Optional<Reranker> reranker = request.rerank().map(r -> rerankers.find(r.reranker()).orElseThrow(
         () -> new InvalidInputException("unknown re-ranker '" + r.reranker() + "'; known: " + rerankers.names())));
     // the re-ranker's query-only work (a second model's query embedding) overlaps retrieval
@@ -165,12 +182,12 @@ public final class Searcher {
     List<RankedList> lists = new ArrayList<>(2);
     switch (request.mode()) {
       case LEXICAL -> lists.add(lexical(request, depth));
-      case VECTOR -> lists.add(vector(request, depth));
+      case VECTOR -> lists.add(vector(request, depth, queryVector));
       case HYBRID -> {
         // BM25 runs while the query is embedded: the two are independent, and embedding is the
         // longest step of a hybrid query
         Future<RankedList> lexical = PARALLEL.submit(TaskObserver.carried(() -> lexical(request, depth)));
-        RankedList vector = vector(request, depth);
+        RankedList vector = vector(request, depth, queryVector);
         lists.add(await(lexical));
         lists.add(vector);
       }
@@ -235,9 +252,10 @@ public final class Searcher {
         () -> renamed(index.lexical().retrieve(query, depth), Fusers.LEXICAL));
   }
 
-  private RankedList vector(SearchRequest request, int depth) {
+  private RankedList vector(SearchRequest request, int depth, Consumer<float[]> queryVector) {
     float[] vector = StageTimer.time(observer, Stage.EMBED_QUERY,
         () -> embedder.embed(List.of(request.query()), InputKind.QUERY)[0]);
+    queryVector.accept(vector.clone());
     RetrievalQuery query = new RetrievalQuery(request.query(), vector, request.filter());
     return StageTimer.time(observer, Stage.RETRIEVE_VECTOR,
         () -> renamed(index.vector().retrieve(query, depth), Fusers.VECTOR));

@@ -1,5 +1,6 @@
 package dev.quarry.llm.route;
 
+import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ChatModelInfo;
 import dev.quarry.core.chat.ChatRequest;
@@ -7,9 +8,11 @@ import dev.quarry.core.chat.ChatResponse;
 import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.TokenUsage;
+import dev.quarry.core.chat.ToolCall;
 import dev.quarry.core.chat.ToolSpec;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.ModelException;
+import dev.quarry.llm.TokenCounter;
 import dev.quarry.llm.config.RouteStrategy;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -137,9 +140,14 @@ public final class ModelRouter implements ChatModel {
         skipped.add(c.name() + ": lacks the streaming capability");
         continue;
       }
-      int prompt = promptTokens.computeIfAbsent(c.tokens().encodingName(), e -> countPrompt(c, request));
       int context = c.model().info().contextTokens();
       int reply = request.maxTokens().orElse(1);
+      boolean costed = request.maxCost().isPresent() || (strategy == RouteStrategy.CHEAPEST && models.size() > 1);
+      if (!costed && promptBound(request) + reply <= context) {
+        fit.add(c); // fits whatever the exact count, and no cost needs it: the count is skipped
+        continue;
+      }
+      int prompt = promptTokens.computeIfAbsent(c.tokens().encodingName(), e -> countPrompt(c, request));
       if ((long) prompt + reply > context) {
         skipped.add(c.name() + ": the prompt (" + prompt + " tokens)" + (request.maxTokens().isPresent()
             ? " plus max_tokens (" + reply + ")" : "") + " does not fit its context window of " + context + " tokens");
@@ -165,6 +173,40 @@ public final class ModelRouter implements ChatModel {
       fit.sort(Comparator.comparing(expected::get));
     }
     return fit;
+  }
+
+  /**
+   * At least as many tokens as {@link #countPrompt} counts under any byte-level BPE (each token
+   * stands for one byte of UTF-8 or more), without tokenizing: the UTF-8 bytes of every text plus
+   * the chat format's tokens per message. Counting a prompt of a few passages took about as much CPU
+   * as the rest of a chat's orchestration (docs/benchmarks.md, issue 8); when even this bound fits the
+   * window, the exact count changes nothing.
+   */
+  static long promptBound(ChatRequest request) {
+    long n = TokenCounter.REPLY_PRIMING_TOKENS;
+    for (ChatMessage m : request.messages()) {
+      n += TokenCounter.PER_MESSAGE_TOKENS + utf8(m.content());
+      for (ToolCall call : m.toolCalls()) {
+        n += utf8(call.name()) + utf8(call.arguments());
+      }
+    }
+    for (ToolSpec t : request.tools()) {
+      n += utf8(t.name()) + utf8(t.description()) + utf8(t.parametersSchema());
+    }
+    if (request.responseFormat().isPresent()) {
+      n += utf8(request.responseFormat().get().schema());
+    }
+    return n;
+  }
+
+  /** UTF-8 length without encoding: 1 byte per ASCII char, at most 3 per other UTF-16 unit. */
+  private static long utf8(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      n += ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+    }
+    return n;
   }
 
   private static int countPrompt(RouteCandidate c, ChatRequest request) {

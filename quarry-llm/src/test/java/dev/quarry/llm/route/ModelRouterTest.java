@@ -216,4 +216,31 @@ class ModelRouterTest {
     assertTrue(e.getMessage().startsWith("route ordered: every model failed or is unavailable: model tiny: "), e.getMessage());
     assertTrue(e.getMessage().contains("; model plain: ") && e.getMessage().contains("; model tooled: "), e.getMessage());
   }
+
+  @Test
+  void thePromptsByteBoundIsNeverBelowItsTokenCount() {
+    List<String> texts = List.of("hello", longPrompt(), "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00fcber",
+        "\u6771\u4eac\u306f\u65e5\u672c\u306e\u9996\u90fd\u3067\u3059\u3002", "emoji \ud83d\ude00\ud83d\ude80 end",
+        "[1] Cluster certificates expire after one year.\n\n[2] The autoscaler adds replicas.\n");
+    for (String model : List.of("gpt-4o-mini", "llama-3.1-8b-instruct")) {
+      dev.quarry.llm.TokenCounter tokens = dev.quarry.llm.TokenCounter.forModel(model);
+      for (String t : texts) {
+        ChatRequest r = new ChatRequest(List.of(ChatMessage.system("Answer from the passages."), ChatMessage.user(t)),
+            OptionalInt.of(10), OptionalDouble.empty(), List.of(TOOL), Optional.empty(), Instant.now().plusSeconds(10));
+        int exact = tokens.countPrompt(r.messages()) + tokens.count(TOOL.name()) + tokens.count(TOOL.description())
+            + tokens.count(TOOL.parametersSchema());
+        assertTrue(ModelRouter.promptBound(r) >= exact, model + ": bound " + ModelRouter.promptBound(r)
+            + " < " + exact + " tokens for: " + t);
+      }
+    }
+  }
+
+  @Test
+  void aPromptLongerInBytesThanTheWindowIsStillCountedAndServedWhenItsTokensFit() {
+    // 120 bytes, far fewer tokens: the byte bound does not fit tiny's 64-token window, the count does
+    ChatRequest r = ask("wonderful ".repeat(12));
+    assertTrue(ModelRouter.promptBound(r) > 64);
+    route("ordered").generate(r, ChatStream.IGNORE);
+    assertEquals("m-tiny", served());
+  }
 }

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,10 +65,12 @@ public final class HybridRetriever implements PassageRetriever {
     }
     SearchRequest request = request(query, k, filter);
     List<SearchResponse> responses = new ArrayList<>();
+    Map<String, float[]> vectors = new ConcurrentHashMap<>();
     try (ExecutorService searches = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<SearchResponse>> running = new ArrayList<>();
       for (Source s : sources) {
-        running.add(searches.submit(TaskObserver.carried(() -> s.collection().search(request))));
+        running.add(searches.submit(TaskObserver.carried(
+            () -> s.collection().search(request, v -> vectors.put(s.name(), v)))));
       }
       try {
         for (Future<SearchResponse> f : running) {
@@ -99,9 +102,9 @@ public final class HybridRetriever implements PassageRetriever {
     if (sources.size() == 1) {
       String name = sources.getFirst().name();
       return new Retrieval(responses.getFirst().hits().stream()
-          .map(h -> new RetrievedChunk(name, h.chunk(), h.score())).toList(), generations);
+          .map(h -> new RetrievedChunk(name, h.chunk(), h.score())).toList(), generations, vectors);
     }
-    return new Retrieval(fuse(query, sources, responses, k), generations);
+    return new Retrieval(fuse(query, sources, responses, k), generations, vectors);
   }
 
   private static SearchRequest request(String query, int k, Optional<Filter> filter) {

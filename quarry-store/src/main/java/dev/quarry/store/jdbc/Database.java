@@ -17,6 +17,17 @@ abstract sealed class Database implements AutoCloseable permits SqliteDatabase, 
   /** Runs {@code work} in a read-write transaction; commits, or rolls back when it throws. */
   abstract <T> T write(String action, SqlWork<T> work);
 
+  /**
+   * {@link #write}, but the commit does not wait for the device: it survives a crash of this
+   * process at once (SQLite: the log is written to the OS before the commit returns), a power loss
+   * or an operating-system crash only once a later commit or checkpoint has forced the log (SQLite
+   * with fsync on each commit: the next ordinary write; PostgreSQL: {@code synchronous_commit = off},
+   * the WAL writer's next flush, at most three of its delays later). Never a torn or half
+   * transaction: a lost commit is lost whole. For records whose loss on power failure costs less
+   * than a flush on every request (a chat's session turn).
+   */
+  abstract <T> T writeUnforced(String action, SqlWork<T> work);
+
   /** Runs {@code work} in a transaction that only reads (one consistent snapshot on SQLite). */
   abstract <T> T read(String action, SqlWork<T> work);
 

@@ -22,6 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+/**
+ * Sessions in the store. Creating a session and adding a turn are committed before they return
+ * (a session continued right after sees the turn) but not forced to the device ({@link
+ * Database#writeUnforced}): a chat writes them on every answer, and a forced commit cost more than
+ * the rest of the chat's own work (docs/benchmarks.md, issue 8); a power loss may lose the last
+ * turns, a crash of the process none.
+ */
 final class JdbcSessionStore implements SessionStore {
 
   private static final String COLUMNS = "tenant_id, id, end_user, turns, created_at, updated_at, expires_at";
@@ -49,7 +56,7 @@ final class JdbcSessionStore implements SessionStore {
     Instant now = options.now();
     String id = options.newId();
     Instant expires = now.plus(policy.ttl());
-    return db.write("creating a session in tenant '" + tenant + "'", c -> {
+    return db.writeUnforced("creating a session in tenant '" + tenant + "'", c -> {
       Parents.requireTenant(c, tenant);
       Jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ", next_turn) VALUES (?, ?, ?, 0, ?, ?, ?, 1)",
           tenant.value(), id, user, now, now, expires);
@@ -97,7 +104,7 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public Session append(TenantId tenant, String id, NewTurn turn, SessionPolicy policy) {
     Instant now = options.now();
-    return db.write("adding a turn to session '" + id + "'", c -> {
+    return db.writeUnforced("adding a turn to session '" + id + "'", c -> {
       select(c, tenant, id, now, db.dialect().forUpdate()).orElseThrow(() -> missing(tenant, id));
       int ordinal = Jdbc.one(c, "SELECT next_turn FROM sessions WHERE tenant_id = ? AND id = ?",
           rs -> rs.getInt("next_turn"), tenant.value(), id).orElseThrow();

@@ -79,6 +79,16 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  <T> T writeUnforced(String action, SqlWork<T> work) {
+    return write(action, c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL synchronous_commit = off");
+      }
+      return work.run(c);
+    });
+  }
+
+  @Override
   <T> T read(String action, SqlWork<T> work) {
     return write(action, work);
   }

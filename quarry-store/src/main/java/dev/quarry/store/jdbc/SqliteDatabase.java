@@ -24,6 +24,7 @@ final class SqliteDatabase extends Database {
 
   private final Path file;
   private final long busyTimeoutMillis;
+  private final boolean fsyncEachCommit;
   private final ReentrantLock writerLock = new ReentrantLock(true);
   private final Connection writer;
   private final HikariDataSource readers;
@@ -32,6 +33,7 @@ final class SqliteDatabase extends Database {
   SqliteDatabase(Path file, long busyTimeoutMillis, int readConnections, boolean fsyncEachCommit) {
     this.file = file;
     this.busyTimeoutMillis = busyTimeoutMillis;
+    this.fsyncEachCommit = fsyncEachCommit;
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
 
     SQLiteConfig writerConfig = commonConfig(busyTimeoutMillis);
@@ -85,25 +87,52 @@ final class SqliteDatabase extends Database {
   <T> T write(String action, SqlWork<T> work) {
     lockWriter(action);
     try {
-      if (closed) {
-        throw new StorageException(action + " failed: the store is closed");
-      }
-      exec(action, "BEGIN IMMEDIATE");
-      T result;
-      try {
-        result = work.run(writer);
-      } catch (SQLException e) {
-        abort(e);
-        throw dialect().translate(e, action);
-      } catch (RuntimeException | Error e) {
-        abort(e);
-        throw e;
-      }
-      exec(action, "COMMIT");
-      return result;
+      return writeLocked(action, work);
     } finally {
       writerLock.unlock();
     }
+  }
+
+  /**
+   * With fsync on each commit, the transaction runs at {@code synchronous=NORMAL} (in WAL mode: the
+   * commit is written to the log, not forced to the device; the next FULL commit or checkpoint forces
+   * it with the log), and the writer is set back to FULL afterwards.
+   */
+  @Override
+  <T> T writeUnforced(String action, SqlWork<T> work) {
+    lockWriter(action);
+    try {
+      if (!fsyncEachCommit || closed) {
+        return writeLocked(action, work);
+      }
+      exec(action, "PRAGMA synchronous = NORMAL");
+      try {
+        return writeLocked(action, work);
+      } finally {
+        exec(action, "PRAGMA synchronous = FULL");
+      }
+    } finally {
+      writerLock.unlock();
+    }
+  }
+
+  private <T> T writeLocked(String action, SqlWork<T> work) {
+    if (closed) {
+      throw new StorageException(action + " failed: the store is closed");
+    }
+    exec(action, "BEGIN IMMEDIATE");
+    T result;
+    try {
+      result = work.run(writer);
+    } catch (SQLException e) {
+      abort(e);
+      throw dialect().translate(e, action);
+    } catch (RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+    exec(action, "COMMIT");
+    return result;
   }
 
   private void lockWriter(String action) {
