@@ -25,7 +25,7 @@ fi
 mkdir -p "$CACHE"
 start=$(date +%s)
 status=0
-"$ROOT/quarry" eval --dataset "$DATASETS/scifact" --split test --mode all --candidates 1000 \
+"$ROOT/quarry" eval --dataset "$DATASETS/scifact" --split test --mode all \
   --data-dir "$CACHE" --gate "$ROOT/gates/scifact.yaml" || status=$?
 echo "quarry gate: $(( $(date +%s) - start )) s, exit $status (data in $CACHE)" >&2
 exit "$status"
