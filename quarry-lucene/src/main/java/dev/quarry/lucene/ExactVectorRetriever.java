@@ -15,7 +15,6 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Brute-force nearest neighbours: the dot product of the query with every (matching, live) chunk's
@@ -69,7 +68,7 @@ final class ExactVectorRetriever implements Retriever {
           if (live != null && !live.get(doc)) {
             continue;
           }
-          float score = VectorUtil.dotProduct(target, values.vectorValue(vectors.index()));
+          float score = ExactDot.dotProduct(target, values.vectorValue(vectors.index()));
           Candidate candidate = new Candidate(score, leaf.docBase + doc);
           if (best.size() < k) {
             best.add(candidate);

@@ -6,12 +6,11 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Exact dot products against the raw float32 vectors Lucene keeps beside the (quantised) HNSW
  * graph. Used to rescore approximate candidates, so reported scores are exact whatever the
- * encoding.
+ * encoding, and the same bits in every run ({@link ExactDot}).
  */
 final class RawVectors {
 
@@ -35,7 +34,7 @@ final class RawVectors {
         if (iterator == null || iterator.advance(local) != local) {
           throw new StorageException("hit " + docs[index] + " has no vector to rescore");
         }
-        out[index] = VectorUtil.dotProduct(query, values.vectorValue(iterator.index()));
+        out[index] = ExactDot.dotProduct(query, values.vectorValue(iterator.index()));
       }
     });
     return out;

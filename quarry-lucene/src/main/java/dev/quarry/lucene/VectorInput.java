@@ -3,7 +3,6 @@ package dev.quarry.lucene;
 import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.index.IndexManifest;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Checks vectors against an index's manifest before they reach Lucene, which compares them by dot
@@ -66,7 +65,7 @@ final class VectorInput {
         throw new InvalidInputException(what + " has a non-finite value at " + i + ": " + vector[i]);
       }
     }
-    return Math.sqrt(VectorUtil.dotProduct(vector, vector));
+    return Math.sqrt(ExactDot.dotProduct(vector, vector));
   }
 
   private static float[] normalised(float[] vector, double norm) {

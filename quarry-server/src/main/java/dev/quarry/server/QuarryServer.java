@@ -9,6 +9,7 @@ import dev.quarry.engine.Quarry;
 import dev.quarry.llm.ModelCatalog;
 import dev.quarry.llm.config.EmbeddingModelConfig;
 import dev.quarry.rerank.crossencoder.CrossEncoderReranker;
+import dev.quarry.rerank.llm.ListwiseLlmReranker;
 import dev.quarry.rerank.remote.RemoteReranker;
 import dev.quarry.runtime.AnswerModels;
 import dev.quarry.runtime.AnswerPipeline;
@@ -249,8 +250,10 @@ public final class QuarryServer implements AutoCloseable {
           name -> catalog.model(name).map(m -> catalog.price(name)), catalog::tokenCounter);
       new UsageRoutes(store, collections, usage, metering).register(router);
       new BudgetRoutes(store, metering, clock).register(router);
-      AnswerPipeline answers = AnswerPipeline.standard(new AnswerModels(models, config.runtime().answer(), metering::wrap),
+      AnswerModels answerModels = new AnswerModels(models, config.runtime().answer(), metering::wrap);
+      AnswerPipeline answers = AnswerPipeline.standard(answerModels,
           config.runtime().answer(), tracing.engineStages(metrics), metrics, clock);
+      addLlmRerankers(engine, config.rerankers(), answerModels, clock);
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
       memories.register(router);
       ToolsConfig toolsConfig = config.runtime().tools();
@@ -305,6 +308,9 @@ public final class QuarryServer implements AutoCloseable {
    */
   private static void addRerankers(Quarry engine, RerankersConfig rerankers) {
     for (RerankersConfig.Entry e : rerankers.entries()) {
+      if (e instanceof RerankersConfig.Llm) {
+        continue; // added with the chat models: addLlmRerankers
+      }
       Reranker r = switch (e) {
         case RerankersConfig.CrossEncoder c -> {
           try {
@@ -314,9 +320,28 @@ public final class QuarryServer implements AutoCloseable {
           }
         }
         case RerankersConfig.Remote remote -> RemoteReranker.create(remote.config());
+        case RerankersConfig.Llm l -> throw new IllegalStateException("unreachable: " + l.name());
       };
       engine.addReranker(e.name(), r);
       LOG.info("re-ranker '{}' ready ({})", e.name(), e);
+    }
+  }
+
+  /**
+   * Makes each configured {@code llm} re-ranker nameable by searches: its model or route is resolved
+   * as chat resolves one (behind its breaker, with retries, metered), so its calls are checked
+   * against and charged to the budget of the tenant whose search makes them (SearchRoutes binds the
+   * call context).
+   */
+  private static void addLlmRerankers(Quarry engine, RerankersConfig rerankers, AnswerModels models, Clock clock) {
+    for (RerankersConfig.Entry e : rerankers.entries()) {
+      if (e instanceof RerankersConfig.Llm l) {
+        dev.quarry.core.chat.ChatModel model = models.resolve(l.model()).chat().orElseThrow(
+            () -> new InvalidInputException(l.path() + ".model: \"" + l.model() + "\" cannot rank"));
+        engine.addReranker(l.name(), new ListwiseLlmReranker(model, l.config(), clock));
+        LOG.info("re-ranker '{}' ready (llm, model {}, depth {}, window {})", l.name(), l.model(), l.config().depth(),
+            l.config().window());
+      }
     }
   }
 

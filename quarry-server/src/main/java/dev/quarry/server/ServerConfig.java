@@ -182,16 +182,17 @@ public record ServerConfig(
     Optional<String> adminKey = server.secret("admin_key", "QUARRY_ADMIN_KEY");
     server.done();
     Path dataDir = root.path("data_dir").orElse(Path.of("data"));
+    Limits limits = Limits.from(root.section("limits"));
+    StoreConfig store = StoreConfig.from(root.section("store"));
+    IngestConfig ingest = IngestConfig.from(root.section("ingest"));
+    CacheConfig cache = CacheConfig.from(root.section("cache"));
+    TelemetryConfig telemetry = TelemetryConfig.from(root.section("telemetry"));
+    CorsConfig cors = CorsConfig.from(root.section("cors"));
+    // the runtime before the re-rankers: an llm re-ranker names one of its models
+    RuntimeConfig runtime = RuntimeConfig.from(root);
     return new ServerConfig(host, port, dataDir,
-        Limits.from(root.section("limits")),
-        adminKey,
-        StoreConfig.from(root.section("store")),
-        IngestConfig.from(root.section("ingest")),
-        CacheConfig.from(root.section("cache")),
-        TelemetryConfig.from(root.section("telemetry")),
-        CorsConfig.from(root.section("cors")),
-        RuntimeConfig.from(root),
-        RerankersConfig.from(root, "rerankers"));
+        limits, adminKey, store, ingest, cache, telemetry, cors, runtime,
+        RerankersConfig.from(root, "rerankers", runtime.llm()));
   }
 
   /** Every key of the configuration with the environment variables that set it, in binding order. */

@@ -261,7 +261,7 @@ class ServerConfigTest {
         Arguments.of("rerankers: [{name: a, kind: tei, url: \"http://h/rerank\"}, {name: a, kind: tei}]",
             "rerankers[1].name: \"a\" is declared twice"),
         Arguments.of("rerankers: [{name: a, kind: colbert}]",
-            "rerankers[0].kind: expected one of cross_encoder, cohere, jina, tei, got \"colbert\""),
+            "rerankers[0].kind: expected one of cross_encoder, cohere, jina, tei, llm, got \"colbert\""),
         Arguments.of("rerankers: [{name: a, kind: tei}]", "rerankers[0].url: required: the full URL of the /rerank route"),
         Arguments.of("rerankers: [{name: a, kind: tei, url: \"ftp://h/rerank\"}]",
             "rerankers[0].url: expected an http(s)://host/... URL, got \"ftp://h/rerank\""),
@@ -278,7 +278,24 @@ class ServerConfigTest {
         Arguments.of("rerankers: [{name: a, kind: cross_encoder, model: m.onnx, tokenizer: t.json, max_tokens: 4}]",
             "rerankers[0].max_tokens: must be in 8..8192, got 4"),
         Arguments.of("rerankers: [{name: a, kind: cross_encoder, model: m.onnx, tokenizer: t.json, url: \"http://h\"}]",
-            "rerankers[0].url: unknown key; the keys of rerankers[0] are batch_size, kind, max_tokens, model, name, threads, tokenizer"));
+            "rerankers[0].url: unknown key; the keys of rerankers[0] are batch_size, kind, max_tokens, model, name, threads, tokenizer"),
+        Arguments.of("rerankers: [{name: a, kind: llm}]", "rerankers[0].model: required: a model or route of section llm"),
+        Arguments.of("rerankers: [{name: a, kind: llm, model: gpt}]",
+            "rerankers[0].model: \"gpt\" is not a model or route of section llm; the models are [] and the routes []"),
+        Arguments.of("rerankers: [{name: a, kind: llm, model: extractive}]",
+            "rerankers[0].model: \"extractive\" is not a model or route of section llm; the extractive answerer cannot "
+                + "rank; the models are [] and the routes []"),
+        Arguments.of(LLM + "rerankers: [{name: a, kind: llm, model: small, window: 1}]",
+            "rerankers[0].window: must be in 2..100, got 1"),
+        Arguments.of(LLM + "rerankers: [{name: a, kind: llm, model: small, window: 8, step: 9}]",
+            "rerankers[0].step: must be in 1..8, got 9"),
+        Arguments.of(LLM + "rerankers: [{name: a, kind: llm, model: small, depth: 101}]",
+            "rerankers[0].depth: must be in 1..100, got 101"),
+        Arguments.of(LLM + "rerankers: [{name: a, kind: llm, model: small, timeout: 3m}]",
+            "rerankers[0].timeout: must be in 1ms..2m, got 3m"),
+        Arguments.of(LLM + "rerankers: [{name: a, kind: llm, model: small, url: \"http://h\"}]",
+            "rerankers[0].url: unknown key; the keys of rerankers[0] are depth, kind, max_chars, max_tokens, model, name, "
+                + "step, timeout, window"));
   }
 
   @Test
@@ -317,6 +334,34 @@ class ServerConfigTest {
     assertTrue(tei.config().apiKey().isEmpty());
     assertFalse(c.toString().contains("sk-secret-1"), c.toString());
     assertTrue(c.toString().contains("<from COHERE_KEY>"), c.toString());
+  }
+
+  /** A section llm with one model, {@code small}, and a route, {@code cheap}, over it. */
+  static final String LLM = """
+      llm:
+        providers:
+          - {name: up, kind: openai, base_url: "http://127.0.0.1:9/v1"}
+        models:
+          - {name: small, provider: up, model: gpt-4o-mini, context_tokens: 8192}
+        routes:
+          cheap: [small]
+      """;
+
+  @Test
+  void anLlmRerankerNamesAModelOrRouteOfSectionLlmWithItsWindowAndTimeout() throws IOException {
+    ServerConfig c = load(LLM + """
+        rerankers:
+          - {name: judge, kind: llm, model: small}
+          - {name: judge-deep, kind: llm, model: cheap, depth: 50, window: 20, step: 5, max_chars: 400,
+             max_tokens: 300, timeout: 4s}
+        """);
+    var judge = (dev.quarry.server.config.RerankersConfig.Llm) c.rerankers().entries().get(0);
+    assertEquals("small", judge.model());
+    assertEquals(dev.quarry.rerank.llm.LlmRerankerConfig.defaults(), judge.config());
+    var deep = (dev.quarry.server.config.RerankersConfig.Llm) c.rerankers().entries().get(1);
+    assertEquals("rerankers[1]", deep.path());
+    assertEquals(new dev.quarry.rerank.llm.LlmRerankerConfig(50, 20, 5, 400, java.util.OptionalInt.of(300),
+        java.time.Duration.ofSeconds(4)), deep.config());
   }
 
   @ParameterizedTest

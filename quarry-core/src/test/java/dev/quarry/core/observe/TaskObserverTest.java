@@ -47,4 +47,22 @@ class TaskObserverTest {
     t.join();
     assertEquals(task, seen.get());
   }
+
+  static final ScopedValue<String> CALLER = ScopedValue.newInstance();
+
+  @Test
+  void aValueRegisteredToBeCarriedIsBoundOnThePoolThreadWithOrWithoutAnObserver() throws Exception {
+    TaskObserver.alsoCarry(CALLER);
+    TaskObserver.alsoCarry(CALLER);
+    StageObserver task = (stage, wall, cpu) -> {};
+    try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+      pool.submit(() -> {}).get();
+      java.util.concurrent.Callable<String> read = () -> CALLER.isBound() ? CALLER.get() : "unbound";
+      assertEquals("unbound", ScopedValue.where(CALLER, "acme").call(() -> pool.submit(read).get()));
+      assertEquals("acme", ScopedValue.where(CALLER, "acme").call(() -> pool.submit(TaskObserver.carried(read)).get()));
+      assertEquals("globex", ScopedValue.where(CALLER, "globex").call(() -> TaskObserver.observing(task,
+          () -> pool.submit(TaskObserver.carried(() -> TaskObserver.current() == task ? read.call() : "no observer")).get())));
+      assertEquals("unbound", pool.submit(TaskObserver.carried(read)).get(), "nothing bound, nothing carried");
+    }
+  }
 }

@@ -15,6 +15,11 @@ public record CallContext(TenantId tenant, Optional<String> keyId, Optional<Stri
   /** The context of the request running on this thread. */
   public static final ScopedValue<CallContext> CURRENT = ScopedValue.newInstance();
 
+  static {
+    // the engine runs a search on its own threads; a re-ranker's model call there is still metered
+    dev.quarry.core.observe.TaskObserver.alsoCarry(CURRENT);
+  }
+
   public CallContext {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(keyId, "keyId");

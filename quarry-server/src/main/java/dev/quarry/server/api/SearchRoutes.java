@@ -22,6 +22,7 @@ import dev.quarry.core.search.SearchRequest;
 import dev.quarry.engine.Collection;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.collection.CollectionSettings;
+import dev.quarry.runtime.metering.CallContext;
 import dev.quarry.engine.ingest.DocumentSource;
 import dev.quarry.engine.ingest.IngestReport;
 import dev.quarry.engine.ingest.ProgressListener;
@@ -80,6 +81,9 @@ public final class SearchRoutes {
     }
   }
 
+  /** The route a search's model calls (an llm re-ranker's) are recorded under in the ledger. */
+  static final String METERED_ROUTE = "search";
+
   private final TenantCollections collections;
   private final Store store;
   private final JsonCodec json;
@@ -129,10 +133,15 @@ public final class SearchRoutes {
                 + "`fingerprint`, in `interleave` the `fingerprints` of both arms and each hit's `arm`; else the "
                 + "`reason`). Feedback on an enrolled response names its `request_id` (`POST /v1/feedback`).")
             .fails(404, "not_found: the collection does not exist"),
-        (r, k) -> search(r, named(r, k)));
+        (r, k) -> search(r, named(r, k), caller(k).id()));
   }
 
-  private Response search(Request r, TenantCollection c) throws IOException {
+  /**
+   * A search runs with its caller's {@link CallContext} bound (route {@value #METERED_ROUTE}): a
+   * re-ranker that calls a chat model (kind {@code llm}) is then checked against and charged to the
+   * tenant's budget, as chat is.
+   */
+  private Response search(Request r, TenantCollection c, String keyId) throws IOException {
     SearchBody b = r.body(SearchBody.class);
     if (b.query() == null || b.query().isBlank()) {
       throw ApiException.invalidAt("/query", "a non-blank query is required");
@@ -162,8 +171,10 @@ public final class SearchRoutes {
     RankingConfiguration configuration = new RankingConfiguration(defaults.mode(b.mode()), fusion,
         SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
-    Experiments.Served served = experiments.search(c.tenant(), c.name(), collection, configuration, b.query(), k, offset,
-        filter, Boolean.TRUE.equals(b.explain()), asker(b), r.requestId());
+    Experiments.Asker asker = asker(b);
+    Experiments.Served served = new CallContext(c.tenant(), Optional.of(keyId), Optional.empty(), METERED_ROUTE)
+        .call(() -> experiments.search(c.tenant(), c.name(), collection, configuration, b.query(), k, offset,
+            filter, Boolean.TRUE.equals(b.explain()), asker, r.requestId()));
     usage.count(c.tenant(), Meter.SEARCHES, 1);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hits", served.hits().stream().map(h -> {

@@ -2,7 +2,9 @@ package dev.quarry.server.config;
 
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.embed.model.EmbeddingModels;
+import dev.quarry.llm.config.LlmConfig;
 import dev.quarry.rerank.crossencoder.CrossEncoderConfig;
+import dev.quarry.rerank.llm.LlmRerankerConfig;
 import dev.quarry.rerank.remote.RemoteRerankerConfig;
 import dev.quarry.rerank.remote.RerankApi;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,7 +31,13 @@ import java.util.regex.Pattern;
  *   <li>{@code cohere}, {@code jina}, {@code tei}: a remote {@code /rerank} API at {@code url}, with
  *       {@code model} (required by cohere and jina), {@code api_key_env} (the variable holding the
  *       bearer key; it must be set) and {@code timeout} (1ms..60s, default 2s; then the fused
- *       order is kept and the response is marked degraded).
+ *       order is kept and the response is marked degraded);
+ *   <li>{@code llm}: listwise re-ranking by {@code model}, a model or route of section {@code llm},
+ *       through the same metered path as chat (so its calls are charged to the searching tenant):
+ *       {@code depth} (1..100, default 20) candidates ranked, {@code window} (2..100, default 20)
+ *       per call sliding {@code step} (1..window, default window / 2) up, each candidate's text cut
+ *       to {@code max_chars} (16..20000, default 1000), {@code max_tokens} (1..8192, default six per
+ *       listed candidate plus 32) and {@code timeout} (1ms..2m, default 10s) for all its calls.
  * </ul>
  *
  * Every problem is reported with the entry's path, e.g. {@code rerankers[1].url}. Keys are never
@@ -39,7 +48,7 @@ public record RerankersConfig(List<Entry> entries) {
   public static final RerankersConfig NONE = new RerankersConfig(List.of());
 
   /** The kinds a re-ranker entry may have, as written in the file. */
-  public static final List<String> KINDS = List.of("cross_encoder", "cohere", "jina", "tei");
+  public static final List<String> KINDS = List.of("cross_encoder", "cohere", "jina", "tei", "llm");
 
   /** Default time a remote re-ranker has to answer. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -86,12 +95,30 @@ public record RerankersConfig(List<Entry> entries) {
     }
   }
 
+  /** Listwise re-ranking by the chat model or route {@code model}. */
+  public record Llm(String name, String path, String model, LlmRerankerConfig config) implements Entry {
+    public Llm {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(config, "config");
+    }
+  }
+
   public RerankersConfig {
     entries = List.copyOf(entries);
   }
 
-  /** Binds the list {@code key} of {@code parent} ({@code rerankers} of the root). */
+  /** Binds the list {@code key} of {@code parent} without chat models: an {@code llm} entry is refused. */
   public static RerankersConfig from(ConfigSection parent, String key) {
+    return from(parent, key, LlmConfig.NONE);
+  }
+
+  /**
+   * Binds the list {@code key} of {@code parent} ({@code rerankers} of the root); an {@code llm}
+   * entry's model must be a model or route of {@code llm}.
+   */
+  public static RerankersConfig from(ConfigSection parent, String key, LlmConfig llm) {
     List<Entry> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (ConfigSection s : parent.sections(key)) {
@@ -107,7 +134,11 @@ public record RerankersConfig(List<Entry> entries) {
         throw s.invalid("name", "\"" + name + "\" is declared twice");
       }
       String kind = s.choice("kind", KINDS).orElseThrow(() -> s.invalid("kind", "required: one of " + String.join(", ", KINDS)));
-      Entry e = kind.equals("cross_encoder") ? crossEncoder(s, name) : remote(s, name, kind);
+      Entry e = switch (kind) {
+        case "cross_encoder" -> crossEncoder(s, name);
+        case "llm" -> llm(s, name, llm);
+        default -> remote(s, name, kind);
+      };
       s.done();
       out.add(e);
     }
@@ -122,6 +153,24 @@ public record RerankersConfig(List<Entry> entries) {
     int batch = s.integer("batch_size", 1, 1024).orElse(d.batchSize());
     int threads = s.integer("threads", 1, 64).orElse(d.intraOpThreads());
     return new CrossEncoder(name, s.path(), new CrossEncoderConfig(model, tokenizer, maxTokens, batch, threads));
+  }
+
+  private static Llm llm(ConfigSection s, String name, LlmConfig llm) {
+    String model = s.text("model").orElseThrow(() -> s.invalid("model", "required: a model or route of section llm"));
+    if (llm.model(model).isEmpty() && llm.route(model).isEmpty()) {
+      throw s.invalid("model", "\"" + model + "\" is not a model or route of section llm; "
+          + (model.equals(LlmConfig.EXTRACTIVE) ? "the extractive answerer cannot rank; " : "")
+          + "the models are " + llm.models().stream().map(m -> m.name()).toList()
+          + " and the routes " + llm.routes().stream().map(r -> r.name()).toList());
+    }
+    LlmRerankerConfig d = LlmRerankerConfig.defaults();
+    int depth = s.integer("depth", 1, LlmRerankerConfig.MAX_DEPTH).orElse(d.depth());
+    int window = s.integer("window", 2, LlmRerankerConfig.MAX_DEPTH).orElse(d.window());
+    int step = s.integer("step", 1, window).orElse(Math.max(1, window / 2));
+    int maxChars = s.integer("max_chars", 16, 20_000).orElse(d.maxChars());
+    OptionalInt maxTokens = s.integer("max_tokens", 1, 8192).map(OptionalInt::of).orElse(OptionalInt.empty());
+    Duration timeout = s.duration("timeout", Duration.ofMillis(1), Duration.ofMinutes(2)).orElse(d.timeout());
+    return new Llm(name, s.path(), model, new LlmRerankerConfig(depth, window, step, maxChars, maxTokens, timeout));
   }
 
   private static Remote remote(ConfigSection s, String name, String kind) {
