@@ -1,7 +1,9 @@
 package dev.quarry.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -28,6 +30,16 @@ final class Logging {
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger(); // JUL's console handler would print plain lines
       SLF4JBridgeHandler.install();
+    }
+  }
+
+  /**
+   * Writes what is still queued (the access log is written asynchronously, see {@code logback.xml})
+   * and stops logging; called last before the process exits. Lines logged after it are lost.
+   */
+  static void stop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
     }
   }
 }

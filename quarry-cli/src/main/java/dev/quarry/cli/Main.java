@@ -28,7 +28,9 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     Logging.configure(java.util.Arrays.stream(args).findFirst(), java.util.Optional.ofNullable(System.getenv("QUARRY_LOG_LEVEL")));
-    System.exit(run(args));
+    int code = run(args);
+    Logging.stop();
+    System.exit(code);
   }
 
   /** Runs the command line and returns the exit code (see {@link ExitCodes}). */

@@ -44,6 +44,7 @@ final class ServeCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         LoggerFactory.getLogger(ServeCommand.class).error("closing the server failed", e);
       } finally {
+        Logging.stop(); // the access lines still queued are written
         // The JVM would exit with 128 + the signal; halting ends it now with the outcome instead.
         // Nothing is left to run: the server closed everything it opened and logged "stopped".
         Runtime.getRuntime().halt(status);

@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./quarry serve} as its own process: every line it writes is one JSON log object (its own
  * lines, the access log, libraries' lines), start-up and shutdown are logged, and SIGTERM stops it
- * cleanly with exit code 0.
+ * cleanly with exit code 0, every access line queued before it written.
  */
 class ServeLoggingTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Requests made right before SIGTERM. */
+  private static final int BURST = 200;
   private static final Pattern SERVING = Pattern.compile("serving on http://([^:]+):(\\d+)");
 
   @TempDir Path dataDir;
@@ -74,6 +76,11 @@ class ServeLoggingTest {
           HttpRequest.newBuilder(URI.create(url + "/healthz")).header("X-Request-Id", "req-logging-1").build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < BURST; i++) { // access lines queued just before the stop are still written
+        assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(url + "/healthz"))
+            .header("X-Request-Id", "req-burst-" + i).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+      }
 
       p.toHandle().destroy(); // SIGTERM (Process.destroy would also close the stream we read)
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
@@ -115,11 +122,18 @@ class ServeLoggingTest {
     assertTrue(access.get("duration_ms").isNumber(), access.toString());
     assertFalse(access.has("tenant"), "an unauthenticated request has no tenant: " + access);
 
+    for (int i = 0; i < BURST; i++) {
+      String id = "req-burst-" + i;
+      assertTrue(events.stream().anyMatch(e -> e.get("logger").asText().equals("quarry.access")
+          && e.path("request_id").asText().equals(id)), "the access line of " + id + " is written before the exit");
+    }
+
     // a library's SLF4J lines are no longer discarded: the store's connection pool logs its start
     assertTrue(events.stream().anyMatch(e -> e.get("logger").asText().startsWith("com.zaxxer.hikari")),
         "HikariCP's lines: " + lines);
     assertTrue(find(events, "dev.quarry.server.QuarryServer", "stopping").isPresent(), lines.toString());
-    assertEquals("stopped", events.getLast().get("message").asText(), "the last line: " + lines.getLast());
+    List<JsonNode> own = events.stream().filter(e -> !e.get("logger").asText().equals("quarry.access")).toList();
+    assertEquals("stopped", own.getLast().get("message").asText(), "the last line besides access lines: " + own.getLast());
   }
 
   @Test

@@ -98,7 +98,7 @@ public final class AnswerModels {
         + "' is not configured; the models and routes are " + list().stream().map(ChatModelInfo::name).toList()));
     ChatModel model = decorate.apply(routed, routed.models().stream().map(RouteCandidate::name).toList());
     RouteCandidate first = routed.models().getFirst();
-    return new AnswerModel(model.info(), new ModelGenerator(model), first.tokens()::count, first.price(),
+    return new AnswerModel(model.info(), new ModelGenerator(model, first.tokens()), first.tokens()::count, first.price(),
         Optional.of(model));
   }
 

@@ -60,6 +60,7 @@ import dev.quarry.server.observe.Tracing;
 import dev.quarry.server.openapi.OpenApiRoute;
 import dev.quarry.server.tenancy.AdminKeys;
 import dev.quarry.server.tenancy.TenantCollections;
+import dev.quarry.server.tenancy.VerifiedKeys;
 import dev.quarry.server.tools.TenantTools;
 import dev.quarry.server.usage.UsageMeter;
 import dev.quarry.store.Store;
@@ -203,7 +204,8 @@ public final class QuarryServer implements AutoCloseable {
       }
       addRerankers(engine, config.rerankers());
       JsonCodec json = new JsonCodec();
-      Router router = new Router(store.apiKeys(), json, config.limits().maxBodyBytes(), metrics)
+      VerifiedKeys keys = new VerifiedKeys(store.apiKeys(), clock);
+      Router router = new Router(keys, json, config.limits().maxBodyBytes(), metrics)
           .idempotentPosts(store.idempotency())
           .accessLog(AccessLog.toLogger())
           .tracing(tracing)
@@ -212,7 +214,7 @@ public final class QuarryServer implements AutoCloseable {
           ApiDoc.op("getLiveness", "Liveness: the process serves requests").responds(200, "`{\"status\": \"alive\"}`"),
           (r, k) -> Response.ok(Map.of("status", "alive")));
       OpenApiRoute.register(router, json);
-      new TenantRoutes(store, clock).register(router);
+      new TenantRoutes(store, keys, clock).register(router);
       TenantCollections collections = new TenantCollections(engine);
       WriteLocks locks = new WriteLocks(clock);
       usage = UsageMeter.start(store.usage(), clock, UsageMeter.FLUSH_INTERVAL);

@@ -180,6 +180,7 @@ class KeyManagementTest {
     String admin = api.tenantKey("rotator", "admin");
     String first = api.key("rotator", "search");
     String id = PlaintextKey.parse(first).id();
+    assertEquals(200, api.json("GET", "/v1/collections", first, null).status(), "verified, so remembered");
     Reply rotated = api.json("POST", "/v1/tenants/rotator/keys/" + id + "/rotate", admin, null);
     assertEquals(200, rotated.status(), rotated.body().toString());
     String second = rotated.body().get("key").asText();

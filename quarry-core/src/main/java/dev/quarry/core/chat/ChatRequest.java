@@ -13,7 +13,9 @@ import java.util.OptionalInt;
  * gives up (and releases its connection) when it passes. Tools and a response format are offered
  * only to models whose {@link ChatModelInfo#capabilities()} include them; the router checks that.
  * {@code maxCost}, the caller's cost cap in the prices' currency, makes a router skip the models
- * whose worst case (the prompt plus {@code maxTokens}) would cost more.
+ * whose worst case (the prompt plus {@code maxTokens}) would cost more. {@code promptBound}, when the
+ * caller counted the prompt's parts already, spares a router counting the whole again (see {@link
+ * PromptTokenBound}).
  */
 public record ChatRequest(
     List<ChatMessage> messages,
@@ -23,7 +25,15 @@ public record ChatRequest(
     Optional<ResponseFormat> responseFormat,
     Instant deadline,
     Optional<ToolChoice> toolChoice,
-    Optional<BigDecimal> maxCost) {
+    Optional<BigDecimal> maxCost,
+    Optional<PromptTokenBound> promptBound) {
+
+  /** A request without a known bound of its prompt's tokens. */
+  public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature,
+      List<ToolSpec> tools, Optional<ResponseFormat> responseFormat, Instant deadline,
+      Optional<ToolChoice> toolChoice, Optional<BigDecimal> maxCost) {
+    this(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, maxCost, Optional.empty());
+  }
 
   /** A request that leaves the tool choice to the provider's default, without a cost cap. */
   public ChatRequest(List<ChatMessage> messages, OptionalInt maxTokens, OptionalDouble temperature,
@@ -32,6 +42,7 @@ public record ChatRequest(
   }
 
   public ChatRequest {
+    Objects.requireNonNull(promptBound, "promptBound");
     Objects.requireNonNull(maxCost, "maxCost");
     if (maxCost.isPresent() && maxCost.get().signum() < 0) {
       throw new IllegalArgumentException("max_cost must be at least 0, got: " + maxCost.get().toPlainString());
@@ -75,18 +86,25 @@ public record ChatRequest(
   /** The same request with another deadline. */
   public ChatRequest withDeadline(Instant newDeadline) {
     return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, newDeadline, toolChoice,
-        maxCost);
+        maxCost, promptBound);
   }
 
   /** The same request with another {@code max_tokens}. */
   public ChatRequest withMaxTokens(int max) {
     return new ChatRequest(messages, OptionalInt.of(max), temperature, tools, responseFormat, deadline, toolChoice,
-        maxCost);
+        maxCost, promptBound);
   }
 
   /** The same request with a cost cap. */
   public ChatRequest withMaxCost(Optional<BigDecimal> cap) {
-    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, cap);
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, cap,
+        promptBound);
+  }
+
+  /** The same request with what its caller knows of its prompt's tokens. */
+  public ChatRequest withPromptBound(PromptTokenBound bound) {
+    return new ChatRequest(messages, maxTokens, temperature, tools, responseFormat, deadline, toolChoice, maxCost,
+        Optional.of(bound));
   }
 
   /** Plain messages with no tools, no response format and no token or temperature setting. */

@@ -143,7 +143,7 @@ public final class ModelRouter implements ChatModel {
       int context = c.model().info().contextTokens();
       int reply = request.maxTokens().orElse(1);
       boolean costed = request.maxCost().isPresent() || (strategy == RouteStrategy.CHEAPEST && models.size() > 1);
-      if (!costed && promptBound(request) + reply <= context) {
+      if (!costed && promptBound(request, c.tokens().encodingName()) + reply <= context) {
         fit.add(c); // fits whatever the exact count, and no cost needs it: the count is skipped
         continue;
       }
@@ -176,20 +176,26 @@ public final class ModelRouter implements ChatModel {
   }
 
   /**
-   * At least as many tokens as {@link #countPrompt} counts under any byte-level BPE (each token
-   * stands for one byte of UTF-8 or more), without tokenizing: the UTF-8 bytes of every text plus
-   * the chat format's tokens per message. Counting a prompt of a few passages took about as much CPU
-   * as the rest of a chat's orchestration (docs/benchmarks.md, issue 8); when even this bound fits the
-   * window, the exact count changes nothing.
+   * At least as many tokens as {@link #countPrompt} counts with a tokenizer of {@code encoding},
+   * without tokenizing: for the messages, the smaller of the caller's bound ({@link
+   * ChatRequest#promptBound}, when it was counted with that encoding) and their UTF-8 bytes plus
+   * the chat format's tokens per message (a byte-level BPE token stands for one byte or more); for
+   * tools and a response format, their bytes. Counting a prompt of a few passages took about as
+   * much CPU as the rest of a chat's orchestration (docs/benchmarks.md, issue 8); when the bound
+   * fits the window, the exact count changes nothing. A prompt is refused only on its exact count.
    */
-  static long promptBound(ChatRequest request) {
-    long n = TokenCounter.REPLY_PRIMING_TOKENS;
+  static long promptBound(ChatRequest request, String encoding) {
+    long messages = TokenCounter.REPLY_PRIMING_TOKENS;
     for (ChatMessage m : request.messages()) {
-      n += TokenCounter.PER_MESSAGE_TOKENS + utf8(m.content());
+      messages += TokenCounter.PER_MESSAGE_TOKENS + utf8(m.content());
       for (ToolCall call : m.toolCalls()) {
-        n += utf8(call.name()) + utf8(call.arguments());
+        messages += utf8(call.name()) + utf8(call.arguments());
       }
     }
+    if (request.promptBound().isPresent() && request.promptBound().get().encoding().equals(encoding)) {
+      messages = Math.min(messages, request.promptBound().get().tokens());
+    }
+    long n = messages;
     for (ToolSpec t : request.tools()) {
       n += utf8(t.name()) + utf8(t.description()) + utf8(t.parametersSchema());
     }

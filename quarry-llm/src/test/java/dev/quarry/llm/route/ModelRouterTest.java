@@ -9,6 +9,7 @@ import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ChatRequest;
 import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
+import dev.quarry.core.chat.PromptTokenBound;
 import dev.quarry.core.chat.ResponseFormat;
 import dev.quarry.core.chat.ToolSpec;
 import dev.quarry.core.error.InvalidInputException;
@@ -229,7 +230,7 @@ class ModelRouterTest {
             OptionalInt.of(10), OptionalDouble.empty(), List.of(TOOL), Optional.empty(), Instant.now().plusSeconds(10));
         int exact = tokens.countPrompt(r.messages()) + tokens.count(TOOL.name()) + tokens.count(TOOL.description())
             + tokens.count(TOOL.parametersSchema());
-        assertTrue(ModelRouter.promptBound(r) >= exact, model + ": bound " + ModelRouter.promptBound(r)
+        assertTrue(ModelRouter.promptBound(r, tokens.encodingName()) >= exact, model + ": bound " + ModelRouter.promptBound(r, tokens.encodingName())
             + " < " + exact + " tokens for: " + t);
       }
     }
@@ -239,8 +240,31 @@ class ModelRouterTest {
   void aPromptLongerInBytesThanTheWindowIsStillCountedAndServedWhenItsTokensFit() {
     // 120 bytes, far fewer tokens: the byte bound does not fit tiny's 64-token window, the count does
     ChatRequest r = ask("wonderful ".repeat(12));
-    assertTrue(ModelRouter.promptBound(r) > 64);
+    assertTrue(ModelRouter.promptBound(r, "o200k_base") > 64);
     route("ordered").generate(r, ChatStream.IGNORE);
     assertEquals("m-tiny", served());
+  }
+
+  @Test
+  void aCallersPromptBoundOfTheSameEncodingSparesTheCountButAnOverLongPromptIsStillRefused() {
+    String encoding = dev.quarry.llm.TokenCounter.forModel("m-tiny").encodingName();
+    ChatRequest fits = ask("wonderful ".repeat(12)); // 120 bytes, fewer tokens than tiny's 64
+    assertTrue(ModelRouter.promptBound(fits, encoding) > 64);
+    ChatRequest stated = fits.withPromptBound(new PromptTokenBound(encoding, 20));
+    assertEquals(20, ModelRouter.promptBound(stated, encoding), "the caller's count, not the bytes");
+    assertTrue(ModelRouter.promptBound(fits.withPromptBound(new PromptTokenBound("another_base", 20)), encoding) > 64,
+        "a count made with another tokenizer is not trusted");
+    route("tiny").generate(stated, ChatStream.IGNORE);
+    assertEquals("m-tiny", served());
+
+    ChatRequest tooLong = ask(longPrompt()).withPromptBound(new PromptTokenBound(encoding, 210));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> route("tiny").generate(tooLong, ChatStream.IGNORE));
+    assertTrue(e.getMessage().contains("does not fit its context window of 64 tokens"), e.getMessage());
+    ChatRequest misled = ask(longPrompt()).withPromptBound(new PromptTokenBound("another_base", 10));
+    assertThrows(InvalidInputException.class, () -> route("tiny").generate(misled, ChatStream.IGNORE),
+        "a bound of another encoding does not let an over-long prompt through");
+    int requests = upstream.requestCount();
+    assertEquals(1, requests, "refused prompts are not sent");
   }
 }

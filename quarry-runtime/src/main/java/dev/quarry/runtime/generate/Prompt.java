@@ -2,9 +2,11 @@ package dev.quarry.runtime.generate;
 
 import dev.quarry.core.chat.ChatMessage;
 import dev.quarry.core.chat.ChatRole;
+import dev.quarry.llm.TokenCounter;
 import dev.quarry.runtime.assemble.Passage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The messages a chat model answers from: one system message with the instructions and the
@@ -24,7 +26,30 @@ public final class Prompt {
   private Prompt() {}
 
   public static List<ChatMessage> messages(GenerationInput in) {
+    return build(in, Optional.empty()).messages();
+  }
+
+  /**
+   * The messages and at most how many tokens they take under {@code tokens}, counted as {@link
+   * TokenCounter#countPrompt} counts them but by parts: each passage's text by its count made when
+   * the context was assembled ({@link Passage#tokens()}, with the same tokenizer), the short text
+   * between passages, the conversation and the question counted here. A text cut in two can take
+   * one token more than whole (a token cannot span the cut), so each cut adds {@value #PER_CUT}.
+   */
+  public static Counted counted(GenerationInput in, TokenCounter tokens) {
+    return build(in, Optional.of(tokens));
+  }
+
+  /** Messages and a bound of their tokens under {@link TokenCounter#countPrompt}. */
+  public record Counted(List<ChatMessage> messages, long tokensAtMost) {}
+
+  /** Tokens added to a count by parts for each place a text was cut. */
+  static final int PER_CUT = 1;
+
+  private static Counted build(GenerationInput in, Optional<TokenCounter> tokens) {
+    Meter meter = new Meter(tokens);
     StringBuilder system = new StringBuilder(INSTRUCTIONS).append("\n\nPassages:\n");
+    int between = 0; // where the text between passages starts
     for (Passage p : in.context().passages()) {
       if (p.memory()) {
         continue;
@@ -33,7 +58,10 @@ public final class Prompt {
       if (!p.chunk().title().isBlank()) {
         system.append(p.chunk().title()).append(": ");
       }
+      meter.text(system, between, system.length());
+      meter.known(p.tokens());
       system.append(p.chunk().text()).append('\n');
+      between = system.length() - 1;
     }
     if (in.context().passages().stream().anyMatch(Passage::memory)) {
       system.append("\n").append(MEMORIES).append('\n');
@@ -52,9 +80,47 @@ public final class Prompt {
         conversation.add(m);
       }
     }
+    meter.text(system, between, system.length());
     out.add(ChatMessage.system(system.toString()));
     out.addAll(conversation);
     out.add(ChatMessage.user(in.question()));
-    return out;
+    for (ChatMessage m : out.subList(1, out.size())) {
+      meter.message(m.content());
+    }
+    return new Counted(List.copyOf(out), meter.total(out.size()));
+  }
+
+  /** Adds up a system message's parts, then the other messages, when there is a tokenizer. */
+  private static final class Meter {
+    private final Optional<TokenCounter> tokens;
+    private long sum;
+    private int parts;
+
+    Meter(Optional<TokenCounter> tokens) {
+      this.tokens = tokens;
+    }
+
+    void text(CharSequence s, int from, int to) {
+      if (tokens.isPresent() && to > from) {
+        sum += tokens.get().count(s.subSequence(from, to).toString());
+        parts++;
+      }
+    }
+
+    void known(int count) {
+      sum += count;
+      parts++;
+    }
+
+    void message(String content) {
+      if (tokens.isPresent()) {
+        sum += tokens.get().count(content);
+      }
+    }
+
+    long total(int messages) {
+      return TokenCounter.REPLY_PRIMING_TOKENS + (long) messages * TokenCounter.PER_MESSAGE_TOKENS + sum
+          + (long) Math.max(0, parts - 1) * PER_CUT;
+    }
   }
 }

@@ -51,10 +51,13 @@ public final class TenantRoutes {
       + "the previous secret stops working; else null), `active` (neither revoked nor expired)";
 
   private final Store store;
+  private final ApiKeyStore keys;
   private final Clock clock;
 
-  public TenantRoutes(Store store, Clock clock) {
+  /** {@code keys}: the store's keys as the router authenticates them, so a revocation reaches its cache. */
+  public TenantRoutes(Store store, ApiKeyStore keys, Clock clock) {
     this.store = store;
+    this.keys = keys;
     this.clock = clock;
   }
 
@@ -160,7 +163,7 @@ public final class TenantRoutes {
         throw ApiException.invalidAt("/expires_at", "expires_at must be in the future, got: " + body.expiresAt());
       }
     }
-    IssuedKey issued = store.apiKeys().create(tenant, scopes, expiresAt);
+    IssuedKey issued = keys.create(tenant, scopes, expiresAt);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("key", issued.plaintext());
     out.putAll(keyView(issued.key()));
@@ -169,7 +172,7 @@ public final class TenantRoutes {
 
   private Response listKeys(Request r) {
     TenantId tenant = existing(r);
-    return Response.ok(Map.of("keys", store.apiKeys().list(tenant).stream().map(this::keyView).toList()));
+    return Response.ok(Map.of("keys", keys.list(tenant).stream().map(this::keyView).toList()));
   }
 
   private Response revokeKey(Request r) {
@@ -177,14 +180,14 @@ public final class TenantRoutes {
     String id = r.path("key");
     if (tenant.equals(Access.OPERATOR_TENANT)) {
       Instant now = clock.instant();
-      boolean anotherRemains = store.apiKeys().list(tenant).stream()
+      boolean anotherRemains = keys.list(tenant).stream()
           .anyMatch(k -> !k.id().equals(id) && k.has(Scope.ADMIN) && k.activeAt(now));
-      if (!anotherRemains && store.apiKeys().find(tenant, id).isPresent()) {
+      if (!anotherRemains && keys.find(tenant, id).isPresent()) {
         throw new ConflictException("API key '" + id + "' is the operator's last active key; create another "
             + "operator key first, or nobody could manage tenants");
       }
     }
-    return Response.ok(keyView(store.apiKeys().revoke(tenant, id)));
+    return Response.ok(keyView(keys.revoke(tenant, id)));
   }
 
   private Response rotateKey(Request r) throws IOException {
@@ -196,7 +199,7 @@ public final class TenantRoutes {
       throw ApiException.invalidAt("/grace_seconds", "grace_seconds must be 0 to " + max + ", got: " + seconds);
     }
     Duration grace = Duration.ofSeconds(seconds);
-    IssuedKey issued = store.apiKeys().rotate(tenant, r.path("key"), grace);
+    IssuedKey issued = keys.rotate(tenant, r.path("key"), grace);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("key", issued.plaintext());
     out.putAll(keyView(issued.key()));
