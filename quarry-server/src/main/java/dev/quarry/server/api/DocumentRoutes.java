@@ -325,10 +325,7 @@ public final class DocumentRoutes {
       }
     });
     Page<DocumentRecord> page = store.documents().list(Ingestion.key(c), state, Paging.of(r, 100));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("documents", page.items().stream().map(DocumentRoutes::documentView).toList());
-    out.put("next_cursor", page.next().orElse(null));
-    return Response.ok(out);
+    return Response.ok(Paging.body("documents", page, DocumentRoutes::documentView));
   }
 
   private Response batch(Request r, TenantCollection c) throws IOException {

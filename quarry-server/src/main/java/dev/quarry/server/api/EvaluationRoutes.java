@@ -140,16 +140,11 @@ public final class EvaluationRoutes {
             .responds(200, "`evaluations` (without `result`), `next_cursor`"),
         (r, k) -> {
           Page<Evaluation> page = store.list(caller(k).tenant(), Paging.of(r, 50));
-          List<Map<String, Object>> items = new ArrayList<>();
-          for (Evaluation e : page.items()) {
+          return Response.ok(Paging.body("evaluations", page, e -> {
             Map<String, Object> v = view(e);
             v.remove("result");
-            items.add(v);
-          }
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("evaluations", items);
-          out.put("next_cursor", page.next().orElse(null));
-          return Response.ok(out);
+            return v;
+          }));
         });
     router.route("GET", "/v1/evaluations/{evaluation}", search,
         ApiDoc.op("getEvaluation", "An evaluation: its state, and its result once it succeeded")

@@ -95,12 +95,7 @@ public final class ExperimentRoutes {
             .responds(200, "`experiments` (without `report`), `next_cursor`"),
         (r, k) -> {
           Page<Experiment> page = experiments.store().list(caller(k).tenant(), Paging.of(r, 50));
-          List<Map<String, Object>> items = new ArrayList<>();
-          page.items().forEach(e -> items.add(view(e)));
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("experiments", items);
-          out.put("next_cursor", page.next().orElse(null));
-          return Response.ok(out);
+          return Response.ok(Paging.body("experiments", page, ExperimentRoutes::view));
         });
     router.route("GET", "/v1/experiments/{experiment}", search,
         ApiDoc.op("getExperiment", "An experiment and its per-arm report").param(EXPERIMENT)

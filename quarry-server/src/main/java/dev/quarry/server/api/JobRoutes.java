@@ -45,10 +45,8 @@ public final class JobRoutes {
             .responds(200, "`jobs` (as in get), `next_cursor`"),
         (r, k) -> {
       Page<IngestionJob> page = store.jobs().list(caller(k).tenant(), Paging.of(r, 50));
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("jobs", page.items().stream().map(j -> view(j, clock.instant())).toList());
-      out.put("next_cursor", page.next().orElse(null));
-      return Response.ok(out);
+      Instant now = clock.instant();
+      return Response.ok(Paging.body("jobs", page, j -> view(j, now)));
     });
     router.route("GET", "/v1/jobs/{job}", ingest,
         ApiDoc.op("getJob", "An ingestion job's progress")

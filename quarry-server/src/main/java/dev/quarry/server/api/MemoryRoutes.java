@@ -74,14 +74,7 @@ public final class MemoryRoutes {
             throw ApiException.invalidParameter("user", SessionRoutes.USER_RULE);
           }
           Page<Memory> page = memories.list(caller(k).tenant(), user, Paging.of(r, 50));
-          Map<String, Object> out = new LinkedHashMap<>();
-          List<Map<String, Object>> items = new ArrayList<>();
-          for (Memory m : page.items()) {
-            items.add(view(m));
-          }
-          out.put("memories", items);
-          out.put("next_cursor", page.next().orElse(null));
-          return Response.ok(out);
+          return Response.ok(Paging.body("memories", page, this::view));
         });
     router.route("GET", "/v1/memories/{memory}", search,
         ApiDoc.op("getMemory", "A memory")

@@ -57,10 +57,7 @@ public final class SessionRoutes {
             .responds(200, "`sessions` (`id`, `user`, `turns`, `created_at`, `updated_at`, `expires_at`), `next_cursor`"),
         (r, k) -> {
           Page<Session> page = sessions.list(caller(k).tenant(), user(r), Paging.of(r, 50));
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("sessions", page.items().stream().map(SessionRoutes::view).toList());
-          out.put("next_cursor", page.next().orElse(null));
-          return Response.ok(out);
+          return Response.ok(Paging.body("sessions", page, SessionRoutes::view));
         });
     router.route("GET", "/v1/sessions/{session}", search,
         ApiDoc.op("getSession", "A chat session and its turns")
