@@ -141,8 +141,9 @@ public final class AnswerPipeline {
         }
         List<RetrievedChunk> all = new ArrayList<>(recalled);
         all.addAll(documents.chunks());
-        return new Retrieval(all, documents.generations(), documents.queryVectors());
+        return new Retrieval(all, documents.generations(), documents.queryVectors(), documents.degraded());
       });
+      retrieval.degraded().forEach(why -> degrade(degraded, "retrieve", why, "the fused order"));
     } catch (DeadlineExceeded e) {
       degrade(degraded, "retrieve", "deadline: " + e.getMessage(), "no passages");
       retrieval = Retrieval.EMPTY;

@@ -17,6 +17,7 @@ import dev.quarry.runtime.cite.SentenceCiter;
 import dev.quarry.runtime.tools.ToolLoop;
 import dev.quarry.runtime.tools.http.HttpToolClient;
 import dev.quarry.runtime.metering.Metering;
+import dev.quarry.server.api.AnswerSources;
 import dev.quarry.server.api.BudgetRoutes;
 import dev.quarry.server.api.ChatRoutes;
 import dev.quarry.server.api.CollectionRoutes;
@@ -257,14 +258,15 @@ public final class QuarryServer implements AutoCloseable {
       MemoryRoutes memories = new MemoryRoutes(store.memories(), collections, json);
       memories.register(router);
       ToolsConfig toolsConfig = config.runtime().tools();
-      tools = new TenantTools(collections, store, ingestion, new HttpToolClient(toolsConfig.http()),
+      AnswerSources answerSources = new AnswerSources(collections, store, json);
+      tools = new TenantTools(collections, answerSources::find, store, ingestion, new HttpToolClient(toolsConfig.http()),
           new ToolLoop(toolsConfig.loop(), new SentenceCiter(), tracing.engineStages(metrics), clock), clock,
           metering::requireToolAllowed);
       new ToolRoutes(store.tools()).register(router);
       new McpRoutes(tools, clock, "v1").register(router);
-      new ChatRoutes(collections, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
+      new ChatRoutes(answerSources, answers, config.limits(), json, clock, store.sessions(), config.runtime().sessions(),
           memories, tools).register(router);
-      new OpenAiRoutes(collections, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock,
+      new OpenAiRoutes(collections, answerSources, store.collections(), answers, memories, tracing.engineStages(metrics), json, clock,
           tools).register(router);
       new ModelStatusRoutes(answers.models()).register(router);
       metrics.watchBreakers(models.health()::status);

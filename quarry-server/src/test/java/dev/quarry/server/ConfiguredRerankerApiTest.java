@@ -16,6 +16,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +50,7 @@ class ConfiguredRerankerApiTest {
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final CountDownLatch release = new CountDownLatch(1);
   final AtomicInteger flakyCalls = new AtomicInteger();
+  final ExecutorService handlers = Executors.newCachedThreadPool();
   TestApi api;
   String key;
 
@@ -71,18 +77,24 @@ class ConfiguredRerankerApiTest {
         reply(ex, 200, breadFirst(body));
       }
     });
+    rerankApi.setExecutor(handlers); // a held /slow call must not hold the other paths
     rerankApi.start();
     String base = "http://127.0.0.1:" + rerankApi.getAddress().getPort();
     RerankersConfig rerankers = new RerankersConfig(List.of(
         remote("scripted", 0, base + "/v2/rerank", Duration.ofSeconds(10)),
         remote("slow", 1, base + "/slow/rerank", Duration.ofMillis(300)),
-        remote("flaky", 2, base + "/flaky/rerank", Duration.ofSeconds(10))));
+        remote("flaky", 2, base + "/flaky/rerank", Duration.ofSeconds(10)),
+        remote("hanging", 3, base + "/slow/rerank", Duration.ofSeconds(10))));
     api = TestApi.start(c -> c.withRerankers(rerankers));
     key = api.tenantKey("acme", "ingest", "search");
     assertEquals(201, api.json("PUT", "/v1/collections/docs", key, null).status());
-    upsert("d1", "{\"title\":\"Vitamin D\",\"text\":\"Vitamin D supplementation lowers the risk of bone fractures.\"}");
-    upsert("d2", "{\"title\":\"Bread\",\"text\":\"Sourdough bread needs a starter; bread rises overnight.\"}");
-    upsert("d3", "{\"title\":\"Calcium\",\"text\":\"Calcium and vitamin intake keep bones dense.\"}");
+    load("docs");
+  }
+
+  private void load(String collection) throws Exception {
+    upsert(collection, "d1", "{\"title\":\"Vitamin D\",\"text\":\"Vitamin D supplementation lowers the risk of bone fractures.\"}");
+    upsert(collection, "d2", "{\"title\":\"Bread\",\"text\":\"Sourdough bread needs a starter; bread rises overnight.\"}");
+    upsert(collection, "d3", "{\"title\":\"Calcium\",\"text\":\"Calcium and vitamin intake keep bones dense.\"}");
   }
 
   private static RerankersConfig.Remote remote(String name, int i, String url, Duration timeout) {
@@ -95,6 +107,7 @@ class ConfiguredRerankerApiTest {
     release.countDown();
     api.close();
     rerankApi.stop(0);
+    handlers.shutdownNow();
   }
 
   private JsonNode record(HttpExchange ex) throws IOException {
@@ -124,8 +137,8 @@ class ConfiguredRerankerApiTest {
     ex.close();
   }
 
-  private void upsert(String id, String body) throws Exception {
-    Reply r = api.json("PUT", "/v1/collections/docs/documents/" + id + "?refresh=wait_for", key, body);
+  private void upsert(String collection, String id, String body) throws Exception {
+    Reply r = api.json("PUT", "/v1/collections/" + collection + "/documents/" + id + "?refresh=wait_for", key, body);
     assertEquals(200, r.status(), r.body().toString());
   }
 
@@ -184,5 +197,78 @@ class ConfiguredRerankerApiTest {
     assertFalse(second.body().has("degraded"), second.body().toString());
     assertEquals("d2", ids(second).getFirst());
     assertEquals(2, flakyCalls.get());
+  }
+
+  /** A collection holding the three documents, searched by default with {@code reranker} (none when null). */
+  private void collection(String name, String reranker) throws Exception {
+    String search = reranker == null ? "" : "{\"search\":{\"rerank\":{\"reranker\":\"" + reranker
+        + "\",\"depth\":3,\"weight\":1.0}}}";
+    Reply r = api.json("PUT", "/v1/collections/" + name, key, reranker == null ? null : search);
+    assertTrue(r.status() == 200 || r.status() == 201, r.body().toString());
+  }
+
+  /** A streamed extractive answer from {@code collection}: the {@code citations} event, then {@code done}. */
+  private List<JsonNode> chat(String collection, String extra) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/chat"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"vitamins for bones\",\"k\":3,\"stream\":true,"
+            + "\"collections\":[\"" + collection + "\"]" + extra + "}"))
+        .timeout(Duration.ofSeconds(60)).build();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    List<JsonNode> out = new ArrayList<>();
+    String event = null;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ") && (event.equals("citations") || event.equals("done"))) {
+        out.add(JSON.readTree(line.substring(6)));
+      }
+    }
+    assertEquals(2, out.size(), r.body());
+    return out;
+  }
+
+  private static String firstPassage(List<JsonNode> events) {
+    return events.getFirst().get("passages").get(0).get("document_id").asText();
+  }
+
+  @Test
+  void anAnswerRanksPassagesWithTheCollectionsDefaultRerankerAndItsFingerprintSaysSo() throws Exception {
+    collection("answers", null);
+    load("answers");
+    List<JsonNode> plain = chat("answers", "");
+    assertFalse(firstPassage(plain).equals("d2"), "the bread document does not lead the fused order: " + plain);
+    collection("answers", "scripted");
+    int before = bodies.size();
+    List<JsonNode> reranked = chat("answers", "");
+    assertEquals("d2", firstPassage(reranked), reranked.toString());
+    assertEquals("vitamins for bones", bodies.get(before).get("query").asText(), "the re-ranker was asked");
+    JsonNode done = reranked.getLast();
+    assertFalse(done.has("degraded") && done.get("degraded").size() > 0, done.toString());
+    assertFalse(plain.getLast().get("fingerprint").asText().equals(done.get("fingerprint").asText()),
+        "the fingerprint names the re-ranker: " + done.get("fingerprint"));
+  }
+
+  @Test
+  void aRerankerThatHangsIsCutAtTheAnswersDeadlineAndTheFusedPassagesAreCited() throws Exception {
+    collection("hangs", "hanging");
+    load("hangs");
+    long start = System.nanoTime();
+    List<JsonNode> events = chat("hangs", ",\"timeout_ms\":2000");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 8_000, "the answer waited " + millis + " ms, not the re-ranker's own 10 s");
+    JsonNode done = events.getLast();
+    JsonNode retrieve = null;
+    for (JsonNode d : done.get("degraded")) {
+      if (d.get("stage").asText().equals("retrieve")) {
+        retrieve = d;
+      }
+    }
+    assertTrue(retrieve != null, done.toString());
+    assertTrue(retrieve.get("reason").asText().contains("re-ranker 'hanging' unavailable"), retrieve.toString());
+    assertTrue(retrieve.get("reason").asText().contains("what was left of the request's deadline"), retrieve.toString());
+    assertEquals("the fused order", retrieve.get("fallback").asText());
+    assertFalse(done.get("citations").isEmpty(), "the fused passages are cited: " + done);
   }
 }

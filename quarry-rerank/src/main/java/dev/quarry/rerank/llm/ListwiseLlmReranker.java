@@ -11,6 +11,7 @@ import dev.quarry.core.chat.ChatStream;
 import dev.quarry.core.chat.ModelCapability;
 import dev.quarry.core.chat.ResponseFormat;
 import dev.quarry.core.error.BudgetExceededException;
+import dev.quarry.core.observe.RequestDeadline;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
 import dev.quarry.core.search.Reranker;
@@ -42,8 +43,9 @@ import java.util.regex.Pattern;
  * <p>Scores: a candidate's final position {@code i} of {@code n} becomes the score {@code n - i}, a
  * linear rank score that RerankBlend normalises and blends with the fused score.
  *
- * <p>Budget: every call of one re-ranking shares one deadline, {@code timeout} from the start, set
- * as each {@link ChatRequest}'s deadline. A model error, a deadline passed, a refused budget
+ * <p>Budget: every call of one re-ranking shares one deadline, {@code timeout} from the start (or
+ * sooner, when the request it serves must be done sooner: {@link RequestDeadline}), set as each
+ * {@link ChatRequest}'s deadline. A model error, a deadline passed, a refused budget
  * ({@link BudgetExceededException} from the metered model) or an answer naming no candidate is an
  * {@link RerankOutcome.Unavailable} saying which: search keeps the fused order, marked degraded.
  * Thread-safe.
@@ -89,11 +91,13 @@ public final class ListwiseLlmReranker implements Reranker {
       order[i] = i;
     }
     if (head > 1) {
-      Instant deadline = clock.instant().plus(config.timeout());
+      Instant start0 = clock.instant();
+      Duration budget = RequestDeadline.earliest(config.timeout(), start0);
+      Instant deadline = start0.plus(budget);
       int end = head;
       while (true) {
         int start = Math.max(0, end - config.window());
-        Optional<String> failed = rankWindow(query, candidates, order, start, end, deadline);
+        Optional<String> failed = rankWindow(query, candidates, order, start, end, deadline, budget);
         if (failed.isPresent()) {
           return new RerankOutcome.Unavailable("llm re-ranker on model '" + model.info().name() + "' " + failed.get());
         }
@@ -112,9 +116,9 @@ public final class ListwiseLlmReranker implements Reranker {
 
   /** Re-orders {@code order[start, end)} by one call; empty, or what went wrong. */
   private Optional<String> rankWindow(String query, List<RerankCandidate> candidates, int[] order, int start, int end,
-      Instant deadline) {
+      Instant deadline, Duration budget) {
     if (!clock.instant().isBefore(deadline)) {
-      return Optional.of(timedOut());
+      return Optional.of(timedOut(budget));
     }
     int size = end - start;
     List<String> texts = new ArrayList<>(size);
@@ -132,7 +136,7 @@ public final class ListwiseLlmReranker implements Reranker {
       return Optional.of("refused by the tenant's budget: " + e.getMessage());
     } catch (RuntimeException e) {
       if (!clock.instant().isBefore(deadline)) {
-        return Optional.of(timedOut());
+        return Optional.of(timedOut(budget));
       }
       return Optional.of("failed: " + e.getMessage());
     }
@@ -148,8 +152,9 @@ public final class ListwiseLlmReranker implements Reranker {
     return Optional.empty();
   }
 
-  private String timedOut() {
-    return "timed out after " + config.timeout().toMillis() + " ms";
+  private String timedOut(Duration budget) {
+    return "timed out after " + budget.toMillis() + " ms"
+        + (budget.equals(config.timeout()) ? "" : " (what was left of the request's deadline)");
   }
 
   /** The user message: the query, then each passage as {@code [i] text}, then what to answer. */

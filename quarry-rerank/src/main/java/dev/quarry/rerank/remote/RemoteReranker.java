@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.core.observe.RequestDeadline;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
 import dev.quarry.core.search.Reranker;
@@ -12,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.Objects;
  * Calls a remote re-rank API ({@link RerankApi}) for each search. Every way a call can fail (time
  * out, refuse the connection, answer with an error status or with a body that does not score
  * every candidate) is an {@link RerankOutcome.Unavailable} naming what happened: search keeps the
- * fused order and marks the response degraded instead of failing.
+ * fused order and marks the response degraded instead of failing. A call waits for its configured
+ * timeout, or less when the request it serves must be done sooner ({@link RequestDeadline}).
  */
 public final class RemoteReranker implements Reranker {
 
@@ -45,8 +49,12 @@ public final class RemoteReranker implements Reranker {
     if (candidates.isEmpty()) {
       return new RerankOutcome.Scored(List.of());
     }
+    Duration timeout = RequestDeadline.earliest(config.timeout(), Instant.now());
+    if (timeout.isZero()) {
+      return unavailable("was not called: the request's deadline had passed");
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(config.url())
-        .timeout(config.timeout())
+        .timeout(timeout)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body(query, candidates)));
@@ -55,7 +63,8 @@ public final class RemoteReranker implements Reranker {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      return unavailable("timed out after " + config.timeout().toMillis() + " ms");
+      return unavailable("timed out after " + timeout.toMillis() + " ms"
+          + (timeout.equals(config.timeout()) ? "" : " (what was left of the request's deadline)"));
     } catch (IOException e) {
       return unavailable("call failed: " + e.getMessage());
     } catch (InterruptedException e) {

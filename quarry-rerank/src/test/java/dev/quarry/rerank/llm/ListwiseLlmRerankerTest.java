@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.core.chat.ChatModel;
 import dev.quarry.core.chat.ModelCapability;
+import dev.quarry.core.observe.RequestDeadline;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
 import dev.quarry.llm.ModelCatalog;
@@ -22,6 +23,7 @@ import dev.quarry.llm.testing.ScriptedOpenAiServer;
 import dev.quarry.llm.testing.ScriptedReply;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -207,6 +209,19 @@ class ListwiseLlmRerankerTest {
     RerankOutcome.Unavailable u = assertInstanceOf(RerankOutcome.Unavailable.class, r.score("q", candidates(3)));
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals("llm re-ranker on model 'plain' timed out after 300 ms", u.reason());
+    assertTrue(millis < 3_000, "waited " + millis + " ms");
+  }
+
+  @Test
+  void theRequestsDeadlineCutsALongerConfiguredTimeout() {
+    upstream.enqueue(ScriptedReply.text("[1]").withLatency(Duration.ofSeconds(5)));
+    ListwiseLlmReranker r = new ListwiseLlmReranker(model("plain"), config(20, 20, 10, Duration.ofSeconds(30)));
+    long start = System.nanoTime();
+    RerankOutcome outcome = RequestDeadline.within(Instant.now().plusMillis(300), () -> r.score("q", candidates(3)));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    RerankOutcome.Unavailable u = assertInstanceOf(RerankOutcome.Unavailable.class, outcome);
+    assertTrue(u.reason().matches("llm re-ranker on model 'plain' timed out after \\d+ ms "
+        + "\\(what was left of the request's deadline\\)"), u.reason());
     assertTrue(millis < 3_000, "waited " + millis + " ms");
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.quarry.core.observe.RequestDeadline;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,6 +143,26 @@ class RemoteRerankerTest {
     var unavailable = assertInstanceOf(RerankOutcome.Unavailable.class, outcome);
     assertTrue(unavailable.reason().endsWith("timed out after 300 ms"), unavailable.reason());
     assertTrue(millis < 5_000, "gave up after " + millis + " ms");
+  }
+
+  @Test
+  void theRequestsDeadlineCutsALongerConfiguredTimeout() {
+    RemoteReranker slow = reranker(RerankApi.COHERE, "/slow/rerank", Duration.ofSeconds(10));
+    long start = System.nanoTime();
+    var outcome = RequestDeadline.within(Instant.now().plusMillis(300), () -> slow.score("cat", CANDIDATES));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    var unavailable = assertInstanceOf(RerankOutcome.Unavailable.class, outcome);
+    assertTrue(unavailable.reason().endsWith("(what was left of the request's deadline)"), unavailable.reason());
+    assertTrue(millis >= 250 && millis < 5_000, "gave up after " + millis + " ms");
+  }
+
+  @Test
+  void aDeadlineAlreadyPassedCallsNothing() {
+    RemoteReranker r = reranker(RerankApi.COHERE, "/cohere/rerank", Duration.ofSeconds(5));
+    var outcome = RequestDeadline.within(Instant.now().minusMillis(1), () -> r.score("cat", CANDIDATES));
+    var unavailable = assertInstanceOf(RerankOutcome.Unavailable.class, outcome);
+    assertTrue(unavailable.reason().endsWith("was not called: the request's deadline had passed"), unavailable.reason());
+    assertTrue(bodies.isEmpty(), "the API was called: " + bodies);
   }
 
   @Test

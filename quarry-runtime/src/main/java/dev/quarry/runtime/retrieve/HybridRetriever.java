@@ -4,13 +4,12 @@ import dev.quarry.core.error.QuarryException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.observe.RequestDeadline;
 import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.FusedResult;
-import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.RankedList;
 import dev.quarry.core.search.ScoredChunkRef;
-import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.runtime.DeadlineExceeded;
@@ -40,16 +39,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The engine's hybrid search (its default fusion) over each source, chunk by chunk, the collections
- * searched at once on virtual threads; several collections' lists are fused by reciprocal rank
- * (their scores are not comparable, their ranks are), and chunks of equal fused score (the best of
- * each collection, say) are ordered by the share of the query's content words they hold. Waits for the searches until the deadline
- * and no longer: a search still running then is interrupted.
+ * Each source's search as that collection is configured to search ({@link Source}: mode, fusion,
+ * re-ranking), chunk by chunk, the collections searched at once on virtual threads; several
+ * collections' lists are fused by reciprocal rank (their scores are not comparable, their ranks
+ * are), and chunks of equal fused score (the best of each collection, say) are ordered by the share
+ * of the query's content words they hold. Waits for the searches until the deadline and no longer:
+ * a search still running then is interrupted.
+ *
+ * <p>A re-ranker inside a search gets {@value #RERANK_SHARE_PERCENT}% of the time left when
+ * retrieval starts ({@link RequestDeadline}), whatever its own timeout, so that one that hangs
+ * leaves time to assemble and generate: it gives up, the search keeps its fused order, and the
+ * retrieval reports it in {@link Retrieval#degraded()}.
  */
 public final class HybridRetriever implements PassageRetriever {
 
-  /** Chunks each retriever of a collection fetches before fusion. */
-  static final int CANDIDATES = 100;
+  /** The share of the time left that a search's re-ranker may take. */
+  static final int RERANK_SHARE_PERCENT = 75;
   private static final char KEY_SEPARATOR = '\u0000';
 
   private final Clock clock;
@@ -63,14 +68,16 @@ public final class HybridRetriever implements PassageRetriever {
     if (sources.isEmpty()) {
       return Retrieval.EMPTY;
     }
-    SearchRequest request = request(query, k, filter);
+    Instant now = clock.instant();
+    Instant rerankDeadline = now.plus(Duration.between(now, deadline).multipliedBy(RERANK_SHARE_PERCENT).dividedBy(100));
     List<SearchResponse> responses = new ArrayList<>();
     Map<String, float[]> vectors = new ConcurrentHashMap<>();
     try (ExecutorService searches = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<SearchResponse>> running = new ArrayList<>();
       for (Source s : sources) {
-        running.add(searches.submit(TaskObserver.carried(
-            () -> s.collection().search(request, v -> vectors.put(s.name(), v)))));
+        SearchRequest request = s.request(query, k, filter);
+        running.add(searches.submit(TaskObserver.carried(() -> RequestDeadline.within(rerankDeadline,
+            () -> s.collection().search(request, v -> vectors.put(s.name(), v))))));
       }
       try {
         for (Future<SearchResponse> f : running) {
@@ -96,20 +103,19 @@ public final class HybridRetriever implements PassageRetriever {
       }
     }
     Map<String, Long> generations = new LinkedHashMap<>();
+    List<String> degraded = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
-      generations.put(sources.get(i).name(), responses.get(i).generation());
+      String name = sources.get(i).name();
+      generations.put(name, responses.get(i).generation());
+      responses.get(i).degraded().ifPresent(why -> degraded.add(
+          sources.size() == 1 ? why : "collection " + name + ": " + why));
     }
     if (sources.size() == 1) {
       String name = sources.getFirst().name();
       return new Retrieval(responses.getFirst().hits().stream()
-          .map(h -> new RetrievedChunk(name, h.chunk(), h.score())).toList(), generations, vectors);
+          .map(h -> new RetrievedChunk(name, h.chunk(), h.score())).toList(), generations, vectors, degraded);
     }
-    return new Retrieval(fuse(query, sources, responses, k), generations, vectors);
-  }
-
-  private static SearchRequest request(String query, int k, Optional<Filter> filter) {
-    return new SearchRequest(query, SearchMode.HYBRID, k, 0, filter, SearchRequest.DEFAULT_FUSION,
-        Grouping.CHUNK, false, CANDIDATES);
+    return new Retrieval(fuse(query, sources, responses, k), generations, vectors, degraded);
   }
 
   /**
@@ -119,7 +125,7 @@ public final class HybridRetriever implements PassageRetriever {
   public static String fingerprint(List<Source> sources, int k) {
     SortedMap<String, String> each = new TreeMap<>();
     for (Source s : sources) {
-      each.put(s.name(), s.collection().fingerprint(request("fingerprint", k, Optional.empty())));
+      each.put(s.name(), s.collection().fingerprint(s.request("fingerprint", k, Optional.empty())));
     }
     return each.isEmpty() ? "none" : ConfigFingerprint.combine(each);
   }

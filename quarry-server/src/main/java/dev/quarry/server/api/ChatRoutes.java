@@ -32,7 +32,6 @@ import dev.quarry.server.http.Request;
 import dev.quarry.server.http.Response;
 import dev.quarry.server.http.Router;
 import dev.quarry.server.tenancy.TenantCollection;
-import dev.quarry.server.tenancy.TenantCollections;
 import dev.quarry.server.tools.TenantTools;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
@@ -79,7 +78,7 @@ public final class ChatRoutes {
   static final int MAX_MESSAGES = 256;
   static final int MAX_TOKENS = 1_000_000;
 
-  private final TenantCollections collections;
+  private final AnswerSources answerSources;
   private final AnswerPipeline pipeline;
   private final ServerConfig.Limits limits;
   private final JsonCodec json;
@@ -91,14 +90,14 @@ public final class ChatRoutes {
   private final MemoryRoutes memories;
   private final TenantTools tools;
 
-  public ChatRoutes(TenantCollections collections, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
+  public ChatRoutes(AnswerSources answerSources, AnswerPipeline pipeline, ServerConfig.Limits limits, JsonCodec json,
       Clock clock, SessionStore sessions, SessionPolicy sessionPolicy, MemoryRoutes memories, TenantTools tools) {
     this.memories = memories;
     this.tools = tools;
     this.sessions = sessions;
     this.sessionFinder = new SessionRoutes(sessions);
     this.sessionPolicy = sessionPolicy;
-    this.collections = collections;
+    this.answerSources = answerSources;
     this.pipeline = pipeline;
     this.limits = limits;
     this.json = json;
@@ -358,7 +357,7 @@ public final class ChatRoutes {
       } catch (RuntimeException e) {
         throw ApiException.invalidAt("/collections/" + i, e.getMessage());
       }
-      out.add(new Source(name, collections.existing(c)));
+      out.add(answerSources.existing(c));
       i++;
     }
     return out;

@@ -104,6 +104,7 @@ public final class OpenAiRoutes {
   record EmbeddingsBody(String model, JsonNode input, String encodingFormat) {}
 
   private final TenantCollections collections;
+  private final AnswerSources sources;
   private final CollectionStore collectionStore;
   private final AnswerPipeline pipeline;
   private final MemoryRoutes memories;
@@ -112,10 +113,11 @@ public final class OpenAiRoutes {
   private final Clock clock;
   private final TenantTools tools;
 
-  public OpenAiRoutes(TenantCollections collections, CollectionStore collectionStore, AnswerPipeline pipeline,
-      MemoryRoutes memories, StageObserver stages, JsonCodec json, Clock clock, TenantTools tools) {
+  public OpenAiRoutes(TenantCollections collections, AnswerSources sources, CollectionStore collectionStore,
+      AnswerPipeline pipeline, MemoryRoutes memories, StageObserver stages, JsonCodec json, Clock clock, TenantTools tools) {
     this.tools = tools;
     this.collections = collections;
+    this.sources = sources;
     this.collectionStore = collectionStore;
     this.pipeline = pipeline;
     this.memories = memories;
@@ -255,9 +257,8 @@ public final class OpenAiRoutes {
         throw ApiException.invalidAt("/messages/" + (messages.size() - 1), "the last message must be the user's "
             + "question, not blank");
       }
-      Collection collection = collection(caller, model.substring(RAG.length()));
       AnswerRequest request = new AnswerRequest(last.content(), messages.subList(0, messages.size() - 1),
-          List.of(new Source(model.substring(RAG.length()), collection)), settings.k(), Optional.empty(),
+          List.of(source(caller, model.substring(RAG.length()))), settings.k(), Optional.empty(),
           pipeline.models().defaultModel(), maxTokens, temperature, deadline,
           user.map(u -> memories.of(caller.tenant(), u))).withMaxCost(maxCost).withResponseFormat(format);
       if (format.isPresent()) {
@@ -413,14 +414,15 @@ public final class OpenAiRoutes {
     }
   }
 
-  private Collection collection(ApiKey caller, String name) {
+  /** The collection {@code name} of the caller's tenant, searched as its defaults say; else model_not_found. */
+  private Source source(ApiKey caller, String name) {
     TenantCollection tc;
     try {
       tc = new TenantCollection(caller.tenant(), name);
     } catch (RuntimeException e) {
       throw modelNotFound(RAG + name);
     }
-    return collections.engine().find(tc.engineName()).orElseThrow(() -> modelNotFound(RAG + name));
+    return sources.find(tc).orElseThrow(() -> modelNotFound(RAG + name));
   }
 
   private AnswerModel chatModel(String name) {
@@ -600,7 +602,7 @@ public final class OpenAiRoutes {
     AnswerModel m;
     if (model.startsWith(RAG)) {
       String name = model.substring(RAG.length());
-      defaults = List.of(new Source(name, collection(caller, name)));
+      defaults = List.of(source(caller, name));
       m = pipeline.models().resolve(pipeline.models().defaultModel());
     } else {
       m = chatModel(model);

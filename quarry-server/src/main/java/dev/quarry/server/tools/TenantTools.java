@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The tools a request of one tenant may use, bound to that tenant: the built-ins {@code search}
@@ -44,6 +45,7 @@ public final class TenantTools implements AutoCloseable {
   public static final List<String> BUILT_IN = List.of(SearchTool.NAME, GetDocumentTool.NAME);
 
   private final TenantCollections collections;
+  private final Function<TenantCollection, Optional<Source>> sources;
   private final Store store;
   private final Ingestion ingestion;
   private final HttpToolClient http;
@@ -52,13 +54,15 @@ public final class TenantTools implements AutoCloseable {
   private final BiConsumer<TenantId, String> policy;
 
   /**
-   * {@code policy} refuses a tool the tenant may not use (its budget's {@code allowed_tools}) by
-   * throwing; it is asked for every tool a request names and every MCP call.
+   * {@code sources} gives a collection as {@code search} reads it (searched as its defaults say), if
+   * it exists. {@code policy} refuses a tool the tenant may not use (its budget's {@code
+   * allowed_tools}) by throwing; it is asked for every tool a request names and every MCP call.
    */
-  public TenantTools(TenantCollections collections, Store store, Ingestion ingestion, HttpToolClient http,
+  public TenantTools(TenantCollections collections, Function<TenantCollection, Optional<Source>> sources, Store store, Ingestion ingestion, HttpToolClient http,
       ToolLoop loop, Clock clock, BiConsumer<TenantId, String> policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.collections = Objects.requireNonNull(collections, "collections");
+    this.sources = Objects.requireNonNull(sources, "sources");
     this.store = Objects.requireNonNull(store, "store");
     this.ingestion = Objects.requireNonNull(ingestion, "ingestion");
     this.http = Objects.requireNonNull(http, "http");
@@ -91,7 +95,7 @@ public final class TenantTools implements AutoCloseable {
       if (out.size() == MAX_DEFAULT_COLLECTIONS) {
         break;
       }
-      collection(tenant, c.key().name()).ifPresent(col -> out.add(new Source(c.key().name(), col)));
+      source(tenant, c.key().name()).ifPresent(out::add);
     }
     return out;
   }
@@ -140,7 +144,7 @@ public final class TenantTools implements AutoCloseable {
     return new TenantSources() {
       @Override
       public Optional<Source> find(String name) {
-        return collection(tenant, name).map(c -> new Source(name, c));
+        return source(tenant, name);
       }
 
       @Override
@@ -150,14 +154,21 @@ public final class TenantTools implements AutoCloseable {
     };
   }
 
+  private Optional<Source> source(TenantId tenant, String name) {
+    return named(tenant, name).flatMap(sources);
+  }
+
   private Optional<Collection> collection(TenantId tenant, String name) {
-    TenantCollection tc;
+    return named(tenant, name).flatMap(tc -> collections.engine().find(tc.engineName()));
+  }
+
+  /** The tenant's collection {@code name}, or empty when the name is not a valid one. */
+  private static Optional<TenantCollection> named(TenantId tenant, String name) {
     try {
-      tc = new TenantCollection(tenant, name);
+      return Optional.of(new TenantCollection(tenant, name));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-    return collections.engine().find(tc.engineName());
   }
 
   private DocumentLookup documents(TenantId tenant) {
