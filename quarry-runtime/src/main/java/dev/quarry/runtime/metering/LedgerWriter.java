@@ -1,5 +1,6 @@
 package dev.quarry.runtime.metering;
 
+import dev.quarry.store.FlushSchedule;
 import dev.quarry.store.ledger.LedgerStore;
 import dev.quarry.store.ledger.Settlement;
 import dev.quarry.store.ledger.WindowDelta;
@@ -9,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,15 +38,12 @@ public final class LedgerWriter implements AutoCloseable {
   private final Object lock = new Object();
   private List<Settlement> pending = new ArrayList<>(); // guarded by lock
   private final Object flushing = new Object();
-  private final ScheduledExecutorService timer;
-  private boolean closed; // guarded by this
+  private final FlushSchedule schedule;
 
-  private LedgerWriter(LedgerStore store,
-      Supplier<Map<TenantId, List<WindowDelta>>> returns) {
+  private LedgerWriter(LedgerStore store, Duration interval, Supplier<Map<TenantId, List<WindowDelta>>> returns) {
     this.store = Objects.requireNonNull(store, "store");
     this.returns = Objects.requireNonNull(returns, "returns");
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().name("quarry-ledger-flush").daemon().unstarted(r));
+    this.schedule = FlushSchedule.start("ledger", "model calls (ledger rows)", interval, this::flush, this::buffered, LOG);
   }
 
   /**
@@ -57,13 +52,7 @@ public final class LedgerWriter implements AutoCloseable {
    */
   public static LedgerWriter start(LedgerStore store, Duration interval,
       Supplier<Map<TenantId, List<WindowDelta>>> returns) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("ledger flush interval must be positive, got: " + interval);
-    }
-    LedgerWriter w = new LedgerWriter(store, returns);
-    long millis = interval.toMillis();
-    w.timer.scheduleWithFixedDelay(w::flushLogged, millis, millis, TimeUnit.MILLISECONDS);
-    return w;
+    return new LedgerWriter(store, interval, returns);
   }
 
   /** Queues a finished call. */
@@ -106,37 +95,15 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  private void flushLogged() {
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "model calls could not be recorded; kept for the next flush: " + e.getMessage());
+  private int buffered() {
+    synchronized (lock) {
+      return pending.size();
     }
   }
 
   /** Stops the timer and writes what is left (a failure is logged with what was lost). Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    timer.shutdown();
-    try {
-      if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "a ledger flush is still running after 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      int lost;
-      synchronized (lock) {
-        lost = pending.size();
-      }
-      LOG.log(System.Logger.Level.ERROR, lost + " model calls could not be recorded at shutdown: " + e.getMessage());
-    }
+  public void close() {
+    schedule.close();
   }
 }

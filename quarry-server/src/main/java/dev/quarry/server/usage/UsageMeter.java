@@ -1,5 +1,6 @@
 package dev.quarry.server.usage;
 
+import dev.quarry.store.FlushSchedule;
 import dev.quarry.store.tenant.TenantId;
 import dev.quarry.store.usage.DailyUsage;
 import dev.quarry.store.usage.Meter;
@@ -16,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -47,25 +45,24 @@ public final class UsageMeter implements AutoCloseable {
   private final Object bufferLock = new Object();
   private Map<Key, Long> pending = new HashMap<>(); // guarded by bufferLock
   private final ReentrantReadWriteLock moving = new ReentrantReadWriteLock();
-  private final ScheduledExecutorService timer;
-  private boolean closed; // guarded by this
+  private final FlushSchedule schedule;
 
-  private UsageMeter(UsageStore store, Clock clock) {
+  private UsageMeter(UsageStore store, Clock clock, Duration flushInterval) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().name("quarry-usage-flush").daemon().unstarted(r));
+    this.schedule = FlushSchedule.start("usage", "usage counts (tenant, day, meter)", flushInterval, this::flush,
+        this::buffered, LOG);
   }
 
   /** A meter that flushes to {@code store} every {@code flushInterval}, days taken from {@code clock} in UTC. */
   public static UsageMeter start(UsageStore store, Clock clock, Duration flushInterval) {
-    if (flushInterval.isNegative() || flushInterval.isZero()) {
-      throw new IllegalArgumentException("usage flush interval must be positive, got: " + flushInterval);
+    return new UsageMeter(store, clock, flushInterval);
+  }
+
+  private int buffered() {
+    synchronized (bufferLock) {
+      return pending.size();
     }
-    UsageMeter meter = new UsageMeter(store, clock);
-    long millis = flushInterval.toMillis();
-    meter.timer.scheduleWithFixedDelay(meter::flushLogged, millis, millis, TimeUnit.MILLISECONDS);
-    return meter;
   }
 
   /** Today in UTC, by this meter's clock: the day counts go to. */
@@ -119,15 +116,6 @@ public final class UsageMeter implements AutoCloseable {
     }
   }
 
-  private void flushLogged() {
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "usage counts could not be stored; kept in memory for the next flush: "
-          + e.getMessage());
-    }
-  }
-
   /**
    * A tenant's usage per day from {@code from} to {@code to} (both included), every day of the
    * range present (zero when nothing was counted), oldest first: the store's counts plus those not
@@ -160,28 +148,7 @@ public final class UsageMeter implements AutoCloseable {
 
   /** Stops the timer and flushes what is left; a failure is logged with what was lost. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    timer.shutdown();
-    try {
-      if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "a usage flush is still running after 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      int lost;
-      synchronized (bufferLock) {
-        lost = pending.size();
-      }
-      LOG.log(System.Logger.Level.ERROR, "usage counts could not be stored at shutdown; " + lost
-          + " counters (tenant, day, meter) are lost: " + e.getMessage());
-    }
+  public void close() {
+    schedule.close();
   }
 }
