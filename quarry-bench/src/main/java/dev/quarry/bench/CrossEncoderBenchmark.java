@@ -5,11 +5,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
 import dev.quarry.embed.model.EmbeddingModels;
 import dev.quarry.embed.model.ModelResources;
 import dev.quarry.embed.model.ModelSpec;
+import dev.quarry.embed.onnx.OnnxEmbedder;
 import dev.quarry.rerank.crossencoder.CrossEncoderConfig;
 import dev.quarry.rerank.crossencoder.CrossEncoderReranker;
 import java.io.BufferedReader;
@@ -20,6 +22,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./quarry bench cross-encoder --dataset DIR [--pairs N] [--rounds R] [--max-tokens T]
@@ -31,6 +35,11 @@ import java.util.Locale;
  * tokenising the pair, running 12 transformer layers over up to {@code max-tokens} tokens, the head.
  * Pairs are the dataset's first N documents (title and text) with its first query; one ONNX
  * Runtime thread per call. Prints wall and process CPU time per pair.
+ *
+ * <p>With {@code --during-ingest N}, the default embedding model meanwhile embeds the same passages
+ * as a bulk ingest does (one thread, calls of N documents), and each round times a re-rank on the
+ * calling thread ({@code InferenceSlots.CALLER}) and one through the embedder's workers (query
+ * priority), in alternating order, with the documents embedded per second during each.
  */
 final class CrossEncoderBenchmark {
 
@@ -42,6 +51,7 @@ final class CrossEncoderBenchmark {
     int rounds = 5;
     int maxTokens = 512;
     int batch = 16;
+    int duringIngest = 0;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--dataset" -> dataset = Path.of(args[i + 1]);
@@ -49,11 +59,12 @@ final class CrossEncoderBenchmark {
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         case "--max-tokens" -> maxTokens = Integer.parseInt(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+        case "--during-ingest" -> duringIngest = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (dataset == null) {
-      throw new IllegalArgumentException("usage: cross-encoder --dataset DIR [--pairs N] [--rounds R] [--max-tokens T] [--batch B]");
+      throw new IllegalArgumentException("usage: cross-encoder --dataset DIR [--pairs N] [--rounds R] [--max-tokens T] [--batch B] [--during-ingest N]");
     }
     ModelSpec spec = EmbeddingModels.byId("e5-small-v2-q");
     Path dir = Files.createTempDirectory("quarry-cross-encoder-bench");
@@ -73,6 +84,18 @@ final class CrossEncoderBenchmark {
         String id = n.get("_id").asText();
         candidates.add(new RerankCandidate(id + "#0", id, RerankCandidate.textOf(n.path("title").asText(""), n.path("text").asText(""))));
       }
+    }
+    if (duringIngest > 0) {
+      try {
+        compareDuringIngest(new CrossEncoderConfig(model, tokenizer, maxTokens, batch, 1), query, candidates, duringIngest,
+            rounds);
+      } finally {
+        Files.deleteIfExists(model);
+        Files.deleteIfExists(tokenizer);
+        Files.deleteIfExists(dir);
+      }
+      System.out.println(Machine.describe());
+      return;
     }
     try (CrossEncoderReranker reranker = CrossEncoderReranker.open(new CrossEncoderConfig(model, tokenizer, maxTokens, batch, 1))) {
       for (int i = 0; i < 2; i++) { // warm-up
@@ -97,6 +120,63 @@ final class CrossEncoderBenchmark {
       Files.deleteIfExists(dir);
     }
     System.out.println(Machine.describe());
+  }
+
+  /** Re-rank wall time on the caller against on the embedder's workers, while a bulk ingest embeds. */
+  private static void compareDuringIngest(CrossEncoderConfig config, String query, List<RerankCandidate> candidates,
+      int ingestBatch, int rounds) throws InterruptedException {
+    List<String> documents = candidates.stream().map(RerankCandidate::text).toList();
+    try (OnnxEmbedder embedder = OnnxEmbedder.openDefault();
+        CrossEncoderReranker onCaller = CrossEncoderReranker.open(config);
+        CrossEncoderReranker onWorkers = CrossEncoderReranker.open(config, embedder)) {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong embedded = new AtomicLong();
+      Thread ingest = Thread.ofPlatform().name("bench-ingest").start(() -> {
+        for (int from = 0; !stop.get(); from = from + ingestBatch >= documents.size() ? 0 : from + ingestBatch) {
+          List<String> texts = documents.subList(from, Math.min(documents.size(), from + ingestBatch));
+          embedder.embed(texts, InputKind.DOCUMENT);
+          embedded.addAndGet(texts.size());
+        }
+      });
+      try {
+        check(onCaller.score(query, candidates)); // warm-up, under the ingest already
+        check(onWorkers.score(query, candidates));
+        long[] callerWall = new long[rounds];
+        long[] workersWall = new long[rounds];
+        long[] callerDocs = new long[rounds];
+        long[] workersDocs = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+          for (int k = 0; k < 2; k++) {
+            boolean caller = (r + k) % 2 == 0;
+            long d0 = embedded.get();
+            long w0 = System.nanoTime();
+            check((caller ? onCaller : onWorkers).score(query, candidates));
+            (caller ? callerWall : workersWall)[r] = System.nanoTime() - w0;
+            (caller ? callerDocs : workersDocs)[r] = embedded.get() - d0;
+          }
+        }
+        System.out.printf(Locale.ROOT, "during a bulk ingest by %s (%d sessions, calls of %d documents), %d pairs per re-rank, "
+            + "max %d tokens, batches of %d, %d rounds:%n  on the caller:            wall %s; ingest %.1f docs/s%n"
+            + "  on the embedder's workers: wall %s; ingest %.1f docs/s%n",
+            embedder.spec().id(), embedder.config().sessions(), ingestBatch, candidates.size(), config.maxTokens(),
+            config.batchSize(), rounds, new Percentiles(callerWall), rate(callerDocs, callerWall), new Percentiles(workersWall),
+            rate(workersDocs, workersWall));
+      } finally {
+        stop.set(true);
+        ingest.join();
+      }
+    }
+  }
+
+  /** Documents per second over all rounds (counted in whole embed calls, so coarse for short rounds). */
+  private static double rate(long[] documents, long[] nanos) {
+    long d = 0;
+    long n = 0;
+    for (int i = 0; i < documents.length; i++) {
+      d += documents[i];
+      n += nanos[i];
+    }
+    return d / (n / 1e9);
   }
 
   private static void check(RerankOutcome o) {

@@ -1,5 +1,6 @@
 package dev.quarry.server;
 
+import dev.quarry.core.embed.InferenceSlots;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.Reranker;
@@ -306,7 +307,8 @@ public final class QuarryServer implements AutoCloseable {
   /**
    * Makes each configured re-ranker nameable by searches: a cross-encoder's model and tokenizer are
    * loaded now (a missing or unfit file stops the start, with the entry's path); a remote API is
-   * called per search. The engine closes them.
+   * called per search. The engine closes them. A cross-encoder's model calls run on the workers of
+   * the default embedding model (loaded now), ahead of ingestion's batches.
    */
   private static void addRerankers(Quarry engine, RerankersConfig rerankers) {
     for (RerankersConfig.Entry e : rerankers.entries()) {
@@ -316,7 +318,8 @@ public final class QuarryServer implements AutoCloseable {
       Reranker r = switch (e) {
         case RerankersConfig.CrossEncoder c -> {
           try {
-            yield CrossEncoderReranker.open(c.config());
+            var model = engine.embedder(engine.config().defaults().model());
+            yield CrossEncoderReranker.open(c.config(), model instanceof InferenceSlots s ? s : InferenceSlots.CALLER);
           } catch (InvalidInputException ex) {
             throw new InvalidInputException(c.path() + " (" + c.name() + "): " + ex.getMessage(), ex);
           }

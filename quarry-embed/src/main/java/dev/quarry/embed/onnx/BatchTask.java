@@ -1,6 +1,7 @@
 package dev.quarry.embed.onnx;
 
 import dev.quarry.core.embed.InputKind;
+import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
@@ -13,12 +14,16 @@ final class BatchTask extends FutureTask<Void> {
   private volatile Consumer<BatchTask> onDone = t -> {};
   private boolean handedOut; // guarded by the queue's lock
 
-  BatchTask(Runnable work, InputKind kind, long sequence) {
-    this(work, kind, sequence, System.nanoTime());
-  }
-
   BatchTask(Runnable work, InputKind kind, long sequence, long submittedNanos) {
     super(work, null);
+    this.kind = kind;
+    this.sequence = sequence;
+    this.submittedNanos = submittedNanos;
+  }
+
+  /** A task whose work may throw a checked exception, which its {@link #get()} reports as the cause. */
+  BatchTask(Callable<Void> work, InputKind kind, long sequence, long submittedNanos) {
+    super(work);
     this.kind = kind;
     this.sequence = sequence;
     this.submittedNanos = submittedNanos;

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.EmbeddingModelInfo;
+import dev.quarry.core.embed.InferenceSlots;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.observe.CpuAccount;
 import dev.quarry.core.observe.ThreadCpu;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -38,6 +40,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -54,6 +58,10 @@ import java.util.stream.IntStream;
  *       at once however many callers there are.
  *   <li>Query batches overtake waiting document batches, so searches stay fast during a bulk
  *       ingest, but not forever: see {@link BatchQueue} for how ingestion keeps moving.
+ *   <li>The workers are also the {@link InferenceSlots} of other in-process models (the
+ *       cross-encoder re-ranker): {@link #interactive} runs their work as a query batch. A worker
+ *       running such work holds its place in the pool (its session stays idle) until the work
+ *       returns; that is the point: at most {@code sessions} model calls run at once, of any model.
  *   <li>The CPU time a worker spends on a batch is charged to the caller's {@link CpuAccount}
  *       when one is bound, so a timed stage counts the model's work and not just its own wait.
  *   <li>Inputs are sorted by token count before batching, so a batch holds texts of similar length
@@ -66,7 +74,7 @@ import java.util.stream.IntStream;
  * tokenizer. A JVM shutdown hook does the same for an embedder still open at exit: ONNX Runtime
  * crashes the JVM (SIGSEGV in libonnxruntime) when the process exits while a batch runs.
  */
-public final class OnnxEmbedder implements Embedder, AutoCloseable {
+public final class OnnxEmbedder implements Embedder, InferenceSlots, AutoCloseable {
 
   private static final String INPUT_IDS = "input_ids";
   private static final String ATTENTION_MASK = "attention_mask";
@@ -80,6 +88,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
   private final List<OrtSession> allSessions;
   private final BlockingQueue<OrtSession> idleSessions;
   private final ThreadPoolExecutor workers;
+  private final LongSupplier clock;
   private final AtomicLong submitted = new AtomicLong();
   private final List<String> inputNames;
   private final String outputName;
@@ -93,7 +102,8 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       OrtEnvironment environment,
       List<OrtSession> sessions,
       List<String> inputNames,
-      String outputName) {
+      String outputName,
+      LongSupplier clock) {
     this.config = config;
     this.spec = spec;
     this.tokenizer = tokenizer;
@@ -102,8 +112,9 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
     this.workers =
         new ThreadPoolExecutor(
-            sessions.size(), sessions.size(), 0, TimeUnit.SECONDS, new BatchQueue(sessions.size() - 1, System::nanoTime),
+            sessions.size(), sessions.size(), 0, TimeUnit.SECONDS, new BatchQueue(sessions.size() - 1, clock),
             namedThreads(spec.id()));
+    this.clock = clock;
     this.inputNames = List.copyOf(inputNames);
     this.outputName = outputName;
     this.shutdownHook = new Thread(this::closeOnce, "quarry-embed-" + spec.id() + "-shutdown");
@@ -111,7 +122,16 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
 
   /** Loads the configured model (tokenizer and ONNX graph) from the classpath. */
   public static OnnxEmbedder open(OnnxEmbedderConfig config) {
+    return open(config, System::nanoTime);
+  }
+
+  /**
+   * As {@link #open(OnnxEmbedderConfig)}, with the clock ({@link System#nanoTime()}'s kind) that
+   * times how long a document batch has waited ({@link BatchQueue}): tests freeze it.
+   */
+  static OnnxEmbedder open(OnnxEmbedderConfig config, LongSupplier clock) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
     ModelSpec spec = EmbeddingModels.byId(config.modelId());
     ModelTokenizer tokenizer = ModelTokenizer.load(spec);
     List<OrtSession> sessions = new ArrayList<>();
@@ -130,7 +150,7 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
       OrtSession first = sessions.getFirst();
       List<String> inputs = declaredInputs(spec, first);
       String output = hiddenStateOutput(spec, first);
-      OnnxEmbedder embedder = new OnnxEmbedder(config, spec, tokenizer, environment, sessions, inputs, output);
+      OnnxEmbedder embedder = new OnnxEmbedder(config, spec, tokenizer, environment, sessions, inputs, output, clock);
       Runtime.getRuntime().addShutdownHook(embedder.shutdownHook);
       return embedder;
     } catch (OrtException | RuntimeException e) {
@@ -202,10 +222,11 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     List<Future<?>> batches = new ArrayList<>();
     for (int from = 0; from < order.length; from += config.batchSize()) {
       int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
-      Runnable run = account.isEmpty()
-          ? () -> runBatch(inputs, batch, vectors)
-          : () -> runCharged(account.get(), () -> runBatch(inputs, batch, vectors));
-      BatchTask task = new BatchTask(run, kind, submitted.getAndIncrement());
+      Callable<Void> run = charged(account, () -> {
+        runBatch(inputs, batch, vectors);
+        return null;
+      });
+      BatchTask task = new BatchTask(run, kind, submitted.getAndIncrement(), clock.getAsLong());
       try {
         workers.execute(task);
         batches.add(task);
@@ -214,21 +235,63 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
         throw new IllegalStateException("embedder '" + spec.id() + "' is closed", e);
       }
     }
-    awaitAll(batches);
+    awaitAll(batches, "embedding");
     return vectors;
   }
 
-  /** Runs a batch on this worker thread and charges its CPU time to the caller's account. */
-  private static void runCharged(CpuAccount account, Runnable batch) {
-    long start = ThreadCpu.now();
+  /**
+   * Runs {@code work} on one of this embedder's workers as a query batch: it goes before waiting
+   * document batches as a query embedding would ({@link BatchQueue}), and the worker's CPU time is
+   * charged to the caller's {@link CpuAccount} when one is bound. While the work runs, the worker
+   * is not free for embeddings: the pool bounds the model calls of every model that shares it.
+   *
+   * @throws IllegalStateException when this embedder is closed (or closes before the work starts),
+   *     when the caller is interrupted while waiting, or wrapping a checked exception of the work
+   */
+  @Override
+  public <T> T interactive(Callable<T> work) {
+    Objects.requireNonNull(work, "work");
+    requireOpen();
+    AtomicReference<T> result = new AtomicReference<>();
+    Callable<Void> run = charged(CpuAccount.current(), () -> {
+      result.set(work.call());
+      return null;
+    });
+    BatchTask task = new BatchTask(run, InputKind.QUERY, submitted.getAndIncrement(), clock.getAsLong());
     try {
-      batch.run();
-    } finally {
-      long end = ThreadCpu.now();
-      if (start >= 0 && end >= 0) {
-        account.charge(end - start);
-      }
+      workers.execute(task);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("embedder '" + spec.id() + "' is closed", e);
     }
+    awaitAll(List.of(task), "running model work");
+    return result.get();
+  }
+
+  /** Batches waiting for a worker (not those running): for tests. */
+  int batchesWaiting() {
+    return workers.getQueue().size();
+  }
+
+  /**
+   * {@code work} charging the CPU time of the thread that runs it (a worker) to the caller's
+   * account, or {@code work} itself when the caller has none.
+   */
+  private static Callable<Void> charged(Optional<CpuAccount> account, Callable<Void> work) {
+    if (account.isEmpty()) {
+      return work;
+    }
+    CpuAccount caller = account.get();
+    return () -> {
+      long start = ThreadCpu.now();
+      try {
+        return work.call();
+      } finally {
+        long end = ThreadCpu.now();
+        if (start >= 0 && end >= 0) {
+          caller.charge(end - start);
+        }
+      }
+    };
   }
 
   private void runBatch(ModelInput[] inputs, int[] batch, float[][] vectors) {
@@ -296,7 +359,11 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     return session;
   }
 
-  private void awaitAll(List<Future<?>> batches) {
+  /**
+   * Waits for every batch; on the first failure cancels those not started and rethrows its
+   * unchecked exception or error (a checked one wrapped). {@code doing} names the work in messages.
+   */
+  private void awaitAll(List<? extends Future<?>> batches, String doing) {
     try {
       for (Future<?> batch : batches) {
         batch.get();
@@ -304,15 +371,17 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     } catch (InterruptedException e) {
       batches.forEach(b -> b.cancel(false));
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while embedding with '" + spec.id() + "'", e);
+      throw new IllegalStateException("interrupted while " + doing + " with '" + spec.id() + "'", e);
     } catch (ExecutionException e) {
       batches.forEach(b -> b.cancel(false));
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
+      switch (e.getCause()) {
+        case RuntimeException runtime -> throw runtime;
+        case Error error -> throw error;
+        case Throwable cause -> throw new IllegalStateException(
+            doing + " with '" + spec.id() + "' failed: " + cause.getMessage(), cause);
       }
-      throw new IllegalStateException("embedding with '" + spec.id() + "' failed", e.getCause());
     } catch (CancellationException e) {
-      throw new IllegalStateException("embedder '" + spec.id() + "' was closed while embedding", e);
+      throw new IllegalStateException("embedder '" + spec.id() + "' was closed while " + doing, e);
     }
   }
 

@@ -2,14 +2,20 @@ package dev.quarry.embed.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.observe.CpuAccount;
+import dev.quarry.core.observe.ThreadCpu;
 import dev.quarry.embed.model.EmbeddingModels;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
@@ -213,5 +219,87 @@ class OnnxEmbedderTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> embedder.embed(List.of("x"), InputKind.QUERY));
     assertEquals("embedder 'all-minilm-l6-v2-q' is closed", e.getMessage());
+  }
+
+  /** What a piece of interactive work saw when it ran. */
+  private record Seen(int batchesWaiting, String thread) {}
+
+  @Test
+  void interactiveWorkGoesBeforeDocumentBatchesAlreadyWaiting() throws Exception {
+    // one worker, and a frozen clock: no document batch ever waits out its grace (BatchQueue), so
+    // only the kind orders the queue, however slowly this machine gets to each step
+    OnnxEmbedder embedder = OnnxEmbedder.open(new OnnxEmbedderConfig("all-minilm-l6-v2-q", 1, 1, 1), () -> 0L);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ExecutorService callers = Executors.newFixedThreadPool(3)) {
+      try {
+        Future<?> blocker = callers.submit(() -> embedder.interactive(() -> {
+          holding.countDown();
+          release.await();
+          return null;
+        }));
+        assertTrue(holding.await(30, TimeUnit.SECONDS), "the only worker took the blocking work");
+        List<String> texts = List.of("first passage", "second passage", "third passage", "fourth passage");
+        Future<float[][]> ingest = callers.submit(() -> embedder.embed(texts, InputKind.DOCUMENT));
+        awaitWaiting(embedder, 4); // a bulk ingest's four document batches queue behind the blocker
+        Future<Seen> rerank = callers.submit(
+            () -> embedder.interactive(() -> new Seen(embedder.batchesWaiting(), Thread.currentThread().getName())));
+        awaitWaiting(embedder, 5);
+        release.countDown();
+        Seen seen = rerank.get(30, TimeUnit.SECONDS);
+        assertEquals(4, seen.batchesWaiting(), "it ran while all four document batches still waited");
+        assertEquals("quarry-embed-all-minilm-l6-v2-q-1", seen.thread());
+        blocker.get(30, TimeUnit.SECONDS);
+        float[][] vectors = ingest.get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < texts.size(); i++) {
+          assertArrayEquals(one(embedder, texts.get(i), InputKind.DOCUMENT), vectors[i], 1e-6f, "text " + i);
+        }
+      } finally {
+        release.countDown();
+      }
+    } finally {
+      embedder.close();
+    }
+    IllegalStateException closed = assertThrows(IllegalStateException.class, () -> embedder.interactive(() -> 1));
+    assertEquals("embedder 'all-minilm-l6-v2-q' is closed", closed.getMessage());
+  }
+
+  /** Waits (for a condition, not a duration) until {@code n} batches wait for a worker. */
+  private static void awaitWaiting(OnnxEmbedder embedder, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (embedder.batchesWaiting() < n) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("expected " + n + " batches waiting, got " + embedder.batchesWaiting());
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void interactiveWorkRunsOnAWorkerAndChargesItsCpuToTheCallersAccount() {
+    CpuAccount account = new CpuAccount();
+    String thread = CpuAccount.charging(account, () -> bgeQ.interactive(() -> {
+      long start = ThreadCpu.now();
+      while (ThreadCpu.now() - start < 5_000_000) {
+        Thread.onSpinWait(); // 5 ms of this worker's CPU
+      }
+      return Thread.currentThread().getName();
+    }));
+    assertTrue(thread.startsWith("quarry-embed-bge-small-en-v1.5-q-"), thread);
+    assertTrue(account.nanos() >= 5_000_000, "charged " + account.nanos() + " ns");
+  }
+
+  @Test
+  void interactiveWorkRethrowsItsUncheckedFailuresAndWrapsCheckedOnes() {
+    IllegalArgumentException bad = new IllegalArgumentException("bad pair");
+    assertSame(bad, assertThrows(IllegalArgumentException.class, () -> bgeQ.interactive(() -> {
+      throw bad;
+    })));
+    IllegalStateException wrapped = assertThrows(IllegalStateException.class, () -> bgeQ.interactive(() -> {
+      throw new IOException("disk gone");
+    }));
+    assertEquals("running model work with 'bge-small-en-v1.5-q' failed: disk gone", wrapped.getMessage());
+    assertInstanceOf(IOException.class, wrapped.getCause());
+    assertEquals(42, bgeQ.interactive(() -> 42), "the slots still work after failures");
   }
 }

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.quarry.core.embed.InferenceSlots;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -30,6 +32,11 @@ import java.util.stream.IntStream;
  * the longer side cut first to {@code maxTokens}), pairs are sorted by length and run in batches
  * padded to their longest member, and each pair's score is its logit (for a two-class head, the
  * positive logit minus the negative one, which orders as the positive class's probability).
+ *
+ * <p>Each batch's model call runs through the {@link InferenceSlots} it was opened with: in the
+ * server, the default embedding model's workers, so a re-rank is scheduled like a query embedding
+ * (before a bulk ingest's waiting batches) and counts against the same bound on concurrent model
+ * calls; tokenising stays on the caller's thread.
  *
  * <p>Thread-safe: ONNX Runtime sessions run concurrently. A model failure is reported as {@link
  * RerankOutcome.Unavailable}; a graph or tokenizer that does not fit is refused when opened, with
@@ -47,19 +54,33 @@ public final class CrossEncoderReranker implements Reranker, AutoCloseable {
   private final OrtSession session;
   private final List<String> inputs;
   private final String output;
+  private final InferenceSlots slots;
 
   private CrossEncoderReranker(CrossEncoderConfig config, HuggingFaceTokenizer tokenizer, OrtEnvironment environment,
-      OrtSession session, List<String> inputs, String output) {
+      OrtSession session, List<String> inputs, String output, InferenceSlots slots) {
     this.config = config;
     this.tokenizer = tokenizer;
     this.environment = environment;
     this.session = session;
     this.inputs = inputs;
     this.output = output;
+    this.slots = slots;
   }
 
-  /** Loads the model and tokenizer from their paths; nothing is downloaded. */
+  /**
+   * Loads the model and tokenizer from their paths; nothing is downloaded. Model calls run on the
+   * calling thread ({@link InferenceSlots#CALLER}).
+   */
   public static CrossEncoderReranker open(CrossEncoderConfig config) {
+    return open(config, InferenceSlots.CALLER);
+  }
+
+  /**
+   * Loads the model and tokenizer from their paths; nothing is downloaded. Each batch's model call
+   * runs through {@code slots} (an embedder's workers, so it goes before waiting ingestion).
+   */
+  public static CrossEncoderReranker open(CrossEncoderConfig config, InferenceSlots slots) {
+    Objects.requireNonNull(slots, "slots");
     if (!Files.isRegularFile(config.model())) {
       throw new InvalidInputException("cross-encoder model file not found: " + config.model());
     }
@@ -98,7 +119,7 @@ public final class CrossEncoderReranker implements Reranker, AutoCloseable {
         }
       }
       String output = logitsOutput(config, session);
-      return new CrossEncoderReranker(config, tokenizer, environment, session, List.copyOf(declared), output);
+      return new CrossEncoderReranker(config, tokenizer, environment, session, List.copyOf(declared), output, slots);
     } catch (OrtException | RuntimeException e) {
       tokenizer.close();
       if (session != null) {
@@ -141,9 +162,12 @@ public final class CrossEncoderReranker implements Reranker, AutoCloseable {
     try {
       for (int from = 0; from < n; from += config.batchSize()) {
         int[] batch = Arrays.copyOfRange(order, from, Math.min(n, from + config.batchSize()));
-        runBatch(encodings, batch, scores);
+        slots.interactive(() -> {
+          runBatch(encodings, batch, scores);
+          return null;
+        });
       }
-    } catch (OrtException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return new RerankOutcome.Unavailable("cross-encoder " + config.model().getFileName() + " failed: " + e.getMessage());
     }
     return new RerankOutcome.Scored(Arrays.stream(scores).boxed().toList());

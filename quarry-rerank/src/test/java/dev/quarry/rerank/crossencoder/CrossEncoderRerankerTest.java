@@ -8,15 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.quarry.core.embed.InferenceSlots;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.search.RerankCandidate;
 import dev.quarry.core.search.RerankOutcome;
+import dev.quarry.embed.onnx.OnnxEmbedder;
+import dev.quarry.embed.onnx.OnnxEmbedderConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +104,37 @@ class CrossEncoderRerankerTest {
       ids[31] = 102;
       types[31] = 1;
       assertEquals(graph.logit(ids, types), scored.scores().getFirst(), 1e-4);
+    }
+  }
+
+  @Test
+  void batchesRunOnTheEmbeddersWorkersAndScoreExactlyAsOnTheCaller() {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    OnnxEmbedder embedder = OnnxEmbedder.open(new OnnxEmbedderConfig("bge-small-en-v1.5-q", 2, 1, 1));
+    try {
+      InferenceSlots watched = new InferenceSlots() { // the embedder's slots, noting where each batch ran
+        @Override
+        public <T> T interactive(Callable<T> work) {
+          return embedder.interactive(() -> {
+            threads.add(Thread.currentThread().getName());
+            return work.call();
+          });
+        }
+      };
+      CrossEncoderConfig config = new CrossEncoderConfig(model, tokenizer, 512, 2, 1);
+      try (var onCaller = CrossEncoderReranker.open(config);
+          var onWorkers = CrossEncoderReranker.open(config, watched)) {
+        var expected = assertInstanceOf(RerankOutcome.Scored.class, onCaller.score("sleeping cats", CANDIDATES));
+        var scored = assertInstanceOf(RerankOutcome.Scored.class, onWorkers.score("sleeping cats", CANDIDATES));
+        assertEquals(expected.scores(), scored.scores());
+        assertEquals(2, threads.size(), "three pairs in batches of two: " + threads);
+        threads.forEach(t -> assertTrue(t.startsWith("quarry-embed-bge-small-en-v1.5-q-"), t));
+        embedder.close();
+        var closed = assertInstanceOf(RerankOutcome.Unavailable.class, onWorkers.score("cats", CANDIDATES));
+        assertEquals("cross-encoder tiny-bert.onnx failed: embedder 'bge-small-en-v1.5-q' is closed", closed.reason());
+      }
+    } finally {
+      embedder.close();
     }
   }
 
