@@ -58,7 +58,10 @@ import java.util.regex.Pattern;
  *       --tokens-per-second}; errors, the time to first token Quarry added (the client's time to
  *       the first {@code delta} minus the upstream's own, request by request), and the server's
  *       heap after each collection (its GC log) through the run, with a full collection (jcmd
- *       GC.run) after the warm-up and at the end.
+ *       GC.run) after the warm-up and at the end, and the server's CPU per chat. The clients start
+ *       spread over {@code --ramp} (one chat's cycle by default; {@code 0}: all at once) in the
+ *       warm-up and again in the measured phase, whose chats sent after that ramp are measured;
+ *       {@code --jitter} adds a random think time between a client's chats ({@link Arrivals}).
  * </ul>
  */
 public final class ChatBenchmark {
@@ -66,16 +69,20 @@ public final class ChatBenchmark {
   public static final String USAGE = """
       usage: quarry bench chat-overhead|chat-extractive|chat-stream [--dataset DIR] [--data-dir DIR]
              [--duration 60s] [--warmup 20s] [--clients 32] [--split test] [--k 5]
-             [--first-token-ms 300] [--tokens-per-second 50] [--tokens 50] [--server-log FILE]
-             [--setup-timeout 3h]""";
+             [--first-token-ms 300] [--tokens-per-second 50] [--tokens 50] [--ramp CYCLE] [--jitter 0]
+             [--seed 1] [--server-log FILE] [--setup-timeout 3h]""";
 
   static final String TENANT = "bench";
   static final String MODEL = "bench";
   private static final Pattern MARKER = Pattern.compile("\\(request (\\d+)\\)");
 
-  /** The options; see {@link #USAGE}. */
+  /**
+   * The options; see {@link #USAGE}. {@code arrivals}: when {@code chat-stream}'s clients send; its ramp is one
+   * chat's cycle at the upstream ({@code --first-token-ms} plus {@code --tokens} at {@code --tokens-per-second})
+   * unless {@code --ramp} is given.
+   */
   record Options(Path dataset, Path dataDir, Duration duration, Duration warmup, int clients, String split, int k,
-      int firstTokenMs, double tokensPerSecond, int tokens, Path serverLog, Duration setupTimeout) {
+      int firstTokenMs, double tokensPerSecond, int tokens, Arrivals arrivals, Path serverLog, Duration setupTimeout) {
 
     static Options parse(String[] args) {
       Path dataset = Path.of("../shared/datasets/scifact");
@@ -88,6 +95,9 @@ public final class ChatBenchmark {
       int firstTokenMs = 300;
       double tps = 50;
       int tokens = 50;
+      Duration ramp = null;
+      Duration jitter = Duration.ZERO;
+      long seed = 1;
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "quarry-bench-chat-server.log");
       Duration setup = Duration.ofHours(3);
       for (int i = 0; i < args.length; i++) {
@@ -106,6 +116,9 @@ public final class ChatBenchmark {
           case "--first-token-ms" -> firstTokenMs = Integer.parseInt(v);
           case "--tokens-per-second" -> tps = Double.parseDouble(v);
           case "--tokens" -> tokens = Integer.parseInt(v);
+          case "--ramp" -> ramp = durationOrZero(args[i], v);
+          case "--jitter" -> jitter = durationOrZero(args[i], v);
+          case "--seed" -> seed = Long.parseLong(v);
           case "--server-log" -> log = Path.of(v);
           case "--setup-timeout" -> setup = LoadOptions.duration(args[i], v);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -115,7 +128,22 @@ public final class ChatBenchmark {
       if (clients < 1 || k < 1 || tokens < 1 || firstTokenMs < 0 || tps < 0) {
         throw new IllegalArgumentException("--clients, --k and --tokens must be positive, the upstream's times not negative");
       }
-      return new Options(dataset, dataDir, duration, warmup, clients, split, k, firstTokenMs, tps, tokens, log, setup);
+      if (ramp == null) {
+        ramp = cycle(firstTokenMs, tps, tokens);
+      }
+      return new Options(dataset, dataDir, duration, warmup, clients, split, k, firstTokenMs, tps, tokens,
+          new Arrivals(ramp, jitter, seed), log, setup);
+    }
+
+    /** One chat at the upstream: the wait for the first token, then the tokens at their rate (at once when 0/s). */
+    static Duration cycle(int firstTokenMs, double tokensPerSecond, int tokens) {
+      long streaming = tokensPerSecond > 0 ? Math.round(tokens * 1e9 / tokensPerSecond) : 0;
+      return Duration.ofMillis(firstTokenMs).plusNanos(streaming);
+    }
+
+    /** A duration as {@link LoadOptions#duration}, or a bare {@code 0}. */
+    private static Duration durationOrZero(String option, String value) {
+      return value.equals("0") ? Duration.ZERO : LoadOptions.duration(option, value);
     }
   }
 
@@ -450,17 +478,23 @@ public final class ChatBenchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
         ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
-        run(o, s, questions, o.warmup(), next, new ConcurrentLinkedQueue<>(), errors, errorSamples, 0);
+        Arrivals arrivals = o.arrivals();
+        System.out.printf(Locale.ROOT, "arrivals: the %d clients start over %s (ramp) in each phase, think time 0-%s "
+            + "between chats (jitter), seed %d%n", o.clients(), LoadOptions.format(arrivals.ramp()),
+            LoadOptions.format(arrivals.jitter()), arrivals.seed());
+        run(o, s, questions, 0, o.warmup(), Duration.ZERO, next, null, errors, errorSamples);
         System.out.printf(Locale.ROOT, "warm-up: %d chats, %d errors [load %s]%n", next.get(), errors.get(),
             Machine.loadAverage());
         long warmupErrors = errors.getAndSet(0);
         errorSamples.clear();
         double afterWarmup = fullGc(s.server().pid());
         double measureFrom = uptime(serverStart);
-        int firstMeasured = next.get();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-        long t0 = System.nanoTime();
-        run(o, s, questions, o.duration(), next, samples, errors, errorSamples, t0);
+        PrometheusScrape cpuBefore = s.api().metrics();
+        // the clients start over the ramp again; the chats sent in the duration after it are measured
+        int completed = run(o, s, questions, 1, arrivals.ramp().plus(o.duration()), arrivals.ramp(), next, samples,
+            errors, errorSamples);
+        PrometheusScrape cpuAfter = s.api().metrics();
         double measureTo = uptime(serverStart);
         String load = Machine.loadAverage();
         double atEnd = fullGc(s.server().pid());
@@ -499,6 +533,9 @@ public final class ChatBenchmark {
         if (unmatched > 0) {
           System.out.println("  chats without the upstream's times (counted as errors): " + unmatched);
         }
+        double cpuMs = cpuAfter.increase(cpuBefore, MetricNames.PROCESS_CPU, Map.of()) * 1000 / completed;
+        System.out.printf(Locale.ROOT, "  server process CPU-ms per chat: %.2f (%d chats completed in the phase, its ramp "
+            + "included)%n", cpuMs, completed);
         System.out.println("  time to first token, client:            " + percentiles(clientTtft));
         System.out.println("  time to first token, upstream's own:    " + percentiles(upstreamTtft));
         System.out.println("  added by Quarry (client - upstream):    " + percentiles(added));
@@ -522,15 +559,30 @@ public final class ChatBenchmark {
     }
   }
 
-  /** {@code --clients} closed-loop streaming clients for {@code length}; samples only when {@code t0 > 0}. */
-  private static void run(Options o, Setup s, List<Query> questions, Duration length, AtomicInteger next,
-      ConcurrentLinkedQueue<Sample> samples, AtomicLong errors, ConcurrentLinkedQueue<String> errorSamples, long t0)
-      throws InterruptedException {
-    long end = System.nanoTime() + length.toNanos();
+  /**
+   * One phase of {@code --clients} closed-loop streaming clients for {@code length}, each starting as
+   * {@link Arrivals} says; the chats sent from {@code unmeasured} after the start on are {@code samples}
+   * (none when it is null). Returns how many chats completed.
+   */
+  private static int run(Options o, Setup s, List<Query> questions, int phase, Duration length, Duration unmeasured,
+      AtomicInteger next, ConcurrentLinkedQueue<Sample> samples, AtomicLong errors,
+      ConcurrentLinkedQueue<String> errorSamples) throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    long measureFrom = start + unmeasured.toNanos();
+    AtomicInteger completed = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < o.clients(); c++) {
+      long first = start + o.arrivals().start(c, o.clients()).toNanos();
+      Arrivals.ThinkTimes think = o.arrivals().thinkTimes(phase, c);
       threads.add(Thread.ofPlatform().name("chat-client-" + c).start(() -> {
-        while (System.nanoTime() < end) {
+        if (!sleepUntil(first)) {
+          return;
+        }
+        for (boolean again = false; System.nanoTime() < end; again = true) {
+          if (again && !sleepUntil(System.nanoTime() + think.nextNanos())) {
+            return;
+          }
           int id = next.getAndIncrement();
           String question = questions.get(id % questions.size()).text() + " (request " + id + ")";
           try {
@@ -543,9 +595,10 @@ public final class ChatBenchmark {
               errorSamples.add("status " + r.status() + " " + ApiClient.abbreviate(r.errorBody() + r.events()));
               continue;
             }
-            if (t0 > 0) {
+            completed.incrementAndGet();
+            if (samples != null && r.sentNanos() >= measureFrom) {
               samples.add(new Sample(id, r.sentNanos(), delta.nanoTime(), done.nanoTime(),
-                  done.data().path("timings").path("retrieve_ms").asDouble(), (r.sentNanos() - t0) / 1e9));
+                  done.data().path("timings").path("retrieve_ms").asDouble(), (r.sentNanos() - measureFrom) / 1e9));
             }
           } catch (IOException | RuntimeException e) {
             errors.incrementAndGet();
@@ -556,6 +609,22 @@ public final class ChatBenchmark {
     }
     for (Thread t : threads) {
       t.join(length.plusMinutes(2).toMillis());
+    }
+    return completed.get();
+  }
+
+  /** Sleeps until {@code nanoTime}; false when interrupted. */
+  private static boolean sleepUntil(long nanoTime) {
+    long left = nanoTime - System.nanoTime();
+    if (left <= 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(Duration.ofNanos(left));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -35,9 +35,11 @@ import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tools.TenantTools;
 import dev.quarry.store.key.ApiKey;
 import dev.quarry.store.key.Scope;
+import dev.quarry.store.session.NewTurn;
 import dev.quarry.store.session.Session;
 import dev.quarry.store.session.SessionPolicy;
 import dev.quarry.store.session.SessionStore;
+import dev.quarry.store.tenant.TenantId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -195,12 +197,13 @@ public final class ChatRoutes {
       throw ApiException.invalidAt("/max_cost", "max_cost cannot be combined with tools: the tool loop calls the "
           + "named model directly, not through a route; send one or the other");
     }
-    Session session;
+    ChatSession session;
     if (b.sessionId() == null) {
-      session = sessions.create(caller.tenant(), user, sessionPolicy);
+      session = new ChatSession(caller.tenant(), sessions.newId(), user, true);
     } else {
-      session = sessionFinder.find(caller.tenant(), b.sessionId(), user);
-      history.addAll(0, SessionRoutes.history(sessions.turns(caller.tenant(), session.id())));
+      Session found = sessionFinder.find(caller.tenant(), b.sessionId(), user);
+      session = new ChatSession(found.tenant(), found.id(), found.user(), false);
+      history.addAll(0, SessionRoutes.history(sessions.turns(caller.tenant(), found.id())));
     }
     if (b.tools() != null) {
       return toolAnswer(r, b, caller, sources, history, question, model, timeout, session);
@@ -221,7 +224,7 @@ public final class ChatRoutes {
       }));
     }
     Answer a = metered.call(() -> pipeline.answer(request, AnswerListener.NONE));
-    sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
+    save(session, SessionRoutes.turn(question.content(), a));
     Map<String, Object> body = AnswerJson.answer(a, Optional.of(session.id()));
     body.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
     return Response.ok(body);
@@ -229,7 +232,7 @@ public final class ChatRoutes {
 
   /** An answer through the tool loop: the model with the named tools, the passages it read cited. */
   private Response toolAnswer(Request r, ChatBody b, ApiKey caller, List<Source> sources, List<ChatMessage> history,
-      ChatMessage question, String modelName, Duration timeout, Session session) {
+      ChatMessage question, String modelName, Duration timeout, ChatSession session) {
     if (b.tools().isEmpty() || b.tools().size() > MAX_TOOLS) {
       throw ApiException.invalidAt("/tools", "tools must name 1.." + MAX_TOOLS + " tools");
     }
@@ -274,15 +277,15 @@ public final class ChatRoutes {
   }
 
   private Map<String, Object> toolTurn(CallContext metered, AnswerModel model, List<ChatMessage> conversation,
-      ToolBox box, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, ChatMessage question, Session session,
-      ChatStream stream) {
+      ToolBox box, OptionalInt maxTokens, OptionalDouble temperature, Instant deadline, ChatMessage question,
+      ChatSession session, ChatStream stream) {
     long t0 = System.nanoTime();
     ToolRun run = metered.call(() -> tools.loop().run(model, conversation, box, maxTokens, temperature, deadline,
         stream));
     Answer a = new Answer(run.text(), run.citations(), run.context(), question.content(), model.name(),
         run.finishReason(), run.usage(), model.price().cost(run.usage()),
         Map.of("tools", Duration.ofNanos(System.nanoTime() - t0)), run.degraded(), Map.of());
-    sessions.append(session.tenant(), session.id(), SessionRoutes.turn(question.content(), a), sessionPolicy);
+    save(session, SessionRoutes.turn(question.content(), a));
     Map<String, Object> out = AnswerJson.answer(a, Optional.of(session.id()));
     List<Map<String, Object>> calls = new ArrayList<>();
     for (ToolCallRecord c : run.calls()) {
@@ -368,7 +371,8 @@ public final class ChatRoutes {
    * {@code done}; a failure after the headers went out is an {@code error} event. A client that goes
    * away makes the next write fail, which cancels the model call (see {@link AnswerListener}).
    */
-  private void stream(AnswerRequest request, Session session, String requestId, OutputStream out) throws IOException {
+  private void stream(AnswerRequest request, ChatSession session, String requestId, OutputStream out)
+      throws IOException {
     Events events = new Events(out);
     try {
       Answer a = pipeline.answer(request, new AnswerListener() {
@@ -382,7 +386,7 @@ public final class ChatRoutes {
           events.send("delta", Map.of("text", text));
         }
       });
-      sessions.append(session.tenant(), session.id(), SessionRoutes.turn(request.question(), a), sessionPolicy);
+      save(session, SessionRoutes.turn(request.question(), a));
       Map<String, Object> done = AnswerJson.answer(a, Optional.of(session.id()));
       done.put("request_id", requestId);
       done.put("fingerprint", HybridRetriever.fingerprint(request.sources(), request.k()));
@@ -391,6 +395,24 @@ public final class ChatRoutes {
       throw e.getCause();
     } catch (RuntimeException e) {
       events.error(e, requestId);
+    }
+  }
+
+  /**
+   * The session a chat's turn goes to: one being continued, or a new one ({@code fresh}) whose id
+   * is made before the answer (the ledger and the {@code done} event name it) and which is written
+   * with its first turn only after the answer, in one transaction ({@link SessionStore#start}): one
+   * store write per chat instead of two, none before the first token, and a failed answer leaves no
+   * empty session behind.
+   */
+  private record ChatSession(TenantId tenant, String id, Optional<String> user, boolean fresh) {}
+
+  /** Writes a chat's turn: starts the new session with it, or appends it to the continued one. */
+  private void save(ChatSession session, NewTurn turn) {
+    if (session.fresh()) {
+      sessions.start(session.tenant(), session.id(), session.user(), turn, sessionPolicy);
+    } else {
+      sessions.append(session.tenant(), session.id(), turn, sessionPolicy);
     }
   }
 

@@ -283,6 +283,36 @@ class StructuredOutputTest {
   }
 
   @Test
+  void aFailedAnswerLeavesNoSessionBehindWholeOrStreamedAndAGoodOneLeavesOneWithItsTurn() throws Exception {
+    for (boolean stream : new boolean[] {false, true}) {
+      upstream.enqueue(ScriptedReply.text(BREAKING.get(0)), ScriptedReply.text(BREAKING.get(1)));
+      HttpResponse<String> r = post("/v1/chat", "{\"message\":\"When do certificates expire?\",\"collections\":[\"ops\"],"
+          + "\"model\":\"small\",\"user\":\"unlucky\",\"stream\":" + stream + ",\"response_format\":" + format(SCHEMA) + "}");
+      if (stream) {
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("event: error") && !r.body().contains("event: done"), r.body());
+      } else {
+        assertEquals(502, r.statusCode(), r.body());
+      }
+    }
+    Reply none = api.json("GET", "/v1/sessions?user=unlucky", key, null);
+    assertEquals(0, none.body().get("sessions").size(), none.body().toString());
+
+    upstream.enqueue(ScriptedReply.text(VALID));
+    HttpResponse<String> ok = post("/v1/chat", "{\"message\":\"When do certificates expire?\",\"collections\":[\"ops\"],"
+        + "\"model\":\"small\",\"user\":\"unlucky\",\"stream\":true,\"response_format\":" + format(SCHEMA) + "}");
+    assertEquals(200, ok.statusCode(), ok.body());
+    String done = ok.body().substring(ok.body().indexOf("event: done"));
+    String id = JSON.readTree(done.substring(done.indexOf("data: ") + 6, done.indexOf("\n\n"))).path("session_id").asText();
+    JsonNode one = api.json("GET", "/v1/sessions?user=unlucky", key, null).body().get("sessions");
+    assertEquals(1, one.size(), one.toString());
+    assertEquals(id, one.get(0).get("id").asText());
+    assertEquals(1, one.get(0).get("turns").asInt());
+    JsonNode turns = api.json("GET", "/v1/sessions/" + id + "?user=unlucky", key, null).body().get("turns");
+    assertEquals(VALID, turns.get(0).get("answer").asText());
+  }
+
+  @Test
   void jsonObjectAcceptsAnyObjectAndRefusesOtherJson() throws Exception {
     upstream.enqueue(ScriptedReply.text("[1]"), ScriptedReply.text("\"no\""));
     HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"small\",\"messages\":[{\"role\":\"user\","

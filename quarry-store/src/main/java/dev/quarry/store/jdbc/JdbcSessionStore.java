@@ -1,5 +1,6 @@
 package dev.quarry.store.jdbc;
 
+import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.NotFoundException;
 import dev.quarry.store.Page;
@@ -23,7 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Sessions in the store. Creating a session and adding a turn are committed before they return
+ * Sessions in the store. Creating a session and adding a turn (or {@link #start}ing a session with
+ * its first turn, one transaction) are committed before they return
  * (a session continued right after sees the turn) but not forced to the device ({@link
  * Database#writeUnforced}): a chat writes them on every answer, and a forced commit cost more than
  * the rest of the chat's own work (docs/benchmarks.md, issue 8); a power loss may lose the last
@@ -61,6 +63,32 @@ final class JdbcSessionStore implements SessionStore {
       Jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ", next_turn) VALUES (?, ?, ?, 0, ?, ?, ?, 1)",
           tenant.value(), id, user, now, now, expires);
       return new Session(id, tenant, user, 0, now, now, expires);
+    });
+  }
+
+  @Override
+  public String newId() {
+    return options.newId();
+  }
+
+  @Override
+  public Session start(TenantId tenant, String id, Optional<String> user, NewTurn firstTurn, SessionPolicy policy) {
+    user.ifPresent(JdbcSessionStore::requireUser);
+    if (id.isBlank() || id.length() > 64) {
+      throw new InvalidInputException("a session id must be 1-64 non-blank characters, got: '" + id + "'");
+    }
+    Instant now = options.now();
+    Instant expires = now.plus(policy.ttl());
+    return db.writeUnforced("starting a session in tenant '" + tenant + "'", c -> {
+      Parents.requireTenant(c, tenant);
+      if (Jdbc.one(c, "SELECT id FROM sessions WHERE tenant_id = ? AND id = ?", rs -> rs.getString("id"),
+          tenant.value(), id).isPresent()) {
+        throw new ConflictException("session '" + id + "' already exists in tenant '" + tenant + "'");
+      }
+      Jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ", next_turn) VALUES (?, ?, ?, 1, ?, ?, ?, 2)",
+          tenant.value(), id, user, now, now, expires);
+      insertTurn(c, tenant, id, 1, firstTurn, now);
+      return new Session(id, tenant, user, 1, now, now, expires);
     });
   }
 
@@ -108,16 +136,7 @@ final class JdbcSessionStore implements SessionStore {
       select(c, tenant, id, now, db.dialect().forUpdate()).orElseThrow(() -> missing(tenant, id));
       int ordinal = Jdbc.one(c, "SELECT next_turn FROM sessions WHERE tenant_id = ? AND id = ?",
           rs -> rs.getInt("next_turn"), tenant.value(), id).orElseThrow();
-      Jdbc.update(c, "INSERT INTO session_turns (tenant_id, session_id, ordinal, question, answer, model, input_tokens,"
-              + " output_tokens, redacted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
-          tenant.value(), id, ordinal, turn.question(), turn.answer(), turn.model(), turn.inputTokens(),
-          turn.outputTokens(), now);
-      for (TurnCitation t : turn.citations()) {
-        Jdbc.update(c, "INSERT INTO session_citations (tenant_id, session_id, turn, marker, collection, doc_id, chunk,"
-                + " start_offset, end_offset, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            tenant.value(), id, ordinal, t.id(), t.collection(), t.documentId(), t.chunk(), t.start(), t.end(),
-            t.quote());
-      }
+      insertTurn(c, tenant, id, ordinal, turn, now);
       Jdbc.update(c, "DELETE FROM session_turns WHERE tenant_id = ? AND session_id = ? AND ordinal <= ?",
           tenant.value(), id, ordinal - policy.maxTurns());
       Jdbc.update(c, "UPDATE sessions SET next_turn = ?, updated_at = ?, expires_at = ?, turns = (SELECT COUNT(*)"
@@ -187,6 +206,20 @@ final class JdbcSessionStore implements SessionStore {
       }
       return deleted;
     });
+  }
+
+  private static void insertTurn(Connection c, TenantId tenant, String id, int ordinal, NewTurn turn, Instant now)
+      throws SQLException {
+    Jdbc.update(c, "INSERT INTO session_turns (tenant_id, session_id, ordinal, question, answer, model, input_tokens,"
+            + " output_tokens, redacted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        tenant.value(), id, ordinal, turn.question(), turn.answer(), turn.model(), turn.inputTokens(),
+        turn.outputTokens(), now);
+    for (TurnCitation t : turn.citations()) {
+      Jdbc.update(c, "INSERT INTO session_citations (tenant_id, session_id, turn, marker, collection, doc_id, chunk,"
+              + " start_offset, end_offset, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          tenant.value(), id, ordinal, t.id(), t.collection(), t.documentId(), t.chunk(), t.start(), t.end(),
+          t.quote());
+    }
   }
 
   private static Optional<Session> select(Connection c, TenantId tenant, String id, Instant now, String lock)

@@ -21,6 +21,21 @@ public interface SessionStore {
   /** A new, empty session; {@code NotFoundException} for an unknown tenant. */
   Session create(TenantId tenant, Optional<String> user, SessionPolicy policy);
 
+  /**
+   * An id for a session not written yet, made as {@link #create} makes one; nothing is written.
+   * {@link #start} writes the session under it with its first turn, so a caller can name the
+   * session (in a ledger, in a streamed answer) before it exists.
+   */
+  String newId();
+
+  /**
+   * A new session of {@code user} holding {@code firstTurn}, written in one transaction: what
+   * {@link #create} then {@link #append} write, in one commit instead of two. Its expiry is now plus
+   * the TTL. {@code NotFoundException} for an unknown tenant, {@code ConflictException} when the
+   * tenant has a session of that id already.
+   */
+  Session start(TenantId tenant, String id, Optional<String> user, NewTurn firstTurn, SessionPolicy policy);
+
   Optional<Session> find(TenantId tenant, String id);
 
   /** The session's turns, oldest first, redacted where a cited document is gone. */

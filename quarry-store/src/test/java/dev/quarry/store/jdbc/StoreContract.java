@@ -1589,6 +1589,55 @@ abstract class StoreContract {
     }
 
     @Test
+    void aSessionStartedWithItsFirstTurnReadsAsOneCreatedThenAppended() {
+      submit(docs, "a", "h");
+      String id = store.sessions().newId();
+      assertNotEquals(id, store.sessions().newId());
+      assertEquals(Optional.empty(), store.sessions().find(acme, id), "newId writes nothing");
+      clock.advance(Duration.ofSeconds(5));
+      var s = store.sessions().start(acme, id, Optional.of("alice"), turn("q1", "a"), policy);
+      assertEquals(id, s.id());
+      assertEquals(1, s.turns());
+      assertEquals(T0.plusSeconds(5), s.createdAt());
+      assertEquals(T0.plusSeconds(5).plus(policy.ttl()), s.expiresAt());
+      assertEquals(s, store.sessions().find(acme, id).orElseThrow());
+      var t = store.sessions().turns(acme, id).getFirst();
+      assertEquals(1, t.ordinal());
+      assertEquals("q1", t.question());
+      assertEquals("the answer to q1 [1]", t.answer());
+      assertEquals(List.of(new dev.quarry.store.session.TurnCitation(1, Optional.of("docs"), "a", 0, 4, 9, "quote")),
+          t.citations());
+      assertEquals(12, t.inputTokens());
+      assertEquals(7, t.outputTokens());
+      assertEquals(List.of(id), store.sessions().list(acme, Optional.of("alice"), PageRequest.first(10)).items().stream()
+          .map(dev.quarry.store.session.Session::id).toList());
+      // continued as any other session: the next turn is the second, the oldest go beyond the maximum
+      for (int i = 2; i <= 4; i++) {
+        store.sessions().append(acme, id, turn("q" + i, "a"), policy);
+      }
+      assertEquals(List.of(2, 3, 4),
+          store.sessions().turns(acme, id).stream().map(dev.quarry.store.session.Turn::ordinal).toList());
+      assertEquals(3, store.sessions().find(acme, id).orElseThrow().turns());
+    }
+
+    @Test
+    void aSessionIsNotStartedTwiceNorInAnUnknownTenant() {
+      String id = store.sessions().newId();
+      store.sessions().start(acme, id, Optional.empty(), turn("q1", "a"), policy);
+      assertThrows(ConflictException.class,
+          () -> store.sessions().start(acme, id, Optional.of("bob"), turn("q2", "a"), policy));
+      assertEquals(List.of("q1"),
+          store.sessions().turns(acme, id).stream().map(dev.quarry.store.session.Turn::question).toList());
+      assertEquals(Optional.empty(), store.sessions().find(acme, id).orElseThrow().user());
+      String other = store.sessions().newId();
+      assertThrows(NotFoundException.class,
+          () -> store.sessions().start(new TenantId("ghost"), other, Optional.empty(), turn("q", "a"), policy));
+      assertThrows(InvalidInputException.class,
+          () -> store.sessions().start(acme, other, Optional.of(" "), turn("q", "a"), policy));
+      assertEquals(Optional.empty(), store.sessions().find(acme, other));
+    }
+
+    @Test
     void anExpiredSessionIsNotFoundNorContinuedAndIsDeletedByTheSweep() {
       var s = store.sessions().create(acme, Optional.empty(), policy);
       clock.advance(Duration.ofHours(1));
