@@ -544,7 +544,8 @@ public final class ChatBenchmark {
         double[] floors = gc.floorByWindow(measureFrom, measureTo, 10);
         StringBuilder heap = new StringBuilder();
         for (int i = 0; i < floors.length; i++) {
-          heap.append(String.format(Locale.ROOT, "%s%d-%ds %.0f", i == 0 ? "" : ", ", i * 10, (i + 1) * 10, floors[i]));
+          double end = i == floors.length - 1 ? measureTo - measureFrom : (i + 1) * 10;
+          heap.append(String.format(Locale.ROOT, "%s%d-%.0fs %.0f", i == 0 ? "" : ", ", i * 10, end, floors[i]));
         }
         System.out.printf(Locale.ROOT, "  heap after a full GC: %.1f MiB after the warm-up, %.1f MiB at the end (%+.1f)%n",
             afterWarmup, atEnd, atEnd - afterWarmup);

@@ -50,15 +50,17 @@ record GcLog(List<Collection> collections) {
 
   /**
    * The lowest heap after a collection in each window of {@code stepSeconds} from {@code from} to
-   * {@code to} (NaN for a window without a collection): the floor the live data sets.
+   * {@code to} (NaN for a window without a collection): the floor the live data sets. A remainder
+   * shorter than a step belongs to the last window (a 61.3 s phase is six windows, the last 11.3 s),
+   * so no window is too short to hold a collection.
    */
   double[] floorByWindow(double from, double to, double stepSeconds) {
-    int n = (int) Math.ceil((to - from) / stepSeconds);
-    double[] out = new double[Math.max(0, n)];
-    for (int i = 0; i < out.length; i++) {
+    int n = to > from ? Math.max(1, (int) Math.floor((to - from) / stepSeconds)) : 0;
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
       double a = from + i * stepSeconds;
-      out[i] = between(a, Math.min(to, a + stepSeconds)).stream().mapToDouble(Collection::afterMib).min()
-          .orElse(Double.NaN);
+      double b = i == n - 1 ? to : a + stepSeconds;
+      out[i] = between(a, b).stream().mapToDouble(Collection::afterMib).min().orElse(Double.NaN);
     }
     return out;
   }

@@ -34,6 +34,9 @@ class GcLogTest {
     assertEquals(1.5, floors[1], 1e-9);
     assertEquals(1024, floors[2], 1e-9);
     assertTrue(Double.isNaN(GcLog.parse(LOG).floorByWindow(30, 40, 10)[0]), "a window without a collection");
+    double[] withRemainder = GcLog.parse(LOG).floorByWindow(15, 26.3, 10);
+    assertEquals(1, withRemainder.length, "the 1.3 s remainder joins the last window, not a window of its own");
+    assertEquals(1024, withRemainder[0], 1e-9);
   }
 
   @Test
