@@ -11,6 +11,7 @@ import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
 import dev.quarry.core.search.FusedResult;
+import dev.quarry.core.search.Fuser;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Hit;
@@ -24,15 +25,19 @@ import dev.quarry.core.search.Reranker;
 import dev.quarry.core.search.Rerankers;
 import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.ScoredChunkRef;
+import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
+import dev.quarry.search.fusion.CandidateTexts;
 import dev.quarry.search.fusion.Fusers;
+import dev.quarry.search.fusion.LearnedScoreFusion;
 import dev.quarry.search.rerank.RerankBlend;
 import dev.quarry.search.snippet.Snippets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs each retriever with the filter inside it, groups chunks by document when asked (a document
  * ranks where its best chunk ranks, per retriever, before fusion), fuses, re-ranks the best fused
  * candidates when the request names a re-ranker, pages, and loads the stored chunks of the page
- * only.
+ * only (and, before fusing, of every candidate when a learned fusion model weighs text features,
+ * which read them; see {@link LearnedScoreFusion}).
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
@@ -179,6 +185,21 @@ public final class Searcher {
     // the re-ranker's query-only work (a second model's query embedding) overlaps retrieval
     Optional<Future<?>> prepared = reranker.map(r -> PARALLEL.submit(TaskObserver.carried(() -> r.prepare(request.query()))));
     int depth = request.candidates();
+    List<RankedList> lists = retrieve(request, depth, queryVector);
+    long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
+    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
+    if (reranker.isEmpty()) {
+      return fused;
+    }
+    Rerank rerank = request.rerank().get();
+    return StageTimer.time(observer, Stage.RERANK, () -> {
+      await(prepared.orElseThrow());
+      return rerank(request.query(), fused, rerank, reranker.orElseThrow());
+    });
+  }
+
+  /** Each retriever's list for {@code request}'s mode, {@code depth} deep. */
+  private List<RankedList> retrieve(SearchRequest request, int depth, Consumer<float[]> queryVector) {
     List<RankedList> lists = new ArrayList<>(2);
     switch (request.mode()) {
       case LEXICAL -> lists.add(lexical(request, depth));
@@ -192,16 +213,29 @@ public final class Searcher {
         lists.add(vector);
       }
     }
-    long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
-    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
-    if (reranker.isEmpty()) {
-      return fused;
+    return lists;
+  }
+
+  /**
+   * What fusion receives for a hybrid {@code request}: the lexical and vector lists, retrieved and
+   * grouped as {@link #rank} does before fusing, and, when {@code withText}, the candidates' stored
+   * chunks as learned fusion's text features read them. {@code quarry tune} fits learned fusion on
+   * these, so its features are the numbers a served search computes.
+   */
+  public FusionInput fusionInput(SearchRequest request, boolean withText) {
+    if (request.mode() != SearchMode.HYBRID) {
+      throw new IllegalArgumentException("fusion input needs a hybrid request, got mode: " + request.mode());
     }
-    Rerank rerank = request.rerank().get();
-    return StageTimer.time(observer, Stage.RERANK, () -> {
-      await(prepared.orElseThrow());
-      return rerank(request.query(), fused, rerank, reranker.orElseThrow());
-    });
+    List<RankedList> lists = grouped(request, retrieve(request, request.candidates(), QUERY_VECTOR_IGNORED));
+    return new FusionInput(lists, withText ? Optional.of(texts(request.query(), lists)) : Optional.empty());
+  }
+
+  /** The lists a fusion ranks, and the candidates' texts when they were asked for. */
+  public record FusionInput(List<RankedList> lists, Optional<CandidateTexts> texts) {
+    public FusionInput {
+      lists = List.copyOf(lists);
+      Objects.requireNonNull(texts, "texts");
+    }
   }
 
   /**
@@ -236,14 +270,38 @@ public final class Searcher {
     };
   }
 
-  private static Ranking fuse(SearchRequest request, List<RankedList> lists, int depth, long generation) {
-    if (request.grouping() == Grouping.DOCUMENT) {
-      lists = oneChunkPerDocument(lists.stream().map(Searcher::bestChunkPerDocument).toList());
-    }
+  /**
+   * Fuses the grouped lists. A learned model that weighs text features is handed the candidates'
+   * stored chunks, loaded here (inside the fusion stage's time); no other fusion loads any.
+   */
+  private Ranking fuse(SearchRequest request, List<RankedList> retrieved, int depth, long generation) {
+    List<RankedList> lists = grouped(request, retrieved);
     if (lists.size() == 1) {
       return new Ranking(single(lists.getFirst()), generation);
     }
-    return new Ranking(Fusers.of(request.fusion()).fuse(lists, depth), generation);
+    Fuser fuser = Fusers.of(request.fusion());
+    if (fuser instanceof LearnedScoreFusion learned && learned.usesText()) {
+      return new Ranking(learned.fuse(lists, depth, texts(request.query(), lists)), generation);
+    }
+    return new Ranking(fuser.fuse(lists, depth), generation);
+  }
+
+  private static List<RankedList> grouped(SearchRequest request, List<RankedList> lists) {
+    if (request.grouping() == Grouping.DOCUMENT) {
+      return oneChunkPerDocument(lists.stream().map(Searcher::bestChunkPerDocument).toList());
+    }
+    return lists;
+  }
+
+  /** The query and the stored chunks of every candidate of {@code lists}. */
+  private CandidateTexts texts(String query, List<RankedList> lists) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (RankedList list : lists) {
+      list.items().forEach(item -> ids.add(item.chunkId()));
+    }
+    Map<String, StoredChunk> byId = new HashMap<>();
+    index.load(List.copyOf(ids)).forEach(c -> byId.put(c.chunkId(), c));
+    return new CandidateTexts(query, byId);
   }
 
   private RankedList lexical(SearchRequest request, int depth) {

@@ -1,11 +1,13 @@
 package dev.quarry.search.fusion;
 
+import dev.quarry.core.index.StoredChunk;
 import dev.quarry.core.search.RankedList;
 import dev.quarry.core.search.ScoredChunkRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The per-candidate features of learned fusion, computed from the lexical and vector lists alone
@@ -23,13 +25,20 @@ import java.util.Map;
  *       query ({@code (s_1 - mean) / sd} over the window, as query-adaptive weighting reads it), so
  *       a model can trust the retriever whose top hit stands out.
  * </ul>
+ *
+ * <p>After these {@link #LIST_NAMES}, the candidate's {@link TextFeatures} ({@code title_match},
+ * {@code text_match}, {@code length}) read its stored chunk; they are filled only when the
+ * candidates' texts are given ({@link #of(List, int, CandidateTexts)}), and are 0 otherwise.
  */
 public final class FusionFeatures {
 
   private static final String[] PER_LIST = {"minmax", "z", "rrf", "present", "minmax_conf"};
 
-  /** The feature names, lexical ones first, in the order {@link #of} fills them. */
-  public static final List<String> NAMES = names();
+  /** The features read from the two lists, lexical ones first, in the order {@link #of} fills them. */
+  public static final List<String> LIST_NAMES = listNames();
+
+  /** Every feature: {@link #LIST_NAMES}, then {@link TextFeatures#NAMES}; a model's columns. */
+  public static final List<String> NAMES = concat(LIST_NAMES, TextFeatures.NAMES);
 
   /** The window the features normalise over when none is given: the server's candidate depth. */
   public static final int DEFAULT_WINDOW = 100;
@@ -41,7 +50,13 @@ public final class FusionFeatures {
 
   private FusionFeatures() {}
 
-  private static List<String> names() {
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  private static List<String> listNames() {
     List<String> out = new ArrayList<>();
     for (String list : new String[] {Fusers.LEXICAL, Fusers.VECTOR}) {
       for (String f : PER_LIST) {
@@ -52,8 +67,8 @@ public final class FusionFeatures {
   }
 
   /**
-   * The features of every candidate of {@code lists} (the lists named {@link Fusers#LEXICAL} and
-   * {@link Fusers#VECTOR}; others are ignored).
+   * The list features of every candidate of {@code lists} (the lists named {@link Fusers#LEXICAL}
+   * and {@link Fusers#VECTOR}; others are ignored); the text features are 0.
    */
   public static Candidates of(List<RankedList> lists, int window) {
     if (window < 1) {
@@ -82,6 +97,23 @@ public final class FusionFeatures {
       fill(list, window, slot * PER_LIST.length, index, x);
     }
     return new Candidates(items, x);
+  }
+
+  /**
+   * {@link #of(List, int)} with each candidate's {@link TextFeatures} read from its stored chunk in
+   * {@code texts}; a candidate whose chunk is missing (deleted since retrieval) has them at 0.
+   */
+  public static Candidates of(List<RankedList> lists, int window, CandidateTexts texts) {
+    Candidates c = of(lists, window);
+    Set<String> queryTerms = TextFeatures.terms(texts.query());
+    int at = LIST_NAMES.size();
+    for (int i = 0; i < c.items().size(); i++) {
+      StoredChunk chunk = texts.chunks().get(c.items().get(i).chunkId());
+      if (chunk != null) {
+        TextFeatures.of(queryTerms, chunk.title(), chunk.text(), c.features()[i], at);
+      }
+    }
+    return c;
   }
 
   private static void fill(RankedList list, int window, int at, Map<String, Integer> index, double[][] x) {

@@ -78,14 +78,44 @@ class LearnedScoreFusionTest {
 
   @Test
   void anUnknownFeatureOrAMissingModelIsAClearError() {
-    FusionModel future = new FusionModel(List.of("title_match"), List.of(1.0), 100, "j");
+    FusionModel future = new FusionModel(List.of("title_bm25"), List.of(1.0), 100, "j");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LearnedScoreFusion(future));
-    assertTrue(e.getMessage().contains("title_match"), e.getMessage());
+    assertTrue(e.getMessage().contains("'title_bm25', which this version does not compute")
+        && e.getMessage().contains("fit it again"), e.getMessage());
     Fusion unresolved = new Fusion(FusionMethod.LEARNED, 0.5, 60);
     RuntimeException missing = assertThrows(RuntimeException.class, () -> Fusers.of(unresolved));
     assertTrue(missing.getMessage().contains("quarry tune"), missing.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new Fusion(FusionMethod.WEIGHTED, 0.6, 60, java.util.Optional.of(future)));
+  }
+
+  @Test
+  void aTextModelRanksByTheCandidatesChunksAndRefusesToRankWithoutThem() {
+    FusionModel byText = new FusionModel(List.of("text_match", "vector_rrf"), List.of(0.9, 0.1), 100, "j");
+    LearnedScoreFusion fusion = new LearnedScoreFusion(byText);
+    assertTrue(fusion.usesText());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> fusion.fuse(LISTS, 10));
+    assertTrue(e.getMessage().contains("text features"), e.getMessage());
+    CandidateTexts texts = new CandidateTexts("sourdough bread", java.util.Map.of(
+        "a", TextFeaturesTest.chunk("a", "", "Volcanoes"),
+        "b", TextFeaturesTest.chunk("b", "", "Sourdough bread rises"),
+        "c", TextFeaturesTest.chunk("c", "", "Bread"),
+        "d", TextFeaturesTest.chunk("d", "", "Lava")));
+    // b matches both terms, c one; then the vector ranks order the rest (d at rank 2, a at 3)
+    assertEquals(List.of("b", "c", "d", "a"),
+        fusion.fuse(LISTS, 10, texts).stream().map(FusedResult::chunkId).toList());
+  }
+
+  @Test
+  void aModelOfTheTenListFeaturesNeedsNoTexts() {
+    // a model fitted before the text features existed names the ten list features only
+    List<Double> weights = java.util.Collections.nCopies(10, 0.1);
+    FusionModel old = new FusionModel(FusionFeatures.NAMES.subList(0, 10), weights, 100, "j");
+    assertEquals(FusionFeatures.LIST_NAMES, old.features());
+    LearnedScoreFusion fusion = new LearnedScoreFusion(old);
+    assertTrue(!fusion.usesText());
+    assertEquals(fusion.fuse(LISTS, 10), fusion.fuse(LISTS, 10, new CandidateTexts("volcano", java.util.Map.of(
+        "a", TextFeaturesTest.chunk("a", "Volcano", "volcano volcano")))), "text features weigh nothing");
   }
 
   @Test
@@ -95,5 +125,7 @@ class LearnedScoreFusionTest {
     assertNotEquals(m.fingerprint(), new FusionModel(m.features(), List.of(0.41, 0.59), 100, "j1").fingerprint());
     assertNotEquals(m.fingerprint(), new FusionModel(m.features(), m.weights(), 50, "j1").fingerprint());
     assertNotEquals(m.fingerprint(), new FusionModel(m.features(), m.weights(), 100, "j2").fingerprint());
+    assertNotEquals(m.fingerprint(), new FusionModel(List.of("lexical_minmax", "text_match"), m.weights(), 100, "j1")
+        .fingerprint(), "the features are part of it");
   }
 }
