@@ -164,6 +164,14 @@ public final class Collection {
   }
 
   /**
+   * What fusion receives for a hybrid {@code request} over this collection, by the same searcher as
+   * {@link #search} (see {@link Searcher#fusionInput}): {@code quarry tune} fits on it.
+   */
+  public Searcher.FusionInput fusionInput(SearchRequest request, boolean withText) {
+    return searcher.fusionInput(request, withText);
+  }
+
+  /**
    * The re-rankers this collection's searches can name: embedding models re-score through the
    * collection's own cache of their passage vectors (see {@link CollectionRerankers}).
    */
