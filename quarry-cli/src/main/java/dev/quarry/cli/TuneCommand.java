@@ -13,6 +13,7 @@ import dev.quarry.engine.Collection;
 import dev.quarry.eval.dataset.BeirDataset;
 import dev.quarry.eval.dataset.EvalSplit;
 import dev.quarry.eval.dataset.Query;
+import dev.quarry.search.Searcher;
 import dev.quarry.search.fusion.FusionFeatures;
 import dev.quarry.search.fusion.FusionLearner;
 import dev.quarry.search.fusion.Fusers;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +37,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "tune", description = {
     "Fit a learned fusion to a collection from relevance judgments, with cross-validation.",
-    "Ranks every judged query of a BEIR split lexically and by vector, fits a linear model over",
-    "per-candidate features (each retriever's normalised scores, ranks and confidence) by coordinate",
-    "ascent on nDCG@10, prints its k-fold cross-validated nDCG@10 beside the default fusion's, and",
+    "Ranks every judged query of a BEIR split as a hybrid search does, fits a linear model over",
+    "per-candidate features (each retriever's normalised scores, ranks and confidence; with --features all",
+    "also title and text term matches and length) by coordinate ascent on nDCG@10, prints its k-fold",
+    "cross-validated nDCG@10 beside the default fusion's, and",
     "stores the model in the collection: searches with fusion 'learned' use it."})
 final class TuneCommand implements Callable<Integer> {
 
@@ -61,6 +64,12 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the fold assignment (default 42).")
   long seed;
 
+  @Option(names = "--features", defaultValue = "lists", paramLabel = "SET",
+      description = {"Features to fit: 'lists' (default: each retriever's normalised scores, ranks and confidence)",
+          "or 'all' (those and the candidate's title_match, text_match and length, which read its stored chunk;",
+          "searches with such a model load every candidate's chunk)."})
+  String features;
+
   @Option(names = "--dry-run", description = "Fit and report, but do not store the model.")
   boolean dryRun;
 
@@ -76,24 +85,26 @@ final class TuneCommand implements Callable<Integer> {
       throw new InvalidInputException("--folds must be in 2.." + s.queries().size() + " (the split's judged queries), got: "
           + folds);
     }
+    List<String> chosen = featureSet(features);
     try (DataDirOption.Session session = dryRun ? data.openForReading() : data.openForWriting("tune")) {
       Collection c = session.quarry().find(name).orElseThrow(() -> new NotFoundException("collection '" + name
           + "' does not exist in " + data.dataDir + ": index the dataset first (quarry eval --dataset " + dataset
           + " --data-dir " + data.dataDir + ")"));
+      int[] columns = chosen.stream().mapToInt(FusionFeatures.NAMES::indexOf).toArray();
       long start = System.nanoTime();
-      Judged judged = judge(c, s);
-      double[] startWeights = new double[FusionFeatures.NAMES.size()];
+      Judged judged = judge(c, s, columns, chosen.size() > FusionFeatures.LIST_NAMES.size());
+      double[] startWeights = new double[chosen.size()];
       Fusion d = SearchRequest.DEFAULT_FUSION;
-      startWeights[FusionFeatures.NAMES.indexOf("lexical_minmax")] = 1 - d.vectorWeight();
-      startWeights[FusionFeatures.NAMES.indexOf("vector_minmax")] = d.vectorWeight();
+      startWeights[chosen.indexOf("lexical_minmax")] = 1 - d.vectorWeight();
+      startWeights[chosen.indexOf("vector_minmax")] = d.vectorWeight();
       FusionLearner.CrossValidation cv = FusionLearner.crossValidate(judged.queries(), judged.baseline(), startWeights,
           folds, seed);
       double[] w = FusionLearner.fit(judged.queries(), startWeights);
       double fitted = FusionLearner.meanNdcg(judged.queries(), w);
       double seconds = (System.nanoTime() - start) / 1e9;
 
-      System.out.printf(Locale.ROOT, "%s, split %s: %d judged queries, %d-fold cross-validation (seed %d)%n",
-          name, split, judged.queries().size(), folds, seed);
+      System.out.printf(Locale.ROOT, "%s, split %s: %d judged queries, %d-fold cross-validation (seed %d), features %s%n",
+          name, split, judged.queries().size(), folds, seed, features);
       System.out.printf(Locale.ROOT, "%-28s %s%n", "nDCG@10 (held-out folds)", "mean    per fold");
       System.out.printf(Locale.ROOT, "%-28s %.4f  %s%n", "lexical", judged.lexical(), "");
       System.out.printf(Locale.ROOT, "%-28s %.4f  %s%n", "vector", judged.vector(), "");
@@ -105,7 +116,7 @@ final class TuneCommand implements Callable<Integer> {
       List<Double> weights = new ArrayList<>();
       for (int i = 0; i < w.length; i++) {
         if (w[i] != 0) {
-          names.add(FusionFeatures.NAMES.get(i));
+          names.add(chosen.get(i));
           weights.add(w[i]);
         }
       }
@@ -123,6 +134,7 @@ final class TuneCommand implements Callable<Integer> {
       how.put("queries", judged.queries().size());
       how.put("candidates", candidates);
       how.put("folds", folds);
+      how.put("feature_set", features);
       how.put("seed", seed);
       how.put("cv_ndcg@10", round(cv.meanLearned()));
       how.put("cv_default_ndcg@10", round(cv.meanBaseline()));
@@ -134,14 +146,26 @@ final class TuneCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The features of {@code --features}: {@code lists} or {@code all}. */
+  static List<String> featureSet(String set) {
+    return switch (set) {
+      case "lists" -> FusionFeatures.LIST_NAMES;
+      case "all" -> FusionFeatures.NAMES;
+      default -> throw new InvalidInputException("--features must be 'lists' or 'all', got: '" + set + "'");
+    };
+  }
+
   /** The judged queries' candidates and features, and the single modes' and default's nDCG@10. */
   private record Judged(List<FusionLearner.Query> queries, double[] baseline, double lexical, double vector,
       String fingerprint) {}
 
-  private Judged judge(Collection c, EvalSplit s) {
-    RankingConfiguration lexical = new RankingConfiguration(SearchMode.LEXICAL, SearchRequest.DEFAULT_FUSION, candidates,
-        Optional.empty());
-    RankingConfiguration vector = new RankingConfiguration(SearchMode.VECTOR, SearchRequest.DEFAULT_FUSION, candidates,
+  /**
+   * Ranks each judged query as a served hybrid search would (the collection's own retrieval and
+   * grouping, {@link Collection#fusionInput}), so the features fitted on are the ones a search with
+   * the fitted model computes; keeps the {@code columns} of {@link FusionFeatures#NAMES} chosen.
+   */
+  private Judged judge(Collection c, EvalSplit s, int[] columns, boolean withText) {
+    RankingConfiguration hybrid = new RankingConfiguration(SearchMode.HYBRID, SearchRequest.DEFAULT_FUSION, candidates,
         Optional.empty());
     var defaultFuser = Fusers.of(SearchRequest.DEFAULT_FUSION);
     List<FusionLearner.Query> out = new ArrayList<>();
@@ -150,37 +174,45 @@ final class TuneCommand implements Callable<Integer> {
     double vecSum = 0;
     for (Query q : s.queries()) {
       Map<String, Integer> grades = s.qrels().of(q.id());
-      List<RankedList> lists = List.of(list(Fusers.LEXICAL, c, lexical, q.text()), list(Fusers.VECTOR, c, vector, q.text()));
-      FusionFeatures.Candidates cand = FusionFeatures.of(lists, FusionFeatures.DEFAULT_WINDOW);
+      SearchRequest request = hybrid.request(q.text(), hybrid.evalDepth(), 0, Optional.empty(), false);
+      Searcher.FusionInput input = c.fusionInput(request, withText);
+      List<RankedList> lists = input.lists();
+      FusionFeatures.Candidates cand = input.texts()
+          .map(t -> FusionFeatures.of(lists, FusionFeatures.DEFAULT_WINDOW, t))
+          .orElseGet(() -> FusionFeatures.of(lists, FusionFeatures.DEFAULT_WINDOW));
       int n = cand.items().size();
       double[] gains = new double[n];
       String[] ids = new String[n];
+      double[][] x = new double[n][columns.length];
       for (int i = 0; i < n; i++) {
         ids[i] = cand.items().get(i).documentId();
         gains[i] = Math.max(0, grades.getOrDefault(ids[i], 0));
+        for (int j = 0; j < columns.length; j++) {
+          x[i][j] = cand.features()[i][columns[j]];
+        }
       }
       double ideal = FusionLearner.idealDcg(grades.values().stream().mapToInt(Integer::intValue).toArray());
-      out.add(new FusionLearner.Query(cand.features(), gains, ids, ideal));
-      baseline.add(ndcg(defaultFuser.fuse(lists, 10), grades, ideal));
-      lexSum += ndcg(single(lists.get(0)), grades, ideal);
-      vecSum += ndcg(single(lists.get(1)), grades, ideal);
+      out.add(new FusionLearner.Query(x, gains, ids, ideal));
+      baseline.add(ndcg(defaultFuser.fuse(lists, request.candidates()), grades, ideal));
+      lexSum += ndcg(single(list(lists, Fusers.LEXICAL)), grades, ideal);
+      vecSum += ndcg(single(list(lists, Fusers.VECTOR)), grades, ideal);
     }
     int m = s.queries().size();
     return new Judged(out, baseline.stream().mapToDouble(Double::doubleValue).toArray(), lexSum / m, vecSum / m,
         fingerprint(s));
   }
 
-  /** One mode's document ranking as a list keyed by document (as hybrid search fuses them). */
-  private static RankedList list(String retriever, Collection c, RankingConfiguration config, String text) {
-    List<ScoredChunkRef> items = new ArrayList<>();
-    for (FusedResult r : c.rank(config.request(text, config.evalDepth(), 0, Optional.empty(), false)).results()) {
-      items.add(new ScoredChunkRef(r.documentId(), r.documentId(), (float) r.score()));
-    }
-    return new RankedList(retriever, items, 0);
+  private static RankedList list(List<RankedList> lists, String retriever) {
+    return lists.stream().filter(l -> l.retriever().equals(retriever)).findFirst()
+        .orElse(new RankedList(retriever, List.of(), 0));
   }
 
+  /** One retriever's list as that mode ranks it: score descending, ties by document id descending. */
   private static List<FusedResult> single(RankedList list) {
-    return list.items().stream().map(i -> new FusedResult(i.chunkId(), i.documentId(), i.score(), List.of())).toList();
+    return list.items().stream()
+        .sorted(Comparator.comparingDouble(ScoredChunkRef::score).reversed()
+            .thenComparing(ScoredChunkRef::documentId, Comparator.reverseOrder()))
+        .map(i -> new FusedResult(i.chunkId(), i.documentId(), i.score(), List.of())).toList();
   }
 
   private static double ndcg(List<FusedResult> ranked, Map<String, Integer> grades, double ideal) {

@@ -131,10 +131,37 @@ class TuneCommandTest {
   }
 
   @Test
+  void tuneWithAllFeaturesMayWeighTheCandidatesTextAndLearnedFusionServesIt(@TempDir Path own) throws IOException {
+    // its own data directory: the other test sees no model before it tunes
+    String ds = dataset.toString();
+    String dir = own.toString();
+    assertEquals(0, quarry("eval", "--dataset", ds, "--data-dir", dir, "--mode", "hybrid").exit());
+    Run tune = quarry("tune", "--dataset", ds, "--data-dir", dir, "--folds", "2", "--features", "all");
+    assertEquals(0, tune.exit(), tune.out());
+    assertTrue(tune.out().contains("features all"), tune.out());
+    Path stored;
+    try (var dirs = Files.list(own.resolve("collections"))) {
+      stored = dirs.map(p -> p.resolve("fusion-model.json")).filter(Files::exists).findFirst().orElseThrow();
+    }
+    JsonNode model = new ObjectMapper().readTree(stored.toFile());
+    assertEquals("all", model.at("/fitted/feature_set").asText());
+    for (JsonNode f : model.get("features")) {
+      assertTrue(java.util.List.of("lexical_minmax", "lexical_z", "lexical_rrf", "lexical_present", "lexical_minmax_conf",
+          "vector_minmax", "vector_z", "vector_rrf", "vector_present", "vector_minmax_conf", "title_match", "text_match",
+          "length").contains(f.asText()), f.asText());
+    }
+    Run learned = quarry("eval", "--dataset", ds, "--data-dir", dir, "--mode", "hybrid", "--fusion", "learned");
+    assertEquals(0, learned.exit(), learned.out());
+  }
+
+  @Test
   void badFoldsAreAClearError() {
     Run r = quarry("tune", "--dataset", dataset.toString(), "--data-dir", dataDir.toString(), "--folds", "1");
     assertNotEquals(0, r.exit());
     assertTrue(r.out().contains("--folds must be in 2..8"), r.out());
+    Run features = quarry("tune", "--dataset", dataset.toString(), "--data-dir", dataDir.toString(), "--features", "text");
+    assertNotEquals(0, features.exit());
+    assertTrue(features.out().contains("--features must be 'lists' or 'all', got: 'text'"), features.out());
   }
 
   private static String fingerprint(String out) {
