@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.core.search.FusionModel;
+import dev.quarry.engine.collection.FusionModelFile;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * beside the running server (its code path: the configuration's ranking through the collection's
  * searcher), and for every query and mode the run file's top 10 is the search API's 10 hits, in
  * the same order with the same scores, and both name the same configuration fingerprint. A
- * configuration that differs (another fusion weight) has another fingerprint.
+ * configuration that differs (another fusion weight) has another fingerprint. The same holds for
+ * learned fusion with a model that reads the candidates' stored text.
  */
 class OnlineOfflineParityTest {
 
@@ -72,9 +75,10 @@ class OnlineOfflineParityTest {
     writeDataset();
     QuarryServer server = QuarryServer.start(
         ServerConfig.defaults(dataDir).withPort(0).withAdminKey(Optional.of(ADMIN)), System.err);
+    String key;
     try {
       call(server, "POST", "/v1/tenants", ADMIN, "{\"id\":\"acme\"}");
-      String key = call(server, "POST", "/v1/tenants/acme/keys", ADMIN, "{\"scopes\":[\"ingest\",\"search\"]}")
+      key = call(server, "POST", "/v1/tenants/acme/keys", ADMIN, "{\"scopes\":[\"ingest\",\"search\"]}")
           .get("key").asText();
       call(server, "PUT", "/v1/collections/birds", key, "{}");
       for (String[] d : DOCS) {
@@ -127,6 +131,47 @@ class OnlineOfflineParityTest {
       // a chat answer names its retrieval's configuration too
       JsonNode chat = call(server, "POST", "/v1/chat", key, "{\"message\":\"Where do herons nest?\",\"collections\":[\"birds\"]}");
       assertTrue(chat.get("fingerprint").asText().matches("q1-[0-9a-f]{16}"), chat.toString());
+    } finally {
+      server.close();
+    }
+    learnedFusionWithTextFeaturesRanksTheSameOnlineAndOffline(key);
+  }
+
+  /**
+   * A learned model that weighs the candidates' text (title and text matches, length), as {@code
+   * quarry tune --features all} may fit one: {@code quarry eval --fusion learned} and the search API
+   * still rank the same, with the same scores.
+   */
+  private void learnedFusionWithTextFeaturesRanksTheSameOnlineAndOffline(String key) throws Exception {
+    FusionModelFile.write(dataDir.resolve("collections").resolve("acme--birds"), new FusionModel(
+        List.of("text_match", "title_match", "length", "vector_minmax", "lexical_rrf"),
+        List.of(0.4, 0.2, -0.1, 0.2, 0.1), 100, "parity"), Map.of());
+    QuarryServer server = QuarryServer.start(
+        ServerConfig.defaults(dataDir).withPort(0).withAdminKey(Optional.of(ADMIN)), System.err);
+    try {
+      Path run = dataset.resolve("run-learned.trec");
+      Ran eval = cli("eval", "--dataset", dataset.toString(), "--data-dir", dataDir.toString(),
+          "--collection", "acme--birds", "--mode", "hybrid", "--fusion", "learned", "--run", run.toString());
+      assertEquals(0, eval.exit(), eval.out() + eval.err());
+      Matcher m = FINGERPRINT.matcher(eval.out().substring(eval.out().indexOf("fingerprints:")));
+      assertTrue(m.find(), eval.out());
+      Map<String, List<String[]>> offline = readRun(run);
+      int compared = 0;
+      for (String[] q : QUERIES) {
+        JsonNode online = call(server, "POST", "/v1/collections/birds/search", key,
+            JSON.writeValueAsString(Map.of("query", q[1], "fusion", "learned", "k", 10, "include", List.of())));
+        assertEquals(m.group(2), online.get("fingerprint").asText(), "learned " + q[0]);
+        List<String[]> expected = offline.get(q[0]);
+        JsonNode hits = online.get("hits");
+        assertEquals(Math.min(10, expected.size()), hits.size(), "learned " + q[0]);
+        for (int i = 0; i < hits.size(); i++) {
+          String at = "learned " + q[0] + " rank " + (i + 1);
+          assertEquals(expected.get(i)[0], hits.get(i).get("id").asText(), at);
+          assertEquals(Double.parseDouble(expected.get(i)[1]), hits.get(i).get("score").asDouble(), 1e-5, at);
+          compared++;
+        }
+      }
+      assertTrue(compared >= 3 * QUERIES.length, "rankings compared: " + compared);
     } finally {
       server.close();
     }
