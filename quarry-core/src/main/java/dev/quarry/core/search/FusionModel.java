@@ -11,7 +11,10 @@ import java.util.Objects;
  * A learned fusion ({@code quarry tune}): a candidate's fused score is {@code sum(weights[i] *
  * feature[i])} over the named per-candidate features (quarry-search's {@code FusionFeatures}
  * computes them from the lexical and vector lists, normalised over each list's first {@code
- * window} items). {@code judgments} is the fingerprint of the relevance judgments it was fitted on.
+ * window} items, and, for {@code title_match}, {@code text_match} and {@code length}, from the
+ * candidate's stored chunk). {@code judgments} is the fingerprint of the relevance judgments it
+ * was fitted on. The {@link #fingerprint} covers the feature names, so a model that adds a feature
+ * is another configuration.
  */
 public record FusionModel(List<String> features, List<Double> weights, int window, String judgments) {
 
