@@ -25,7 +25,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * <p>Decision: content terms are what Lucene's {@link EnglishAnalyzer} leaves (standard tokenizer,
  * possessives removed, lower case, English stop words dropped, Porter stems), the chain the
  * lexical index analyses title and text with (quarry-lucene's {@code LexicalAnalysis}), so "match"
- * means what BM25 would count as a match. A query with no content term matches nothing (0).
+ * means what BM25 would count as a match. A query with no content term matches nothing (0). One
+ * analyzer serves every thread (Lucene's analyzers reuse a token stream per thread). Each search
+ * with a text model analyses every candidate's title and text afresh: nothing is cached, so the
+ * features cannot go stale when a chunk is re-indexed.
  */
 public final class TextFeatures {
 
