@@ -1,6 +1,7 @@
 package dev.quarry.cli;
 
 import dev.quarry.core.error.ConflictException;
+import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
@@ -77,6 +78,11 @@ final class EvalCommand implements Callable<Integer> {
       description = "Vector share in hybrid fusion, 0..1; a comma-separated list evaluates each (default: Quarry's default).")
   List<Double> vectorWeights = new ArrayList<>();
 
+  @Option(names = "--complete", split = ",", paramLabel = "on|off",
+      description = "Score completion in weighted and dbsf fusion: a candidate one retriever missed gets its real "
+          + "score there instead of the list's floor; 'on,off' evaluates both (default: off).")
+  List<String> complete = new ArrayList<>();
+
   @Option(names = "--candidates", paramLabel = "N", defaultValue = "" + SearchRequest.DEFAULT_CANDIDATES,
       description = "Chunks each retriever fetches before fusion (default ${DEFAULT-VALUE}, as the server's search); "
           + "each query ranks max(N, 100) documents.")
@@ -143,7 +149,8 @@ final class EvalCommand implements Callable<Integer> {
           for (Optional<Rerank> r : rerankVariants()) {
             String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
                 : f.method() == FusionMethod.LEARNED ? "-learned"
-                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight()))
+                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
+                    + (f.complete() ? "-complete" : ""))
                 + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
             // the configuration a server search of the same settings runs, through the same searcher
             RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
@@ -190,7 +197,28 @@ final class EvalCommand implements Callable<Integer> {
     List<Fusion> out = new ArrayList<>();
     for (FusionMethod method : methods) {
       for (double w : method == FusionMethod.LEARNED ? List.of(0.5) : weights) {
-        out.add(new Fusion(method, w, d.rankConstant()));
+        for (boolean on : completions()) {
+          if (!on || method == FusionMethod.WEIGHTED || method == FusionMethod.DBSF) {
+            out.add(new Fusion(method, w, d.rankConstant()).withComplete(on));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The --complete settings, in the order given; off when none is given. */
+  private List<Boolean> completions() {
+    if (complete.isEmpty()) {
+      return List.of(false);
+    }
+    List<Boolean> out = new ArrayList<>();
+    for (String v : complete) {
+      switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "on" -> out.add(true);
+        case "off" -> out.add(false);
+        default -> throw new InvalidInputException(
+            "--complete takes on, off or on,off; got: " + v);
       }
     }
     return out;

@@ -56,7 +56,9 @@ final class Json {
       x.put("fused_score", e.fusedScore());
       List<Map<String, Object>> parts = new ArrayList<>();
       for (Contribution p : e.contributions()) {
-        parts.add(Map.of("retriever", p.retriever(), "rank", p.rank(), "score", p.score()));
+        parts.add(p.completed()
+            ? Map.of("retriever", p.retriever(), "score", p.score(), "completed", true)
+            : Map.of("retriever", p.retriever(), "rank", p.rank(), "score", p.score()));
       }
       x.put("retrievers", parts);
       m.put("explain", x);

@@ -102,7 +102,9 @@ final class SearchCommand implements Callable<Integer> {
       System.out.println("    " + h.snippet().replace('\n', ' '));
       h.explanation().ifPresent(e -> {
         StringBuilder sb = new StringBuilder("    explain: " + e.fusion());
-        e.contributions().forEach(p -> sb.append(String.format(Locale.ROOT, "; %s rank %d score %.4f", p.retriever(), p.rank(), p.score())));
+        e.contributions().forEach(p -> sb.append(p.completed()
+            ? String.format(Locale.ROOT, "; %s completed score %.4f", p.retriever(), p.score())
+            : String.format(Locale.ROOT, "; %s rank %d score %.4f", p.retriever(), p.rank(), p.score())));
         System.out.println(sb);
       });
     }

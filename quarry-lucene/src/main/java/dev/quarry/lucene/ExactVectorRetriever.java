@@ -5,6 +5,7 @@ import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.Retriever;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -88,5 +89,13 @@ final class ExactVectorRetriever implements Retriever {
       }
       return new RankedList(NAME, ChunkRefs.resolve(searcher, docs, scores), generation);
     });
+  }
+
+  /** Exact similarities, as {@link #retrieve} reports them, of the given documents' chunks. */
+  @Override
+  public RankedList score(RetrievalQuery query, Set<String> documentIds) {
+    float[] target = input.queryVector(query.vector());
+    return searchers.read((searcher, generation) ->
+        DocumentChunks.byVector(searcher, generation, NAME, target, documentIds, query.filter()));
   }
 }

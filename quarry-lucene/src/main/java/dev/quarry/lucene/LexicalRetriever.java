@@ -6,6 +6,7 @@ import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.Retriever;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -17,7 +18,7 @@ import org.apache.lucene.search.TopDocs;
 /**
  * BM25 over the combined title-and-text field (see {@link LexicalAnalysis}). The filter is a FILTER
  * clause of the same query, so the top k are the best k matching chunks. Scores are Lucene's BM25
- * scores.
+ * scores. {@link #score} restricts the same query to the given documents' chunks.
  */
 final class LexicalRetriever implements Retriever {
 
@@ -59,6 +60,29 @@ final class LexicalRetriever implements Retriever {
         ScoreDoc hit = top.scoreDocs[i];
         docs[i] = hit.doc;
         scores[i] = hit.score;
+      }
+      return new RankedList(NAME, ChunkRefs.resolve(searcher, docs, scores), generation);
+    });
+  }
+
+  @Override
+  public RankedList score(RetrievalQuery query, Set<String> documentIds) {
+    Optional<Query> terms = LexicalAnalysis.query(analyzer, IndexFields.CONTENTS, query.text());
+    return searchers.read((searcher, generation) -> {
+      if (documentIds.isEmpty()) {
+        return new RankedList(NAME, List.of(), generation);
+      }
+      TopDocs top;
+      try {
+        top = DocumentChunks.all(searcher, DocumentChunks.of(documentIds, query.filter(), terms));
+      } catch (IndexSearcher.TooManyClauses e) {
+        throw new InvalidInputException("query and filter are too large: " + e.getMessage(), e);
+      }
+      int[] docs = new int[top.scoreDocs.length];
+      float[] scores = new float[docs.length];
+      for (int i = 0; i < docs.length; i++) {
+        docs[i] = top.scoreDocs[i].doc;
+        scores[i] = top.scoreDocs[i].score;
       }
       return new RankedList(NAME, ChunkRefs.resolve(searcher, docs, scores), generation);
     });

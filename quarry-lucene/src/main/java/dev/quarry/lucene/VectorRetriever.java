@@ -5,6 +5,7 @@ import dev.quarry.core.search.RankedList;
 import dev.quarry.core.search.RetrievalQuery;
 import dev.quarry.core.search.Retriever;
 import java.util.Arrays;
+import java.util.Set;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -71,5 +72,13 @@ final class VectorRetriever implements Retriever {
       }
       return new RankedList(NAME, ChunkRefs.resolve(searcher, bestDocs, bestScores), generation);
     });
+  }
+
+  /** Exact similarities, as {@link #retrieve} reports them, of the given documents' chunks. */
+  @Override
+  public RankedList score(RetrievalQuery query, Set<String> documentIds) {
+    float[] target = input.queryVector(query.vector());
+    return searchers.read((searcher, generation) ->
+        DocumentChunks.byVector(searcher, generation, NAME, target, documentIds, query.filter()));
   }
 }

@@ -24,11 +24,13 @@ import dev.quarry.core.search.RerankOutcome;
 import dev.quarry.core.search.Reranker;
 import dev.quarry.core.search.Rerankers;
 import dev.quarry.core.search.RetrievalQuery;
+import dev.quarry.core.search.Retriever;
 import dev.quarry.core.search.ScoredChunkRef;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.search.fusion.CandidateTexts;
+import dev.quarry.search.fusion.CompletingFuser;
 import dev.quarry.search.fusion.Fusers;
 import dev.quarry.search.fusion.LearnedScoreFusion;
 import dev.quarry.search.rerank.RerankBlend;
@@ -50,6 +52,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Answers a {@link SearchRequest} over one collection: embeds the query (for vector and hybrid),
@@ -57,7 +60,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ranks where its best chunk ranks, per retriever, before fusion), fuses, re-ranks the best fused
  * candidates when the request names a re-ranker, pages, and loads the stored chunks of the page
  * only (and, before fusing, of every candidate when a learned fusion model weighs text features,
- * which read them; see {@link LearnedScoreFusion}).
+ * which read them; see {@link LearnedScoreFusion}). With score completion ({@link
+ * Fusion#complete()}) each retriever also scores, inside the fusion stage, the candidates it did
+ * not retrieve, at the level fusion sees: a document's best chunk when grouping by document.
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
@@ -185,9 +190,14 @@ public final class Searcher {
     // the re-ranker's query-only work (a second model's query embedding) overlaps retrieval
     Optional<Future<?>> prepared = reranker.map(r -> PARALLEL.submit(TaskObserver.carried(() -> r.prepare(request.query()))));
     int depth = request.candidates();
-    List<RankedList> lists = retrieve(request, depth, queryVector);
+    AtomicReference<float[]> vector = new AtomicReference<>();
+    List<RankedList> lists = retrieve(request, depth, v -> {
+      vector.set(v);
+      queryVector.accept(v.clone());
+    });
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
-    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, lists, depth, generation));
+    RetrievalQuery query = new RetrievalQuery(request.query(), vector.get(), request.filter());
+    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, query, lists, depth, generation));
     if (reranker.isEmpty()) {
       return fused;
     }
@@ -274,16 +284,62 @@ public final class Searcher {
    * Fuses the grouped lists. A learned model that weighs text features is handed the candidates'
    * stored chunks, loaded here (inside the fusion stage's time); no other fusion loads any.
    */
-  private Ranking fuse(SearchRequest request, List<RankedList> retrieved, int depth, long generation) {
+  private Ranking fuse(SearchRequest request, RetrievalQuery query, List<RankedList> retrieved, int depth,
+      long generation) {
     List<RankedList> lists = grouped(request, retrieved);
     if (lists.size() == 1) {
       return new Ranking(single(lists.getFirst()), generation);
     }
     Fuser fuser = Fusers.of(request.fusion());
+    if (request.fusion().complete() && fuser instanceof CompletingFuser completing) {
+      return new Ranking(completing.fuse(lists, depth, completed(request.grouping(), query, lists)), generation);
+    }
     if (fuser instanceof LearnedScoreFusion learned && learned.usesText()) {
       return new Ranking(learned.fuse(lists, depth, texts(request.query(), lists)), generation);
     }
     return new Ranking(fuser.fuse(lists, depth), generation);
+  }
+
+  /**
+   * For each list, the scores its retriever gives the candidates of the other lists it did not
+   * retrieve (raw, as {@link CompletingFuser} takes them): the chunk's own score, or under document
+   * grouping the best score of any of the document's chunks, as the list's document score is. A
+   * candidate the retriever cannot score (filtered out, deleted since) is left out.
+   */
+  private Map<String, Map<String, Float>> completed(Grouping grouping, RetrievalQuery query, List<RankedList> lists) {
+    Map<String, Map<String, Float>> out = new HashMap<>();
+    for (RankedList list : lists) {
+      Set<String> found = new HashSet<>();
+      list.items().forEach(item -> found.add(item.chunkId()));
+      Map<String, String> missedChunkByDocument = new HashMap<>();
+      Map<String, String> missedDocumentByChunk = new HashMap<>();
+      for (RankedList other : lists) {
+        for (ScoredChunkRef item : other.items()) {
+          if (!found.contains(item.chunkId())) {
+            missedChunkByDocument.putIfAbsent(item.documentId(), item.chunkId());
+            missedDocumentByChunk.put(item.chunkId(), item.documentId());
+          }
+        }
+      }
+      if (missedDocumentByChunk.isEmpty()) {
+        continue;
+      }
+      Retriever retriever = list.retriever().equals(Fusers.LEXICAL) ? index.lexical() : index.vector();
+      RankedList scored = retriever.score(query, Set.copyOf(missedDocumentByChunk.values()));
+      Map<String, Float> scores = new HashMap<>();
+      for (ScoredChunkRef item : scored.items()) {
+        if (grouping == Grouping.DOCUMENT) {
+          String candidate = missedChunkByDocument.get(item.documentId());
+          if (candidate != null) {
+            scores.merge(candidate, item.score(), Math::max);
+          }
+        } else if (missedDocumentByChunk.containsKey(item.chunkId())) {
+          scores.put(item.chunkId(), item.score());
+        }
+      }
+      out.put(list.retriever(), scores);
+    }
+    return out;
   }
 
   private static List<RankedList> grouped(SearchRequest request, List<RankedList> lists) {
@@ -420,10 +476,14 @@ public final class Searcher {
       case VECTOR -> "vector only";
       case HYBRID -> switch (f.method()) {
         case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
-        case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + ")";
-        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + ")";
+        case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
+        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
         case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
       };
     };
+  }
+
+  private static String completion(Fusion f) {
+    return f.complete() ? ", missing scores completed" : "";
   }
 }

@@ -16,7 +16,7 @@ import java.util.SortedMap;
 /**
  * The configuration a ranking came from, as one short string: the index's embedding model,
  * dimension, similarity, vector encoding, chunker and format (its manifest), and the request's mode,
- * fusion (hybrid only; a learned fusion's model by its fingerprint), grouping, candidate depth and re-ranking, plus {@link #RANKING_VERSION}. Two
+ * fusion (hybrid only; a learned fusion's model by its fingerprint; score completion when on), grouping, candidate depth and re-ranking, plus {@link #RANKING_VERSION}. Two
  * rankings with the same fingerprint over the same index generation are the same ranking, whether
  * they came from {@code quarry eval}, an evaluation job or {@code POST .../search}. The query, k,
  * offset, filter and explain are not part of it: they ask a configuration a question, they do not
@@ -54,7 +54,9 @@ public final class ConfigFingerprint {
     if (request.mode() == SearchMode.HYBRID) {
       Fusion f = request.fusion();
       c.put("fusion", lower(f.method().name()) + "/vector_weight=" + f.vectorWeight() + "/rank_constant=" + f.rankConstant()
-          + f.model().map(m -> "/model=" + m.fingerprint()).orElse(""));
+          + f.model().map(m -> "/model=" + m.fingerprint()).orElse("")
+          // only when on, so that every fingerprint from before completion existed stays as it was
+          + (f.complete() ? "/complete=on" : ""));
     }
     c.put("grouping", lower(request.grouping().name()));
     c.put("candidates", Integer.toString(request.candidates()));

@@ -39,6 +39,18 @@ final class Accumulator {
     e.contributions.add(new Contribution(retriever, rank, item.score()));
   }
 
+  /**
+   * Adds a completed part ({@link Contribution#completed}) to a chunk already accumulated; a chunk
+   * no list retrieved is not added.
+   */
+  void complete(String chunkId, String retriever, double rawScore, double fusedPart) {
+    Entry e = entries.get(chunkId);
+    if (e != null) {
+      e.score += fusedPart;
+      e.contributions.add(Contribution.completed(retriever, rawScore));
+    }
+  }
+
   List<FusedResult> top(int k) {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, got: " + k);

@@ -1,12 +1,13 @@
 package dev.quarry.search.fusion;
 
-import dev.quarry.core.search.Fuser;
 import dev.quarry.core.search.FusedResult;
 import dev.quarry.core.search.RankedList;
 import dev.quarry.core.search.ScoredChunkRef;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Normalised score combination ("convex combination", Bruch, Gai and Ingber, TOIS 2023): each
@@ -25,8 +26,13 @@ import java.util.Map;
  * The confidence is how far the list's best score stands above the rest of its window, in
  * standard deviations ({@code (s_1 - mean) / sd}, at least a small positive floor): a retriever
  * whose top hit stands out is more often right about it. {@code a = 0} is static weighting.
+ *
+ * <p>Completion ({@link CompletingFuser}): a candidate absent from a list, given its completed
+ * score there, gains {@code w_list * (norm_list(s) - floor_list)} instead of nothing, which is
+ * negative when {@code s} normalises below the floor. A constant list has no spread to normalise
+ * with: its absent candidates keep its floor.
  */
-public final class NormalizedScoreFusion implements Fuser {
+public final class NormalizedScoreFusion implements CompletingFuser {
 
   /** Lowest confidence a list can have, so a flat list still counts a little. */
   static final double MIN_CONFIDENCE = 0.1;
@@ -51,6 +57,11 @@ public final class NormalizedScoreFusion implements Fuser {
 
   @Override
   public List<FusedResult> fuse(List<RankedList> lists, int k) {
+    return fuse(lists, k, Map.of());
+  }
+
+  @Override
+  public List<FusedResult> fuse(List<RankedList> lists, int k, Map<String, Map<String, Float>> completed) {
     int n = lists.size();
     double[] w = new double[n];
     double[] floor = new double[n];
@@ -100,6 +111,20 @@ public final class NormalizedScoreFusion implements Fuser {
         double lift = i < cut[l] ? w[l] * (fits[l].apply(item.score()) - floor[l]) : 0;
         boolean first = seen.put(item.chunkId(), Boolean.TRUE) == null;
         acc.add(item, list.retriever(), i + 1, (first ? base : 0) + lift);
+      }
+    }
+    for (int l = 0; l < n; l++) {
+      RankedList list = lists.get(l);
+      Map<String, Float> missed = completed.getOrDefault(list.retriever(), Map.of());
+      if (fits[l] == null || fits[l].scale() <= 0 || missed.isEmpty()) {
+        continue;
+      }
+      Set<String> found = new HashSet<>();
+      list.items().forEach(item -> found.add(item.chunkId()));
+      for (Map.Entry<String, Float> e : missed.entrySet()) {
+        if (!found.contains(e.getKey())) {
+          acc.complete(e.getKey(), list.retriever(), e.getValue(), w[l] * (fits[l].apply(e.getValue()) - floor[l]));
+        }
       }
     }
     return acc.top(k);

@@ -250,7 +250,9 @@ public final class SearchRoutes {
       x.put("fusion", e.fusion());
       x.put("fused_score", e.fusedScore());
       x.put("retrievers", e.contributions().stream()
-          .map(p -> Map.<String, Object>of("retriever", p.retriever(), "rank", p.rank(), "score", p.score())).toList());
+          .map(p -> p.completed()
+              ? Map.<String, Object>of("retriever", p.retriever(), "score", p.score(), "completed", true)
+              : Map.<String, Object>of("retriever", p.retriever(), "rank", p.rank(), "score", p.score())).toList());
       e.rerank().ifPresent(s -> x.put("rerank", Map.<String, Object>of("reranker", s.reranker(),
           "score", s.rerankScore(), "first_stage_score", s.firstStageScore(), "weight", s.weight())));
       m.put("explain", x);
