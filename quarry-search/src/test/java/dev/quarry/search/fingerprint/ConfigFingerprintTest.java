@@ -10,6 +10,7 @@ import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.VectorEncoding;
 import dev.quarry.core.search.Fusion;
+import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.FusionModel;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
@@ -45,5 +46,18 @@ class ConfigFingerprintTest {
     assertEquals("weighted/vector_weight=0.6/rank_constant=60", fusion);
     assertFalse(ConfigFingerprint.components(MANIFEST, SearchRequest.of("q").withMode(SearchMode.LEXICAL))
         .containsKey("fusion"));
+  }
+
+  @Test
+  void scoreCompletionIsInTheFingerprintOnlyWhenOn() {
+    Fusion off = Fusion.weighted(0.6);
+    Fusion on = off.withComplete(true);
+    assertEquals(of(off), of(off.withComplete(false)));
+    assertNotEquals(of(off), of(on));
+    assertEquals("weighted/vector_weight=0.6/rank_constant=60/complete=on",
+        ConfigFingerprint.components(MANIFEST, SearchRequest.of("q").withFusion(on)).get("fusion"));
+    assertEquals("dbsf/vector_weight=0.6/rank_constant=60",
+        ConfigFingerprint.components(MANIFEST, SearchRequest.of("q")
+            .withFusion(new Fusion(FusionMethod.DBSF, 0.6, 60))).get("fusion"));
   }
 }
