@@ -53,6 +53,11 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--candidates", defaultValue = "100", description = "Chunks each retriever fetches before fusion (default 100).")
   int candidates;
 
+  @Option(names = "--complete",
+      description = "Score completion (weighted and dbsf fusion): a hit one retriever missed gets its real score there "
+          + "instead of the list's floor (off by default; see docs/evaluation.md).")
+  boolean complete;
+
   @Option(names = "--explain", description = "Show each retriever's rank and score, and the fused score.")
   boolean explain;
 
@@ -66,7 +71,7 @@ final class SearchCommand implements Callable<Integer> {
     SearchRequest request = new SearchRequest(query, mode, k, offset, FilterExpression.parseAll(filters),
         new Fusion(fusion == null ? SearchRequest.DEFAULT_FUSION.method() : fusion,
             vectorWeight == null ? SearchRequest.DEFAULT_FUSION.vectorWeight() : vectorWeight,
-            SearchRequest.DEFAULT_FUSION.rankConstant()), grouping, explain, candidates);
+            SearchRequest.DEFAULT_FUSION.rankConstant()).withComplete(complete), grouping, explain, candidates);
     try (DataDirOption.Session session = data.openForReading()) {
       Quarry quarry = session.quarry();
       var c = quarry.get(collection);
