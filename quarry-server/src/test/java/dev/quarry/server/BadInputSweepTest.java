@@ -371,6 +371,10 @@ class BadInputSweepTest {
     out.add(bad("an erasure without a key", post("/v1/erasures", acme, "{\"value\":42}"), 400, "invalid_input", "/key"));
     out.add(bad("a vector weight out of range", post(SEARCH, acme, "{\"query\":\"x\",\"fusion\":\"weighted\",\"vector_weight\":7}"),
         400, "invalid_input", "/vector_weight"));
+    out.add(bad("score completion with rrf fusion", post(SEARCH, acme, "{\"query\":\"x\",\"fusion\":\"rrf\",\"complete\":true}"),
+        400, "invalid_input", "/complete", "weighted and dbsf fusion only"));
+    out.add(bad("score completion that is not a boolean", post(SEARCH, acme, "{\"query\":\"x\",\"complete\":\"on\"}"),
+        400, "invalid_input", "/complete"));
     out.add(bad("document text as an object", put("/v1/collections/docs/documents/d9", acme, "{\"text\":{\"a\":1}}"), 400,
         "invalid_input", "/text"));
     out.add(bad("a document without text", put("/v1/collections/docs/documents/d9", acme, "{\"title\":\"t\"}"), 400,

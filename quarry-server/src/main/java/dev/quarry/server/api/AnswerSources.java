@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The collections an answer reads ({@code /v1/chat}, {@code rag/<collection>}, the {@code search}
- * tool), each searched as its search defaults say ({@link SearchDefaults}: mode, fusion, re-ranking),
+ * tool), each searched as its search defaults say ({@link SearchDefaults}: mode, fusion, score completion, re-ranking),
  * so an answer ranks passages as a search of that collection without ranking fields does, and a
  * change of the defaults reaches answers at once. The defaults are read from the store per request,
  * as a search does.
@@ -41,6 +41,6 @@ public final class AnswerSources {
 
   private Source source(TenantCollection c, Collection collection) {
     SearchDefaults d = SearchDefaults.of(store, Ingestion.key(c), json);
-    return new Source(c.name(), collection, d.mode(null), d.fusion(null, null), d.rerank(null));
+    return new Source(c.name(), collection, d.mode(null), d.fusion(null, null, null, "/search"), d.rerank(null));
   }
 }

@@ -40,8 +40,8 @@ public final class EvaluationRoutes {
   record JudgmentsBody(String format, JsonNode queries, String qrels) {}
 
   /** One configuration of an evaluation, for the API description. */
-  record ConfigurationBody(String name, SearchMode mode, FusionMethod fusion, Double vectorWeight, Integer candidates,
-      RerankBody rerank) {}
+  record ConfigurationBody(String name, SearchMode mode, FusionMethod fusion, Double vectorWeight, Boolean complete,
+      Integer candidates, RerankBody rerank) {}
 
   /** The body of {@code POST /v1/evaluations}, for the API description (read as a tree). */
   record EvaluationBody(String collection, String judgments, List<ConfigurationBody> configurations, String baseline,
@@ -114,8 +114,9 @@ public final class EvaluationRoutes {
     router.route("POST", "/v1/evaluations", search,
         ApiDoc.op("createEvaluation", "Evaluate configurations of a collection against a judgment set")
             .describe("`collection` and `judgments` of the caller's tenant; `configurations`: 1-"
-                + EvaluationSpec.MAX_CONFIGURATIONS + " of {`name`, `mode`, `fusion`, `vector_weight`, `candidates` "
-                + "(per retriever, default 100 as a search), `rerank`}, a search's defaults for what is left out; "
+                + EvaluationSpec.MAX_CONFIGURATIONS + " of {`name`, `mode`, `fusion`, `vector_weight`, `complete` "
+                + "(score completion, weighted and dbsf only, default false), `candidates` (per retriever, default 100 "
+                + "as a search), `rerank`}, a search's defaults for what is left out; "
                 + "`baseline` (a configuration's name, default the first); `trials` of the randomisation test "
                 + "(default 10000). The job runs in the background, one at a time per server; the metrics are "
                 + "those `quarry eval` computes for the same configuration, and each configuration's fingerprint "

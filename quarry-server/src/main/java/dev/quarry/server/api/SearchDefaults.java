@@ -15,12 +15,14 @@ import dev.quarry.store.collection.SettingsJson;
  * A collection's search defaults, set with {@code PUT /v1/collections/{collection}} (field {@code
  * search}) and applied to every search of the collection that leaves the field out. Unlike the
  * chunker and model they can change at any time. Absent fields fall back to the server's defaults:
- * hybrid, k 10, weighted fusion with vector weight 0.6 (chosen on SciFact's train split), no
- * re-ranking ({@code rerank}: see {@link RerankBody}).
+ * hybrid, k 10, weighted fusion with vector weight 0.6 (chosen on SciFact's train split), no score
+ * completion ({@code complete}: see {@link Fusion#complete()}), no re-ranking ({@code rerank}: see
+ * {@link RerankBody}).
  */
-public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Double vectorWeight, RerankBody rerank) {
+public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Double vectorWeight, Boolean complete,
+    RerankBody rerank) {
 
-  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null, null);
+  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null, null, null);
 
   /** The defaults kept in a collection's stored settings (field {@code search}), or {@link #NONE}. */
   static SearchDefaults of(Store store, CollectionKey key, JsonCodec json) {
@@ -48,12 +50,13 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
 
   /** The effective defaults as the API shows them. */
   java.util.Map<String, Object> view() {
-    Fusion f = fusion(null, null);
+    Fusion f = fusion(null, null, null, "/search");
     java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("mode", mode(null).name().toLowerCase(java.util.Locale.ROOT));
     out.put("k", k(null));
     out.put("fusion", f.method().name().toLowerCase(java.util.Locale.ROOT));
     out.put("vector_weight", f.vectorWeight());
+    out.put("complete", f.complete());
     rerank(null).ifPresent(r -> out.put("rerank",
         java.util.Map.of("reranker", r.reranker(), "depth", r.depth(), "weight", r.weight())));
     return out;
@@ -64,11 +67,7 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     if (k != null && (k < 1 || k > limits.maxK())) {
       throw ApiException.invalidAt(pointer + "/k", "k must be in 1.." + limits.maxK() + ", got: " + k);
     }
-    try {
-      fusion(null, null);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalidAt(pointer + "/vector_weight", e.getMessage());
-    }
+    fusion(null, null, null, pointer);
     if (rerank != null) {
       rerank.resolve(pointer + "/rerank");
     }
@@ -91,14 +90,32 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     return requested != null ? requested : k != null ? k : 10;
   }
 
-  /** The fusion for a request: its own method and weight first, then these defaults, then the server's. */
-  Fusion fusion(FusionMethod requestedMethod, Double requestedWeight) {
+  /**
+   * The fusion for a request: its own method, weight and completion first, then these defaults (a
+   * request that names its method takes none of the defaults' weight or completion), then the
+   * server's. A weight out of range is refused at {@code pointer}'s {@code /vector_weight},
+   * completion of a fusion that has none (rrf, learned) at its {@code /complete}.
+   */
+  Fusion fusion(FusionMethod requestedMethod, Double requestedWeight, Boolean requestedComplete, String pointer) {
     Fusion d = SearchRequest.DEFAULT_FUSION;
     FusionMethod method = requestedMethod != null ? requestedMethod : fusion != null ? fusion : d.method();
     Double weight = requestedWeight != null ? requestedWeight
         : requestedMethod == null && vectorWeight != null ? vectorWeight
         : null;
     double w = weight != null ? weight : method == d.method() ? d.vectorWeight() : Fusion.rrf().vectorWeight();
-    return new Fusion(method, w, d.rankConstant());
+    Fusion f;
+    try {
+      f = new Fusion(method, w, d.rankConstant());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidAt(pointer + "/vector_weight", e.getMessage());
+    }
+    Boolean on = requestedComplete != null ? requestedComplete
+        : requestedMethod == null && complete != null ? complete
+        : null;
+    try {
+      return on == null ? f : f.withComplete(on);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidAt(pointer + "/complete", e.getMessage());
+    }
   }
 }

@@ -63,7 +63,7 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight, Set<HitField> include, RerankBody rerank, String user,
+      FusionMethod fusion, Double vectorWeight, Boolean complete, Set<HitField> include, RerankBody rerank, String user,
       String sessionId) {}
 
   /**
@@ -111,7 +111,11 @@ public final class SearchRoutes {
                 + "\"2023\" all match 2023), {\"in\": {\"field\", \"values\": [...]}}, "
                 + "{\"range\": {\"field\", \"gte\", \"gt\", \"lte\", \"lt\"}} "
                 + "(numbers or ISO-8601 instants), {\"all_of\": [filters]}, {\"any_of\": [filters]} or {\"not\": filter}. "
-                + "`fusion` and `vector_weight` apply to hybrid search; `explain` adds each hit's retriever ranks and scores. "
+                + "`fusion` and `vector_weight` apply to hybrid search; `complete` (default false; weighted and dbsf "
+                + "fusion only, refused for rrf and learned) turns on score completion: a hit one retriever missed gets "
+                + "its real score there, normalised with that list's statistics, instead of the list's floor (see "
+                + "docs/evaluation.md, \"Score completion\"). `explain` adds each hit's retriever ranks and scores, a "
+                + "completed score marked `completed` (without a rank). "
                 + "`include` chooses what each hit carries besides `id` and `score`: any of `chunk_id`, `title`, "
                 + "`snippet`, `text` (the whole chunk), `offsets` (`start` and `end` of the chunk in the document's "
                 + "text, `page`, `heading_path`) and `metadata`; by default `chunk_id`, `title`, `snippet` and "
@@ -120,14 +124,14 @@ public final class SearchRoutes {
                 + "with a re-ranker (an embedding model id such as `e5-small-v2-q`) blended at `weight` (default 0.5); "
                 + "depth 0 turns a collection's default re-ranking off. "
                 + "`user` and `session_id` name who searches, for an experiment running on the collection: a search "
-                + "carrying the id the experiment assigns by, and setting none of `mode`, `fusion`, `vector_weight` "
-                + "and `rerank` (a search that sets them is ranked as it asks), is ranked by its arm (see "
+                + "carrying the id the experiment assigns by, and setting none of `mode`, `fusion`, `vector_weight`, "
+                + "`complete` and `rerank` (a search that sets them is ranked as it asks), is ranked by its arm (see "
                 + "`POST /v1/experiments`); a search without that id is not enrolled.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
             .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
-                + "the index `generation` searched, the configuration's `fingerprint` (models, chunker, mode, fusion, "
-                + "candidates and re-ranking: the same as an evaluation of that configuration reports), and `degraded` "
+                + "the index `generation` searched, the configuration's `fingerprint` (models, chunker, mode, fusion "
+                + "with its completion, candidates and re-ranking: the same as an evaluation of that configuration reports), and `degraded` "
                 + "(why) when a re-ranker could not answer and the fused order was kept; while an experiment runs on the "
                 + "collection, `experiment` (`id`, `name`, `kind`, `enrolled`; when enrolled in `ab` the `arm` and its "
                 + "`fingerprint`, in `interleave` the `fingerprints` of both arms and each hit's `arm`; else the "
@@ -162,12 +166,7 @@ public final class SearchRoutes {
     }
     Optional<Filter> filter = b.filter() == null || b.filter().isNull()
         ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
-    Fusion fusion;
-    try {
-      fusion = defaults.fusion(b.fusion(), b.vectorWeight());
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalidAt("/vector_weight", e.getMessage());
-    }
+    Fusion fusion = defaults.fusion(b.fusion(), b.vectorWeight(), b.complete(), "");
     RankingConfiguration configuration = new RankingConfiguration(defaults.mode(b.mode()), fusion,
         SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
@@ -200,6 +199,9 @@ public final class SearchRoutes {
     }
     if (b.vectorWeight() != null) {
       pinned.add("vector_weight");
+    }
+    if (b.complete() != null) {
+      pinned.add("complete");
     }
     if (b.rerank() != null) {
       pinned.add("rerank");

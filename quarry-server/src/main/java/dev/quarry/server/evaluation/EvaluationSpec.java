@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * What an evaluation job compares, as {@code POST /v1/evaluations} takes it: a {@code collection}
  * of the caller's tenant, a stored judgment set ({@code judgments}), 1-{@value #MAX_CONFIGURATIONS}
- * named {@code configurations} ({@code name}, and optionally {@code mode}, {@code fusion}, {@code
- * vector_weight}, {@code candidates}, {@code rerank}: a search's fields, with a search's defaults),
+ * named {@code configurations} ({@code name}, and optionally the {@link #RANKING_FIELDS}: a search's
+ * fields, with a search's defaults),
  * the {@code baseline} the others are compared with (a configuration's name; the first by default)
  * and the randomisation test's {@code trials} (default {@value PairedComparison#DEFAULT_TRIALS}).
  */
@@ -28,6 +28,10 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
 
   public static final int MAX_CONFIGURATIONS = 10;
   public static final int MAX_TRIALS = 100_000;
+
+  /** The fields of a ranking configuration, as {@link #ranking} reads them. */
+  public static final Set<String> RANKING_FIELDS =
+      Set.of("mode", "fusion", "vector_weight", "complete", "candidates", "rerank");
 
   /** A configuration under its name in the report. */
   public record Named(String name, RankingConfiguration configuration) {}
@@ -72,7 +76,9 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
     if (c == null || !c.isObject()) {
       throw ApiException.invalidAt(at, "a configuration is an object with a name");
     }
-    known(c, at, Set.of("name", "mode", "fusion", "vector_weight", "candidates", "rerank"));
+    Set<String> fields = new HashSet<>(RANKING_FIELDS);
+    fields.add("name");
+    known(c, at, fields);
     String name = text(c, "name", at);
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw ApiException.invalidAt(at + "/name", "a name is 1-64 letters, digits, '.', '_' or '-'");
@@ -82,7 +88,8 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
 
   /**
    * The ranking fields of a configuration object ({@code mode}, {@code fusion}, {@code
-   * vector_weight}, {@code candidates}, {@code rerank}; a search's defaults for those left out), as
+   * vector_weight}, {@code complete}, {@code candidates}, {@code rerank}; a search's defaults for
+   * those left out), as
    * an evaluation's configuration and an experiment's arm take them; errors point at {@code at}.
    * Other fields are the caller's to accept or refuse.
    */
@@ -98,6 +105,19 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
       }
       weight = w.asDouble();
     }
+    boolean complete = false;
+    if (c.hasNonNull("complete")) {
+      if (!c.get("complete").isBoolean()) {
+        throw ApiException.invalidAt(at + "/complete", "complete must be a boolean");
+      }
+      complete = c.get("complete").asBoolean();
+    }
+    Fusion fusion = new Fusion(method, weight, d.rankConstant());
+    try {
+      fusion = fusion.withComplete(complete);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidAt(at + "/complete", e.getMessage());
+    }
     int candidates = SearchRequest.DEFAULT_CANDIDATES;
     if (c.hasNonNull("candidates")) {
       JsonNode n = c.get("candidates");
@@ -110,7 +130,7 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
     if (c.hasNonNull("rerank")) {
       rerank = rerank(c.get("rerank"), at + "/rerank");
     }
-    return new RankingConfiguration(mode, new Fusion(method, weight, d.rankConstant()), candidates, rerank);
+    return new RankingConfiguration(mode, fusion, candidates, rerank);
   }
 
   private static Optional<Rerank> rerank(JsonNode r, String at) {

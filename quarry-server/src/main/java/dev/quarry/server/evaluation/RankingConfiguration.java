@@ -47,7 +47,7 @@ public record RankingConfiguration(SearchMode mode, Fusion fusion, int candidate
 
   /**
    * This configuration as the API shows it and {@link EvaluationSpec#ranking} reads it back: {@code
-   * mode}, {@code fusion}, {@code vector_weight}, {@code candidates}, and {@code rerank} ({@code
+   * mode}, {@code fusion}, {@code vector_weight}, {@code complete}, {@code candidates}, and {@code rerank} ({@code
    * reranker}, {@code depth}, {@code weight}) when it re-ranks.
    */
   public Map<String, Object> settings() {
@@ -55,6 +55,7 @@ public record RankingConfiguration(SearchMode mode, Fusion fusion, int candidate
     s.put("mode", mode.name().toLowerCase(Locale.ROOT));
     s.put("fusion", fusion.method().name().toLowerCase(Locale.ROOT));
     s.put("vector_weight", fusion.vectorWeight());
+    s.put("complete", fusion.complete());
     s.put("candidates", candidates);
     rerank.ifPresent(r -> {
       Map<String, Object> rr = new LinkedHashMap<>();

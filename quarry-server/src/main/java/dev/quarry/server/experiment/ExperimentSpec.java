@@ -131,9 +131,9 @@ public record ExperimentSpec(String name, String collection, Kind kind, AssignBy
       }
       if (!c.isObject()) {
         throw ApiException.invalidAt(at + "/configuration", "a configuration is an object: mode, fusion, "
-            + "vector_weight, candidates, rerank");
+            + "vector_weight, complete, candidates, rerank");
       }
-      known(c, at + "/configuration", Set.of("mode", "fusion", "vector_weight", "candidates", "rerank"));
+      known(c, at + "/configuration", EvaluationSpec.RANKING_FIELDS);
       arms.add(new Arm(name, weight, EvaluationSpec.ranking(c, at + "/configuration")));
     }
     return arms;

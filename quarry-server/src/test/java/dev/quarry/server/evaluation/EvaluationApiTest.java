@@ -1,6 +1,8 @@
 package dev.quarry.server.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,6 +194,32 @@ class EvaluationApiTest {
     assertTrue(p > 0 && p <= 1, "p = " + p);
     assertTrue(!result.get("configurations").get(0).has("vs_baseline"), "the baseline is not compared with itself");
     assertTrue(api.json("GET", "/v1/evaluations", key, null).body().get("evaluations").size() >= 1);
+  }
+
+  @Test
+  void anEvaluationWithScoreCompletionRunsUnderTheFingerprintItsSearchesReport() throws Exception {
+    assertEquals(200, putBeir("birds-complete").status());
+    Reply created = api.json("POST", "/v1/evaluations", key, "{\"collection\":\"birds\",\"judgments\":\"birds-complete\","
+        + "\"configurations\":[{\"name\":\"off\"},{\"name\":\"on\",\"complete\":true}],\"trials\":200}");
+    assertEquals(202, created.status(), created.body().toString());
+    JsonNode done = api.awaitBody("/v1/evaluations/" + created.body().get("id").asText(), key,
+        b -> b.get("state").asText().equals("succeeded") || b.get("state").asText().equals("failed"), Duration.ofMinutes(2));
+    assertEquals("succeeded", done.get("state").asText(), done.toString());
+    JsonNode off = done.get("result").get("configurations").get(0);
+    JsonNode on = done.get("result").get("configurations").get(1);
+    assertFalse(off.get("settings").get("complete").asBoolean(), off.toString());
+    assertTrue(on.get("settings").get("complete").asBoolean(), on.toString());
+    assertNotEquals(off.get("fingerprint"), on.get("fingerprint"));
+    Reply search = api.json("POST", "/v1/collections/birds/search", key,
+        "{\"query\":\"" + QUERIES.get("q1") + "\",\"k\":100,\"complete\":true}");
+    assertEquals(on.get("fingerprint").asText(), search.body().get("fingerprint").asText(),
+        "the job ranks as the search API does with completion");
+    assertTrue(on.get("metrics").get("ndcg@10").asDouble() > 0, on.toString());
+
+    Reply rrf = api.json("POST", "/v1/evaluations", key, "{\"collection\":\"birds\",\"judgments\":\"birds-complete\","
+        + "\"configurations\":[{\"name\":\"a\",\"fusion\":\"rrf\",\"complete\":true}]}");
+    assertEquals(400, rrf.status());
+    assertTrue(rrf.raw().body().contains("/configurations/0/complete"), rrf.raw().body());
   }
 
   @Test

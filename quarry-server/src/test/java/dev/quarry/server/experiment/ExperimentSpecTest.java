@@ -1,7 +1,9 @@
 package dev.quarry.server.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,5 +54,17 @@ class ExperimentSpecTest {
         + "\"arms\":[{\"name\":\"a\"},{\"name\":\"b\"}]}"));
     assertThrows(ApiException.class, () -> parse("{\"name\":\"n\",\"collection\":\"c\",\"extra\":1,"
         + "\"arms\":[{\"name\":\"a\"},{\"name\":\"b\"}]}"));
+  }
+
+  @Test
+  void anArmWithScoreCompletionReadsBackWithItAndRrfCompletionIsRefusedAtComplete() throws Exception {
+    ExperimentSpec spec = parse("{\"name\":\"n\",\"collection\":\"c\",\"arms\":[{\"name\":\"a\"},"
+        + "{\"name\":\"b\",\"configuration\":{\"fusion\":\"dbsf\",\"complete\":true}}]}");
+    assertFalse(spec.arm("a").configuration().fusion().complete(), "completion is off by default");
+    assertTrue(spec.arm("b").configuration().fusion().complete());
+    assertEquals(spec.arms(), ExperimentSpec.arms(JSON.valueToTree(spec.armsView())), "completion is stored");
+    ApiException e = assertThrows(ApiException.class, () -> parse("{\"name\":\"n\",\"collection\":\"c\","
+        + "\"arms\":[{\"name\":\"a\"},{\"name\":\"b\",\"configuration\":{\"fusion\":\"rrf\",\"complete\":true}}]}"));
+    assertEquals("/arms/1/configuration/complete", e.problem().details().get("pointer"));
   }
 }
