@@ -34,8 +34,8 @@ import java.util.Optional;
  *
  * <p>Enrollment: a search is enrolled when an experiment runs on its collection, it carries the id
  * the experiment assigns by ({@code user} or {@code session_id}) and it sets none of the ranking
- * fields ({@code mode}, {@code fusion}, {@code vector_weight}, {@code rerank}): a request that
- * pins its ranking is served as asked. An {@code ab} experiment ranks an enrolled search with the
+ * fields ({@code mode}, {@code fusion}, {@code vector_weight}, {@code complete}, {@code rerank}):
+ * a request that pins its ranking is served as asked. An {@code ab} experiment ranks an enrolled search with the
  * arm the unit's hash falls in ({@link TrafficSplit}); an {@code interleave} experiment ranks it
  * with both arms and merges the rankings by team draft ({@link TeamDraft}), the coin seeded by the
  * unit and the query, so a unit's pages of one query agree. Each enrolled response is recorded as

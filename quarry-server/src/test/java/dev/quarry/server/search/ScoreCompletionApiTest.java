@@ -35,7 +35,7 @@ class ScoreCompletionApiTest {
   void start() throws Exception {
     api = TestApi.start();
     key = api.tenantKey("acme", "ingest", "search");
-    for (String collection : new String[] {"docs", "defaulted"}) {
+    for (String collection : new String[] {"docs", "defaulted", "experimented"}) {
       assertEquals(201, api.json("PUT", "/v1/collections/" + collection, key, null).status());
       upsert(collection, "d1", "{\"title\":\"Vitamin D\",\"text\":\"Vitamin D supplementation lowers the risk of bone fractures.\"}");
       upsert(collection, "d2", "{\"title\":\"Bread\",\"text\":\"Sourdough bread needs a starter of flour and water.\"}");
@@ -117,5 +117,27 @@ class ScoreCompletionApiTest {
     Reply rrf = search("defaulted", "{\"query\":\"" + QUERY + "\",\"fusion\":\"rrf\"}");
     assertEquals(200, rrf.status(), "a search naming its own fusion takes none of the default's completion: "
         + rrf.body());
+  }
+
+  @Test
+  void anExperimentArmWithCompletionRanksAsACompletingSearchAndASearchSettingCompleteIsNotEnrolled() throws Exception {
+    Reply started = api.json("POST", "/v1/experiments", key, "{\"name\":\"completion\",\"collection\":\"experimented\","
+        + "\"arms\":[{\"name\":\"off\"},{\"name\":\"on\",\"configuration\":{\"complete\":true}}]}");
+    assertEquals(201, started.status(), started.body().toString());
+    assertTrue(started.body().get("arms").get(1).get("configuration").get("complete").asBoolean(), started.body().toString());
+    Reply direct = search("experimented", "{\"query\":\"" + QUERY + "\",\"complete\":true}");
+    Reply pinned = search("experimented", "{\"query\":\"" + QUERY + "\",\"complete\":false,\"user\":\"u0\"}");
+    assertFalse(pinned.body().get("experiment").get("enrolled").asBoolean(), pinned.body().toString());
+    assertTrue(pinned.body().get("experiment").get("reason").asText().contains("complete"), pinned.body().toString());
+    String armFingerprint = null;
+    for (int u = 0; u < 50 && armFingerprint == null; u++) {
+      JsonNode e = search("experimented", "{\"query\":\"" + QUERY + "\",\"user\":\"u" + u + "\"}").body().get("experiment");
+      assertTrue(e.get("enrolled").asBoolean(), e.toString());
+      if (e.get("arm").asText().equals("on")) {
+        armFingerprint = e.get("fingerprint").asText();
+      }
+    }
+    assertEquals(direct.body().get("fingerprint").asText(), armFingerprint, "one of 50 users lands in arm 'on'");
+    assertEquals(200, api.json("POST", "/v1/experiments/" + started.body().get("id").asText() + "/stop", key, null).status());
   }
 }
