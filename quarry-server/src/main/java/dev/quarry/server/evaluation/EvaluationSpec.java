@@ -19,9 +19,9 @@ import java.util.Set;
  * What an evaluation job compares, as {@code POST /v1/evaluations} takes it: a {@code collection}
  * of the caller's tenant, a stored judgment set ({@code judgments}), 1-{@value #MAX_CONFIGURATIONS}
  * named {@code configurations} ({@code name}, and optionally the {@link #RANKING_FIELDS}: a search's
- * fields, with a search's defaults),
- * the {@code baseline} the others are compared with (a configuration's name; the first by default)
- * and the randomisation test's {@code trials} (default {@value PairedComparison#DEFAULT_TRIALS}).
+ * fields, with a search's defaults), the {@code baseline} the others are compared with (a
+ * configuration's name; the first by default) and the randomisation test's {@code trials} (default
+ * {@value PairedComparison#DEFAULT_TRIALS}).
  */
 public record EvaluationSpec(String collection, String judgments, List<Named> configurations, String baseline,
     int trials) {
@@ -89,9 +89,8 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
   /**
    * The ranking fields of a configuration object ({@code mode}, {@code fusion}, {@code
    * vector_weight}, {@code complete}, {@code candidates}, {@code rerank}; a search's defaults for
-   * those left out), as
-   * an evaluation's configuration and an experiment's arm take them; errors point at {@code at}.
-   * Other fields are the caller's to accept or refuse.
+   * those left out), as an evaluation's configuration and an experiment's arm take them; errors
+   * point at {@code at}. Other fields are the caller's to accept or refuse.
    */
   public static RankingConfiguration ranking(JsonNode c, String at) {
     SearchMode mode = c.hasNonNull("mode") ? choice(c, "mode", at, SearchMode.class) : SearchMode.HYBRID;
