@@ -1,5 +1,6 @@
 package dev.quarry.search.fusion;
 
+import dev.quarry.core.text.Words;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -79,16 +80,7 @@ public final class TextFeatures {
 
   /** {@code min(1, log(1 + words) / log(1 + 512))}. */
   public static double length(String text) {
-    int words = 0;
-    boolean inWord = false;
-    for (int i = 0; i < text.length(); i++) {
-      boolean space = Character.isWhitespace(text.charAt(i));
-      if (!space && !inWord) {
-        words++;
-      }
-      inWord = !space;
-    }
-    return Math.min(1.0, Math.log1p(words) / Math.log1p(LENGTH_CAP_WORDS));
+    return Math.min(1.0, Math.log1p(Words.count(text)) / Math.log1p(LENGTH_CAP_WORDS));
   }
 
   /**
