@@ -11,7 +11,6 @@ import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.collection.FusionModelFile;
-import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.search.Searcher;
 import dev.quarry.search.fusion.FusionFeatures;
 import dev.quarry.search.fusion.LearnedScoreFusion;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,15 +41,8 @@ class LearnedFusionTextFeaturesTest {
 
   @BeforeAll
   static void ingest() throws IOException {
-    Files.writeString(docs.resolve("corpus.jsonl"), String.join("\n",
-        "{\"_id\": \"d1\", \"title\": \"Vitamin D\", \"text\": \"Vitamin D supplementation reduces the risk of bone fractures in older adults.\"}",
-        "{\"_id\": \"d2\", \"title\": \"Solar power\", \"text\": \"Photovoltaic panels convert sunlight into electricity.\"}",
-        "{\"_id\": \"d3\", \"title\": \"Wind power\", \"text\": \"Offshore wind turbines generate electricity from sea winds.\"}",
-        "{\"_id\": \"d4\", \"title\": \"Calcium\", \"text\": \"Calcium intake and bone density in adults.\"}",
-        "{\"_id\": \"d5\", \"title\": \"Sourdough\", \"text\": \"Feed the starter with flour and water every day.\"}"));
     quarry = Quarry.open(EngineConfig.defaults(dataDir));
-    collection = quarry.openOrCreate("docs", Optional.empty());
-    collection.ingest(quarry.files(docs), ProgressListener.NONE);
+    collection = FiveAbstracts.ingest(quarry, docs);
   }
 
   @AfterAll

@@ -35,19 +35,12 @@ class RerankSearchTest {
 
   @BeforeAll
   static void ingest() throws IOException {
-    Files.writeString(docs.resolve("corpus.jsonl"), String.join("\n",
-        "{\"_id\": \"d1\", \"title\": \"Vitamin D\", \"text\": \"Vitamin D supplementation reduces the risk of bone fractures in older adults.\"}",
-        "{\"_id\": \"d2\", \"title\": \"Solar power\", \"text\": \"Photovoltaic panels convert sunlight into electricity.\"}",
-        "{\"_id\": \"d3\", \"title\": \"Wind power\", \"text\": \"Offshore wind turbines generate electricity from sea winds.\"}",
-        "{\"_id\": \"d4\", \"title\": \"Calcium\", \"text\": \"Calcium intake and bone density in adults.\"}",
-        "{\"_id\": \"d5\", \"title\": \"Sourdough\", \"text\": \"Feed the starter with flour and water every day.\"}"));
     quarry = Quarry.open(EngineConfig.defaults(dataDir));
     // reverses the fused order of whatever it is handed
     quarry.addReranker("reverse", (query, candidates) ->
         new RerankOutcome.Scored(IntStream.range(0, candidates.size()).mapToObj(i -> (double) i).toList()));
     quarry.addReranker("down", (query, candidates) -> new RerankOutcome.Unavailable("scripted outage"));
-    collection = quarry.openOrCreate("docs", Optional.empty());
-    collection.ingest(quarry.files(docs), ProgressListener.NONE);
+    collection = FiveAbstracts.ingest(quarry, docs);
   }
 
   @AfterAll
