@@ -144,7 +144,8 @@ final class EvalCommand implements Callable<Integer> {
     EvalSplit evalSplit = ds.split(split);
     List<String> queryIds = evalSplit.queries().stream().map(Query::id).toList();
     // a bad baseline fails before the corpus is ingested
-    Optional<List<BeirMetrics>> storedBaseline = checkBaseline(planned, evalSplit, options);
+    checkBaseline(planned.stream().map(Planned::label).toList());
+    Optional<List<BeirMetrics>> storedBaseline = Optional.ofNullable(baselineRun).map(f -> scoreRun(f, evalSplit, options));
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
     try (DataDirOption.Session session = data.tryOpenForWriting().orElseGet(data::openForReading)) {
@@ -179,10 +180,8 @@ final class EvalCommand implements Callable<Integer> {
         fingerprints.add(p.label() + " " + p.configuration().fingerprint(c));
       }
       Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
-      if (runDir != null) {
-        options = options.withRunDirectory(runDir);
-      }
-      List<EvalRunner.Detailed> results = EvalRunner.create(options).runDetailed(ds.name(), evalSplit, modes);
+      List<EvalRunner.Detailed> results = EvalRunner.create(runDir == null ? options : options.withRunDirectory(runDir))
+          .runDetailed(ds.name(), evalSplit, modes);
       EvalReport report = new EvalReport(ds.name(), evalSplit.name(), results.stream().map(EvalRunner.Detailed::result).toList());
       Optional<BaselineComparison> comparison = compare(results, queryIds, storedBaseline);
       System.out.println(comparison.map(vs -> ReportTable.format(report, vs)).orElseGet(() -> ReportTable.format(report)));
@@ -228,16 +227,12 @@ final class EvalCommand implements Callable<Integer> {
     return planned;
   }
 
-  /**
-   * Checks --baseline and --baseline-run against the planned configurations; for --baseline-run,
-   * the stored run's per-query metrics on the split.
-   */
-  private Optional<List<BeirMetrics>> checkBaseline(List<Planned> planned, EvalSplit evalSplit, EvalOptions options) {
+  /** Checks --baseline against the configurations to evaluate, and that --baseline-run is not given too. */
+  private void checkBaseline(List<String> labels) {
     if (baseline != null && baselineRun != null) {
       throw new InvalidInputException("--baseline and --baseline-run exclude each other: compare with one of this "
           + "run's configurations or with a stored run, not both");
     }
-    List<String> labels = planned.stream().map(Planned::label).toList();
     if (baseline != null && !labels.contains(baseline)) {
       throw new InvalidInputException("--baseline '" + baseline + "' is not a configuration of this evaluation; "
           + "its configurations are: " + String.join(", ", labels));
@@ -247,21 +242,21 @@ final class EvalCommand implements Callable<Integer> {
           + "so there is nothing to compare with it; evaluate more (--mode all, --fusion, --vector-weight, --complete, "
           + "--rerank-depth, --rerank-weight) or compare with a stored run (--baseline-run)");
     }
-    if (baselineRun == null) {
-      return Optional.empty();
-    }
-    TrecRun run = TrecRunReader.read(baselineRun);
+  }
+
+  /** The per-query metrics of a stored run on the split, scored as the configurations are. */
+  private static List<BeirMetrics> scoreRun(Path file, EvalSplit evalSplit, EvalOptions options) {
+    TrecRun run = TrecRunReader.read(file);
     long ranked = evalSplit.queries().stream().filter(q -> run.rankings().containsKey(q.id())).count();
     if (ranked == 0) {
-      throw new InvalidInputException("--baseline-run " + baselineRun + " ranks none of the "
-          + evalSplit.queries().size() + " queries of split '" + split + "' of " + dataset
-          + " (a run of another dataset or split?)");
+      throw new InvalidInputException("--baseline-run " + file + " ranks none of the " + evalSplit.queries().size()
+          + " queries of split '" + evalSplit.name() + "' (a run of another dataset or split?)");
     }
     if (ranked < evalSplit.queries().size()) {
       System.err.printf(Locale.ROOT, "%s ranks %,d of the split's %,d queries; the others score 0 in it%n",
-          baselineRun, ranked, evalSplit.queries().size());
+          file, ranked, evalSplit.queries().size());
     }
-    return Optional.of(EvalRunner.create(options).score(evalSplit, run));
+    return EvalRunner.create(options).score(evalSplit, run);
   }
 
   /** The configurations against the baseline the options name, if any. */
