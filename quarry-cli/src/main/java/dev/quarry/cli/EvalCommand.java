@@ -15,20 +15,29 @@ import dev.quarry.engine.ingest.ProgressListener;
 import dev.quarry.eval.EvalMode;
 import dev.quarry.eval.EvalOptions;
 import dev.quarry.eval.EvalRunner;
+import dev.quarry.eval.compare.BaselineComparison;
+import dev.quarry.eval.compare.PairedComparison;
 import dev.quarry.eval.dataset.BeirDataset;
+import dev.quarry.eval.dataset.EvalSplit;
+import dev.quarry.eval.dataset.Query;
 import dev.quarry.eval.gate.Expectations;
 import dev.quarry.eval.gate.Gate;
+import dev.quarry.eval.metric.BeirMetrics;
 import dev.quarry.eval.report.EvalReport;
 import dev.quarry.eval.report.EvalReportJson;
 import dev.quarry.eval.report.ReportTable;
+import dev.quarry.eval.run.TrecRun;
+import dev.quarry.eval.run.TrecRunReader;
 import dev.quarry.server.evaluation.RankingConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +47,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", description = {
     "Measure retrieval quality on a BEIR dataset (nDCG@10, MRR@10, Recall@100, P@10, MAP@100).",
     "Ingests the corpus (reusing the index when nothing changed), runs every query of a split",
-    "and computes each metric with trec_eval's definitions."})
+    "and computes each metric with trec_eval's definitions; --baseline adds per-query wins and losses",
+    "and a paired randomisation test against one configuration (or --baseline-run, a stored run)."})
 final class EvalCommand implements Callable<Integer> {
 
   static final int DEFAULT_RERANK_DEPTH = 50;
@@ -107,13 +117,35 @@ final class EvalCommand implements Callable<Integer> {
           + "exit " + ExitCodes.GATE_FAILED + " with a table of what moved when a metric drops beyond its tolerance.")
   Path gateFile;
 
+  @Option(names = "--baseline", paramLabel = "NAME",
+      description = "Compare every other configuration with this one (a name the table prints, e.g. hybrid): the "
+          + "nDCG@10 difference, the queries won, lost and tied, and the two-sided p-value of a paired randomisation "
+          + "test (" + PairedComparison.DEFAULT_TRIALS + " seeded permutations, as an evaluation job).")
+  String baseline;
+
+  @Option(names = "--baseline-run", paramLabel = "FILE",
+      description = "Compare every configuration, as --baseline does, with a TREC run file (e.g. one an earlier "
+          + "quarry eval --run wrote), scored on the same split by the same code.")
+  Path baselineRun;
+
   @Mixin DataDirOption data;
   @Mixin CollectionOptions settings;
+
+  /** A configuration to evaluate, under the label the table prints. */
+  private record Planned(String label, RankingConfiguration configuration) {}
 
   @Override
   public Integer call() throws IOException {
     BeirDataset ds = BeirDataset.open(dataset);
     Optional<Expectations> gate = Optional.ofNullable(gateFile).map(Expectations::read); // a bad file fails first
+    List<Planned> planned = plan();
+    int depth = planned.stream().mapToInt(p -> p.configuration().evalDepth()).max().orElseThrow();
+    EvalOptions options = EvalOptions.defaults().withDepth(depth).withDropSelfHits(dropSelfHits);
+    EvalSplit evalSplit = ds.split(split);
+    List<String> queryIds = evalSplit.queries().stream().map(Query::id).toList();
+    // a bad baseline fails before the corpus is ingested
+    checkBaseline(planned.stream().map(Planned::label).toList());
+    Optional<List<BeirMetrics>> storedBaseline = Optional.ofNullable(baselineRun).map(f -> scoreRun(f, evalSplit, options));
     String name = collection != null ? collection
         : ("beir-" + ds.name().toLowerCase(Locale.ROOT)).replaceAll("[^a-z0-9_-]", "-");
     try (DataDirOption.Session session = data.tryOpenForWriting().orElseGet(data::openForReading)) {
@@ -142,34 +174,21 @@ final class EvalCommand implements Callable<Integer> {
 
       List<EvalMode> modes = new ArrayList<>();
       List<String> fingerprints = new ArrayList<>();
-      int depth = 0;
-      for (SearchMode m : selected()) {
-        List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
-        for (Fusion f : variants) {
-          for (Optional<Rerank> r : rerankVariants()) {
-            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
-                : f.method() == FusionMethod.LEARNED ? "-learned"
-                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
-                    + (f.complete() ? "-complete" : ""))
-                + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
-            // the configuration a server search of the same settings runs, through the same searcher
-            RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
-            modes.add(new EvalMode(label, configuration.over(c)));
-            fingerprints.add(label + " " + configuration.fingerprint(c));
-            depth = Math.max(depth, configuration.evalDepth());
-          }
-        }
+      for (Planned p : planned) {
+        // the configuration a server search of the same settings runs, through the same searcher
+        modes.add(new EvalMode(p.label(), p.configuration().over(c)));
+        fingerprints.add(p.label() + " " + p.configuration().fingerprint(c));
       }
       Path runDir = runFile == null ? null : Files.createTempDirectory("quarry-runs");
-      EvalOptions options = EvalOptions.defaults().withDepth(depth).withDropSelfHits(dropSelfHits);
-      if (runDir != null) {
-        options = options.withRunDirectory(runDir);
-      }
-      EvalReport report = EvalRunner.create(options).run(ds, split, modes);
-      System.out.println(ReportTable.format(report));
+      List<EvalRunner.Detailed> results = EvalRunner.create(runDir == null ? options : options.withRunDirectory(runDir))
+          .runDetailed(ds.name(), evalSplit, modes);
+      EvalReport report = new EvalReport(ds.name(), evalSplit.name(), results.stream().map(EvalRunner.Detailed::result).toList());
+      Optional<BaselineComparison> comparison = compare(results, queryIds, storedBaseline);
+      System.out.println(comparison.map(vs -> ReportTable.format(report, vs)).orElseGet(() -> ReportTable.format(report)));
       System.out.println("fingerprints: " + String.join(", ", fingerprints));
       if (jsonFile != null) {
-        Files.writeString(jsonFile, EvalReportJson.write(report));
+        Files.writeString(jsonFile,
+            comparison.map(vs -> EvalReportJson.write(report, vs)).orElseGet(() -> EvalReportJson.write(report)));
       }
       if (runDir != null) {
         moveRuns(runDir, ds.name(), modes);
@@ -187,6 +206,71 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Every configuration the options select, labelled as the table prints it. */
+  private List<Planned> plan() {
+    List<Planned> planned = new ArrayList<>();
+    for (SearchMode m : selected()) {
+      List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
+      for (Fusion f : variants) {
+        for (Optional<Rerank> r : rerankVariants()) {
+          String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
+              : f.method() == FusionMethod.LEARNED ? "-learned"
+              : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
+                  + (f.complete() ? "-complete" : ""))
+              + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
+          planned.add(new Planned(label, new RankingConfiguration(m, f, candidates, r)));
+        }
+      }
+    }
+    return planned;
+  }
+
+  /** Checks --baseline against the configurations to evaluate, and that --baseline-run is not given too. */
+  private void checkBaseline(List<String> labels) {
+    if (baseline != null && baselineRun != null) {
+      throw new InvalidInputException("--baseline and --baseline-run exclude each other: compare with one of this "
+          + "run's configurations or with a stored run, not both");
+    }
+    if (baseline != null && !labels.contains(baseline)) {
+      throw new InvalidInputException("--baseline '" + baseline + "' is not a configuration of this evaluation; "
+          + "its configurations are: " + String.join(", ", labels));
+    }
+    if (baseline != null && labels.size() == 1) {
+      throw new InvalidInputException("--baseline '" + baseline + "' is the only configuration of this evaluation, "
+          + "so there is nothing to compare with it; evaluate more (--mode all, --fusion, --vector-weight, --complete, "
+          + "--rerank-depth, --rerank-weight) or compare with a stored run (--baseline-run)");
+    }
+  }
+
+  /** The per-query metrics of a stored run on the split, scored as the configurations are. */
+  private static List<BeirMetrics> scoreRun(Path file, EvalSplit evalSplit, EvalOptions options) {
+    TrecRun run = TrecRunReader.read(file);
+    long ranked = evalSplit.queries().stream().filter(q -> run.rankings().containsKey(q.id())).count();
+    if (ranked == 0) {
+      throw new InvalidInputException("--baseline-run " + file + " ranks none of the " + evalSplit.queries().size()
+          + " queries of split '" + evalSplit.name() + "' (a run of another dataset or split?)");
+    }
+    if (ranked < evalSplit.queries().size()) {
+      System.err.printf(Locale.ROOT, "%s ranks %,d of the split's %,d queries; the others score 0 in it%n",
+          file, ranked, evalSplit.queries().size());
+    }
+    return EvalRunner.create(options).score(evalSplit, run);
+  }
+
+  /** The configurations against the baseline the options name, if any. */
+  private Optional<BaselineComparison> compare(List<EvalRunner.Detailed> results, List<String> queryIds,
+      Optional<List<BeirMetrics>> storedBaseline) {
+    if (baseline == null && storedBaseline.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, List<BeirMetrics>> perQuery = new LinkedHashMap<>();
+    results.forEach(r -> perQuery.put(r.result().mode(), r.perQuery()));
+    return Optional.of(storedBaseline.isPresent()
+        ? BaselineComparison.of("run:" + baselineRun, queryIds, storedBaseline.get(), perQuery,
+            PairedComparison.DEFAULT_TRIALS)
+        : BaselineComparison.of(baseline, queryIds, perQuery.get(baseline), perQuery, PairedComparison.DEFAULT_TRIALS));
   }
 
   /** Every combination of the given fusion methods and weights; Quarry's default when none is given. */

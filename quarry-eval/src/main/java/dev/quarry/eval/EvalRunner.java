@@ -60,6 +60,12 @@ public final class EvalRunner {
   }
 
   public EvalReport run(String datasetName, EvalSplit split, List<EvalMode> modes) {
+    return new EvalReport(datasetName, split.name(), runDetailed(datasetName, split, modes).stream()
+        .map(Detailed::result).toList());
+  }
+
+  /** Evaluates {@code modes} on {@code split}, keeping each query's metrics (for paired comparisons). */
+  public List<Detailed> runDetailed(String datasetName, EvalSplit split, List<EvalMode> modes) {
     if (split.queries().isEmpty()) {
       throw new IllegalArgumentException("split '" + split.name() + "' of " + datasetName + " has no queries");
     }
@@ -69,11 +75,28 @@ public final class EvalRunner {
         throw new IllegalArgumentException("mode '" + mode.name() + "' is given twice");
       }
     }
-    List<ModeResult> results = new ArrayList<>();
+    List<Detailed> results = new ArrayList<>();
     for (EvalMode mode : modes) {
-      results.add(runMode(datasetName, split, mode).result());
+      results.add(runMode(datasetName, split, mode));
     }
-    return new EvalReport(datasetName, split.name(), results);
+    return results;
+  }
+
+  /**
+   * Scores a stored run on {@code split} as a mode's searches are scored (self hits dropped if the
+   * options say so, cut at the depth): each query's metrics in the split's order; a query the run
+   * has no line for scores 0, as with {@code trec_eval -c}.
+   */
+  public List<BeirMetrics> score(EvalSplit split, TrecRun run) {
+    List<BeirMetrics> perQuery = new ArrayList<>(split.queries().size());
+    for (Query q : split.queries()) {
+      List<ScoredDoc> hits = run.of(q.id()).docs();
+      if (options.dropSelfHits()) {
+        hits = hits.stream().filter(h -> !h.docId().equals(q.id())).toList();
+      }
+      perQuery.add(BeirMetrics.of(Ranking.of(hits).top(options.depth()), Judgments.of(split.qrels().of(q.id()))));
+    }
+    return perQuery;
   }
 
   private record Outcome(Ranking ranking, BeirMetrics metrics, long nanos, boolean outOfOrder) {}
@@ -87,10 +110,7 @@ public final class EvalRunner {
 
   /** Evaluates one mode, keeping each query's metrics beside their means. */
   public Detailed runDetailed(String datasetName, EvalSplit split, EvalMode mode) {
-    if (split.queries().isEmpty()) {
-      throw new IllegalArgumentException("split '" + split.name() + "' of " + datasetName + " has no queries");
-    }
-    return runMode(datasetName, split, mode);
+    return runDetailed(datasetName, split, List.of(mode)).getFirst();
   }
 
   private Detailed runMode(String datasetName, EvalSplit split, EvalMode mode) {

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.eval.dataset.BeirDataset;
 import dev.quarry.eval.metric.BeirMetrics;
+import dev.quarry.eval.metric.Ranking;
 import dev.quarry.eval.metric.ScoredDoc;
 import dev.quarry.eval.report.EvalReport;
 import dev.quarry.eval.report.EvalReportJson;
 import dev.quarry.eval.report.Latency;
 import dev.quarry.eval.report.ModeResult;
+import dev.quarry.eval.run.TrecRun;
+import dev.quarry.eval.run.TrecRunReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,6 +254,23 @@ class EvalRunnerTest {
     assertEquals("depth must be at least 100 (the recall@100 and map@100 cut-off), got: 10", shallow.getMessage());
     assertThrows(IllegalArgumentException.class, () -> EvalOptions.defaults().withParallelism(0));
     assertThrows(IllegalArgumentException.class, () -> new EvalMode("two words", m.search()));
+  }
+
+  @Test
+  void aStoredRunScoresAsTheModeThatWroteIt() {
+    // q1's self hit is dropped in both; q3 is missing from the run and scores 0 there too
+    EvalMode m = new EvalMode("shifted",
+        fixed(Map.of("q1", List.of(doc("q1", 4), doc("d5", 3), doc("d1", 2), doc("d2", 1)), "q2", List.of(doc("d3", 1)))));
+    EvalOptions options = EvalOptions.defaults().withDropSelfHits(true).withRunDirectory(dir.resolve("runs"));
+    EvalRunner runner = runner(options);
+    EvalRunner.Detailed live = runner.runDetailed("tiny", dataset.split("test"), m);
+    TrecRun stored = TrecRunReader.read(EvalRunner.runFile(dir.resolve("runs"), "tiny", "test", "shifted"));
+    assertEquals(live.perQuery(), runner.score(dataset.split("test"), stored));
+    // kept self hit: q1 ranks d5, d1, d2 behind q1, so its nDCG@10 falls
+    List<BeirMetrics> kept = runner(EvalOptions.defaults()).score(dataset.split("test"),
+        new TrecRun(Map.of("q1", Ranking.of(List.of(doc("q1", 4), doc("d5", 3), doc("d1", 2), doc("d2", 1))))));
+    assertTrue(kept.getFirst().ndcgAt10() < live.perQuery().getFirst().ndcgAt10());
+    assertEquals(0, kept.get(1).ndcgAt10());
   }
 
   private static void assertMetrics(BeirMetrics expected, BeirMetrics actual) {

@@ -16,7 +16,14 @@ public record PairedComparison(double meanDifference, int wins, int losses, int 
   /** Permutations when none are given: p is then resolved to about 0.01 at alpha 0.05. */
   public static final int DEFAULT_TRIALS = 10_000;
 
-  private static final double TIE = 1e-9;
+  /**
+   * The seed evaluation jobs and {@code quarry eval --baseline} draw their permutations with, so a
+   * comparison of the same per-query scores repeats exactly wherever it is made.
+   */
+  public static final long DEFAULT_SEED = 20071106L;
+
+  /** Per-query differences within this of 0 are ties. */
+  public static final double TIE = 1e-9;
 
   /**
    * Compares {@code system} with {@code baseline}, query by query ({@code system[i]} and {@code

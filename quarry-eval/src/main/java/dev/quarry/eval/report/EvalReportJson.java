@@ -9,12 +9,16 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.eval.compare.BaselineComparison;
+import dev.quarry.eval.compare.ModeComparison;
+import dev.quarry.eval.compare.PairedComparison;
 import dev.quarry.eval.metric.BeirMetrics;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON form of an {@link EvalReport}, written field by field (no reflection):
@@ -35,7 +39,12 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Numbers are written in full (shortest round-trip form), not rounded.
+ * Numbers are written in full (shortest round-trip form), not rounded. A report written with a
+ * {@link BaselineComparison} also has, after {@code split}, {@code "baseline": {"name", "metrics",
+ * "trials", "seed"}}, and in each compared result, after {@code outOfOrderQueries}, {@code
+ * "vsBaseline"} (per metric {@code meanDifference}, {@code wins}, {@code losses}, {@code ties},
+ * {@code pValue}) and the ids of the queries it {@code won} and {@code lost} on nDCG@10. {@link
+ * #read} reads the results and ignores the comparison.
  */
 public final class EvalReportJson {
 
@@ -44,6 +53,15 @@ public final class EvalReportJson {
   private EvalReportJson() {}
 
   public static String write(EvalReport report) {
+    return write(report, Optional.empty());
+  }
+
+  /** The report with its modes against the baseline. */
+  public static String write(EvalReport report, BaselineComparison comparison) {
+    return write(report, Optional.of(comparison));
+  }
+
+  private static String write(EvalReport report, Optional<BaselineComparison> comparison) {
     StringWriter out = new StringWriter();
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
     DefaultPrettyPrinter pretty =
@@ -55,21 +73,30 @@ public final class EvalReportJson {
       g.writeStartObject();
       g.writeStringField("dataset", report.dataset());
       g.writeStringField("split", report.split());
+      if (comparison.isPresent()) {
+        BaselineComparison c = comparison.get();
+        g.writeObjectFieldStart("baseline");
+        g.writeStringField("name", c.baseline());
+        writeMetrics(g, c.baselineMetrics());
+        g.writeNumberField("trials", c.trials());
+        g.writeNumberField("seed", c.seed());
+        g.writeEndObject();
+      }
       g.writeArrayFieldStart("results");
       for (ModeResult r : report.results()) {
         g.writeStartObject();
         g.writeStringField("mode", r.mode());
         g.writeNumberField("queries", r.queries());
-        g.writeObjectFieldStart("metrics");
-        for (var m : r.metrics().byName().entrySet()) {
-          g.writeNumberField(m.getKey(), m.getValue());
-        }
-        g.writeEndObject();
+        writeMetrics(g, r.metrics());
         g.writeObjectFieldStart("latencyMs");
         g.writeNumberField("p50", r.latency().p50Millis());
         g.writeNumberField("p95", r.latency().p95Millis());
         g.writeEndObject();
         g.writeNumberField("outOfOrderQueries", r.outOfOrderQueries());
+        Optional<ModeComparison> vs = comparison.flatMap(c -> c.of(r.mode()));
+        if (vs.isPresent()) {
+          writeComparison(g, vs.get());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -78,6 +105,39 @@ public final class EvalReportJson {
       throw new UncheckedIOException("writing to a string cannot fail", e);
     }
     return out + "\n";
+  }
+
+  private static void writeMetrics(JsonGenerator g, BeirMetrics metrics) throws IOException {
+    g.writeObjectFieldStart("metrics");
+    for (var m : metrics.byName().entrySet()) {
+      g.writeNumberField(m.getKey(), m.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeComparison(JsonGenerator g, ModeComparison vs) throws IOException {
+    g.writeObjectFieldStart("vsBaseline");
+    for (var e : vs.byMetric().entrySet()) {
+      PairedComparison p = e.getValue();
+      g.writeObjectFieldStart(e.getKey());
+      g.writeNumberField("meanDifference", p.meanDifference());
+      g.writeNumberField("wins", p.wins());
+      g.writeNumberField("losses", p.losses());
+      g.writeNumberField("ties", p.ties());
+      g.writeNumberField("pValue", p.pValue());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("won");
+    for (String q : vs.won()) {
+      g.writeString(q);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("lost");
+    for (String q : vs.lost()) {
+      g.writeString(q);
+    }
+    g.writeEndArray();
   }
 
   /** Parses a report written by {@link #write}; throws {@link InvalidInputException} naming the bad field. */

@@ -2,10 +2,16 @@ package dev.quarry.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quarry.core.error.InvalidInputException;
+import dev.quarry.eval.compare.BaselineComparison;
+import dev.quarry.eval.compare.PairedComparison;
 import dev.quarry.eval.metric.BeirMetrics;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -96,6 +102,62 @@ class ReportTest {
         note: hybrid returned 2 of 300 queries with scores out of rank order; they were evaluated in score order
         """,
         ReportTable.format(REPORT));
+  }
+
+  private static BaselineComparison vsLexical() {
+    List<String> ids = List.of("q1", "q2", "q3");
+    List<BeirMetrics> lexical = List.of(new BeirMetrics(0.5, 0.5, 1, 0.1, 0.5), new BeirMetrics(1, 1, 1, 0.1, 1),
+        new BeirMetrics(0, 0, 0, 0, 0));
+    List<BeirMetrics> hybrid = List.of(new BeirMetrics(1, 1, 1, 0.1, 1), new BeirMetrics(1, 1, 1, 0.1, 1),
+        new BeirMetrics(0.25, 0.25, 1, 0.1, 0.25));
+    Map<String, List<BeirMetrics>> perQuery = new LinkedHashMap<>();
+    perQuery.put("lexical", lexical);
+    perQuery.put("hybrid", hybrid);
+    return BaselineComparison.of("lexical", ids, lexical, perQuery, 1_000);
+  }
+
+  @Test
+  void formatsTheComparisonWithTheBaselineUnderTheTable() {
+    BaselineComparison vs = vsLexical();
+    PairedComparison p = vs.of("hybrid").orElseThrow().ndcgAt10();
+    assertEquals(ReportTable.format(REPORT) + "\n"
+        + "vs lexical (ndcg@10 0.5000): paired randomisation test on ndcg@10, two-sided, 1000 permutations, seed 20071106\n"
+        + "mode    ndcg@10 diff  wins  losses  ties  p-value\n"
+        + String.format(Locale.ROOT, "hybrid       +0.2500     2       0     1   %.4f%n", p.pValue()),
+        ReportTable.format(REPORT, vs));
+  }
+
+  @Test
+  void writesTheComparisonIntoTheJsonAndReadsTheResultsBack() {
+    BaselineComparison vs = vsLexical();
+    String json = EvalReportJson.write(REPORT, vs);
+    PairedComparison p = vs.of("hybrid").orElseThrow().ndcgAt10();
+    assertTrue(json.contains("""
+          "split": "test",
+          "baseline": {
+            "name": "lexical",
+            "metrics": {
+              "ndcg@10": 0.5,
+        """), json);
+    assertTrue(json.contains("""
+              "outOfOrderQueries": 2,
+              "vsBaseline": {
+                "ndcg@10": {
+                  "meanDifference": 0.25,
+                  "wins": 2,
+                  "losses": 0,
+                  "ties": 1,
+                  "pValue": %s
+                },
+        """.formatted(p.pValue())), json);
+    assertTrue(json.contains("""
+              "won": [
+                "q1",
+                "q3"
+              ],
+              "lost": [ ]
+        """), json);
+    assertEquals(REPORT, EvalReportJson.read(json));
   }
 
   @Test

@@ -9,8 +9,9 @@ import dev.quarry.engine.Collection;
 import dev.quarry.eval.EvalMode;
 import dev.quarry.eval.EvalOptions;
 import dev.quarry.eval.EvalRunner;
-import dev.quarry.eval.compare.PairedComparison;
+import dev.quarry.eval.compare.BaselineComparison;
 import dev.quarry.eval.dataset.EvalSplit;
+import dev.quarry.eval.dataset.Query;
 import dev.quarry.eval.metric.BeirMetrics;
 import dev.quarry.server.tenancy.TenantCollection;
 import dev.quarry.server.tenancy.TenantCollections;
@@ -36,15 +37,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The result: per configuration its fingerprint, settings, the five metrics (trec_eval's
  * definitions), search latency, and against the baseline each metric's mean difference, per-query
- * wins, losses and ties, and the two-sided p-value of a paired randomisation test; the queries each
- * configuration won and lost on nDCG@10; and every query's nDCG@10 per configuration.
+ * wins, losses and ties, and the two-sided p-value of a paired randomisation test (built by {@link
+ * BaselineComparison#of}, as {@code quarry eval --baseline} builds it, with the same seed, so a job
+ * repeated on the same index gives the same p-values); the queries each configuration won and lost on
+ * nDCG@10; and every query's nDCG@10 per configuration.
  */
 public final class EvaluationJobs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvaluationJobs.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The randomisation test's seed: a job repeated on the same index gives the same p-values. */
-  private static final long SEED = 20071106L;
 
   private final EvaluationStore store;
   private final TenantCollections collections;
@@ -101,7 +102,11 @@ public final class EvaluationJobs implements AutoCloseable {
       results.put(n.name(), evaluator.runDetailed(set.name(), split,
           new EvalMode(n.name(), n.configuration().over(collection))));
     }
-    EvalRunner.Detailed baseline = results.get(spec.baseline());
+    Map<String, List<BeirMetrics>> perQueryScores = new LinkedHashMap<>();
+    results.forEach((name, r) -> perQueryScores.put(name, r.perQuery()));
+    BaselineComparison vsBaseline = BaselineComparison.of(spec.baseline(),
+        split.queries().stream().map(Query::id).toList(), perQueryScores.get(spec.baseline()), perQueryScores,
+        spec.trials());
     ObjectNode out = JSON.createObjectNode();
     out.put("queries", split.queries().size());
     out.put("baseline", spec.baseline());
@@ -118,29 +123,21 @@ public final class EvaluationJobs implements AutoCloseable {
       ObjectNode latency = c.putObject("latency_ms");
       latency.put("p50", r.result().latency().p50Millis());
       latency.put("p95", r.result().latency().p95Millis());
-      if (!n.name().equals(spec.baseline())) {
+      vsBaseline.of(n.name()).ifPresent(compared -> {
         ObjectNode vs = c.putObject("vs_baseline");
-        for (String metric : BeirMetrics.MEASURES.stream().map(m -> m.name()).toList()) {
-          PairedComparison p = PairedComparison.of(values(r.perQuery(), metric), values(baseline.perQuery(), metric),
-              spec.trials(), SEED);
+        compared.byMetric().forEach((metric, p) -> {
           ObjectNode m = vs.putObject(metric);
           m.put("mean_difference", p.meanDifference());
           m.put("wins", p.wins());
           m.put("losses", p.losses());
           m.put("ties", p.ties());
           m.put("p_value", p.pValue());
-        }
+        });
         ArrayNode won = c.putArray("won");
+        compared.won().forEach(won::add);
         ArrayNode lost = c.putArray("lost");
-        for (int i = 0; i < split.queries().size(); i++) {
-          double d = r.perQuery().get(i).ndcgAt10() - baseline.perQuery().get(i).ndcgAt10();
-          if (d > 1e-9) {
-            won.add(split.queries().get(i).id());
-          } else if (d < -1e-9) {
-            lost.add(split.queries().get(i).id());
-          }
-        }
-      }
+        compared.lost().forEach(lost::add);
+      });
     }
     ObjectNode perQuery = out.putObject("ndcg@10_per_query");
     for (int i = 0; i < split.queries().size(); i++) {
@@ -150,10 +147,6 @@ public final class EvaluationJobs implements AutoCloseable {
       }
     }
     return out.toString();
-  }
-
-  private static double[] values(List<BeirMetrics> perQuery, String metric) {
-    return perQuery.stream().mapToDouble(m -> m.byName().get(metric)).toArray();
   }
 
   private static JsonNode settings(RankingConfiguration c) {
