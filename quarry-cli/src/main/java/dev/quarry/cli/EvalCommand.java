@@ -3,6 +3,7 @@ package dev.quarry.cli;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
+import dev.quarry.core.search.Feedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Rerank;
@@ -83,6 +84,12 @@ final class EvalCommand implements Callable<Integer> {
           + "score there instead of the list's floor; 'on,off' evaluates both (default: off).")
   List<String> complete = new ArrayList<>();
 
+  @Option(names = "--feedback", split = ",", paramLabel = "off|DOCS:WEIGHT",
+      description = "Vector pseudo-relevance feedback in vector and hybrid modes: the first pass's best DOCS results' "
+          + "vectors refine the query vector (q' = normalize(q + WEIGHT * their mean)) for a second vector search; "
+          + "a comma-separated list evaluates each, e.g. off,5:1.0 (default: off).")
+  List<String> feedback = new ArrayList<>();
+
   @Option(names = "--candidates", paramLabel = "N", defaultValue = "" + SearchRequest.DEFAULT_CANDIDATES,
       description = "Chunks each retriever fetches before fusion (default ${DEFAULT-VALUE}, as the server's search); "
           + "each query ranks max(N, 100) documents.")
@@ -145,18 +152,22 @@ final class EvalCommand implements Callable<Integer> {
       int depth = 0;
       for (SearchMode m : selected()) {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
+        List<Optional<Feedback>> feedbacks = m == SearchMode.LEXICAL ? List.of(Optional.empty()) : feedbackVariants();
         for (Fusion f : variants) {
           for (Optional<Rerank> r : rerankVariants()) {
-            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
-                : f.method() == FusionMethod.LEARNED ? "-learned"
-                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
-                    + (f.complete() ? "-complete" : ""))
-                + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
-            // the configuration a server search of the same settings runs, through the same searcher
-            RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r);
-            modes.add(new EvalMode(label, configuration.over(c)));
-            fingerprints.add(label + " " + configuration.fingerprint(c));
-            depth = Math.max(depth, configuration.evalDepth());
+            for (Optional<Feedback> fb : feedbacks) {
+              String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
+                  : f.method() == FusionMethod.LEARNED ? "-learned"
+                  : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
+                      + (f.complete() ? "-complete" : ""))
+                  + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("")
+                  + fb.map(x -> String.format(Locale.ROOT, "-feedback-d%d-w%.2f", x.docs(), x.weight())).orElse("");
+              // the configuration a server search of the same settings runs, through the same searcher
+              RankingConfiguration configuration = new RankingConfiguration(m, f, candidates, r, fb);
+              modes.add(new EvalMode(label, configuration.over(c)));
+              fingerprints.add(label + " " + configuration.fingerprint(c));
+              depth = Math.max(depth, configuration.evalDepth());
+            }
           }
         }
       }
@@ -220,6 +231,18 @@ final class EvalCommand implements Callable<Integer> {
         default -> throw new InvalidInputException(
             "--complete takes on, off or on,off; got: " + v);
       }
+    }
+    return out;
+  }
+
+  /** The --feedback settings, in the order given; off when none is given. */
+  private List<Optional<Feedback>> feedbackVariants() {
+    if (feedback.isEmpty()) {
+      return List.of(Optional.empty());
+    }
+    List<Optional<Feedback>> out = new ArrayList<>();
+    for (String v : feedback) {
+      out.add(FeedbackOption.parse("--feedback", v));
     }
     return out;
   }

@@ -4,12 +4,14 @@ import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.index.StoredVector;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.StageTimer;
 import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
+import dev.quarry.core.search.Feedback;
 import dev.quarry.core.search.FusedResult;
 import dev.quarry.core.search.Fuser;
 import dev.quarry.core.search.Fusion;
@@ -32,6 +34,7 @@ import dev.quarry.core.search.SearchResponse;
 import dev.quarry.search.fusion.CandidateTexts;
 import dev.quarry.search.fusion.CompletingFuser;
 import dev.quarry.search.fusion.Fusers;
+import dev.quarry.search.feedback.RocchioRefinement;
 import dev.quarry.search.fusion.LearnedScoreFusion;
 import dev.quarry.search.rerank.RerankBlend;
 import dev.quarry.search.snippet.Snippets;
@@ -197,7 +200,11 @@ public final class Searcher {
     });
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
     RetrievalQuery query = new RetrievalQuery(request.query(), vector.get(), request.filter());
-    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, query, lists, depth, generation));
+    Ranking first = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, query, lists, depth, generation));
+    Ranking fused = request.feedback().isPresent() && request.mode() != SearchMode.LEXICAL
+        ? StageTimer.time(observer, Stage.FEEDBACK,
+            () -> withFeedback(request, request.feedback().get(), vector.get(), lists, first, depth))
+        : first;
     if (reranker.isEmpty()) {
       return fused;
     }
@@ -206,6 +213,28 @@ public final class Searcher {
       await(prepared.orElseThrow());
       return rerank(request.query(), fused, rerank, reranker.orElseThrow());
     });
+  }
+
+  /**
+   * The second pass of vector pseudo-relevance feedback: the stored vectors of {@code first}'s best
+   * {@code feedback.docs()} results (the chunk each result shows) refine the query vector ({@link
+   * RocchioRefinement}), a vector search with the refined vector (the request's filter inside it,
+   * {@code depth} deep) replaces the vector list, and the lists are fused again as the first pass
+   * fused them. {@code first} stands when there is nothing to refine with (no results).
+   */
+  private Ranking withFeedback(SearchRequest request, Feedback feedback, float[] queryVector, List<RankedList> lists,
+      Ranking first, int depth) {
+    List<String> chunkIds = first.results().stream().limit(feedback.docs()).map(FusedResult::chunkId).toList();
+    List<float[]> vectors = index.vectors(chunkIds).stream().map(StoredVector::vector).toList();
+    Optional<float[]> refined = RocchioRefinement.refine(queryVector, vectors, feedback.weight());
+    if (refined.isEmpty()) {
+      return first;
+    }
+    RetrievalQuery query = new RetrievalQuery(request.query(), refined.get(), request.filter());
+    RankedList second = renamed(index.vector().retrieve(query, depth), Fusers.VECTOR);
+    List<RankedList> replaced = lists.stream().map(l -> l.retriever().equals(Fusers.VECTOR) ? second : l).toList();
+    long generation = Math.min(first.generation(), second.generation());
+    return fuse(request, query, replaced, depth, generation);
   }
 
   /** Each retriever's list for {@code request}'s mode, {@code depth} deep. */
@@ -470,16 +499,21 @@ public final class Searcher {
   }
 
   private static String describe(SearchRequest request) {
-    Fusion f = request.fusion();
+    String feedback = request.feedback()
+        .map(fb -> ", vector feedback(docs=" + fb.docs() + ", weight=" + fb.weight() + ")").orElse("");
     return switch (request.mode()) {
       case LEXICAL -> "lexical only";
-      case VECTOR -> "vector only";
-      case HYBRID -> switch (f.method()) {
-        case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
-        case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
-        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
-        case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
-      };
+      case VECTOR -> "vector only" + feedback;
+      case HYBRID -> fusion(request.fusion()) + feedback;
+    };
+  }
+
+  private static String fusion(Fusion f) {
+    return switch (f.method()) {
+      case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
+      case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
+      case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
+      case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
     };
   }
 
