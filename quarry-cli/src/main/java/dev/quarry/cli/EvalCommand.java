@@ -3,7 +3,7 @@ package dev.quarry.cli;
 import dev.quarry.core.error.ConflictException;
 import dev.quarry.core.error.InvalidInputException;
 import dev.quarry.core.error.StorageException;
-import dev.quarry.core.search.Feedback;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Rerank;
@@ -152,10 +152,10 @@ final class EvalCommand implements Callable<Integer> {
       int depth = 0;
       for (SearchMode m : selected()) {
         List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
-        List<Optional<Feedback>> feedbacks = m == SearchMode.LEXICAL ? List.of(Optional.empty()) : feedbackVariants();
+        List<Optional<VectorFeedback>> feedbacks = m == SearchMode.LEXICAL ? List.of(Optional.empty()) : feedbackVariants();
         for (Fusion f : variants) {
           for (Optional<Rerank> r : rerankVariants()) {
-            for (Optional<Feedback> fb : feedbacks) {
+            for (Optional<VectorFeedback> fb : feedbacks) {
               String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
                   : f.method() == FusionMethod.LEARNED ? "-learned"
                   : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
@@ -236,11 +236,11 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** The --feedback settings, in the order given; off when none is given. */
-  private List<Optional<Feedback>> feedbackVariants() {
+  private List<Optional<VectorFeedback>> feedbackVariants() {
     if (feedback.isEmpty()) {
       return List.of(Optional.empty());
     }
-    List<Optional<Feedback>> out = new ArrayList<>();
+    List<Optional<VectorFeedback>> out = new ArrayList<>();
     for (String v : feedback) {
       out.add(FeedbackOption.parse("--feedback", v));
     }

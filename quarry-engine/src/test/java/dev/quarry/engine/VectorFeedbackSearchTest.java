@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.StoredVector;
 import dev.quarry.core.search.Contribution;
-import dev.quarry.core.search.Feedback;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.FusedResult;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Hit;
@@ -50,7 +50,7 @@ class VectorFeedbackSearchTest {
   private static final List<String> QUERIES = List.of(
       "electricity from sunlight", "bone health in older adults", "water for power", "wind and solar electricity");
 
-  private static final Feedback FEEDBACK = new Feedback(2, 1.0);
+  private static final VectorFeedback FEEDBACK = new VectorFeedback(2, 1.0);
 
   @BeforeAll
   static void ingest() throws IOException {
@@ -82,7 +82,7 @@ class VectorFeedbackSearchTest {
   }
 
   private static SearchRequest request(String query, SearchMode mode, Grouping grouping, Optional<Filter> filter,
-      Optional<Feedback> feedback) {
+      Optional<VectorFeedback> feedback) {
     return new SearchRequest(query, mode, 6, 0, filter, SearchRequest.DEFAULT_FUSION, grouping, true, 10,
         Optional.empty(), feedback);
   }

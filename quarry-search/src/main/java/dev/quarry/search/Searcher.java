@@ -11,7 +11,7 @@ import dev.quarry.core.observe.StageTimer;
 import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
-import dev.quarry.core.search.Feedback;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.FusedResult;
 import dev.quarry.core.search.Fuser;
 import dev.quarry.core.search.Fusion;
@@ -222,7 +222,7 @@ public final class Searcher {
    * {@code depth} deep) replaces the vector list, and the lists are fused again as the first pass
    * fused them. {@code first} stands when there is nothing to refine with (no results).
    */
-  private Ranking withFeedback(SearchRequest request, Feedback feedback, float[] queryVector, List<RankedList> lists,
+  private Ranking withFeedback(SearchRequest request, VectorFeedback feedback, float[] queryVector, List<RankedList> lists,
       Ranking first, int depth) {
     List<String> chunkIds = first.results().stream().limit(feedback.docs()).map(FusedResult::chunkId).toList();
     List<float[]> vectors = index.vectors(chunkIds).stream().map(StoredVector::vector).toList();

@@ -66,7 +66,7 @@ public interface ChunkIndex extends Closeable {
 
   /**
    * The stored vectors (as indexed: unit length) of the given chunk ids, in the same order; ids
-   * not found are left out. Vector pseudo-relevance feedback reads them ({@code Feedback}).
+   * not found are left out. Vector pseudo-relevance feedback reads them ({@code VectorFeedback}).
    */
   List<StoredVector> vectors(List<String> chunkIds);
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * A search. {@code k} hits are returned after skipping {@code offset}; each retriever fetches
  * {@code candidates} chunks (at least offset + k) before fusion and grouping; {@code rerank}, when
  * present, re-scores the best of the fused ranking; {@code feedback}, when present, refines the
- * query vector with the first pass's best results and searches vectors again ({@link Feedback}).
+ * query vector with the first pass's best results and searches vectors again ({@link VectorFeedback}).
  */
 public record SearchRequest(
     String query,
@@ -21,7 +21,7 @@ public record SearchRequest(
     boolean explain,
     int candidates,
     Optional<Rerank> rerank,
-    Optional<Feedback> feedback) {
+    Optional<VectorFeedback> feedback) {
 
   public static final int MAX_K = 1000;
 
@@ -96,7 +96,7 @@ public record SearchRequest(
     return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, newRerank, feedback);
   }
 
-  public SearchRequest withFeedback(Optional<Feedback> newFeedback) {
+  public SearchRequest withFeedback(Optional<VectorFeedback> newFeedback) {
     return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, rerank, newFeedback);
   }
 }

@@ -5,14 +5,14 @@ import java.util.Optional;
 
 /**
  * Rocchio's query refinement on embeddings, the pure function behind vector pseudo-relevance
- * feedback ({@link dev.quarry.core.search.Feedback}):
+ * feedback ({@link dev.quarry.core.search.VectorFeedback}):
  *
  * <pre>q' = normalize(q / |q| + weight * mean(d_1 .. d_n))</pre>
  *
  * with the feedback vectors {@code d_i} as the index stores them (unit length). Computed in double,
  * in a fixed order, so the same inputs give the same bits in every run. Rocchio, "Relevance
  * feedback in information retrieval" (1971); for dense retrievers, Li et al., "Pseudo Relevance
- * Feedback with Deep Language Models and Dense Retrievers: Successes and Pitfalls" (TOIS 2023).
+ * VectorFeedback with Deep Language Models and Dense Retrievers: Successes and Pitfalls" (TOIS 2023).
  */
 public final class RocchioRefinement {
 

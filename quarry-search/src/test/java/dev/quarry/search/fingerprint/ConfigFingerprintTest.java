@@ -9,7 +9,7 @@ import dev.quarry.core.chunk.ChunkerConfig;
 import dev.quarry.core.embed.Similarity;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.VectorEncoding;
-import dev.quarry.core.search.Feedback;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.FusionModel;
@@ -66,12 +66,12 @@ class ConfigFingerprintTest {
   @Test
   void vectorFeedbackIsInTheFingerprintOnlyWhenOnAndWhereItActs() {
     SearchRequest off = SearchRequest.of("q");
-    SearchRequest on = off.withFeedback(Optional.of(new Feedback(5, 1.0)));
+    SearchRequest on = off.withFeedback(Optional.of(new VectorFeedback(5, 1.0)));
     assertEquals(ConfigFingerprint.of(MANIFEST, off), ConfigFingerprint.of(MANIFEST, off.withFeedback(Optional.empty())));
     assertFalse(ConfigFingerprint.components(MANIFEST, off).containsKey("feedback"));
     assertNotEquals(ConfigFingerprint.of(MANIFEST, off), ConfigFingerprint.of(MANIFEST, on));
     assertNotEquals(ConfigFingerprint.of(MANIFEST, on),
-        ConfigFingerprint.of(MANIFEST, off.withFeedback(Optional.of(new Feedback(5, 0.5)))));
+        ConfigFingerprint.of(MANIFEST, off.withFeedback(Optional.of(new VectorFeedback(5, 0.5)))));
     assertEquals("docs=5/weight=1.0", ConfigFingerprint.components(MANIFEST, on).get("feedback"));
     assertEquals("docs=5/weight=1.0", ConfigFingerprint.components(MANIFEST, on.withMode(SearchMode.VECTOR)).get("feedback"));
     // lexical search has no vector to refine: feedback changes nothing, and so not the fingerprint

@@ -1,7 +1,7 @@
 package dev.quarry.server.evaluation;
 
 import dev.quarry.core.index.Filter;
-import dev.quarry.core.search.Feedback;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Rerank;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * same configuration are the same ranking, and carry the same {@link #fingerprint}.
  */
 public record RankingConfiguration(SearchMode mode, Fusion fusion, int candidates, Optional<Rerank> rerank,
-    Optional<Feedback> feedback) {
+    Optional<VectorFeedback> feedback) {
 
   /** The server's default: hybrid, {@link SearchRequest#DEFAULT_FUSION}, 100 candidates, no re-ranking. */
   public static final RankingConfiguration DEFAULT = new RankingConfiguration(SearchMode.HYBRID,

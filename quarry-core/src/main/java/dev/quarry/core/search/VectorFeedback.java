@@ -2,7 +2,7 @@ package dev.quarry.core.search;
 
 /**
  * Pseudo-relevance feedback for the vector retriever (Rocchio's formula on embeddings, as dense
- * retrieval uses it: Li et al., "Pseudo Relevance Feedback with Deep Language Models and Dense
+ * retrieval uses it: Li et al., "Pseudo Relevance VectorFeedback with Deep Language Models and Dense
  * Retrievers: Successes and Pitfalls", TOIS 2023). The search runs once; the stored vectors of its
  * best {@code docs} results (one chunk per result: the chunk the ranking shows for it) refine the
  * query vector,
@@ -14,7 +14,17 @@ package dev.quarry.core.search;
  * hybrid mode, the vector list in vector mode. Lexical mode has no vector to refine and ignores it.
  * Off by default; see docs/evaluation.md, "Vector pseudo-relevance feedback".
  */
-public record Feedback(int docs, double weight) {
+public record VectorFeedback(int docs, double weight) {
+
+  /**
+   * What a request that turns feedback on without saying how gets (an API field left out): values
+   * common in the dense-PRF literature (3-5 results, the mean weighted as the query), not a tuned
+   * choice; docs/evaluation.md has the study.
+   */
+  public static final int DEFAULT_DOCS = 5;
+
+  /** See {@link #DEFAULT_DOCS}. */
+  public static final double DEFAULT_WEIGHT = 1.0;
 
   /** Most results a refinement may average. */
   public static final int MAX_DOCS = 100;
@@ -22,7 +32,7 @@ public record Feedback(int docs, double weight) {
   /** Largest weight of the feedback mean against the unit query. */
   public static final double MAX_WEIGHT = 10;
 
-  public Feedback {
+  public VectorFeedback {
     if (docs < 1 || docs > MAX_DOCS) {
       throw new IllegalArgumentException("feedback docs must be in 1.." + MAX_DOCS + ", got: " + docs);
     }
