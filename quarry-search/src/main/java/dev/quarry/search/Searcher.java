@@ -11,7 +11,6 @@ import dev.quarry.core.observe.StageTimer;
 import dev.quarry.core.observe.TaskObserver;
 import dev.quarry.core.search.Contribution;
 import dev.quarry.core.search.Explanation;
-import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.FusedResult;
 import dev.quarry.core.search.Fuser;
 import dev.quarry.core.search.Fusion;
@@ -31,10 +30,11 @@ import dev.quarry.core.search.ScoredChunkRef;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
+import dev.quarry.core.search.VectorFeedback;
+import dev.quarry.search.feedback.RocchioRefinement;
 import dev.quarry.search.fusion.CandidateTexts;
 import dev.quarry.search.fusion.CompletingFuser;
 import dev.quarry.search.fusion.Fusers;
-import dev.quarry.search.feedback.RocchioRefinement;
 import dev.quarry.search.fusion.LearnedScoreFusion;
 import dev.quarry.search.rerank.RerankBlend;
 import dev.quarry.search.snippet.Snippets;
@@ -65,7 +65,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * only (and, before fusing, of every candidate when a learned fusion model weighs text features,
  * which read them; see {@link LearnedScoreFusion}). With score completion ({@link
  * Fusion#complete()}) each retriever also scores, inside the fusion stage, the candidates it did
- * not retrieve, at the level fusion sees: a document's best chunk when grouping by document.
+ * not retrieve, at the level fusion sees: a document's best chunk when grouping by document. With
+ * vector feedback ({@link SearchRequest#feedback()}) the first pass's best results refine the query
+ * vector and a second vector search replaces the vector list before fusing again.
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of

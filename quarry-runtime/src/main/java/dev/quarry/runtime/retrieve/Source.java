@@ -1,12 +1,12 @@
 package dev.quarry.runtime.retrieve;
 
 import dev.quarry.core.index.Filter;
-import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.engine.Collection;
 import java.util.Objects;
 import java.util.Optional;

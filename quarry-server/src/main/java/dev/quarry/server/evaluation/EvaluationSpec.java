@@ -1,12 +1,12 @@
 package dev.quarry.server.evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.eval.compare.PairedComparison;
 import dev.quarry.server.error.ApiException;
 import java.util.ArrayList;

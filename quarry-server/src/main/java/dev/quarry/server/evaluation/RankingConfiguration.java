@@ -1,12 +1,12 @@
 package dev.quarry.server.evaluation;
 
 import dev.quarry.core.index.Filter;
-import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.core.search.Fusion;
 import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.engine.Collection;
 import dev.quarry.eval.SearchFunction;
 import dev.quarry.eval.metric.ScoredDoc;
