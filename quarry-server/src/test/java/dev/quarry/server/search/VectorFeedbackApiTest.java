@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.server.TestApi;
 import dev.quarry.server.TestApi.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * Vector pseudo-relevance feedback ({@code feedback}) over HTTP: a search asking for it is ranked
  * under a fingerprint of its own and its explanation says so, {@code docs} 0 is the plain search;
  * bad values are refused at their field; a collection's search default turns it on for searches
- * that leave it out; an experiment arm carries it, and a search setting it is not enrolled; the
- * filter holds on the second search.
+ * that leave it out, answers too; an experiment arm carries it, and a search setting it is not
+ * enrolled; the filter holds on the second search.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VectorFeedbackApiTest {
@@ -32,7 +38,7 @@ class VectorFeedbackApiTest {
   void start() throws Exception {
     api = TestApi.start();
     key = api.tenantKey("acme", "ingest", "search");
-    for (String collection : new String[] {"docs", "defaulted", "experimented"}) {
+    for (String collection : new String[] {"docs", "defaulted", "experimented", "answered"}) {
       assertEquals(201, api.json("PUT", "/v1/collections/" + collection, key, null).status());
       upsert(collection, "d1", "{\"title\":\"Vitamin D\",\"text\":\"Vitamin D supplementation lowers the risk of bone fractures.\",\"metadata\":{\"topic\":\"health\"}}");
       upsert(collection, "d2", "{\"title\":\"Bread\",\"text\":\"Sourdough bread needs a starter of flour and water.\",\"metadata\":{\"topic\":\"food\"}}");
@@ -138,5 +144,35 @@ class VectorFeedbackApiTest {
     }
     assertEquals(direct.body().get("fingerprint").asText(), armFingerprint, "one of 50 users lands in arm 'on'");
     assertEquals(200, api.json("POST", "/v1/experiments/" + started.body().get("id").asText() + "/stop", key, null).status());
+  }
+
+  /** The fingerprint of a streamed extractive answer from {@code collection} (its {@code done} event). */
+  private String answerFingerprint(String collection) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/chat"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"wind electricity\",\"k\":3,\"stream\":true,"
+            + "\"collections\":[\"" + collection + "\"]}"))
+        .timeout(Duration.ofSeconds(60)).build();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    String event = null;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ") && "done".equals(event)) {
+        return new ObjectMapper().readTree(line.substring(6)).get("fingerprint").asText();
+      }
+    }
+    throw new AssertionError("no done event: " + r.body());
+  }
+
+  @Test
+  void anAnswerFollowsTheCollectionsDefaultFeedbackAndItsFingerprintSaysSo() throws Exception {
+    String plain = answerFingerprint("answered");
+    assertEquals(200, api.json("PUT", "/v1/collections/answered", key, "{\"search\":{\"feedback\":{\"docs\":2}}}").status());
+    String withFeedback = answerFingerprint("answered");
+    assertNotEquals(plain, withFeedback);
+    assertEquals(200, api.json("PUT", "/v1/collections/answered", key, "{\"search\":{\"feedback\":{\"docs\":0}}}").status());
+    assertEquals(plain, answerFingerprint("answered"));
   }
 }
