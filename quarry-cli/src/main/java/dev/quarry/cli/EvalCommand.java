@@ -8,6 +8,7 @@ import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.engine.Collection;
 import dev.quarry.engine.Quarry;
 import dev.quarry.engine.ingest.IngestReport;
@@ -92,6 +93,12 @@ final class EvalCommand implements Callable<Integer> {
       description = "Score completion in weighted and dbsf fusion: a candidate one retriever missed gets its real "
           + "score there instead of the list's floor; 'on,off' evaluates both (default: off).")
   List<String> complete = new ArrayList<>();
+
+  @Option(names = "--feedback", split = ",", paramLabel = "off|DOCS:WEIGHT",
+      description = "Vector pseudo-relevance feedback in vector and hybrid modes: the first pass's best DOCS results' "
+          + "vectors refine the query vector (q' = normalize(q + WEIGHT * their mean)) for a second vector search; "
+          + "a comma-separated list evaluates each, e.g. off,5:1.0 (default: off).")
+  List<String> feedback = new ArrayList<>();
 
   @Option(names = "--candidates", paramLabel = "N", defaultValue = "" + SearchRequest.DEFAULT_CANDIDATES,
       description = "Chunks each retriever fetches before fusion (default ${DEFAULT-VALUE}, as the server's search); "
@@ -213,14 +220,18 @@ final class EvalCommand implements Callable<Integer> {
     List<Planned> planned = new ArrayList<>();
     for (SearchMode m : selected()) {
       List<Fusion> variants = m == SearchMode.HYBRID ? fusionVariants() : List.of(SearchRequest.DEFAULT_FUSION);
+      List<Optional<VectorFeedback>> feedbacks = m == SearchMode.LEXICAL ? List.of(Optional.empty()) : feedbackVariants();
       for (Fusion f : variants) {
         for (Optional<Rerank> r : rerankVariants()) {
-          String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
-              : f.method() == FusionMethod.LEARNED ? "-learned"
-              : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
-                  + (f.complete() ? "-complete" : ""))
-              + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("");
-          planned.add(new Planned(label, new RankingConfiguration(m, f, candidates, r)));
+          for (Optional<VectorFeedback> fb : feedbacks) {
+            String label = m.name().toLowerCase(Locale.ROOT) + (variants.size() <= 1 ? ""
+                : f.method() == FusionMethod.LEARNED ? "-learned"
+                : String.format(Locale.ROOT, "-%s-w%.2f", f.method().name().toLowerCase(Locale.ROOT), f.vectorWeight())
+                    + (f.complete() ? "-complete" : ""))
+                + r.map(x -> String.format(Locale.ROOT, "-rerank-%s-d%d-w%.2f", x.reranker(), x.depth(), x.weight())).orElse("")
+                + fb.map(x -> String.format(Locale.ROOT, "-feedback-d%d-w%.2f", x.docs(), x.weight())).orElse("");
+            planned.add(new Planned(label, new RankingConfiguration(m, f, candidates, r, fb)));
+          }
         }
       }
     }
@@ -304,6 +315,18 @@ final class EvalCommand implements Callable<Integer> {
         default -> throw new InvalidInputException(
             "--complete takes on, off or on,off; got: " + v);
       }
+    }
+    return out;
+  }
+
+  /** The --feedback settings, in the order given; off when none is given. */
+  private List<Optional<VectorFeedback>> feedbackVariants() {
+    if (feedback.isEmpty()) {
+      return List.of(Optional.empty());
+    }
+    List<Optional<VectorFeedback>> out = new ArrayList<>();
+    for (String v : feedback) {
+      out.add(FeedbackOption.parse("--feedback", v));
     }
     return out;
   }

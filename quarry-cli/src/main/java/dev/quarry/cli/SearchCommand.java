@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +59,11 @@ final class SearchCommand implements Callable<Integer> {
           + "instead of the list's floor (off by default; see docs/evaluation.md).")
   boolean complete;
 
+  @Option(names = "--feedback", paramLabel = "off|DOCS:WEIGHT",
+      description = "Vector pseudo-relevance feedback (vector and hybrid): the best DOCS results' vectors refine the "
+          + "query vector for a second vector search, e.g. 5:1.0 (off by default; see docs/evaluation.md).")
+  String feedback;
+
   @Option(names = "--explain", description = "Show each retriever's rank and score, and the fused score.")
   boolean explain;
 
@@ -71,7 +77,8 @@ final class SearchCommand implements Callable<Integer> {
     SearchRequest request = new SearchRequest(query, mode, k, offset, FilterExpression.parseAll(filters),
         new Fusion(fusion == null ? SearchRequest.DEFAULT_FUSION.method() : fusion,
             vectorWeight == null ? SearchRequest.DEFAULT_FUSION.vectorWeight() : vectorWeight,
-            SearchRequest.DEFAULT_FUSION.rankConstant()).withComplete(complete), grouping, explain, candidates);
+            SearchRequest.DEFAULT_FUSION.rankConstant()).withComplete(complete), grouping, explain, candidates)
+        .withFeedback(feedback == null ? Optional.empty() : FeedbackOption.parse("--feedback", feedback));
     try (DataDirOption.Session session = data.openForReading()) {
       Quarry quarry = session.quarry();
       var c = quarry.get(collection);

@@ -11,7 +11,9 @@ import dev.quarry.core.index.Filter;
 import dev.quarry.core.index.IndexManifest;
 import dev.quarry.core.index.IndexStats;
 import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.index.StoredVector;
 import dev.quarry.core.search.Retriever;
+import dev.quarry.core.search.ScoredChunkRef;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -571,6 +573,43 @@ public final class LuceneChunkIndex implements ChunkIndex {
       StoredChunk chunk = found.get(id);
       if (chunk != null) {
         out.add(chunk);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<StoredVector> vectors(List<String> chunkIds) {
+    Objects.requireNonNull(chunkIds, "chunkIds");
+    if (chunkIds.isEmpty()) {
+      return List.of();
+    }
+    Set<String> distinct = new LinkedHashSet<>(chunkIds);
+    List<BytesRef> terms = new ArrayList<>(distinct.size());
+    distinct.forEach(id -> terms.add(new BytesRef(id)));
+    Map<String, float[]> found = searchers.read((searcher, generation) -> {
+      Query chunks = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(IndexFields.KIND, IndexFields.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+          .add(new TermInSetQuery(IndexFields.CHUNK_ID, terms), BooleanClause.Occur.FILTER)
+          .build();
+      TopDocs top = searcher.search(chunks, distinct.size());
+      int[] docs = new int[top.scoreDocs.length];
+      for (int i = 0; i < docs.length; i++) {
+        docs[i] = top.scoreDocs[i].doc;
+      }
+      float[][] vectors = RawVectors.vectors(searcher, docs);
+      List<ScoredChunkRef> refs = ChunkRefs.resolve(searcher, docs, new float[docs.length]);
+      Map<String, float[]> byId = new HashMap<>();
+      for (int i = 0; i < docs.length; i++) {
+        byId.put(refs.get(i).chunkId(), vectors[i]);
+      }
+      return byId;
+    });
+    List<StoredVector> out = new ArrayList<>(chunkIds.size());
+    for (String id : chunkIds) {
+      float[] vector = found.get(id);
+      if (vector != null) {
+        out.add(new StoredVector(id, vector.clone()));
       }
     }
     return out;

@@ -39,4 +39,28 @@ final class RawVectors {
     });
     return out;
   }
+
+  /** A copy of the raw vector of each global doc id, in the order given. */
+  static float[][] vectors(IndexSearcher searcher, int[] docs) throws IOException {
+    float[][] out = new float[docs.length][];
+    LeafOrder.visit(searcher, docs, new LeafOrder.Visitor() {
+      private FloatVectorValues values;
+      private KnnVectorValues.DocIndexIterator iterator;
+
+      @Override
+      public void leaf(LeafReaderContext leaf) throws IOException {
+        values = leaf.reader().getFloatVectorValues(IndexFields.VECTOR);
+        iterator = values == null ? null : values.iterator();
+      }
+
+      @Override
+      public void hit(int index, int local) throws IOException {
+        if (iterator == null || iterator.advance(local) != local) {
+          throw new StorageException("chunk " + docs[index] + " has no vector");
+        }
+        out[index] = values.vectorValue(iterator.index()).clone();
+      }
+    });
+    return out;
+  }
 }

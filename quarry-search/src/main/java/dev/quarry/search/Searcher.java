@@ -4,6 +4,7 @@ import dev.quarry.core.embed.Embedder;
 import dev.quarry.core.embed.InputKind;
 import dev.quarry.core.index.ChunkIndex;
 import dev.quarry.core.index.StoredChunk;
+import dev.quarry.core.index.StoredVector;
 import dev.quarry.core.observe.Stage;
 import dev.quarry.core.observe.StageObserver;
 import dev.quarry.core.observe.StageTimer;
@@ -29,6 +30,8 @@ import dev.quarry.core.search.ScoredChunkRef;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
+import dev.quarry.core.search.VectorFeedback;
+import dev.quarry.search.feedback.RocchioRefinement;
 import dev.quarry.search.fusion.CandidateTexts;
 import dev.quarry.search.fusion.CompletingFuser;
 import dev.quarry.search.fusion.Fusers;
@@ -62,7 +65,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * only (and, before fusing, of every candidate when a learned fusion model weighs text features,
  * which read them; see {@link LearnedScoreFusion}). With score completion ({@link
  * Fusion#complete()}) each retriever also scores, inside the fusion stage, the candidates it did
- * not retrieve, at the level fusion sees: a document's best chunk when grouping by document.
+ * not retrieve, at the level fusion sees: a document's best chunk when grouping by document. With
+ * vector feedback ({@link SearchRequest#feedback()}) the first pass's best results refine the query
+ * vector and a second vector search replaces the vector list before fusing again.
  *
  * <p>Each stage (query embedding, lexical and vector retrieval, fusion, loading) is reported to the
  * {@link StageObserver} with its wall and CPU time. Decision: the JVM cannot measure the CPU time of
@@ -197,7 +202,11 @@ public final class Searcher {
     });
     long generation = lists.stream().mapToLong(RankedList::generation).min().orElse(0);
     RetrievalQuery query = new RetrievalQuery(request.query(), vector.get(), request.filter());
-    Ranking fused = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, query, lists, depth, generation));
+    Ranking first = StageTimer.time(observer, Stage.FUSE, () -> fuse(request, query, lists, depth, generation));
+    Ranking fused = request.feedback().isPresent() && request.mode() != SearchMode.LEXICAL
+        ? StageTimer.time(observer, Stage.FEEDBACK,
+            () -> withFeedback(request, request.feedback().get(), vector.get(), lists, first, depth))
+        : first;
     if (reranker.isEmpty()) {
       return fused;
     }
@@ -206,6 +215,28 @@ public final class Searcher {
       await(prepared.orElseThrow());
       return rerank(request.query(), fused, rerank, reranker.orElseThrow());
     });
+  }
+
+  /**
+   * The second pass of vector pseudo-relevance feedback: the stored vectors of {@code first}'s best
+   * {@code feedback.docs()} results (the chunk each result shows) refine the query vector ({@link
+   * RocchioRefinement}), a vector search with the refined vector (the request's filter inside it,
+   * {@code depth} deep) replaces the vector list, and the lists are fused again as the first pass
+   * fused them. {@code first} stands when there is nothing to refine with (no results).
+   */
+  private Ranking withFeedback(SearchRequest request, VectorFeedback feedback, float[] queryVector, List<RankedList> lists,
+      Ranking first, int depth) {
+    List<String> chunkIds = first.results().stream().limit(feedback.docs()).map(FusedResult::chunkId).toList();
+    List<float[]> vectors = index.vectors(chunkIds).stream().map(StoredVector::vector).toList();
+    Optional<float[]> refined = RocchioRefinement.refine(queryVector, vectors, feedback.weight());
+    if (refined.isEmpty()) {
+      return first;
+    }
+    RetrievalQuery query = new RetrievalQuery(request.query(), refined.get(), request.filter());
+    RankedList second = renamed(index.vector().retrieve(query, depth), Fusers.VECTOR);
+    List<RankedList> replaced = lists.stream().map(l -> l.retriever().equals(Fusers.VECTOR) ? second : l).toList();
+    long generation = Math.min(first.generation(), second.generation());
+    return fuse(request, query, replaced, depth, generation);
   }
 
   /** Each retriever's list for {@code request}'s mode, {@code depth} deep. */
@@ -470,16 +501,21 @@ public final class Searcher {
   }
 
   private static String describe(SearchRequest request) {
-    Fusion f = request.fusion();
+    String feedback = request.feedback()
+        .map(fb -> ", vector feedback(docs=" + fb.docs() + ", weight=" + fb.weight() + ")").orElse("");
     return switch (request.mode()) {
       case LEXICAL -> "lexical only";
-      case VECTOR -> "vector only";
-      case HYBRID -> switch (f.method()) {
-        case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
-        case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
-        case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
-        case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
-      };
+      case VECTOR -> "vector only" + feedback;
+      case HYBRID -> fusion(request.fusion()) + feedback;
+    };
+  }
+
+  private static String fusion(Fusion f) {
+    return switch (f.method()) {
+      case RRF -> "rrf(rank_constant=" + f.rankConstant() + ", vector_weight=" + f.vectorWeight() + ")";
+      case WEIGHTED -> "weighted(min-max normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
+      case DBSF -> "dbsf(mean +- 3 sd normalised, vector_weight=" + f.vectorWeight() + completion(f) + ")";
+      case LEARNED -> "learned(" + f.model().map(m -> m.fingerprint()).orElse("no model") + ")";
     };
   }
 

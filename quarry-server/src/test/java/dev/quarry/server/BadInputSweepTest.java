@@ -375,6 +375,10 @@ class BadInputSweepTest {
         400, "invalid_input", "/complete", "weighted and dbsf fusion only"));
     out.add(bad("score completion that is not a boolean", post(SEARCH, acme, "{\"query\":\"x\",\"complete\":\"on\"}"),
         400, "invalid_input", "/complete"));
+    out.add(bad("vector feedback with negative docs", post(SEARCH, acme, "{\"query\":\"x\",\"feedback\":{\"docs\":-2}}"),
+        400, "invalid_input", "/feedback/docs", "docs must be in 0..100"));
+    out.add(bad("vector feedback with weight 0", post(SEARCH, acme, "{\"query\":\"x\",\"feedback\":{\"weight\":0}}"),
+        400, "invalid_input", "/feedback/weight", "weight must be in (0, 10]"));
     out.add(bad("document text as an object", put("/v1/collections/docs/documents/d9", acme, "{\"text\":{\"a\":1}}"), 400,
         "invalid_input", "/text"));
     out.add(bad("a document without text", put("/v1/collections/docs/documents/d9", acme, "{\"title\":\"t\"}"), 400,

@@ -64,5 +64,11 @@ public interface ChunkIndex extends Closeable {
   /** Stored chunks for the given chunk ids, in the same order; ids not found are left out. */
   List<StoredChunk> load(List<String> chunkIds);
 
+  /**
+   * The stored vectors (as indexed: unit length) of the given chunk ids, in the same order; ids
+   * not found are left out. Vector pseudo-relevance feedback reads them ({@code VectorFeedback}).
+   */
+  List<StoredVector> vectors(List<String> chunkIds);
+
   IndexStats stats();
 }

@@ -21,6 +21,11 @@ public enum Stage {
   RETRIEVE_VECTOR("retrieve_vector"),
   /** Search: grouping chunks to documents and fusing the retrievers' lists. */
   FUSE("fuse"),
+  /**
+   * Search, with vector pseudo-relevance feedback: reading the feedback results' vectors, refining
+   * the query vector, the second vector search and the second fusion.
+   */
+  FEEDBACK("feedback"),
   /** Search: re-scoring the best fused candidates with a re-ranker (their texts loaded first). */
   RERANK("rerank"),
   /** Search: loading the stored chunks of the page and cutting their snippets. */

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A search. {@code k} hits are returned after skipping {@code offset}; each retriever fetches
  * {@code candidates} chunks (at least offset + k) before fusion and grouping; {@code rerank}, when
- * present, re-scores the best of the fused ranking.
+ * present, re-scores the best of the fused ranking; {@code feedback}, when present, refines the
+ * query vector with the first pass's best results and searches vectors again ({@link VectorFeedback}).
  */
 public record SearchRequest(
     String query,
@@ -19,7 +20,8 @@ public record SearchRequest(
     Grouping grouping,
     boolean explain,
     int candidates,
-    Optional<Rerank> rerank) {
+    Optional<Rerank> rerank,
+    Optional<VectorFeedback> feedback) {
 
   public static final int MAX_K = 1000;
 
@@ -44,6 +46,7 @@ public record SearchRequest(
     Objects.requireNonNull(grouping, "grouping");
     filter = filter == null ? Optional.empty() : filter;
     rerank = rerank == null ? Optional.empty() : rerank;
+    feedback = feedback == null ? Optional.empty() : feedback;
     if (query.isBlank()) {
       throw new IllegalArgumentException("query must not be blank");
     }
@@ -60,10 +63,16 @@ public record SearchRequest(
     }
   }
 
-  /** A search without re-ranking. */
+  /** A search without vector feedback. */
+  public SearchRequest(String query, SearchMode mode, int k, int offset, Optional<Filter> filter, Fusion fusion,
+      Grouping grouping, boolean explain, int candidates, Optional<Rerank> rerank) {
+    this(query, mode, k, offset, filter, fusion, grouping, explain, candidates, rerank, Optional.empty());
+  }
+
+  /** A search without re-ranking or vector feedback. */
   public SearchRequest(String query, SearchMode mode, int k, int offset, Optional<Filter> filter, Fusion fusion,
       Grouping grouping, boolean explain, int candidates) {
-    this(query, mode, k, offset, filter, fusion, grouping, explain, candidates, Optional.empty());
+    this(query, mode, k, offset, filter, fusion, grouping, explain, candidates, Optional.empty(), Optional.empty());
   }
 
   /** Defaults: hybrid with {@link #DEFAULT_FUSION}, per-document, 10 hits, 100 candidates per retriever. */
@@ -72,18 +81,22 @@ public record SearchRequest(
   }
 
   public SearchRequest withMode(SearchMode m) {
-    return new SearchRequest(query, m, k, offset, filter, fusion, grouping, explain, candidates, rerank);
+    return new SearchRequest(query, m, k, offset, filter, fusion, grouping, explain, candidates, rerank, feedback);
   }
 
   public SearchRequest withK(int newK) {
-    return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates, rerank);
+    return new SearchRequest(query, mode, newK, offset, filter, fusion, grouping, explain, candidates, rerank, feedback);
   }
 
   public SearchRequest withFusion(Fusion f) {
-    return new SearchRequest(query, mode, k, offset, filter, f, grouping, explain, candidates, rerank);
+    return new SearchRequest(query, mode, k, offset, filter, f, grouping, explain, candidates, rerank, feedback);
   }
 
   public SearchRequest withRerank(Optional<Rerank> newRerank) {
-    return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, newRerank);
+    return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, newRerank, feedback);
+  }
+
+  public SearchRequest withFeedback(Optional<VectorFeedback> newFeedback) {
+    return new SearchRequest(query, mode, k, offset, filter, fusion, grouping, explain, candidates, rerank, newFeedback);
   }
 }

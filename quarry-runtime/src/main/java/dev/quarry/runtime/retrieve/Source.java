@@ -6,6 +6,7 @@ import dev.quarry.core.search.Grouping;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.engine.Collection;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,10 +14,11 @@ import java.util.Optional;
 /**
  * A collection to answer from: {@code name} as the caller knows it (what citations show), the open
  * collection, and how it is searched. The server builds it from the collection's search defaults
- * (mode, fusion, re-ranking: {@code PUT /v1/collections/{collection}}), so an answer ranks passages
+ * (mode, fusion, re-ranking, vector feedback: {@code PUT /v1/collections/{collection}}), so an answer ranks passages
  * as a search of that collection without ranking fields does, and its fingerprint says so.
  */
-public record Source(String name, Collection collection, SearchMode mode, Fusion fusion, Optional<Rerank> rerank) {
+public record Source(String name, Collection collection, SearchMode mode, Fusion fusion, Optional<Rerank> rerank,
+    Optional<VectorFeedback> feedback) {
 
   /** Chunks each retriever of a collection fetches before fusion: what a search fetches. */
   static final int CANDIDATES = SearchRequest.DEFAULT_CANDIDATES;
@@ -27,6 +29,12 @@ public record Source(String name, Collection collection, SearchMode mode, Fusion
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(fusion, "fusion");
     Objects.requireNonNull(rerank, "rerank");
+    Objects.requireNonNull(feedback, "feedback");
+  }
+
+  /** A source searched without vector feedback. */
+  public Source(String name, Collection collection, SearchMode mode, Fusion fusion, Optional<Rerank> rerank) {
+    this(name, collection, mode, fusion, rerank, Optional.empty());
   }
 
   /** The server's default search: hybrid, {@link SearchRequest#DEFAULT_FUSION}, no re-ranking. */
@@ -36,6 +44,6 @@ public record Source(String name, Collection collection, SearchMode mode, Fusion
 
   /** The search of {@code k} chunks (not grouped by document) for {@code query} in this source. */
   public SearchRequest request(String query, int k, Optional<Filter> filter) {
-    return new SearchRequest(query, mode, k, 0, filter, fusion, Grouping.CHUNK, false, CANDIDATES, rerank);
+    return new SearchRequest(query, mode, k, 0, filter, fusion, Grouping.CHUNK, false, CANDIDATES, rerank, feedback);
   }
 }

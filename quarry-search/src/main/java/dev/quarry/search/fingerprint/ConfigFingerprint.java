@@ -16,7 +16,7 @@ import java.util.SortedMap;
 /**
  * The configuration a ranking came from, as one short string: the index's embedding model,
  * dimension, similarity, vector encoding, chunker and format (its manifest), and the request's mode,
- * fusion (hybrid only; a learned fusion's model by its fingerprint; score completion when on), grouping, candidate depth and re-ranking, plus {@link #RANKING_VERSION}. Two
+ * fusion (hybrid only; a learned fusion's model by its fingerprint; score completion when on), grouping, candidate depth, re-ranking and vector feedback (when on, vector and hybrid only), plus {@link #RANKING_VERSION}. Two
  * rankings with the same fingerprint over the same index generation are the same ranking, whether
  * they came from {@code quarry eval}, an evaluation job or {@code POST .../search}. The query, k,
  * offset, filter and explain are not part of it: they ask a configuration a question, they do not
@@ -63,6 +63,11 @@ public final class ConfigFingerprint {
     c.put("rerank", request.rerank()
         .map(r -> r.reranker() + "/depth=" + r.depth() + "/weight=" + r.weight())
         .orElse("none"));
+    // only when on (and where it acts: a vector list to refine), so that every fingerprint from
+    // before feedback existed stays as it was
+    if (request.mode() != SearchMode.LEXICAL) {
+      request.feedback().ifPresent(f -> c.put("feedback", "docs=" + f.docs() + "/weight=" + f.weight()));
+    }
     return c;
   }
 

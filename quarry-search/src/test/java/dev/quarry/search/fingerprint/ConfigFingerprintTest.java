@@ -14,7 +14,9 @@ import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.FusionModel;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The fingerprint covers a learned fusion's parameters, and leaves the other fusions' as they were. */
@@ -59,5 +61,21 @@ class ConfigFingerprintTest {
     assertEquals("dbsf/vector_weight=0.6/rank_constant=60",
         ConfigFingerprint.components(MANIFEST, SearchRequest.of("q")
             .withFusion(new Fusion(FusionMethod.DBSF, 0.6, 60))).get("fusion"));
+  }
+
+  @Test
+  void vectorFeedbackIsInTheFingerprintOnlyWhenOnAndWhereItActs() {
+    SearchRequest off = SearchRequest.of("q");
+    SearchRequest on = off.withFeedback(Optional.of(new VectorFeedback(5, 1.0)));
+    assertEquals(ConfigFingerprint.of(MANIFEST, off), ConfigFingerprint.of(MANIFEST, off.withFeedback(Optional.empty())));
+    assertFalse(ConfigFingerprint.components(MANIFEST, off).containsKey("feedback"));
+    assertNotEquals(ConfigFingerprint.of(MANIFEST, off), ConfigFingerprint.of(MANIFEST, on));
+    assertNotEquals(ConfigFingerprint.of(MANIFEST, on),
+        ConfigFingerprint.of(MANIFEST, off.withFeedback(Optional.of(new VectorFeedback(5, 0.5)))));
+    assertEquals("docs=5/weight=1.0", ConfigFingerprint.components(MANIFEST, on).get("feedback"));
+    assertEquals("docs=5/weight=1.0", ConfigFingerprint.components(MANIFEST, on.withMode(SearchMode.VECTOR)).get("feedback"));
+    // lexical search has no vector to refine: feedback changes nothing, and so not the fingerprint
+    assertEquals(ConfigFingerprint.of(MANIFEST, off.withMode(SearchMode.LEXICAL)),
+        ConfigFingerprint.of(MANIFEST, on.withMode(SearchMode.LEXICAL)));
   }
 }

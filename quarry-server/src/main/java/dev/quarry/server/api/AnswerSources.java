@@ -41,6 +41,7 @@ public final class AnswerSources {
 
   private Source source(TenantCollection c, Collection collection) {
     SearchDefaults d = SearchDefaults.of(store, Ingestion.key(c), json);
-    return new Source(c.name(), collection, d.mode(null), d.fusion(null, null, null, "/search"), d.rerank(null));
+    return new Source(c.name(), collection, d.mode(null), d.fusion(null, null, null, "/search"), d.rerank(null),
+        d.feedback(null));
   }
 }

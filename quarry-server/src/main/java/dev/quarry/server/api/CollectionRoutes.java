@@ -100,7 +100,7 @@ public final class CollectionRoutes {
             .describe("Settings are fixed at creation. Without a body the defaults apply; settings given for an existing "
                 + "collection must match how it was built. `model` is an in-process model's id or the `id` of a "
                 + "remote model in the configuration's `llm.embedding_models`. `search` ({`mode`, `k`, `fusion`, "
-                + "`vector_weight`, `complete`, `rerank`}, the fields of a search) sets the defaults of the collection's "
+                + "`vector_weight`, `complete`, `rerank`, `feedback`}, the fields of a search) sets the defaults of the collection's "
                 + "searches and answers for what a search leaves out, and may change at any time.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(PutCollection.class)

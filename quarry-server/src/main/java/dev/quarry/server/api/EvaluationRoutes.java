@@ -41,7 +41,7 @@ public final class EvaluationRoutes {
 
   /** One configuration of an evaluation, for the API description. */
   record ConfigurationBody(String name, SearchMode mode, FusionMethod fusion, Double vectorWeight, Boolean complete,
-      Integer candidates, RerankBody rerank) {}
+      Integer candidates, RerankBody rerank, VectorFeedbackBody feedback) {}
 
   /** The body of {@code POST /v1/evaluations}, for the API description (read as a tree). */
   record EvaluationBody(String collection, String judgments, List<ConfigurationBody> configurations, String baseline,
@@ -116,7 +116,7 @@ public final class EvaluationRoutes {
             .describe("`collection` and `judgments` of the caller's tenant; `configurations`: 1-"
                 + EvaluationSpec.MAX_CONFIGURATIONS + " of {`name`, `mode`, `fusion`, `vector_weight`, `complete` "
                 + "(score completion, weighted and dbsf only, default false), `candidates` (per retriever, default 100 "
-                + "as a search), `rerank`}, a search's defaults for what is left out; "
+                + "as a search), `rerank`, `feedback` (vector pseudo-relevance feedback, as a search)}, a search's defaults for what is left out; "
                 + "`baseline` (a configuration's name, default the first); `trials` of the randomisation test "
                 + "(default 10000). The job runs in the background, one at a time per server; the metrics are "
                 + "those `quarry eval` computes for the same configuration, and each configuration's fingerprint "

@@ -35,7 +35,7 @@ public final class ExperimentRoutes {
 
   /** An arm's configuration, for the API description. */
   record ArmConfigurationBody(SearchMode mode, FusionMethod fusion, Double vectorWeight, Boolean complete,
-      Integer candidates, RerankBody rerank) {}
+      Integer candidates, RerankBody rerank, VectorFeedbackBody feedback) {}
 
   /** An arm, for the API description. */
   record ArmBody(String name, Double weight, ArmConfigurationBody configuration) {}
@@ -74,7 +74,7 @@ public final class ExperimentRoutes {
                 + "or `session` (which id of a search assigns it: its `user` or `session_id`; assignment is sticky, "
                 + "by a hash of the experiment and that id); `arms`: 2-" + ExperimentSpec.MAX_ARMS + " of {`name`, "
                 + "`weight` (traffic share, a positive number, default 1), `configuration` ({`mode`, `fusion`, "
-                + "`vector_weight`, `complete`, `candidates`, `rerank`}: an evaluation's configuration, a search's defaults for "
+                + "`vector_weight`, `complete`, `candidates`, `rerank`, `feedback`}: an evaluation's configuration, a search's defaults for "
                 + "what is left out)}. One experiment runs per collection at a time.")
             .jsonBody(ExperimentBody.class, "name", "collection", "arms")
             .responds(201, "The experiment: " + view)

@@ -17,12 +17,12 @@ import dev.quarry.store.collection.SettingsJson;
  * chunker and model they can change at any time. Absent fields fall back to the server's defaults:
  * hybrid, k 10, weighted fusion with vector weight 0.6 (chosen on SciFact's train split), no score
  * completion ({@code complete}: see {@link Fusion#complete()}), no re-ranking ({@code rerank}: see
- * {@link RerankBody}).
+ * {@link RerankBody}), no vector feedback ({@code feedback}: see {@link VectorFeedbackBody}).
  */
 public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Double vectorWeight, Boolean complete,
-    RerankBody rerank) {
+    RerankBody rerank, VectorFeedbackBody feedback) {
 
-  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null, null, null);
+  public static final SearchDefaults NONE = new SearchDefaults(null, null, null, null, null, null, null);
 
   /** The defaults kept in a collection's stored settings (field {@code search}), or {@link #NONE}. */
   static SearchDefaults of(Store store, CollectionKey key, JsonCodec json) {
@@ -59,6 +59,7 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     out.put("complete", f.complete());
     rerank(null).ifPresent(r -> out.put("rerank",
         java.util.Map.of("reranker", r.reranker(), "depth", r.depth(), "weight", r.weight())));
+    feedback(null).ifPresent(fb -> out.put("feedback", java.util.Map.of("docs", fb.docs(), "weight", fb.weight())));
     return out;
   }
 
@@ -71,6 +72,9 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
     if (rerank != null) {
       rerank.resolve(pointer + "/rerank");
     }
+    if (feedback != null) {
+      feedback.resolve(pointer + "/feedback");
+    }
     return this;
   }
 
@@ -80,6 +84,14 @@ public record SearchDefaults(SearchMode mode, Integer k, FusionMethod fusion, Do
       return requested.resolve("/rerank");
     }
     return rerank == null ? java.util.Optional.empty() : rerank.resolve("/search/rerank");
+  }
+
+  /** The vector feedback of a request: its own {@code feedback} first, then these defaults; none by default. */
+  java.util.Optional<dev.quarry.core.search.VectorFeedback> feedback(VectorFeedbackBody requested) {
+    if (requested != null) {
+      return requested.resolve("/feedback");
+    }
+    return feedback == null ? java.util.Optional.empty() : feedback.resolve("/search/feedback");
   }
 
   SearchMode mode(SearchMode requested) {

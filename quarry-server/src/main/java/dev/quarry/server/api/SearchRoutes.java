@@ -63,8 +63,8 @@ public final class SearchRoutes {
 
   record SearchBody(
       String query, SearchMode mode, Integer k, Integer offset, JsonNode filter, Boolean explain,
-      FusionMethod fusion, Double vectorWeight, Boolean complete, Set<HitField> include, RerankBody rerank, String user,
-      String sessionId) {}
+      FusionMethod fusion, Double vectorWeight, Boolean complete, Set<HitField> include, RerankBody rerank,
+      VectorFeedbackBody feedback, String user, String sessionId) {}
 
   /**
    * What a hit carries besides {@code id} and {@code score}, as a search's {@code include} names it.
@@ -123,15 +123,20 @@ public final class SearchRoutes {
                 + "`rerank` ({\"reranker\", \"depth\", \"weight\"}) re-scores the best `depth` fused candidates (default 50) "
                 + "with a re-ranker (an embedding model id such as `e5-small-v2-q`) blended at `weight` (default 0.5); "
                 + "depth 0 turns a collection's default re-ranking off. "
+                + "`feedback` ({\"docs\", \"weight\"}, vector and hybrid search; off by default) is vector "
+                + "pseudo-relevance feedback: the stored vectors of the first pass's best `docs` results (default 5) "
+                + "refine the query vector, q' = normalize(q + weight * their mean) (weight default 1.0), and a second "
+                + "vector search with q' (same filter) replaces the vector list before fusion (see docs/evaluation.md, "
+                + "\"Vector pseudo-relevance feedback\"); docs 0 turns a collection's default feedback off. "
                 + "`user` and `session_id` name who searches, for an experiment running on the collection: a search "
                 + "carrying the id the experiment assigns by, and setting none of `mode`, `fusion`, `vector_weight`, "
-                + "`complete` and `rerank` (a search that sets them is ranked as it asks), is ranked by its arm (see "
+                + "`complete`, `rerank` and `feedback` (a search that sets them is ranked as it asks), is ranked by its arm (see "
                 + "`POST /v1/experiments`); a search without that id is not enrolled.")
             .param(TenantCollections.COLLECTION)
             .jsonBody(SearchBody.class, "query")
             .responds(200, "`hits` (`id`, `score`, the fields of `include`, and `explain` when asked) "
                 + "the index `generation` searched, the configuration's `fingerprint` (models, chunker, mode, fusion "
-                + "with its completion, candidates and re-ranking: the same as an evaluation of that configuration reports), and `degraded` "
+                + "with its completion, candidates, re-ranking and vector feedback: the same as an evaluation of that configuration reports), and `degraded` "
                 + "(why) when a re-ranker could not answer and the fused order was kept; while an experiment runs on the "
                 + "collection, `experiment` (`id`, `name`, `kind`, `enrolled`; when enrolled in `ab` the `arm` and its "
                 + "`fingerprint`, in `interleave` the `fingerprints` of both arms and each hit's `arm`; else the "
@@ -168,7 +173,7 @@ public final class SearchRoutes {
         ? Optional.empty() : Optional.of(filters.read(b.filter(), "/filter"));
     Fusion fusion = defaults.fusion(b.fusion(), b.vectorWeight(), b.complete(), "");
     RankingConfiguration configuration = new RankingConfiguration(defaults.mode(b.mode()), fusion,
-        SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()));
+        SearchRequest.DEFAULT_CANDIDATES, defaults.rerank(b.rerank()), defaults.feedback(b.feedback()));
     Set<HitField> include = b.include() == null ? HitField.DEFAULT : EnumSet.copyOf(withAll(b.include()));
     Experiments.Asker asker = asker(b);
     Experiments.Served served = new CallContext(c.tenant(), Optional.of(keyId), Optional.empty(), METERED_ROUTE)
@@ -205,6 +210,9 @@ public final class SearchRoutes {
     }
     if (b.rerank() != null) {
       pinned.add("rerank");
+    }
+    if (b.feedback() != null) {
+      pinned.add("feedback");
     }
     unitId(b.user(), "/user");
     unitId(b.sessionId(), "/session_id");

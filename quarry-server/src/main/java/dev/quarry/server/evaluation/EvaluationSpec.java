@@ -6,6 +6,7 @@ import dev.quarry.core.search.FusionMethod;
 import dev.quarry.core.search.Rerank;
 import dev.quarry.core.search.SearchMode;
 import dev.quarry.core.search.SearchRequest;
+import dev.quarry.core.search.VectorFeedback;
 import dev.quarry.eval.compare.PairedComparison;
 import dev.quarry.server.error.ApiException;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
 
   /** The fields of a ranking configuration, as {@link #ranking} reads them. */
   public static final Set<String> RANKING_FIELDS =
-      Set.of("mode", "fusion", "vector_weight", "complete", "candidates", "rerank");
+      Set.of("mode", "fusion", "vector_weight", "complete", "candidates", "rerank", "feedback");
 
   /** A configuration under its name in the report. */
   public record Named(String name, RankingConfiguration configuration) {}
@@ -88,7 +89,7 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
 
   /**
    * The ranking fields of a configuration object ({@code mode}, {@code fusion}, {@code
-   * vector_weight}, {@code complete}, {@code candidates}, {@code rerank}; a search's defaults for
+   * vector_weight}, {@code complete}, {@code candidates}, {@code rerank}, {@code feedback}; a search's defaults for
    * those left out), as an evaluation's configuration and an experiment's arm take them; errors
    * point at {@code at}. Other fields are the caller's to accept or refuse.
    */
@@ -129,7 +130,36 @@ public record EvaluationSpec(String collection, String judgments, List<Named> co
     if (c.hasNonNull("rerank")) {
       rerank = rerank(c.get("rerank"), at + "/rerank");
     }
-    return new RankingConfiguration(mode, fusion, candidates, rerank);
+    Optional<VectorFeedback> feedback = Optional.empty();
+    if (c.hasNonNull("feedback")) {
+      feedback = feedback(c.get("feedback"), at + "/feedback");
+    }
+    return new RankingConfiguration(mode, fusion, candidates, rerank, feedback);
+  }
+
+  private static Optional<VectorFeedback> feedback(JsonNode f, String at) {
+    if (!f.isObject()) {
+      throw ApiException.invalidAt(at, "feedback is an object: docs, weight");
+    }
+    known(f, at, Set.of("docs", "weight"));
+    int docs = VectorFeedback.DEFAULT_DOCS;
+    if (f.hasNonNull("docs")) {
+      if (!f.get("docs").isIntegralNumber() || f.get("docs").asInt() < 0 || f.get("docs").asInt() > VectorFeedback.MAX_DOCS) {
+        throw ApiException.invalidAt(at + "/docs", "docs must be an integer in 0.." + VectorFeedback.MAX_DOCS);
+      }
+      docs = f.get("docs").asInt();
+    }
+    if (docs == 0) {
+      return Optional.empty();
+    }
+    double weight = VectorFeedback.DEFAULT_WEIGHT;
+    if (f.hasNonNull("weight")) {
+      if (!f.get("weight").isNumber() || !(f.get("weight").asDouble() > 0 && f.get("weight").asDouble() <= VectorFeedback.MAX_WEIGHT)) {
+        throw ApiException.invalidAt(at + "/weight", "weight must be a number in (0, " + (int) VectorFeedback.MAX_WEIGHT + "]");
+      }
+      weight = f.get("weight").asDouble();
+    }
+    return Optional.of(new VectorFeedback(docs, weight));
   }
 
   private static Optional<Rerank> rerank(JsonNode r, String at) {

@@ -131,7 +131,7 @@ public record ExperimentSpec(String name, String collection, Kind kind, AssignBy
       }
       if (!c.isObject()) {
         throw ApiException.invalidAt(at + "/configuration", "a configuration is an object: mode, fusion, "
-            + "vector_weight, complete, candidates, rerank");
+            + "vector_weight, complete, candidates, rerank, feedback");
       }
       known(c, at + "/configuration", EvaluationSpec.RANKING_FIELDS);
       arms.add(new Arm(name, weight, EvaluationSpec.ranking(c, at + "/configuration")));

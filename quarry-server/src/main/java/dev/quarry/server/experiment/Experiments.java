@@ -34,7 +34,7 @@ import java.util.Optional;
  *
  * <p>Enrollment: a search is enrolled when an experiment runs on its collection, it carries the id
  * the experiment assigns by ({@code user} or {@code session_id}) and it sets none of the ranking
- * fields ({@code mode}, {@code fusion}, {@code vector_weight}, {@code complete}, {@code rerank}):
+ * fields ({@code mode}, {@code fusion}, {@code vector_weight}, {@code complete}, {@code rerank}, {@code feedback}):
  * a request that pins its ranking is served as asked. An {@code ab} experiment ranks an enrolled search with the
  * arm the unit's hash falls in ({@link TrafficSplit}); an {@code interleave} experiment ranks it
  * with both arms and merges the rankings by team draft ({@link TeamDraft}), the coin seeded by the
