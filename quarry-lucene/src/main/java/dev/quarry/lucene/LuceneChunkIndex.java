@@ -554,8 +554,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
       return List.of();
     }
     Set<String> distinct = new LinkedHashSet<>(chunkIds);
-    List<BytesRef> terms = new ArrayList<>(distinct.size());
-    distinct.forEach(id -> terms.add(new BytesRef(id)));
+    List<BytesRef> terms = terms(distinct);
     Map<String, StoredChunk> found = searchers.read((searcher, generation) -> {
       TopDocs top = searcher.search(new TermInSetQuery(IndexFields.CHUNK_ID, terms), distinct.size());
       ScoreDoc[] hits = top.scoreDocs.clone();
@@ -578,6 +577,12 @@ public final class LuceneChunkIndex implements ChunkIndex {
     return out;
   }
 
+  private static List<BytesRef> terms(Set<String> chunkIds) {
+    List<BytesRef> terms = new ArrayList<>(chunkIds.size());
+    chunkIds.forEach(id -> terms.add(new BytesRef(id)));
+    return terms;
+  }
+
   @Override
   public List<StoredVector> vectors(List<String> chunkIds) {
     Objects.requireNonNull(chunkIds, "chunkIds");
@@ -585,8 +590,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
       return List.of();
     }
     Set<String> distinct = new LinkedHashSet<>(chunkIds);
-    List<BytesRef> terms = new ArrayList<>(distinct.size());
-    distinct.forEach(id -> terms.add(new BytesRef(id)));
+    List<BytesRef> terms = terms(distinct);
     Map<String, float[]> found = searchers.read((searcher, generation) -> {
       Query chunks = new BooleanQuery.Builder()
           .add(new TermQuery(new Term(IndexFields.KIND, IndexFields.KIND_CHUNK)), BooleanClause.Occur.FILTER)

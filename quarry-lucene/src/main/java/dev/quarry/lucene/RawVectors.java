@@ -2,6 +2,7 @@ package dev.quarry.lucene;
 
 import dev.quarry.core.error.StorageException;
 import java.io.IOException;
+import java.util.Locale;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -19,30 +20,27 @@ final class RawVectors {
   /** {@code query · vector(docs[i])} for each global doc id, in the order given. */
   static float[] dotProducts(IndexSearcher searcher, int[] docs, float[] query) throws IOException {
     float[] out = new float[docs.length];
-    LeafOrder.visit(searcher, docs, new LeafOrder.Visitor() {
-      private FloatVectorValues values;
-      private KnnVectorValues.DocIndexIterator iterator;
-
-      @Override
-      public void leaf(LeafReaderContext leaf) throws IOException {
-        values = leaf.reader().getFloatVectorValues(IndexFields.VECTOR);
-        iterator = values == null ? null : values.iterator();
-      }
-
-      @Override
-      public void hit(int index, int local) throws IOException {
-        if (iterator == null || iterator.advance(local) != local) {
-          throw new StorageException("hit " + docs[index] + " has no vector to rescore");
-        }
-        out[index] = ExactDot.dotProduct(query, values.vectorValue(iterator.index()));
-      }
-    });
+    visit(searcher, docs, "hit %d has no vector to rescore",
+        (index, values, ord) -> out[index] = ExactDot.dotProduct(query, values.vectorValue(ord)));
     return out;
   }
 
   /** A copy of the raw vector of each global doc id, in the order given. */
   static float[][] vectors(IndexSearcher searcher, int[] docs) throws IOException {
     float[][] out = new float[docs.length][];
+    visit(searcher, docs, "chunk %d has no vector",
+        (index, values, ord) -> out[index] = values.vectorValue(ord).clone());
+    return out;
+  }
+
+  /** What to do with the {@code index}-th doc's vector, at {@code ord} in its leaf's {@code values}. */
+  @FunctionalInterface
+  private interface VectorHit {
+    void accept(int index, FloatVectorValues values, int ord) throws IOException;
+  }
+
+  /** Visits each doc's raw vector leaf by leaf; a doc without one fails with {@code missing} (its id). */
+  private static void visit(IndexSearcher searcher, int[] docs, String missing, VectorHit hit) throws IOException {
     LeafOrder.visit(searcher, docs, new LeafOrder.Visitor() {
       private FloatVectorValues values;
       private KnnVectorValues.DocIndexIterator iterator;
@@ -56,11 +54,10 @@ final class RawVectors {
       @Override
       public void hit(int index, int local) throws IOException {
         if (iterator == null || iterator.advance(local) != local) {
-          throw new StorageException("chunk " + docs[index] + " has no vector");
+          throw new StorageException(String.format(Locale.ROOT, missing, docs[index]));
         }
-        out[index] = values.vectorValue(iterator.index()).clone();
+        hit.accept(index, values, iterator.index());
       }
     });
-    return out;
   }
 }
