@@ -25,7 +25,7 @@ class ExperimentReportTest {
     List<Feedback> feedback = List.of(click("r1", "d1"), click("r1", "d2"), click("r3", "d3"), click("r4", "d3"),
         new Feedback("r1", Event.RATING, Optional.empty(), 4), new Feedback("r2", Event.RATING, Optional.empty(), 2),
         new Feedback("r3", Event.DWELL, Optional.of("d3"), 3000), click("unknown", "d1"));
-    ExperimentReport report = ExperimentReport.of(List.of("a", "b"), false, impressions, feedback);
+    ExperimentReport report = ReplayedReport.of(List.of("a", "b"), false, impressions, feedback);
     ExperimentReport.ArmReport a = report.arms().get(0);
     assertEquals(2, a.impressions());
     assertEquals(2, a.clicks());
@@ -51,7 +51,7 @@ class ExperimentReportTest {
     Impression i4 = new Impression("r4", Optional.empty(), List.of(new Impression.Shown("x", Optional.of("a"))));
     List<Feedback> feedback = List.of(click("r1", "x"), click("r1", "x"), click("r2", "y"), click("r3", "x"),
         click("r3", "y"), new Feedback("r2", Event.RATING, Optional.empty(), 5));
-    ExperimentReport report = ExperimentReport.of(List.of("a", "b"), true, List.of(i1, i2, i3, i4), feedback);
+    ExperimentReport report = ReplayedReport.of(List.of("a", "b"), true, List.of(i1, i2, i3, i4), feedback);
     assertEquals(4, report.arms().get(0).impressions());
     assertEquals(3, report.arms().get(0).clicks(), "x clicked twice in r1 and once in r3");
     assertEquals(2, report.arms().get(0).clickedImpressions());

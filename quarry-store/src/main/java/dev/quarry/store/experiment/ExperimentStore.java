@@ -39,6 +39,13 @@ public interface ExperimentStore {
   /** Records feedback on the tenant's impression {@code requestId}; {@code NotFoundException} when it has none. */
   FeedbackRecord addFeedback(TenantId tenant, String requestId, String event, Optional<String> docId, double value);
 
+  /**
+   * The experiment's running totals, updated in the transaction of each impression and feedback
+   * (so reading them costs the same however many events there are); empty when the tenant has no
+   * such experiment.
+   */
+  Optional<ExperimentTotals> totals(TenantId tenant, String experimentId);
+
   /** The impressions of an experiment, oldest first. */
   List<ImpressionRecord> impressions(TenantId tenant, String experimentId);
 

@@ -1,0 +1,112 @@
+package dev.quarry.store.jdbc;
+
+import dev.quarry.store.experiment.ExperimentTotals;
+import dev.quarry.store.tenant.TenantId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rows of an experiment's running totals ({@code experiment_arm_totals}, {@code
+ * experiment_outcomes}; migration 0013). Each change runs inside the caller's write transaction;
+ * rows are locked in one order (arm rows in the experiment's arm order, then the outcome row), so
+ * concurrent writers on PostgreSQL queue rather than deadlock.
+ */
+final class ExperimentTotalsTable {
+
+  private static final String ARM_KEY = " WHERE tenant_id = ? AND experiment_id = ? AND arm = ?";
+
+  private ExperimentTotalsTable() {}
+
+  /** Adds {@code count} impressions to {@code arm}. */
+  static void addImpressions(Connection c, TenantId tenant, String experiment, String arm, long count)
+      throws SQLException {
+    ensureArm(c, tenant, experiment, arm);
+    Jdbc.update(c, "UPDATE experiment_arm_totals SET impressions = impressions + ?" + ARM_KEY, count, tenant.value(),
+        experiment, arm);
+  }
+
+  /** Adds a click credited to {@code arm}, the first such in its impression when {@code firstInImpression}. */
+  static void addClick(Connection c, TenantId tenant, String experiment, String arm, boolean firstInImpression)
+      throws SQLException {
+    ensureArm(c, tenant, experiment, arm);
+    Jdbc.update(c, "UPDATE experiment_arm_totals SET clicks = clicks + 1, clicked_impressions = clicked_impressions + ?"
+        + ARM_KEY, firstInImpression ? 1L : 0L, tenant.value(), experiment, arm);
+  }
+
+  /** Adds a rating or dwell time ({@code event}) of {@code value} credited to {@code arm}. */
+  static void addValue(Connection c, Dialect dialect, TenantId tenant, String experiment, String arm, String event,
+      double value) throws SQLException {
+    String prefix = event.equals(ExperimentTally.RATING) ? "rating" : "dwell";
+    ensureArm(c, tenant, experiment, arm);
+    ExperimentTally.Moments m = Jdbc.one(c, "SELECT " + prefix + "s AS n, " + prefix + "_sum AS s, " + prefix
+        + "_m2 AS m2 FROM experiment_arm_totals" + ARM_KEY + dialect.forUpdate(),
+        rs -> new ExperimentTally.Moments(rs.getLong("n"), rs.getDouble("s"), rs.getDouble("m2")),
+        tenant.value(), experiment, arm).orElseThrow().withValue(value);
+    Jdbc.update(c, "UPDATE experiment_arm_totals SET " + prefix + "s = ?, " + prefix + "_sum = ?, " + prefix
+        + "_m2 = ?" + ARM_KEY, m.n(), m.sum(), m.squaredDeviations(), tenant.value(), experiment, arm);
+  }
+
+  /** Moves an interleaved impression from outcome {@code from} to {@code to}. */
+  static void moveOutcome(Connection c, TenantId tenant, String experiment, ExperimentTally.Outcome from,
+      ExperimentTally.Outcome to) throws SQLException {
+    if (from == to) {
+      return;
+    }
+    Jdbc.update(c, "INSERT INTO experiment_outcomes (tenant_id, experiment_id, wins, losses, ties) VALUES (?, ?, 0, 0, 0) "
+        + "ON CONFLICT (tenant_id, experiment_id) DO NOTHING", tenant.value(), experiment);
+    Jdbc.update(c, "UPDATE experiment_outcomes SET wins = wins + ?, losses = losses + ?, ties = ties + ? "
+        + "WHERE tenant_id = ? AND experiment_id = ?", delta(ExperimentTally.Outcome.WIN, from, to),
+        delta(ExperimentTally.Outcome.LOSS, from, to), delta(ExperimentTally.Outcome.TIE, from, to), tenant.value(),
+        experiment);
+  }
+
+  private static long delta(ExperimentTally.Outcome counted, ExperimentTally.Outcome from, ExperimentTally.Outcome to) {
+    return (to == counted ? 1L : 0L) - (from == counted ? 1L : 0L);
+  }
+
+  /** Writes totals computed elsewhere (the backfill of events recorded before migration 0013). */
+  static void insert(Connection c, TenantId tenant, String experiment, ExperimentTotals totals) throws SQLException {
+    for (Map.Entry<String, ExperimentTotals.ArmTotals> e : totals.arms().entrySet()) {
+      ExperimentTotals.ArmTotals t = e.getValue();
+      Jdbc.update(c, "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, impressions, clicks, "
+          + "clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), experiment, e.getKey(), t.impressions(),
+          t.clicks(), t.clickedImpressions(), t.ratings(), t.ratingSum(), t.ratingSquaredDeviations(), t.dwells(),
+          t.dwellSum(), t.dwellSquaredDeviations());
+    }
+    if (totals.wins() + totals.losses() + totals.ties() > 0) {
+      Jdbc.update(c, "INSERT INTO experiment_outcomes (tenant_id, experiment_id, wins, losses, ties) VALUES (?, ?, ?, ?, ?)",
+          tenant.value(), experiment, totals.wins(), totals.losses(), totals.ties());
+    }
+  }
+
+  /**
+   * The experiment's totals. The outcomes are read before the arms: outcomes only change on
+   * impressions already counted, so a report read during writes never has more outcomes than
+   * impressions.
+   */
+  static ExperimentTotals read(Connection c, TenantId tenant, String experiment) throws SQLException {
+    long[] outcomes = Jdbc.one(c, "SELECT wins, losses, ties FROM experiment_outcomes WHERE tenant_id = ? AND "
+        + "experiment_id = ?", rs -> new long[] {rs.getLong("wins"), rs.getLong("losses"), rs.getLong("ties")},
+        tenant.value(), experiment).orElse(new long[3]);
+    Map<String, ExperimentTotals.ArmTotals> arms = new LinkedHashMap<>();
+    for (var row : Jdbc.list(c, "SELECT arm, impressions, clicks, clicked_impressions, ratings, rating_sum, rating_m2, "
+        + "dwells, dwell_sum, dwell_m2 FROM experiment_arm_totals WHERE tenant_id = ? AND experiment_id = ?",
+        rs -> Map.entry(rs.getString("arm"), new ExperimentTotals.ArmTotals(rs.getLong("impressions"),
+            rs.getLong("clicks"), rs.getLong("clicked_impressions"), rs.getLong("ratings"), rs.getDouble("rating_sum"),
+            rs.getDouble("rating_m2"), rs.getLong("dwells"), rs.getDouble("dwell_sum"), rs.getDouble("dwell_m2"))),
+        tenant.value(), experiment)) {
+      arms.put(row.getKey(), row.getValue());
+    }
+    return new ExperimentTotals(arms, outcomes[0], outcomes[1], outcomes[2]);
+  }
+
+  private static void ensureArm(Connection c, TenantId tenant, String experiment, String arm) throws SQLException {
+    Jdbc.update(c, "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, impressions, clicks, "
+        + "clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) "
+        + "VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (tenant_id, experiment_id, arm) DO NOTHING",
+        tenant.value(), experiment, arm);
+  }
+}
