@@ -1,6 +1,7 @@
 package dev.quarry.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,15 @@ class IntervalTest {
     assertEquals(1.4816, half, 1e-4);
     assertTrue(Double.isNaN(Interval.normalMean(new double[] {3}).low()));
     assertEquals(3.0, Interval.normalMean(new double[] {3}).estimate());
+  }
+
+  @Test
+  void normalMeanFromRunningTotalsIsTheOneFromTheValues() {
+    // the same eight values: sum 40, squared deviations from the mean 32
+    assertEquals(Interval.normalMean(new double[] {2, 4, 4, 4, 5, 5, 7, 9}), Interval.normalMean(8, 40, 32));
+    assertEquals(Interval.normalMean(new double[] {}), Interval.normalMean(0, 0, 0));
+    assertEquals(Interval.normalMean(new double[] {3}), Interval.normalMean(1, 3, 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Interval.normalMean(2, 1, -1));
+    assertEquals("need n >= 0 and squared deviations >= 0, got: 2 and -1.0", e.getMessage());
   }
 }
