@@ -44,7 +44,8 @@ final class ExperimentTotalsBackfill {
   }
 
   static void run(Connection c) throws SQLException {
-    List<Definition> experiments = Jdbc.list(c, "SELECT tenant_id, id, kind, arms FROM experiments ORDER BY tenant_id, id",
+    List<Definition> experiments = Jdbc.list(c,
+        "SELECT tenant_id, id, kind, arms FROM experiments ORDER BY tenant_id, id",
         rs -> new Definition(new TenantId(rs.getString("tenant_id")), rs.getString("id"), rs.getString("kind"),
             ExperimentTally.armNames(rs.getString("arms"))));
     for (Definition e : experiments) {

@@ -16,23 +16,26 @@ import java.util.Map;
 final class ExperimentTotalsTable {
 
   private static final String ARM_KEY = " WHERE tenant_id = ? AND experiment_id = ? AND arm = ?";
+  private static final String INSERT_ARM = "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, "
+      + "impressions, clicks, clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) ";
 
   private ExperimentTotalsTable() {}
 
   /** Adds {@code count} impressions to {@code arm}. */
   static void addImpressions(Connection c, TenantId tenant, String experiment, String arm, long count)
       throws SQLException {
-    ensureArm(c, tenant, experiment, arm);
-    Jdbc.update(c, "UPDATE experiment_arm_totals SET impressions = impressions + ?" + ARM_KEY, count, tenant.value(),
-        experiment, arm);
+    Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (tenant_id, experiment_id, arm) "
+        + "DO UPDATE SET impressions = experiment_arm_totals.impressions + excluded.impressions", tenant.value(),
+        experiment, arm, count);
   }
 
   /** Adds a click credited to {@code arm}, the first such in its impression when {@code firstInImpression}. */
   static void addClick(Connection c, TenantId tenant, String experiment, String arm, boolean firstInImpression)
       throws SQLException {
-    ensureArm(c, tenant, experiment, arm);
-    Jdbc.update(c, "UPDATE experiment_arm_totals SET clicks = clicks + 1, clicked_impressions = clicked_impressions + ?"
-        + ARM_KEY, firstInImpression ? 1L : 0L, tenant.value(), experiment, arm);
+    Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, 0, 1, ?, 0, 0, 0, 0, 0, 0) ON CONFLICT (tenant_id, experiment_id, arm) "
+        + "DO UPDATE SET clicks = experiment_arm_totals.clicks + 1, "
+        + "clicked_impressions = experiment_arm_totals.clicked_impressions + excluded.clicked_impressions",
+        tenant.value(), experiment, arm, firstInImpression ? 1L : 0L);
   }
 
   /** Adds a rating or dwell time ({@code event}) of {@code value} credited to {@code arm}. */
@@ -70,9 +73,8 @@ final class ExperimentTotalsTable {
   static void insert(Connection c, TenantId tenant, String experiment, ExperimentTotals totals) throws SQLException {
     for (Map.Entry<String, ExperimentTotals.ArmTotals> e : totals.arms().entrySet()) {
       ExperimentTotals.ArmTotals t = e.getValue();
-      Jdbc.update(c, "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, impressions, clicks, "
-          + "clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), experiment, e.getKey(), t.impressions(),
+      Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), experiment, e.getKey(),
+          t.impressions(),
           t.clicks(), t.clickedImpressions(), t.ratings(), t.ratingSum(), t.ratingSquaredDeviations(), t.dwells(),
           t.dwellSum(), t.dwellSquaredDeviations());
     }
@@ -104,9 +106,7 @@ final class ExperimentTotalsTable {
   }
 
   private static void ensureArm(Connection c, TenantId tenant, String experiment, String arm) throws SQLException {
-    Jdbc.update(c, "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, impressions, clicks, "
-        + "clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) "
-        + "VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (tenant_id, experiment_id, arm) DO NOTHING",
-        tenant.value(), experiment, arm);
+    Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0) "
+        + "ON CONFLICT (tenant_id, experiment_id, arm) DO NOTHING", tenant.value(), experiment, arm);
   }
 }

@@ -197,7 +197,8 @@ final class JdbcExperimentStore implements ExperimentStore {
   private record Definition(String kind, List<String> arms) {}
 
   /** What feedback needs of its impression. */
-  private record ImpressionState(String experimentId, Optional<String> arm, String shown, long creditFirst, long creditSecond) {}
+  private record ImpressionState(String experimentId, Optional<String> arm, String shown, long creditFirst,
+      long creditSecond) {}
 
   private static Optional<Definition> definition(Connection c, TenantId tenant, String experimentId)
       throws SQLException {
