@@ -63,11 +63,12 @@ public record Interval(double estimate, double low, double high, String method) 
 
   /**
    * {@link #normalMean(double[])} from running totals of {@code n} values: their {@code sum} and the
-   * sum of their squared deviations from their mean ({@code squaredDeviations}, Welford's M2).
+   * sum of their squared deviations from their mean ({@code squaredDeviations}, Welford's M2; below
+   * 0 by a rounding error when the values are all equal, read as 0).
    */
   public static Interval normalMean(long n, double sum, double squaredDeviations) {
-    if (n < 0 || !(squaredDeviations >= 0)) {
-      throw new IllegalArgumentException("need n >= 0 and squared deviations >= 0, got: " + n + " and "
+    if (n < 0 || Double.isNaN(squaredDeviations)) {
+      throw new IllegalArgumentException("need n >= 0 and a sum of squared deviations, got: " + n + " and "
           + squaredDeviations);
     }
     if (n == 0) {
@@ -77,7 +78,7 @@ public record Interval(double estimate, double low, double high, String method) 
     if (n < 2) {
       return new Interval(mean, Double.NaN, Double.NaN, NORMAL_MEAN);
     }
-    double half = Z95 * Math.sqrt(squaredDeviations / (n - 1)) / Math.sqrt(n);
+    double half = Z95 * Math.sqrt(Math.max(0, squaredDeviations) / (n - 1)) / Math.sqrt(n);
     return new Interval(mean, mean - half, mean + half, NORMAL_MEAN);
   }
 }

@@ -58,7 +58,10 @@ class IntervalTest {
     assertEquals(Interval.normalMean(new double[] {2, 4, 4, 4, 5, 5, 7, 9}), Interval.normalMean(8, 40, 32));
     assertEquals(Interval.normalMean(new double[] {}), Interval.normalMean(0, 0, 0));
     assertEquals(Interval.normalMean(new double[] {3}), Interval.normalMean(1, 3, 0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Interval.normalMean(2, 1, -1));
-    assertEquals("need n >= 0 and squared deviations >= 0, got: 2 and -1.0", e.getMessage());
+    assertEquals(Interval.normalMean(3, 0.30000000000000004, 0), Interval.normalMean(3, 0.30000000000000004, -1e-34),
+        "a rounding error below 0 is read as 0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Interval.normalMean(2, 1, Double.NaN));
+    assertEquals("need n >= 0 and a sum of squared deviations, got: 2 and NaN", e.getMessage());
   }
 }

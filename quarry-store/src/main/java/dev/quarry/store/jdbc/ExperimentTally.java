@@ -47,14 +47,17 @@ final class ExperimentTally {
   record Moments(long n, double sum, double squaredDeviations) {
     static final Moments NONE = new Moments(0, 0, 0);
 
-    /** Welford's update: the sum of squared deviations grows by (x - old mean)(x - new mean). */
+    /**
+     * Welford's update: the sum of squared deviations grows by (x - old mean)(x - new mean), in
+     * exactly the operations {@code ExperimentTotalsTable.addValue} does in SQL (no clamping: a sum
+     * of equal values can end a rounding error below 0; the report reads that as 0).
+     */
     Moments withValue(double x) {
       if (n == 0) {
-        return new Moments(1, x, 0);
+        return new Moments(1, sum + x, squaredDeviations);
       }
       double newSum = sum + x;
-      double grown = squaredDeviations + (x - sum / n) * (x - newSum / (n + 1));
-      return new Moments(n + 1, newSum, Math.max(0, grown));
+      return new Moments(n + 1, newSum, squaredDeviations + (x - sum / n) * (x - newSum / (n + 1)));
     }
   }
 

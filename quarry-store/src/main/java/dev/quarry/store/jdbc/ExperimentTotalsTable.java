@@ -15,7 +15,6 @@ import java.util.Map;
  */
 final class ExperimentTotalsTable {
 
-  private static final String ARM_KEY = " WHERE tenant_id = ? AND experiment_id = ? AND arm = ?";
   private static final String INSERT_ARM = "INSERT INTO experiment_arm_totals (tenant_id, experiment_id, arm, "
       + "impressions, clicks, clicked_impressions, ratings, rating_sum, rating_m2, dwells, dwell_sum, dwell_m2) ";
 
@@ -38,17 +37,22 @@ final class ExperimentTotalsTable {
         tenant.value(), experiment, arm, firstInImpression ? 1L : 0L);
   }
 
-  /** Adds a rating or dwell time ({@code event}) of {@code value} credited to {@code arm}. */
-  static void addValue(Connection c, Dialect dialect, TenantId tenant, String experiment, String arm, String event,
-      double value) throws SQLException {
-    String prefix = event.equals(ExperimentTally.RATING) ? "rating" : "dwell";
-    ensureArm(c, tenant, experiment, arm);
-    ExperimentTally.Moments m = Jdbc.one(c, "SELECT " + prefix + "s AS n, " + prefix + "_sum AS s, " + prefix
-        + "_m2 AS m2 FROM experiment_arm_totals" + ARM_KEY + dialect.forUpdate(),
-        rs -> new ExperimentTally.Moments(rs.getLong("n"), rs.getDouble("s"), rs.getDouble("m2")),
-        tenant.value(), experiment, arm).orElseThrow().withValue(value);
-    Jdbc.update(c, "UPDATE experiment_arm_totals SET " + prefix + "s = ?, " + prefix + "_sum = ?, " + prefix
-        + "_m2 = ?" + ARM_KEY, m.n(), m.sum(), m.squaredDeviations(), tenant.value(), experiment, arm);
+  /**
+   * Adds a rating or dwell time ({@code event}) of {@code value} credited to {@code arm}: count,
+   * sum, and the sum of squared deviations by Welford's update, {@code (x - old mean)(x - new
+   * mean)} ({@link ExperimentTally.Moments#withValue}, the same arithmetic in SQL).
+   */
+  static void addValue(Connection c, TenantId tenant, String experiment, String arm, String event, double value)
+      throws SQLException {
+    String p = event.equals(ExperimentTally.RATING) ? "rating" : "dwell";
+    String n = "experiment_arm_totals." + p + "s";
+    String sum = "experiment_arm_totals." + p + "_sum";
+    String values = p.equals("rating") ? "0, 0, 0, 1, ?, 0, 0, 0, 0" : "0, 0, 0, 0, 0, 0, 1, ?, 0";
+    Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, " + values + ") ON CONFLICT (tenant_id, experiment_id, arm) "
+        + "DO UPDATE SET " + p + "s = " + n + " + 1, " + p + "_sum = " + sum + " + excluded." + p + "_sum, "
+        + p + "_m2 = experiment_arm_totals." + p + "_m2 + CASE WHEN " + n + " = 0 THEN 0 ELSE (excluded." + p
+        + "_sum - " + sum + " / " + n + ") * (excluded." + p + "_sum - (" + sum + " + excluded." + p + "_sum) / ("
+        + n + " + 1)) END", tenant.value(), experiment, arm, value);
   }
 
   /** Moves an interleaved impression from outcome {@code from} to {@code to}. */
@@ -57,12 +61,12 @@ final class ExperimentTotalsTable {
     if (from == to) {
       return;
     }
-    Jdbc.update(c, "INSERT INTO experiment_outcomes (tenant_id, experiment_id, wins, losses, ties) VALUES (?, ?, 0, 0, 0) "
-        + "ON CONFLICT (tenant_id, experiment_id) DO NOTHING", tenant.value(), experiment);
-    Jdbc.update(c, "UPDATE experiment_outcomes SET wins = wins + ?, losses = losses + ?, ties = ties + ? "
-        + "WHERE tenant_id = ? AND experiment_id = ?", delta(ExperimentTally.Outcome.WIN, from, to),
-        delta(ExperimentTally.Outcome.LOSS, from, to), delta(ExperimentTally.Outcome.TIE, from, to), tenant.value(),
-        experiment);
+    // without a row every impression was without a click: the first move only adds
+    Jdbc.update(c, "INSERT INTO experiment_outcomes (tenant_id, experiment_id, wins, losses, ties) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (tenant_id, experiment_id) DO UPDATE SET wins = experiment_outcomes.wins + excluded.wins, "
+        + "losses = experiment_outcomes.losses + excluded.losses, ties = experiment_outcomes.ties + excluded.ties",
+        tenant.value(), experiment, delta(ExperimentTally.Outcome.WIN, from, to),
+        delta(ExperimentTally.Outcome.LOSS, from, to), delta(ExperimentTally.Outcome.TIE, from, to));
   }
 
   private static long delta(ExperimentTally.Outcome counted, ExperimentTally.Outcome from, ExperimentTally.Outcome to) {
@@ -103,10 +107,5 @@ final class ExperimentTotalsTable {
       arms.put(row.getKey(), row.getValue());
     }
     return new ExperimentTotals(arms, outcomes[0], outcomes[1], outcomes[2]);
-  }
-
-  private static void ensureArm(Connection c, TenantId tenant, String experiment, String arm) throws SQLException {
-    Jdbc.update(c, INSERT_ARM + "VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0) "
-        + "ON CONFLICT (tenant_id, experiment_id, arm) DO NOTHING", tenant.value(), experiment, arm);
   }
 }

@@ -122,25 +122,35 @@ final class JdbcExperimentStore implements ExperimentStore {
     String id = options.newId();
     return db.write("recording feedback on request '" + requestId + "'", c -> {
       // the impression's row lock queues feedback on one request, so "first click" is decided once
-      ImpressionState impression = Jdbc.one(c, "SELECT experiment_id, arm, shown, credit_first, credit_second "
-          + "FROM experiment_impressions WHERE tenant_id = ? AND request_id = ?" + db.dialect().forUpdate(),
+      ImpressionState impression = Jdbc.one(c, "SELECT i.experiment_id, i.arm, i.shown, i.credit_first, "
+          + "i.credit_second, (SELECT e.kind FROM experiments e WHERE e.tenant_id = i.tenant_id "
+          + "AND e.id = i.experiment_id) AS kind, (SELECT e.arms FROM experiments e WHERE e.tenant_id = i.tenant_id "
+          + "AND e.id = i.experiment_id) AS arms FROM experiment_impressions i WHERE i.tenant_id = ? AND i.request_id = ?"
+          + db.dialect().forUpdate(),
           rs -> new ImpressionState(rs.getString("experiment_id"), Jdbc.optionalText(rs, "arm"), rs.getString("shown"),
-              rs.getLong("credit_first"), rs.getLong("credit_second")), tenant.value(), requestId)
+              rs.getLong("credit_first"), rs.getLong("credit_second"),
+              new Definition(rs.getString("kind"), ExperimentTally.armNames(rs.getString("arms")))),
+          tenant.value(), requestId)
           .orElseThrow(() -> new NotFoundException("request '" + requestId + "' has no recorded response"));
       String experiment = impression.experimentId();
-      Definition e = definition(c, tenant, experiment).orElseThrow();
+      Definition e = impression.experiment();
       List<ExperimentTally.Shown> shown = ExperimentTally.shown(impression.shown());
       Optional<String> credited = ExperimentTally.creditedArm(impression.arm(), shown, docId);
       switch (event) {
         case ExperimentTally.CLICK -> {
-          if (credited.isPresent()) {
-            boolean first = !Jdbc.exists(c, "SELECT 1 FROM experiment_feedback WHERE tenant_id = ? AND request_id = ? "
-                + "AND event = ? AND credited_arm = ?", tenant.value(), requestId, event, credited.get());
-            ExperimentTotalsTable.addClick(c, tenant, experiment, credited.get(), first);
+          boolean interleavedDoc = docId.isPresent() && ExperimentTally.INTERLEAVE.equals(e.kind());
+          if (credited.isEmpty() && !interleavedDoc) {
+            break;
           }
-          if (docId.isPresent() && ExperimentTally.INTERLEAVE.equals(e.kind()) && !Jdbc.exists(c,
-              "SELECT 1 FROM experiment_feedback WHERE tenant_id = ? AND request_id = ? AND event = ? AND doc_id = ?",
-              tenant.value(), requestId, event, docId.get())) {
+          long[] earlier = Jdbc.one(c, "SELECT COUNT(CASE WHEN credited_arm = ? THEN 1 END) AS on_arm, "
+              + "COUNT(CASE WHEN doc_id = ? THEN 1 END) AS on_doc FROM experiment_feedback "
+              + "WHERE tenant_id = ? AND request_id = ? AND event = ?",
+              rs -> new long[] {rs.getLong("on_arm"), rs.getLong("on_doc")}, credited, docId, tenant.value(),
+              requestId, event).orElseThrow();
+          if (credited.isPresent()) {
+            ExperimentTotalsTable.addClick(c, tenant, experiment, credited.get(), earlier[0] == 0);
+          }
+          if (interleavedDoc && earlier[1] == 0) {
             long[] added = ExperimentTally.credits(shown, docId.get(), e.arms());
             if (added[0] + added[1] > 0) {
               long first = impression.creditFirst() + added[0];
@@ -155,7 +165,7 @@ final class JdbcExperimentStore implements ExperimentStore {
         }
         case ExperimentTally.RATING, ExperimentTally.DWELL -> {
           if (credited.isPresent()) {
-            ExperimentTotalsTable.addValue(c, db.dialect(), tenant, experiment, credited.get(), event, value);
+            ExperimentTotalsTable.addValue(c, tenant, experiment, credited.get(), event, value);
           }
         }
         default -> {
@@ -198,7 +208,7 @@ final class JdbcExperimentStore implements ExperimentStore {
 
   /** What feedback needs of its impression. */
   private record ImpressionState(String experimentId, Optional<String> arm, String shown, long creditFirst,
-      long creditSecond) {}
+      long creditSecond, Definition experiment) {}
 
   private static Optional<Definition> definition(Connection c, TenantId tenant, String experimentId)
       throws SQLException {
