@@ -23,6 +23,8 @@ import java.util.Arrays;
  *       ({@link RoutingOverheadBenchmark}).
  *   <li>{@code metering}: the accounting overhead per model call against an instant upstream
  *       ({@link MeteringBenchmark}).
+ *   <li>{@code experiment-report}: an experiment's report over {@code --events} stored events
+ *       ({@link ExperimentReportBenchmark}).
  *   <li>{@code load}: {@code quarry serve} in its own process under concurrent HTTP clients
  *       ({@link LoadBenchmark}; its own options, see {@code ./quarry bench load --help}).
  *   <li>{@code chat-overhead}, {@code chat-extractive}, {@code chat-stream}: the answer pipeline's
@@ -81,6 +83,10 @@ public final class Bench {
       LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args[0].equals("experiment-report")) {
+      ExperimentReportBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args[0].equals("schema")) {
       SchemaBenchmark.run();
       return;
@@ -93,7 +99,7 @@ public final class Bench {
       case "purge" -> PurgeBenchmark.run(a);
       default -> {
         System.err.println("unknown benchmark '" + args[0] + "' (ingest, latency, synthetic, purge, schema, routing, "
-            + "metering, load, chat-overhead, chat-extractive, chat-stream)");
+            + "metering, experiment-report, load, chat-overhead, chat-extractive, chat-stream)");
         System.exit(2);
       }
     }

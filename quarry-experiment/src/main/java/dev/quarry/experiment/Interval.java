@@ -49,22 +49,36 @@ public record Interval(double estimate, double low, double high, String method) 
    */
   public static Interval normalMean(double[] values) {
     int n = values.length;
-    if (n == 0) {
-      return new Interval(Double.NaN, Double.NaN, Double.NaN, NORMAL_MEAN);
-    }
     double sum = 0;
     for (double v : values) {
       sum += v;
     }
     double mean = sum / n;
-    if (n < 2) {
-      return new Interval(mean, Double.NaN, Double.NaN, NORMAL_MEAN);
-    }
     double squares = 0;
     for (double v : values) {
       squares += (v - mean) * (v - mean);
     }
-    double half = Z95 * Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
+    return normalMean(n, sum, n == 0 ? 0 : squares);
+  }
+
+  /**
+   * {@link #normalMean(double[])} from running totals of {@code n} values: their {@code sum} and the
+   * sum of their squared deviations from their mean ({@code squaredDeviations}, Welford's M2; below
+   * 0 by a rounding error when the values are all equal, read as 0).
+   */
+  public static Interval normalMean(long n, double sum, double squaredDeviations) {
+    if (n < 0 || Double.isNaN(squaredDeviations)) {
+      throw new IllegalArgumentException("need n >= 0 and a sum of squared deviations, got: " + n + " and "
+          + squaredDeviations);
+    }
+    if (n == 0) {
+      return new Interval(Double.NaN, Double.NaN, Double.NaN, NORMAL_MEAN);
+    }
+    double mean = sum / n;
+    if (n < 2) {
+      return new Interval(mean, Double.NaN, Double.NaN, NORMAL_MEAN);
+    }
+    double half = Z95 * Math.sqrt(Math.max(0, squaredDeviations) / (n - 1)) / Math.sqrt(n);
     return new Interval(mean, mean - half, mean + half, NORMAL_MEAN);
   }
 }

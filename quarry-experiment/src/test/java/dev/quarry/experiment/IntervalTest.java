@@ -1,6 +1,7 @@
 package dev.quarry.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,18 @@ class IntervalTest {
     assertEquals(1.4816, half, 1e-4);
     assertTrue(Double.isNaN(Interval.normalMean(new double[] {3}).low()));
     assertEquals(3.0, Interval.normalMean(new double[] {3}).estimate());
+  }
+
+  @Test
+  void normalMeanFromRunningTotalsIsTheOneFromTheValues() {
+    // the same eight values: sum 40, squared deviations from the mean 32
+    assertEquals(Interval.normalMean(new double[] {2, 4, 4, 4, 5, 5, 7, 9}), Interval.normalMean(8, 40, 32));
+    assertEquals(Interval.normalMean(new double[] {}), Interval.normalMean(0, 0, 0));
+    assertEquals(Interval.normalMean(new double[] {3}), Interval.normalMean(1, 3, 0));
+    assertEquals(Interval.normalMean(3, 0.30000000000000004, 0), Interval.normalMean(3, 0.30000000000000004, -1e-34),
+        "a rounding error below 0 is read as 0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Interval.normalMean(2, 1, Double.NaN));
+    assertEquals("need n >= 0 and a sum of squared deviations, got: 2 and NaN", e.getMessage());
   }
 }

@@ -3,20 +3,20 @@ package dev.quarry.server.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.core.error.ConflictException;
+import dev.quarry.core.error.NotFoundException;
 import dev.quarry.core.index.Filter;
 import dev.quarry.core.search.Hit;
 import dev.quarry.core.search.SearchRequest;
 import dev.quarry.core.search.SearchResponse;
 import dev.quarry.engine.Collection;
 import dev.quarry.experiment.ExperimentReport;
-import dev.quarry.experiment.Feedback;
 import dev.quarry.experiment.Impression;
 import dev.quarry.experiment.TeamDraft;
 import dev.quarry.experiment.TrafficSplit;
 import dev.quarry.server.evaluation.RankingConfiguration;
 import dev.quarry.store.experiment.Experiment;
 import dev.quarry.store.experiment.ExperimentStore;
-import dev.quarry.store.experiment.FeedbackRecord;
+import dev.quarry.store.experiment.ExperimentTotals;
 import dev.quarry.store.experiment.ImpressionRecord;
 import dev.quarry.store.tenant.TenantId;
 import java.io.IOException;
@@ -188,20 +188,20 @@ public final class Experiments {
     return out;
   }
 
-  /** The report of an experiment over everything recorded for it. */
+  /**
+   * The report of an experiment over everything recorded for it, from its running totals (the same
+   * numbers a replay of every event gives, at a cost independent of how many there are).
+   */
   public ExperimentReport report(TenantId tenant, Experiment e) {
     ExperimentSpec spec = spec(e);
-    List<Impression> impressions = new ArrayList<>();
-    for (ImpressionRecord r : store.impressions(tenant, e.id())) {
-      impressions.add(new Impression(r.requestId(), r.arm(), shown(r)));
-    }
-    List<Feedback> feedback = new ArrayList<>();
-    for (FeedbackRecord f : store.feedback(tenant, e.id())) {
-      feedback.add(new Feedback(f.requestId(), Feedback.Event.valueOf(f.event().toUpperCase(Locale.ROOT)), f.docId(),
-          f.value()));
-    }
+    ExperimentTotals totals = store.totals(tenant, e.id())
+        .orElseThrow(() -> new NotFoundException("experiment '" + e.id() + "' does not exist"));
+    Map<String, ExperimentReport.ArmTotals> arms = new HashMap<>();
+    totals.arms().forEach((arm, t) -> arms.put(arm, new ExperimentReport.ArmTotals(t.impressions(), t.clicks(),
+        t.clickedImpressions(), t.ratings(), t.ratingSum(), t.ratingSquaredDeviations(), t.dwells(), t.dwellSum(),
+        t.dwellSquaredDeviations())));
     return ExperimentReport.of(spec.arms().stream().map(ExperimentSpec.Arm::name).toList(),
-        spec.kind() == ExperimentSpec.Kind.INTERLEAVE, impressions, feedback);
+        spec.kind() == ExperimentSpec.Kind.INTERLEAVE, arms, totals.wins(), totals.losses(), totals.ties());
   }
 
   /** The documents of an impression, for checking feedback against it. */

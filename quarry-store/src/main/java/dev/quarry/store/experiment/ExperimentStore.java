@@ -27,8 +27,9 @@ public interface ExperimentStore {
   boolean stop(TenantId tenant, String id);
 
   /**
-   * Records an impression; {@code NotFoundException} when the tenant has no such experiment, {@code
-   * ConflictException} when the tenant already has one under that request id.
+   * Records an impression, counted in the experiment's {@link #totals}; {@code NotFoundException}
+   * when the tenant has no such experiment, {@code ConflictException} when the tenant already has
+   * one under that request id.
    */
   ImpressionRecord recordImpression(TenantId tenant, String requestId, String experimentId, Optional<String> arm,
       String unitHash, String shown);
@@ -36,8 +37,18 @@ public interface ExperimentStore {
   /** The tenant's impression under {@code requestId}; another tenant's is not found. */
   Optional<ImpressionRecord> findImpression(TenantId tenant, String requestId);
 
-  /** Records feedback on the tenant's impression {@code requestId}; {@code NotFoundException} when it has none. */
+  /**
+   * Records feedback on the tenant's impression {@code requestId}, and what it adds to the
+   * experiment's {@link #totals}; {@code NotFoundException} when the tenant has no such impression.
+   */
   FeedbackRecord addFeedback(TenantId tenant, String requestId, String event, Optional<String> docId, double value);
+
+  /**
+   * The experiment's running totals, updated in the transaction of each impression and feedback
+   * (so reading them costs the same however many events there are); empty when the tenant has no
+   * such experiment.
+   */
+  Optional<ExperimentTotals> totals(TenantId tenant, String experimentId);
 
   /** The impressions of an experiment, oldest first. */
   List<ImpressionRecord> impressions(TenantId tenant, String experimentId);

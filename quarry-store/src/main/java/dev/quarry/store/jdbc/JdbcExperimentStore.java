@@ -7,10 +7,12 @@ import dev.quarry.store.PageRequest;
 import dev.quarry.store.StoreOptions;
 import dev.quarry.store.experiment.Experiment;
 import dev.quarry.store.experiment.ExperimentStore;
+import dev.quarry.store.experiment.ExperimentTotals;
 import dev.quarry.store.experiment.FeedbackRecord;
 import dev.quarry.store.experiment.ImpressionRecord;
 import dev.quarry.store.experiment.NewExperiment;
 import dev.quarry.store.tenant.TenantId;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -95,11 +97,13 @@ final class JdbcExperimentStore implements ExperimentStore {
       String unitHash, String shown) {
     Instant now = options.now();
     return db.write("recording the impression of request '" + requestId + "'", c -> {
-      if (!Jdbc.exists(c, "SELECT 1 FROM experiments WHERE tenant_id = ? AND id = ?", tenant.value(), experimentId)) {
-        throw new NotFoundException("experiment '" + experimentId + "' does not exist");
-      }
+      Definition e = definition(c, tenant, experimentId)
+          .orElseThrow(() -> new NotFoundException("experiment '" + experimentId + "' does not exist"));
       Jdbc.update(c, "INSERT INTO experiment_impressions (" + IMPRESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
           tenant.value(), requestId, experimentId, arm, unitHash, shown, now);
+      for (String counted : ExperimentTally.countedArms(e.kind(), e.arms(), arm)) {
+        ExperimentTotalsTable.addImpressions(c, tenant, experimentId, counted, 1);
+      }
       return new ImpressionRecord(tenant, requestId, experimentId, arm, unitHash, shown, now);
     });
   }
@@ -117,13 +121,71 @@ final class JdbcExperimentStore implements ExperimentStore {
     Instant now = options.now();
     String id = options.newId();
     return db.write("recording feedback on request '" + requestId + "'", c -> {
-      String experiment = Jdbc.one(c,
-          "SELECT experiment_id FROM experiment_impressions WHERE tenant_id = ? AND request_id = ?",
-          rs -> rs.getString("experiment_id"), tenant.value(), requestId)
+      // the impression's row lock queues feedback on one request, so "first click" is decided once
+      ImpressionState impression = Jdbc.one(c, "SELECT i.experiment_id, i.arm, i.shown, i.credit_first, "
+          + "i.credit_second, (SELECT e.kind FROM experiments e WHERE e.tenant_id = i.tenant_id "
+          + "AND e.id = i.experiment_id) AS kind, (SELECT e.arms FROM experiments e WHERE e.tenant_id = i.tenant_id "
+          + "AND e.id = i.experiment_id) AS arms FROM experiment_impressions i WHERE i.tenant_id = ? AND i.request_id = ?"
+          + db.dialect().forUpdate(),
+          rs -> new ImpressionState(rs.getString("experiment_id"), Jdbc.optionalText(rs, "arm"), rs.getString("shown"),
+              rs.getLong("credit_first"), rs.getLong("credit_second"),
+              new Definition(rs.getString("kind"), ExperimentTally.armNames(rs.getString("arms")))),
+          tenant.value(), requestId)
           .orElseThrow(() -> new NotFoundException("request '" + requestId + "' has no recorded response"));
-      Jdbc.update(c, "INSERT INTO experiment_feedback (" + FEEDBACK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          tenant.value(), id, requestId, experiment, event, docId, value, now);
+      String experiment = impression.experimentId();
+      Definition e = impression.experiment();
+      List<ExperimentTally.Shown> shown = ExperimentTally.shown(impression.shown());
+      Optional<String> credited = ExperimentTally.creditedArm(impression.arm(), shown, docId);
+      switch (event) {
+        case ExperimentTally.CLICK -> {
+          boolean interleavedDoc = docId.isPresent() && ExperimentTally.INTERLEAVE.equals(e.kind());
+          if (credited.isEmpty() && !interleavedDoc) {
+            break;
+          }
+          long[] earlier = Jdbc.one(c, "SELECT COUNT(CASE WHEN credited_arm = ? THEN 1 END) AS on_arm, "
+              + "COUNT(CASE WHEN doc_id = ? THEN 1 END) AS on_doc FROM experiment_feedback "
+              + "WHERE tenant_id = ? AND request_id = ? AND event = ?",
+              rs -> new long[] {rs.getLong("on_arm"), rs.getLong("on_doc")}, credited, docId, tenant.value(),
+              requestId, event).orElseThrow();
+          if (credited.isPresent()) {
+            ExperimentTotalsTable.addClick(c, tenant, experiment, credited.get(), earlier[0] == 0);
+          }
+          if (interleavedDoc && earlier[1] == 0) {
+            long[] added = ExperimentTally.credits(shown, docId.get(), e.arms());
+            if (added[0] + added[1] > 0) {
+              long first = impression.creditFirst() + added[0];
+              long second = impression.creditSecond() + added[1];
+              Jdbc.update(c, "UPDATE experiment_impressions SET credit_first = ?, credit_second = ? "
+                  + "WHERE tenant_id = ? AND request_id = ?", first, second, tenant.value(), requestId);
+              ExperimentTotalsTable.moveOutcome(c, tenant, experiment,
+                  ExperimentTally.Outcome.of(impression.creditFirst(), impression.creditSecond()),
+                  ExperimentTally.Outcome.of(first, second));
+            }
+          }
+        }
+        case ExperimentTally.RATING, ExperimentTally.DWELL -> {
+          if (credited.isPresent()) {
+            ExperimentTotalsTable.addValue(c, tenant, experiment, credited.get(), event, value);
+          }
+        }
+        default -> {
+          // an event the report does not know counts for nothing
+        }
+      }
+      Jdbc.update(c, "INSERT INTO experiment_feedback (" + FEEDBACK_COLUMNS + ", credited_arm) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), id, requestId, experiment, event, docId, value, now,
+          credited);
       return new FeedbackRecord(tenant, id, requestId, experiment, event, docId, value, now);
+    });
+  }
+
+  @Override
+  public Optional<ExperimentTotals> totals(TenantId tenant, String experimentId) {
+    return db.read("reading the totals of experiment '" + experimentId + "'", c -> {
+      if (!Jdbc.exists(c, "SELECT 1 FROM experiments WHERE tenant_id = ? AND id = ?", tenant.value(), experimentId)) {
+        return Optional.empty();
+      }
+      return Optional.of(ExperimentTotalsTable.read(c, tenant, experimentId));
     });
   }
 
@@ -139,6 +201,20 @@ final class JdbcExperimentStore implements ExperimentStore {
     return db.read("reading the feedback of experiment '" + experimentId + "'", c -> Jdbc.list(c,
         "SELECT " + FEEDBACK_COLUMNS + " FROM experiment_feedback WHERE tenant_id = ? AND experiment_id = ? "
             + "ORDER BY created_at, id", JdbcExperimentStore::feedback, tenant.value(), experimentId));
+  }
+
+  /** What the totals need of an experiment: its kind and arm names. */
+  private record Definition(String kind, List<String> arms) {}
+
+  /** What feedback needs of its impression. */
+  private record ImpressionState(String experimentId, Optional<String> arm, String shown, long creditFirst,
+      long creditSecond, Definition experiment) {}
+
+  private static Optional<Definition> definition(Connection c, TenantId tenant, String experimentId)
+      throws SQLException {
+    return Jdbc.one(c, "SELECT kind, arms FROM experiments WHERE tenant_id = ? AND id = ?",
+        rs -> new Definition(rs.getString("kind"), ExperimentTally.armNames(rs.getString("arms"))), tenant.value(),
+        experimentId);
   }
 
   private static Experiment experiment(ResultSet rs) throws SQLException {

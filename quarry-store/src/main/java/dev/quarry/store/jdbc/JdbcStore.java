@@ -54,6 +54,11 @@ final class JdbcStore implements Store {
     return new JdbcStore(db, options, version);
   }
 
+  /** The database under this store, for tests that need its rows. */
+  Database database() {
+    return db;
+  }
+
   private JdbcStore(Database db, StoreOptions options, int schemaVersion) {
     this.db = db;
     this.schemaVersion = schemaVersion;

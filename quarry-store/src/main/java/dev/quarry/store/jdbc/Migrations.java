@@ -17,14 +17,22 @@ import java.util.List;
  *
  * <p>A script lives at {@code db/common/NNNN_name.sql} and is shared by both dialects; a dialect may
  * override it with {@code db/<dialect>/NNNN_name.sql}. Scripts are listed here, not discovered on
- * the class path, so their order is explicit. Statements end with a semicolon at the end of a line;
+ * the class path, so their order is explicit. A script may be followed by a {@link Step} in Java
+ * (a backfill), in the same transaction. Statements end with a semicolon at the end of a line;
  * lines starting with {@code --} are comments. A database whose schema is newer than this code is
  * refused rather than used.
  */
 final class Migrations {
 
-  /** One migration script: its version (1, 2, ...) and the name part of its file name. */
-  record Script(int version, String name) {
+  /**
+   * One migration script: its version (1, 2, ...), the name part of its file name, and work in Java
+   * that runs after the script in the same transaction ({@code after}; a backfill SQL cannot do).
+   */
+  record Script(int version, String name, Step after) {
+    Script(int version, String name) {
+      this(version, name, c -> {});
+    }
+
     String fileName() {
       return String.format("%04d_%s.sql", version, name);
     }
@@ -35,7 +43,14 @@ final class Migrations {
       new Script(4, "due_by_collection"), new Script(5, "document_revisions"), new Script(6, "job_retention"),
       new Script(7, "api_key_management"), new Script(8, "sessions_and_memories"),
       new Script(9, "ledger_and_budgets"), new Script(10, "tools"), new Script(11, "evaluations"),
-      new Script(12, "experiments"));
+      new Script(12, "experiments"),
+      new Script(13, "experiment_totals", ExperimentTotalsBackfill::run));
+
+  /** Java work of a migration, on its connection. */
+  @FunctionalInterface
+  interface Step {
+    void run(Connection c) throws SQLException;
+  }
 
   static int latest() {
     return ALL.getLast().version();
@@ -45,6 +60,11 @@ final class Migrations {
 
   /** Applies the missing migrations, stamped {@code now}; returns the schema version now in force. */
   static int apply(Database db, java.time.Instant now) {
+    return apply(db, now, latest());
+  }
+
+  /** Applies the missing migrations up to version {@code upTo} (a database as an older Quarry left it, for tests). */
+  static int apply(Database db, java.time.Instant now, int upTo) {
     return db.write("migrating the " + db.dialect().displayName() + " schema", c -> {
       db.lockForMigration(c);
       try (Statement s = c.createStatement()) {
@@ -58,8 +78,9 @@ final class Migrations {
             + ", newer than this Quarry knows (" + latest() + "); upgrade Quarry or use another database");
       }
       for (Script script : ALL) {
-        if (script.version() > current) {
+        if (script.version() > current && script.version() <= upTo) {
           run(c, db.dialect(), script);
+          script.after().run(c);
           Jdbc.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
               script.version(), script.name(), now);
           current = script.version();

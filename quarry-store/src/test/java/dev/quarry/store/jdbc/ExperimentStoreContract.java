@@ -13,14 +13,18 @@ import dev.quarry.store.StoreOptions;
 import dev.quarry.store.TestClock;
 import dev.quarry.store.experiment.Experiment;
 import dev.quarry.store.experiment.ExperimentStore;
+import dev.quarry.store.experiment.ExperimentTotals;
 import dev.quarry.store.experiment.FeedbackRecord;
 import dev.quarry.store.experiment.ImpressionRecord;
 import dev.quarry.store.experiment.NewExperiment;
 import dev.quarry.store.tenant.TenantId;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,5 +141,138 @@ abstract class ExperimentStoreContract {
     assertEquals(Optional.empty(), experiments.find(acme, e.id()));
     assertEquals(List.of(), experiments.impressions(acme, e.id()));
     assertEquals(List.of(), experiments.feedback(acme, e.id()));
+  }
+
+  private Experiment interleaved(TenantId tenant, String collection) {
+    return experiments.create(tenant, new NewExperiment("mix", collection, "interleave", "user",
+        "[{\"name\":\"a\"},{\"name\":\"b\"}]"));
+  }
+
+  private ExperimentTotals totals(TenantId tenant, Experiment e) {
+    return experiments.totals(tenant, e.id()).orElseThrow();
+  }
+
+  @Test
+  void totalsOfAnAbExperimentCountEachEventForTheImpressionsArm() {
+    Experiment e = experiments.create(acme, new NewExperiment("ab", "docs", "ab", "user",
+        "[{\"name\":\"a\"},{\"name\":\"b\"}]"));
+    assertEquals(new ExperimentTotals(Map.of(), 0, 0, 0), totals(acme, e), "nothing recorded yet");
+    experiments.recordImpression(acme, "r1", e.id(), Optional.of("a"), "h", "[{\"doc\":\"d1\"},{\"doc\":\"d2\"}]");
+    experiments.recordImpression(acme, "r2", e.id(), Optional.of("b"), "h", "[{\"doc\":\"d3\"}]");
+    experiments.addFeedback(acme, "r1", "click", Optional.of("d1"), 1);
+    experiments.addFeedback(acme, "r1", "click", Optional.of("d1"), 1);
+    experiments.addFeedback(acme, "r1", "click", Optional.of("d2"), 1);
+    experiments.addFeedback(acme, "r1", "rating", Optional.empty(), 4);
+    experiments.addFeedback(acme, "r2", "rating", Optional.of("d3"), 2);
+    experiments.addFeedback(acme, "r2", "rating", Optional.empty(), 3);
+    experiments.addFeedback(acme, "r2", "dwell", Optional.of("d3"), 1000);
+    ExperimentTotals t = totals(acme, e);
+    assertEquals(new ExperimentTotals.ArmTotals(1, 3, 1, 1, 4, 0, 0, 0, 0), t.arms().get("a"));
+    assertEquals(new ExperimentTotals.ArmTotals(1, 0, 0, 2, 5, 0.5, 1, 1000, 0), t.arms().get("b"));
+    assertEquals(List.of(0L, 0L, 0L), List.of(t.wins(), t.losses(), t.ties()));
+    assertEquals(Optional.empty(), experiments.totals(rival, e.id()), "another tenant's experiment is not found");
+  }
+
+  @Test
+  void totalsOfAnInterleavedExperimentCreditTeamsAndCountOutcomesOncePerDocument() {
+    Experiment e = interleaved(acme, "docs");
+    String xy = "[{\"doc\":\"x\",\"arm\":\"a\"},{\"doc\":\"y\",\"arm\":\"b\"}]";
+    experiments.recordImpression(acme, "r3", e.id(), Optional.empty(), "h", xy);
+    experiments.recordImpression(acme, "r4", e.id(), Optional.empty(), "h", "[{\"doc\":\"x\",\"arm\":\"a\"}]");
+    experiments.recordImpression(acme, "r5", e.id(), Optional.empty(), "h", xy);
+    experiments.recordImpression(acme, "r6", e.id(), Optional.empty(), "h", xy);
+    experiments.addFeedback(acme, "r3", "click", Optional.of("x"), 1);
+    assertEquals(1, totals(acme, e).wins(), "r3: a's document clicked");
+    experiments.addFeedback(acme, "r3", "click", Optional.of("y"), 1);
+    experiments.addFeedback(acme, "r3", "click", Optional.of("y"), 1);
+    experiments.addFeedback(acme, "r4", "click", Optional.of("x"), 1);
+    experiments.addFeedback(acme, "r6", "click", Optional.of("y"), 1);
+    experiments.addFeedback(acme, "r5", "rating", Optional.empty(), 5);
+    experiments.addFeedback(acme, "r5", "dwell", Optional.of("y"), 500);
+    ExperimentTotals t = totals(acme, e);
+    assertEquals(new ExperimentTotals.ArmTotals(4, 2, 2, 0, 0, 0, 0, 0, 0), t.arms().get("a"));
+    assertEquals(new ExperimentTotals.ArmTotals(4, 3, 2, 0, 0, 0, 1, 500, 0), t.arms().get("b"),
+        "a rating of the whole response credits no arm");
+    assertEquals(List.of(1L, 1L, 1L), List.of(t.wins(), t.losses(), t.ties()),
+        "r3 tied (y clicked twice counts once), r4 won, r6 lost, r5 had no click");
+  }
+
+  @Test
+  void theMigrationsBackfillGivesTheTotalsTheWritesKept() {
+    Random random = new Random(13);
+    Experiment ab = experiments.create(acme, new NewExperiment("ab", "one", "ab", "user",
+        "[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]"));
+    Experiment mix = interleaved(acme, "two");
+    List<String> requests = new java.util.ArrayList<>();
+    for (int n = 0; n < 400; n++) {
+      clock.advance(Duration.ofMillis(1 + random.nextInt(3)));
+      boolean interleave = random.nextBoolean();
+      if (requests.isEmpty() || random.nextInt(3) == 0) {
+        String request = "q" + n;
+        StringBuilder shown = new StringBuilder("[");
+        for (int d = 0; d < 1 + random.nextInt(4); d++) {
+          shown.append(d == 0 ? "" : ",").append("{\"doc\":\"d").append(random.nextInt(5)).append('"');
+          if (interleave && random.nextInt(8) > 0) {
+            shown.append(",\"arm\":\"").append("abz".charAt(random.nextInt(3))).append('"');
+          }
+          shown.append('}');
+        }
+        experiments.recordImpression(acme, request, interleave ? mix.id() : ab.id(),
+            interleave ? Optional.empty() : Optional.of(String.valueOf("abcz".charAt(random.nextInt(4)))), "h",
+            shown.append(']').toString());
+        requests.add(request);
+      } else {
+        String request = requests.get(random.nextInt(requests.size()));
+        Optional<String> doc = random.nextInt(6) == 0 ? Optional.empty() : Optional.of("d" + random.nextInt(6));
+        switch (random.nextInt(4)) {
+          case 0, 1 -> experiments.addFeedback(acme, request, "click", doc, 1);
+          case 2 -> experiments.addFeedback(acme, request, "rating", doc, random.nextInt(11) / 2.0);
+          default -> experiments.addFeedback(acme, request, "dwell", doc, random.nextInt(100_000));
+        }
+      }
+    }
+    ExperimentTotals abKept = totals(acme, ab);
+    ExperimentTotals mixKept = totals(acme, mix);
+    assertTrue(mixKept.wins() + mixKept.losses() + mixKept.ties() > 0, "the events clicked some documents");
+    backfillAfresh();
+    assertEquals(abKept, totals(acme, ab));
+    assertEquals(mixKept, totals(acme, mix));
+    for (String request : List.of(requests.getFirst(), requests.get(1), requests.getLast())) {
+      clock.advance(Duration.ofMillis(1));
+      experiments.addFeedback(acme, request, "click", Optional.of("d" + random.nextInt(5)), 1);
+    }
+    ExperimentTotals abLater = totals(acme, ab);
+    ExperimentTotals mixLater = totals(acme, mix);
+    backfillAfresh();
+    assertEquals(abLater, totals(acme, ab), "writes after the backfill build on the state it left");
+    assertEquals(mixLater, totals(acme, mix), "writes after the backfill build on the state it left");
+  }
+
+  /** Empties the totals and what feedback remembers of them, as before migration 0013, and backfills. */
+  private void backfillAfresh() {
+    ((JdbcStore) store).database().write("backfilling the totals afresh", c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("DELETE FROM experiment_arm_totals");
+        s.execute("DELETE FROM experiment_outcomes");
+        s.execute("UPDATE experiment_feedback SET credited_arm = NULL");
+        s.execute("UPDATE experiment_impressions SET credit_first = 0, credit_second = 0");
+      }
+      ExperimentTotalsBackfill.run(c);
+      return null;
+    });
+  }
+
+  @Test
+  void deletingATenantDeletesItsTotals() {
+    Experiment e = interleaved(acme, "docs");
+    experiments.recordImpression(acme, "req-1", e.id(), Optional.empty(), "h", "[{\"doc\":\"x\",\"arm\":\"a\"}]");
+    experiments.addFeedback(acme, "req-1", "click", Optional.of("x"), 1);
+    experiments.addFeedback(acme, "req-1", "dwell", Optional.of("x"), 10);
+    store.tenants().delete(acme);
+    assertEquals(Optional.empty(), experiments.totals(acme, e.id()));
+    long rows = ((JdbcStore) store).database().read("counting totals rows", c -> Jdbc.one(c,
+        "SELECT (SELECT COUNT(*) FROM experiment_arm_totals) + (SELECT COUNT(*) FROM experiment_outcomes) AS n",
+        rs -> rs.getLong("n")).orElseThrow());
+    assertEquals(0, rows);
   }
 }
