@@ -12,8 +12,9 @@ import java.util.Optional;
  * null) has {@code content} text or null and {@code tool_calls} null or absent, whose {@code
  * finish_reason} is text or null, with no {@code error} and a null or absent {@code usage}; other
  * fields are skipped. Anything else (tool calls, usage, an error, a repeated field, another type,
- * text that is not JSON) is {@link Optional#empty()}, and the caller reads that chunk as a tree, so
- * what a chunk means is decided in one place ({@link OpenAiChatProtocol#readStream}).
+ * text that is not JSON or goes on after the object) is {@link Optional#empty()}, and the caller
+ * reads that chunk as a tree, so what a chunk means is decided in one place ({@link
+ * OpenAiChatProtocol#readStream}).
  *
  * @param model the {@code model} field's text; null when null or absent
  * @param hasChoice whether {@code choices} starts with an object
@@ -71,7 +72,7 @@ record PlainChunk(String model, boolean hasChoice, String content, String finish
           default -> p.skipChildren();
         }
       }
-      if (t != JsonToken.END_OBJECT) {
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
         return Optional.empty();
       }
       return Optional.of(new PlainChunk(model, choice != Choice.NONE, choice.content(), choice.finish()));
