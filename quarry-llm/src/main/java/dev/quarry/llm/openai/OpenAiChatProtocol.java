@@ -156,21 +156,6 @@ public final class OpenAiChatProtocol implements ChatProtocol {
       if (data.equals("[DONE]")) {
         break;
       }
-      Optional<PlainChunk> plain = PlainChunk.read(data);
-      if (plain.isPresent()) {
-        // the common chunk, read without a tree: the same steps as below
-        PlainChunk c = plain.get();
-        if (c.model() != null) {
-          upstreamModel = c.model();
-        }
-        if (c.hasChoice()) {
-          generation.text(c.content());
-          if (c.finish() != null) {
-            finish = c.finish();
-          }
-        }
-        continue;
-      }
       JsonNode chunk = UpstreamFailures.parse(model, data, "a streamed chunk");
       if (chunk.has("error")) {
         throw UpstreamFailures.streamError(model, chunk.path("error").path("message").asText(chunk.path("error").toString()));
