@@ -53,7 +53,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -263,7 +262,7 @@ public final class ChatRoutes {
         Events events = new Events(out);
         try {
           Map<String, Object> done = toolTurn(metered, model, conversation, box, maxTokens, temperature, deadline, question,
-              session, text -> events.delta(text));
+              session, text -> events.send("delta", Map.of("text", text)));
           done.put("request_id", r.requestId());
           events.send("done", done);
         } catch (UncheckedIOException e) {
@@ -384,7 +383,7 @@ public final class ChatRoutes {
 
         @Override
         public void delta(String text) {
-          events.delta(text);
+          events.send("delta", Map.of("text", text));
         }
       });
       save(session, SessionRoutes.turn(request.question(), a));
@@ -417,10 +416,6 @@ public final class ChatRoutes {
     }
   }
 
-  private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] DELTA_START = "event: delta\ndata: {\"text\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] DELTA_END = "}\n\n".getBytes(StandardCharsets.UTF_8);
-
   /** Server-sent events on one response, each flushed as it is written. */
   private final class Events {
     private final OutputStream out;
@@ -446,23 +441,7 @@ public final class ChatRoutes {
       try {
         out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
         out.write(json.write(data));
-        out.write(EVENT_END);
-        out.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    /**
-     * A {@code delta} event: the same bytes as {@code send("delta", Map.of("text", text))}, with
-     * only the text serialised (one per streamed token, so no map is built and walked for it).
-     */
-    void delta(String text) {
-      byte[] quoted = json.write(Objects.requireNonNull(text, "text"));
-      try {
-        out.write(DELTA_START);
-        out.write(quoted);
-        out.write(DELTA_END);
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
