@@ -118,7 +118,7 @@ public final class ScriptedOpenAiServer extends ScriptedServer {
       ex.whole(200, "application/json", reply.headers(), "{\"id\": \"chatcmpl-scripted\", \"choices\": [{\"message\": ");
       return;
     }
-    ObjectNode body = head(request, reply, "chat.completion");
+    ObjectNode body = head(model(request, reply), "chat.completion");
     ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     if (reply.tokens().isEmpty() && !reply.toolCalls().isEmpty()) {
@@ -142,7 +142,9 @@ public final class ScriptedOpenAiServer extends ScriptedServer {
 
   private void stream(RecordedRequest request, ScriptedReply reply, Exchange ex) throws IOException {
     ex.startEvents(reply.headers());
-    ObjectNode first = chunk(request, reply);
+    // the request (the whole prompt) is parsed once, not for every chunk
+    String model = model(request, reply);
+    ObjectNode first = chunk(model);
     first.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
         .putObject("delta").put("role", "assistant").put("content", "");
     ex.send(data(first.toString()));
@@ -165,7 +167,7 @@ public final class ScriptedOpenAiServer extends ScriptedServer {
         break;
       }
       ex.pause(reply.pauseBefore(i));
-      ObjectNode c = chunk(request, reply);
+      ObjectNode c = chunk(model);
       c.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
           .putObject("delta").put("content", reply.tokens().get(i));
       ex.send(data(c.toString()));
@@ -175,21 +177,21 @@ public final class ScriptedOpenAiServer extends ScriptedServer {
       ScriptedToolCall call = reply.toolCalls().get(i);
       String args = call.arguments();
       int half = args.length() / 2;
-      ObjectNode start = chunk(request, reply);
+      ObjectNode start = chunk(model);
       ObjectNode delta = start.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta");
       delta.putArray("tool_calls").addObject().put("index", i).put("id", call.id()).put("type", "function")
           .putObject("function").put("name", call.name()).put("arguments", args.substring(0, half));
       ex.send(data(start.toString()));
-      ObjectNode rest = chunk(request, reply);
+      ObjectNode rest = chunk(model);
       rest.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta")
           .putArray("tool_calls").addObject().put("index", i).putObject("function").put("arguments", args.substring(half));
       ex.send(data(rest.toString()));
     }
-    ObjectNode last = chunk(request, reply);
+    ObjectNode last = chunk(model);
     last.putArray("choices").addObject().put("index", 0).put("finish_reason", finish(reply.finishReason())).putObject("delta");
     ex.send(data(last.toString()));
     if (reply.sendUsage() && request.json().path("stream_options").path("include_usage").asBoolean(false)) {
-      ObjectNode usage = chunk(request, reply);
+      ObjectNode usage = chunk(model);
       usage.putArray("choices");
       usage.set("usage", usage(reply.usageFor(request)));
       ex.send(data(usage.toString()));
@@ -198,13 +200,18 @@ public final class ScriptedOpenAiServer extends ScriptedServer {
     ex.endEvents();
   }
 
-  private static ObjectNode head(RecordedRequest request, ScriptedReply reply, String object) {
-    return JSON.createObjectNode().put("id", "chatcmpl-scripted").put("object", object).put("created", 1_700_000_000L)
-        .put("model", reply.model().orElse(request.json().path("model").asText()));
+  /** The model a response names: the reply's, or else the one the request asked for. */
+  private static String model(RecordedRequest request, ScriptedReply reply) {
+    return reply.model().orElse(request.json().path("model").asText());
   }
 
-  private static ObjectNode chunk(RecordedRequest request, ScriptedReply reply) {
-    return head(request, reply, "chat.completion.chunk");
+  private static ObjectNode head(String model, String object) {
+    return JSON.createObjectNode().put("id", "chatcmpl-scripted").put("object", object).put("created", 1_700_000_000L)
+        .put("model", model);
+  }
+
+  private static ObjectNode chunk(String model) {
+    return head(model, "chat.completion.chunk");
   }
 
   private static ObjectNode usage(TokenUsage u) {
