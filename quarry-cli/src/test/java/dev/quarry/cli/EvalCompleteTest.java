@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,30 +21,11 @@ class EvalCompleteTest {
 
   @BeforeAll
   static void writeDataset() throws IOException {
-    Files.writeString(dataset.resolve("corpus.jsonl"), String.join("\n",
-        "{\"_id\": \"d1\", \"title\": \"Lighthouse\", \"text\": \"The lighthouse keeper lit the lamp.\"}",
-        "{\"_id\": \"d2\", \"title\": \"Bread\", \"text\": \"Sourdough needs a starter of flour and water.\"}",
-        "{\"_id\": \"d3\", \"title\": \"Volcano\", \"text\": \"Magma erupts as lava.\"}"));
-    Files.writeString(dataset.resolve("queries.jsonl"), String.join("\n",
-        "{\"_id\": \"q1\", \"text\": \"lighthouse keeper\"}",
-        "{\"_id\": \"q2\", \"text\": \"sourdough starter\"}"));
-    Files.createDirectories(dataset.resolve("qrels"));
-    Files.writeString(dataset.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
+    ThreeAbstracts.write(dataset, 2);
   }
 
   private static int eval(StringBuilder out, String... extra) {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      List<String> args = new ArrayList<>(List.of("eval", "--dataset", dataset.toString(),
-          "--data-dir", dataDir.toString(), "--mode", "hybrid"));
-      args.addAll(List.of(extra));
-      return Main.run(args.toArray(String[]::new));
-    } finally {
-      System.setOut(stdout);
-      out.append(bytes.toString(StandardCharsets.UTF_8));
-    }
+    return ThreeAbstracts.eval(dataset, dataDir, out, extra);
   }
 
   private static String fingerprint(String out, String label) {

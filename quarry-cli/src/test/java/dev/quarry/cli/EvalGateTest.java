@@ -3,10 +3,7 @@ package dev.quarry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,29 +22,11 @@ class EvalGateTest {
 
   @BeforeAll
   static void writeDataset() throws IOException {
-    Files.writeString(dataset.resolve("corpus.jsonl"), String.join("\n",
-        "{\"_id\": \"d1\", \"title\": \"Lighthouse\", \"text\": \"The lighthouse keeper lit the lamp.\"}",
-        "{\"_id\": \"d2\", \"title\": \"Bread\", \"text\": \"Sourdough needs a starter of flour and water.\"}",
-        "{\"_id\": \"d3\", \"title\": \"Volcano\", \"text\": \"Magma erupts as lava.\"}"));
-    Files.writeString(dataset.resolve("queries.jsonl"), String.join("\n",
-        "{\"_id\": \"q1\", \"text\": \"lighthouse keeper\"}",
-        "{\"_id\": \"q2\", \"text\": \"sourdough starter\"}",
-        "{\"_id\": \"q3\", \"text\": \"magma lava\"}"));
-    Files.createDirectories(dataset.resolve("qrels"));
-    Files.writeString(dataset.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\nq3\td3\t1\n");
+    ThreeAbstracts.write(dataset, 3);
   }
 
   private static int eval(Path gate, StringBuilder out) {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      return Main.run("eval", "--dataset", dataset.toString(), "--data-dir", dataDir.toString(), "--mode", "lexical",
-          "--gate", gate.toString());
-    } finally {
-      System.setOut(stdout);
-      out.append(bytes.toString(StandardCharsets.UTF_8));
-    }
+    return ThreeAbstracts.eval(dataset, dataDir, out, "--mode", "lexical", "--gate", gate.toString());
   }
 
   @Test
